@@ -1,0 +1,1 @@
+"""Connectors: one package per network, each registering itself in `heard.connectors.registry`."""

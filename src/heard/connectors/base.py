@@ -1,0 +1,123 @@
+"""What a connector is. To add a network:
+
+1. Create `heard/connectors/<network>/` with a subclass of `Connector`; set `kind`, `max_chars`, `capabilities`.
+2. Implement `read(cursor)`: fetch what is new since `cursor` (a poll, a stream chunk, or a file slice) and return
+   `ReadResult(posts, cursor, rejected)`; a payload that cannot become a post goes into `rejected` with its
+   reason, never raised (the caller records it as a dead letter).
+3. Implement `publish(reply)`: send one reply through the network's API and return a `Delivery`.
+4. If the network pushes webhooks, implement `parse_webhook(headers, body)`, verifying the signature first.
+5. Add the module path to `BUILTIN_CONNECTORS` in `registry.py`; built-ins register exactly like plugins.
+
+Invariants the base class guards (subclasses implement `_publish`, not `publish`):
+- a note never leaves Heard; a reply already published is never sent twice (idempotency key);
+- a reply longer than the network allows is refused before any request is made;
+- the brand's own posts come back with `is_brand=True`, so they never re-enter as customer posts.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from heard.errors import BadInput
+from heard.posts import RawPost
+
+
+@dataclass(frozen=True, slots=True)
+class ListeningRules:
+    handles: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """A configured account: `options` holds network settings and credentials (never logged)."""
+
+    name: str
+    kind: str
+    handle: str | None = None
+    brand_handles: tuple[str, ...] = ()
+    rules: ListeningRules = ListeningRules()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"ChannelConfig(name={self.name!r}, kind={self.kind!r}, handle={self.handle!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    posts: list[RawPost]
+    cursor: str | None
+    rejected: list[BadInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingReply:
+    """A reply to publish. `idempotency_key` (Heard's message id) keeps a retry from posting twice."""
+
+    idempotency_key: str
+    text: str
+    in_reply_to: str | None
+    recipient_id: str | None = None
+    recipient_handle: str | None = None
+    private: bool = False
+    kind: str = "reply"  # "reply" or "note"; notes never leave
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    state: str  # "sent" | "failed"
+    external_id: str | None = None
+    error: str | None = None
+    retry_after_s: float | None = None
+    permalink: str | None = None
+
+
+class PublishRefused(Exception):
+    """The reply cannot be published as asked (too long, private replies not allowed, a note)."""
+
+
+class Connector(ABC):
+    kind: ClassVar[str]
+    max_chars: ClassVar[int] = 280
+    #: what the network lets Heard do: "read", "publish", "private", "webhook", "stream"
+    capabilities: ClassVar[frozenset[str]] = frozenset({"read"})
+
+    def __init__(self, channel: ChannelConfig) -> None:
+        self.channel = channel
+        self._published: dict[str, Delivery] = {}
+
+    @abstractmethod
+    def read(self, cursor: str | None) -> ReadResult: ...
+
+    def publish(self, reply: OutgoingReply) -> Delivery:
+        if reply.kind == "note":
+            raise PublishRefused("a private note never leaves Heard")
+        if reply.idempotency_key in self._published:
+            return self._published[reply.idempotency_key]
+        if len(reply.text) > self.max_chars:
+            raise PublishRefused(f"{self.kind} allows {self.max_chars} characters; this reply has {len(reply.text)}")
+        if reply.private and "private" not in self.capabilities:
+            raise PublishRefused(f"{self.kind} does not allow private replies from Heard")
+        if "publish" not in self.capabilities:
+            raise PublishRefused(f"{self.kind} is read-only in Heard")
+        delivery = self._publish(reply)
+        if delivery.state == "sent":
+            self._published[reply.idempotency_key] = delivery
+        return delivery
+
+    def _publish(self, reply: OutgoingReply) -> Delivery:
+        raise PublishRefused(f"{self.kind} cannot publish")
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> ReadResult:
+        raise PublishRefused(f"{self.kind} does not receive webhooks")
+
+    def is_brand(self, author_handle: str) -> bool:
+        handle = author_handle.lstrip("@").lower()
+        own = {h.lstrip("@").lower() for h in self.channel.brand_handles}
+        if self.channel.handle:
+            own.add(self.channel.handle.lstrip("@").lower())
+        return handle in own

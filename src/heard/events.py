@@ -1,0 +1,58 @@
+"""Domain events: typed, named `noun.past_verb`, published after the transaction that caused them commits.
+
+They travel on the "events" topic of the event log, which is what the web app's SSE stream tails, so a web
+process sees what a worker process did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+EVENTS_TOPIC = "events"
+POSTS_TOPIC = "posts.raw"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    name: ClassVar[str] = "event"
+
+    def to_json(self) -> bytes:
+        return json.dumps({"name": self.name, "data": asdict(self)}, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class PostReceived(Event):
+    name: ClassVar[str] = "post.received"
+    post_id: int
+    conversation_id: int | None
+    network: str
+    is_brand: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationUpdated(Event):
+    name: ClassVar[str] = "conversation.updated"
+    conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationOpened(Event):
+    name: ClassVar[str] = "conversation.opened"
+    conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLettered(Event):
+    name: ClassVar[str] = "dead_letter.recorded"
+    source: str
+    reason: str
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (PostReceived, ConversationUpdated, ConversationOpened, DeadLettered)
+
+
+def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:
+    data = json.loads(payload)
+    return str(data["name"]), dict(data.get("data", {}))

@@ -1,0 +1,77 @@
+"""The stage interface every step of the pipeline implements (normalize, dedupe, understand, group, detect).
+
+A stage is called with a batch of posts and a context and returns the posts that go on: the same objects
+(annotated) or fewer (dropped). A stage that meets a post it cannot handle calls `ctx.reject(post, reason)`
+and leaves it out. State a stage needs (what was seen before, open incidents, counters) comes through a small
+protocol given to its constructor, never a database handle.
+
+`run_stages` isolates failures: when a stage raises on a batch, it reruns that stage post by post so that only
+the offending post is set aside (as a dead letter with the error), and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from heard.posts import Post
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    key: str
+    stage: str
+    reason: str
+    raw: str
+
+
+@dataclass
+class StageContext:
+    now: datetime
+    rejections: list[Rejection] = field(default_factory=list)
+    current_stage: str = ""
+
+    def reject(self, post: Post, reason: str) -> None:
+        self.rejections.append(Rejection(post.key, self.current_stage, reason, post.raw.to_json().decode()))
+
+
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]: ...
+
+
+@dataclass
+class StageTimings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+
+def run_stages(
+    stages: Sequence[Stage], posts: list[Post], ctx: StageContext, timings: StageTimings | None = None
+) -> list[Post]:
+    for stage in stages:
+        ctx.current_stage = stage.name
+        started = time.perf_counter()
+        try:
+            posts = stage(posts, ctx)
+        except Exception:
+            posts = _one_by_one(stage, posts, ctx)
+        if timings is not None:
+            timings.add(stage.name, time.perf_counter() - started)
+    return posts
+
+
+def _one_by_one(stage: Stage, posts: list[Post], ctx: StageContext) -> list[Post]:
+    survivors: list[Post] = []
+    for post in posts:
+        try:
+            survivors.extend(stage([post], ctx))
+        except Exception as exc:
+            ctx.reject(post, f"{stage.name} failed: {type(exc).__name__}: {exc}"[:1000])
+    return survivors

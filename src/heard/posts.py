@@ -1,0 +1,188 @@
+"""Value types every part of Heard speaks: the raw post a connector reads and the normalised Post.
+
+A RawPost crosses the event log as JSON, so `to_json`/`from_json` are the wire format of "posts.raw";
+`from_json` is where hostile input is first checked, and it raises BadInput rather than guessing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from heard.clock import as_utc
+from heard.errors import BadInput
+
+#: The longest text Heard keeps for a post. Longer text is cut, and the post says so, rather than refused:
+#: a customer's long complaint is still a complaint. Networks cap far below this (X 25k for premium).
+MAX_TEXT_CHARS = 40_000
+_MAX_ID_CHARS = 128
+_MAX_NAME_CHARS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class RawPost:
+    """One item as a connector read it, before Heard cleaned it up."""
+
+    network: str
+    external_id: str
+    author_id: str
+    author_handle: str
+    text: str
+    created_at: datetime
+    is_brand: bool = False
+    in_reply_to: str | None = None
+    quote_of: str | None = None
+    author_name: str | None = None
+    author_followers: int | None = None
+    is_public: bool = True
+    permalink: str | None = None
+    language: str | None = None
+    channel: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The identity of a post across redeliveries and re-imports."""
+        return f"{self.network}:{self.external_id}"
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data["created_at"] = self.created_at.isoformat()
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, payload: bytes | str) -> RawPost:
+        try:
+            data = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(f"payload is not JSON: {exc}", _preview(payload)) from exc
+        if not isinstance(data, dict):
+            raise BadInput("payload is not a JSON object", _preview(payload))
+        return raw_post_from_mapping(data, raw=_preview(payload))
+
+
+def _preview(payload: bytes | str) -> str:
+    if isinstance(payload, bytes):
+        return payload.decode("utf-8", errors="replace")
+    return payload
+
+
+def _required_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_ID_CHARS) -> str:
+    value = data.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(f"field '{name}' is missing or empty", raw)
+    if len(value) > limit:
+        raise BadInput(f"field '{name}' is longer than {limit} characters", raw)
+    return value.strip()
+
+
+def _optional_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_NAME_CHARS) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise BadInput(f"field '{name}' must be a string", raw)
+    return value[:limit]
+
+
+def parse_time(value: object, raw: str = "") -> datetime:
+    """ISO 8601 (with or without zone; naive means UTC) or a Unix timestamp."""
+    if isinstance(value, datetime):
+        return as_utc(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        from datetime import UTC
+
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise BadInput(f"timestamp {value!r} is out of range", raw) from exc
+    if isinstance(value, str) and value:
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            return as_utc(datetime.fromisoformat(text))
+        except ValueError as exc:
+            raise BadInput(f"created_at {value[:40]!r} is not an ISO 8601 time", raw) from exc
+    raise BadInput("field 'created_at' is missing", raw)
+
+
+def raw_post_from_mapping(data: dict[str, Any], raw: str = "") -> RawPost:
+    """Build a RawPost from a decoded mapping, checking every field a hostile payload could get wrong."""
+    text = data.get("text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise BadInput("field 'text' must be a string", raw)
+    followers = data.get("author_followers")
+    if followers is not None and (isinstance(followers, bool) or not isinstance(followers, int) or followers < 0):
+        raise BadInput("field 'author_followers' must be a non-negative integer", raw)
+    handle = _optional_str(data, "author_handle", raw) or _required_str(data, "author_id", raw)
+    return RawPost(
+        network=_required_str(data, "network", raw, 32).lower(),
+        external_id=_required_str(data, "external_id", raw),
+        author_id=_required_str(data, "author_id", raw),
+        author_handle=handle,
+        text=text[:MAX_TEXT_CHARS],
+        created_at=parse_time(data.get("created_at"), raw),
+        is_brand=_as_bool(data.get("is_brand", False)),
+        in_reply_to=_optional_str(data, "in_reply_to", raw, _MAX_ID_CHARS),
+        quote_of=_optional_str(data, "quote_of", raw, _MAX_ID_CHARS),
+        author_name=_optional_str(data, "author_name", raw),
+        author_followers=followers,
+        is_public=_as_bool(data.get("is_public", True)),
+        permalink=_optional_str(data, "permalink", raw, 2048),
+        language=_optional_str(data, "language", raw, 16),
+        channel=_optional_str(data, "channel", raw),
+    )
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "y"}
+    return bool(value)
+
+
+@dataclass(slots=True)
+class Post:
+    """A normalised post. Stages after normalize fill the judgement fields; None means not judged yet."""
+
+    raw: RawPost
+    text: str
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    language: str | None = None
+    truncated: bool = False
+    # Judgements (filled by the understanding stage).
+    complaint: float | None = None
+    intents: tuple[str, ...] = ()
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    topic: str | None = None
+    urgency: int | None = None
+    urgency_reasons: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.raw.key
+
+    @property
+    def network(self) -> str:
+        return self.raw.network
+
+    @property
+    def external_id(self) -> str:
+        return self.raw.external_id
+
+    @property
+    def created_at(self) -> datetime:
+        return self.raw.created_at
+
+    @property
+    def is_brand(self) -> bool:
+        return self.raw.is_brand

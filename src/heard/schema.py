@@ -1,0 +1,20 @@
+"""Every table Heard has, gathered from the features that own them (for migrations and schema checks)."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from heard.alerts import models as _alerts
+from heard.coach import models as _coach
+from heard.db.base import Base
+from heard.inbox import models as _inbox
+from heard.incidents import models as _incidents
+from heard.ingest import models as _ingest
+from heard.knowledge import models as _knowledge
+from heard.stream import sql_log as _sql_log
+
+MODEL_MODULES = (_alerts, _coach, _inbox, _incidents, _ingest, _knowledge, _sql_log)
+
+
+def metadata() -> MetaData:
+    return Base.metadata

@@ -1,0 +1,57 @@
+"""Typed settings, read from HEARD_* environment variables (and a .env file), passed in, never global."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from heard.errors import UnsafeSettings
+
+_DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused outside development, see below
+
+
+class Settings(BaseSettings):
+    """Every setting Heard reads. `docs/settings.md` documents each one (a test keeps them in step)."""
+
+    model_config = SettingsConfigDict(env_prefix="HEARD_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="development allows the unsafe laptop defaults; production refuses them."
+    )
+    database_url: str = Field(
+        "sqlite:///var/heard.db", description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://..."
+    )
+    secret_key: str = Field(_DEV_SECRET, description="Signs session cookies and CSRF tokens.")
+    event_log: Literal["sql", "memory"] = Field(
+        "sql", description="Where the event log lives: a table in the database (sql) or process memory."
+    )
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(8000, description="Port the web app listens on.")
+    brand_handles: list[str] = Field(
+        default_factory=list,
+        description="The brand's own handles (without @); their posts are never treated as customer posts.",
+    )
+    batch_size: int = Field(500, ge=1, le=20_000, description="Posts the pipeline worker takes per batch.")
+    ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
+    log_level: str = Field("INFO", description="Log level for structured logs.")
+    outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = []
+        if self.secret_key == _DEV_SECRET or len(self.secret_key) < 32:
+            problems.append("HEARD_SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.event_log == "memory":
+            problems.append("HEARD_EVENT_LOG=memory loses posts on restart")
+        if problems:
+            raise UnsafeSettings("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,56 @@
+"""The event log interface every backend implements, and passes `tests/contract/test_event_log.py` for.
+
+To add a backend, implement `EventLog`:
+- `append` stores messages in order and returns each one's offset; a message whose id the topic has already
+  seen is not stored again and gets None (dedupe by id, so a producer may retry freely);
+- `read` replays a topic from any offset, with no consumer state;
+- `consume` hands a consumer group the records it has not acknowledged yet: first those delivered more than
+  `ack_wait` seconds ago without an ack (redelivery, with `deliveries` counting up), then new ones in order;
+- `ack` marks records done for a group; `seek` restarts a group after an offset (replay).
+Offsets grow with every append to a topic; they need not be contiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class OutMessage:
+    id: str
+    payload: bytes
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    topic: str
+    offset: int
+    id: str
+    key: str
+    payload: bytes
+    deliveries: int = 1
+
+
+class EventLog(Protocol):
+    def append(self, topic: str, messages: Sequence[OutMessage]) -> list[int | None]: ...
+
+    def read(self, topic: str, after: int = 0, limit: int = 100) -> list[Record]: ...
+
+    def consume(self, topic: str, group: str, limit: int = 100) -> list[Record]: ...
+
+    def ack(self, topic: str, group: str, offsets: Iterable[int]) -> None: ...
+
+    def seek(self, topic: str, group: str, after: int) -> None: ...
+
+    def head(self, topic: str) -> int:
+        """The newest offset in the topic, 0 when it is empty."""
+        ...
+
+    def lag(self, topic: str, group: str) -> int:
+        """Records the group has not acknowledged yet (delivered or not)."""
+        ...
+
+    def close(self) -> None: ...

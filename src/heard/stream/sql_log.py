@@ -1,0 +1,224 @@
+"""The embedded event log: three tables in Heard's own database (SQLite by default, PostgreSQL too).
+
+On PostgreSQL, appends to one topic take a transaction-scoped advisory lock, so offsets become visible in
+order and a consumer reading "after N" never skips a record that commits late. Appends on SQLite are already
+serialised by its single writer.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from heard.clock import Clock, SystemClock
+from heard.db.base import Base, UTCDateTime
+from heard.stream.base import OutMessage, Record
+
+_Offset = BigInteger().with_variant(Integer, "sqlite")
+
+
+class LogRecord(Base):
+    __tablename__ = "log_records"
+    __table_args__ = (
+        UniqueConstraint("topic", "msg_id"),
+        Index("ix_log_records_topic_offset", "topic", "offset"),
+    )
+    offset: Mapped[int] = mapped_column(_Offset, primary_key=True, autoincrement=True)
+    topic: Mapped[str] = mapped_column(String(128))
+    msg_id: Mapped[str] = mapped_column(String(256))
+    key: Mapped[str] = mapped_column(String(256), default="")
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    appended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LogConsumer(Base):
+    __tablename__ = "log_consumers"
+    topic: Mapped[str] = mapped_column(String(128), primary_key=True)
+    group: Mapped[str] = mapped_column(String(128), primary_key=True)
+    fetched_upto: Mapped[int] = mapped_column(_Offset, default=0)
+
+
+class LogPending(Base):
+    __tablename__ = "log_pending"
+    topic: Mapped[str] = mapped_column(String(128), primary_key=True)
+    group: Mapped[str] = mapped_column(String(128), primary_key=True)
+    offset: Mapped[int] = mapped_column(_Offset, primary_key=True)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deliveries: Mapped[int] = mapped_column(Integer, default=1)
+
+
+_records = cast(Table, LogRecord.__table__)
+_consumers = cast(Table, LogConsumer.__table__)
+_pending = cast(Table, LogPending.__table__)
+
+
+class SqlLog:
+    def __init__(self, engine: Engine, clock: Clock | None = None, ack_wait_s: float = 30.0) -> None:
+        self._engine = engine
+        self._clock = clock or SystemClock()
+        self._ack_wait = timedelta(seconds=ack_wait_s)
+        self._pg = engine.dialect.name == "postgresql"
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert(table) if self._pg else sqlite.insert(table)).on_conflict_do_nothing()
+
+    def append(self, topic: str, messages: Sequence[OutMessage]) -> list[int | None]:
+        if not messages:
+            return []
+        now = self._clock.now()
+        rows = [
+            {"topic": topic, "msg_id": m.id, "key": m.key, "payload": m.payload, "appended_at": now} for m in messages
+        ]
+        with self._engine.begin() as conn:
+            if self._pg:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": zlib.crc32(topic.encode())})
+            result = conn.execute(self._insert(_records).returning(_records.c.offset, _records.c.msg_id), rows)
+            offsets = {msg_id: offset for offset, msg_id in result}
+        out: list[int | None] = []
+        for message in messages:
+            out.append(offsets.pop(message.id, None))
+        return out
+
+    def read(self, topic: str, after: int = 0, limit: int = 100) -> list[Record]:
+        with self._engine.connect() as conn:
+            return self.read_in(conn, topic, after, limit)
+
+    def consume(self, topic: str, group: str, limit: int = 100) -> list[Record]:
+        now = self._clock.now()
+        with self._engine.begin() as conn:
+            fetched_upto = self._lock_group(conn, topic, group)
+            out = self._redeliver(conn, topic, group, now, limit)
+            if len(out) < limit:
+                fresh = self.read_in(conn, topic, fetched_upto, limit - len(out))
+                if fresh:
+                    conn.execute(
+                        _pending.insert(),
+                        [
+                            {
+                                "topic": topic,
+                                "group": group,
+                                "offset": r.offset,
+                                "delivered_at": now,
+                                "deliveries": 1,
+                            }
+                            for r in fresh
+                        ],
+                    )
+                    conn.execute(
+                        update(_consumers)
+                        .where(_consumers.c.topic == topic, _consumers.c.group == group)
+                        .values(fetched_upto=fresh[-1].offset)
+                    )
+                out.extend(fresh)
+        return out
+
+    def _lock_group(self, conn: Connection, topic: str, group: str) -> int:
+        conn.execute(self._insert(_consumers), {"topic": topic, "group": group, "fetched_upto": 0})
+        query = select(_consumers.c.fetched_upto).where(_consumers.c.topic == topic, _consumers.c.group == group)
+        if self._pg:
+            query = query.with_for_update()
+        return int(conn.execute(query).scalar_one())
+
+    def _redeliver(self, conn: Connection, topic: str, group: str, now: datetime, limit: int) -> list[Record]:
+        due = conn.execute(
+            select(_pending.c.offset, _pending.c.deliveries)
+            .where(
+                _pending.c.topic == topic,
+                _pending.c.group == group,
+                _pending.c.delivered_at <= now - self._ack_wait,
+            )
+            .order_by(_pending.c.offset)
+            .limit(limit)
+        ).all()
+        if not due:
+            return []
+        deliveries = {offset: count + 1 for offset, count in due}
+        conn.execute(
+            update(_pending)
+            .where(_pending.c.topic == topic, _pending.c.group == group, _pending.c.offset.in_(deliveries))
+            .values(delivered_at=now, deliveries=_pending.c.deliveries + 1)
+        )
+        rows = conn.execute(
+            select(_records.c.offset, _records.c.msg_id, _records.c.key, _records.c.payload)
+            .where(_records.c.offset.in_(deliveries))
+            .order_by(_records.c.offset)
+        )
+        return [Record(topic, o, i, k, bytes(p), deliveries[o]) for o, i, k, p in rows]
+
+    @staticmethod
+    def read_in(conn: Connection, topic: str, after: int, limit: int) -> list[Record]:
+        rows = conn.execute(
+            select(_records.c.offset, _records.c.msg_id, _records.c.key, _records.c.payload)
+            .where(_records.c.topic == topic, _records.c.offset > after)
+            .order_by(_records.c.offset)
+            .limit(limit)
+        )
+        return [Record(topic, o, i, k, bytes(p)) for o, i, k, p in rows]
+
+    def ack(self, topic: str, group: str, offsets: Iterable[int]) -> None:
+        chosen = list(offsets)
+        if not chosen:
+            return
+        with self._engine.begin() as conn:
+            for start in range(0, len(chosen), 5000):
+                conn.execute(
+                    delete(_pending).where(
+                        _pending.c.topic == topic,
+                        _pending.c.group == group,
+                        _pending.c.offset.in_(chosen[start : start + 5000]),
+                    )
+                )
+
+    def seek(self, topic: str, group: str, after: int) -> None:
+        with self._engine.begin() as conn:
+            self._lock_group(conn, topic, group)
+            conn.execute(delete(_pending).where(_pending.c.topic == topic, _pending.c.group == group))
+            conn.execute(
+                update(_consumers)
+                .where(_consumers.c.topic == topic, _consumers.c.group == group)
+                .values(fetched_upto=after)
+            )
+
+    def head(self, topic: str) -> int:
+        with self._engine.connect() as conn:
+            value = conn.execute(select(func.max(_records.c.offset)).where(_records.c.topic == topic)).scalar()
+        return int(value or 0)
+
+    def lag(self, topic: str, group: str) -> int:
+        with self._engine.connect() as conn:
+            fetched = conn.execute(
+                select(_consumers.c.fetched_upto).where(_consumers.c.topic == topic, _consumers.c.group == group)
+            ).scalar()
+            new = conn.execute(
+                select(func.count())
+                .select_from(_records)
+                .where(_records.c.topic == topic, _records.c.offset > (fetched or 0))
+            ).scalar_one()
+            pending = conn.execute(
+                select(func.count()).select_from(_pending).where(_pending.c.topic == topic, _pending.c.group == group)
+            ).scalar_one()
+        return int(new) + int(pending)
+
+    def close(self) -> None:
+        return None
