@@ -1,0 +1,1 @@
+"""Understanding each post: complaint, intent, sentiment, topic, language, urgency. Offline, on CPU."""

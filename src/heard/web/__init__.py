@@ -1,0 +1,1 @@
+"""The web app: FastAPI routes (thin), Jinja2 templates, htmx, SSE."""

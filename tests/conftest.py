@@ -1,0 +1,88 @@
+"""Shared fixtures. Database tests run on SQLite always and on PostgreSQL too when HEARD_TEST_DATABASE_URL is set
+(each PostgreSQL test gets a schema of its own, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from heard.clock import FrozenClock
+from heard.db.engine import make_engine, session_factory
+from heard.db.migrate import upgrade
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PG_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, skipping the test when the folder is not beside the checkout."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    return path
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+def _pg_engine(schema: str) -> Engine:
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+
+
+def _drop_pg_schema(schema: str) -> None:
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL on each backend, unmigrated. PostgreSQL URLs carry their schema in `options`."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'heard.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("HEARD_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = _pg_engine(schema)
+    engine.dispose()
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    _drop_pg_schema(schema)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A freshly migrated database on each backend."""
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated SQLite database only, for tests that are about something other than the backend."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'heard.db'}")
+    upgrade(eng)
+    yield eng
+    eng.dispose()
