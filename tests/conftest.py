@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.clock import FrozenClock
 from heard.db.engine import make_engine, session_factory
 from heard.db.migrate import upgrade
+from heard.schema import MODEL_MODULES
+
+assert MODEL_MODULES  # mapped classes must all be known before any query
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
