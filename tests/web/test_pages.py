@@ -103,3 +103,10 @@ def test_static_htmx_is_served(client: TestClient) -> None:
     assert response.status_code == 200
     assert "htmx" in response.text[:2000]
     assert client.get("/static/htmx-ext-sse.min.js").status_code == 200
+
+
+def test_errors_are_pages(client: TestClient) -> None:
+    response = client.get("/conversations/4242")
+    assert response.headers["content-type"].startswith("text/html")
+    assert "No such conversation" in response.text
+    assert "<script>" not in client.get("/nowhere/<script>").text

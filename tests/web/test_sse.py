@@ -3,7 +3,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import anyio
 import httpx
@@ -11,7 +13,7 @@ import pytest
 
 from heard.app import Runtime
 from heard.clock import FrozenClock
-from heard.events import ConversationUpdated, PostReceived
+from heard.events import ConversationUpdated, PostsStored
 from heard.stream.memory import MemoryLog
 from heard.web.app import create_app
 from heard.web.sse import StreamOptions, event_stream, start_offset
@@ -19,6 +21,7 @@ from heard.web.sse import StreamOptions, event_stream, start_offset
 from .factories import publish
 from .live import live_server
 
+T = TypeVar("T")
 FAST = StreamOptions(poll_s=0.01, heartbeat_s=0.05, retry_ms=100, max_age_s=5)
 
 
@@ -32,25 +35,31 @@ async def _take(stream: AsyncIterator[str], count: int, timeout: float = 5) -> l
     return out
 
 
+def _run(main: Callable[[], Awaitable[T]]) -> T:
+    """anyio.run in a thread of its own: sync Playwright leaves an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main).result(timeout=30)
+
+
 def _fields(chunk: str) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in chunk.strip().splitlines() if not line.startswith(":"))
 
 
 def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: FrozenClock) -> None:
     log = MemoryLog(clock)
-    publish(log, PostReceived(1, 7, "twitter", False), ConversationUpdated(7))
-    offsets = publish(log, PostReceived(2, 8, "twitter", False), ConversationUpdated(8))
+    publish(log, PostsStored(1, 1), ConversationUpdated(7))
+    offsets = publish(log, PostsStored(1, 1), ConversationUpdated(8))
 
     async def main() -> list[str]:
         return await _take(event_stream(log, offsets[0] - 1, threading.Event(), None, FAST), 2)
 
-    retry, message = anyio.run(main)
+    retry, message = _run(main)
     assert retry == "retry: 100\n\n"
     fields = _fields(message)
     assert fields["id"] == str(offsets[-1])
     assert fields["event"] == "inbox"
     data = json.loads(fields["data"])
-    assert data == {"events": {"conversation.updated": 1, "post.received": 1}, "conversations": [8]}
+    assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8]}
 
 
 def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offset(clock: FrozenClock) -> None:
@@ -66,7 +75,7 @@ def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offse
         mine = await _take(stream, 1)
         return first + other + mine
 
-    _, other, mine = anyio.run(main)
+    _, other, mine = _run(main)
     assert other.startswith("id: ")
     assert "event:" not in other
     assert "data:" not in other
@@ -87,7 +96,7 @@ def test_stream_sends_heartbeats_and_ends_when_the_server_closes(clock: FrozenCl
                     closing.set()
         return chunks
 
-    chunks = anyio.run(main)
+    chunks = _run(main)
     assert chunks[-1] == ": keep-alive\n\n"
 
 
@@ -100,7 +109,7 @@ def test_unreadable_events_do_not_break_the_stream(clock: FrozenClock) -> None:
     async def main() -> list[str]:
         return await _take(event_stream(log, 0, threading.Event(), None, FAST), 2)
 
-    _, message = anyio.run(main)
+    _, message = _run(main)
     assert json.loads(_fields(message)["data"])["events"] == {"unreadable": 1}
 
 

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from heard import schema
 from heard.app import Runtime
+from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import conversations, events, inbox, system
 from heard.web.sse import StreamOptions
@@ -36,6 +37,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.closing = closing
     app.state.stream_options = StreamOptions()
     app.add_middleware(SecurityHeaders)
+    install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (inbox, conversations, events, system):
         app.include_router(module.router)
