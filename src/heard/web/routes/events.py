@@ -10,10 +10,11 @@ from starlette.responses import StreamingResponse
 
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
+from heard.web.auth import current_agent
 from heard.web.deps import get_runtime
 from heard.web.sse import event_stream, start_offset
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(current_agent)])
 
 
 @router.get("/events")

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query
-from jinja2 import Environment
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.queries import PAGE_SIZE, STATUSES, InboxFilter, list_conversations, list_networks
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.auth import current_agent
+from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment, page
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(current_agent)])
 
 
 class QueueParams:
@@ -39,7 +39,6 @@ class QueueParams:
 
 Params = Annotated[QueueParams, Depends()]
 SessionDep = Annotated[Session, Depends(get_session)]
-Templates = Annotated[Environment, Depends(get_templates)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
@@ -52,12 +51,12 @@ def _context(session: Session, params: QueueParams) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox_page(params: Params, session: SessionDep, env: Templates, runtime: RuntimeDep) -> HTMLResponse:
+def inbox_page(request: Request, params: Params, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)  # before the query, so no change between the two goes unnoticed
     context = {**_context(session, params), "head": head, "networks": list_networks(session)}
-    return page(env, "inbox.html", context)
+    return page(request, "inbox.html", context)
 
 
 @router.get("/inbox/queue", response_class=HTMLResponse)
-def inbox_queue(params: Params, session: SessionDep, env: Templates) -> HTMLResponse:
-    return fragment(env, "inbox.html", "queue", _context(session, params))
+def inbox_queue(request: Request, params: Params, session: SessionDep) -> HTMLResponse:
+    return fragment(request, "inbox.html", "queue", _context(session, params))
