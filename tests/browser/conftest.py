@@ -15,7 +15,7 @@ from heard.app import Runtime, build_runtime
 from heard.inbox.agents import add_agent
 from heard.settings import Settings
 from heard.web.app import create_app
-from web.live import LiveServer, live_server
+from tests.web.live import LiveServer, live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

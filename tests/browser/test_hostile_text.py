@@ -11,7 +11,7 @@ from heard.app import Runtime
 from heard.posts import RawPost
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
-from web.live import LiveServer
+from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import SAMPLE
 from heard.app import Runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
 from heard.posts import RawPost
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
-from web.live import LiveServer
+from tests.browser.conftest import SAMPLE
+from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from heard.db.bulk import insert_returning, insert_rows
 from heard.events import ConversationOpened, ConversationUpdated, Event, PostsStored
 from heard.inbox.models import Conversation, Message
 from heard.ingest.contacts import ensure_contacts
@@ -23,7 +24,7 @@ from heard.ingest.models import Post as PostRow
 from heard.ingest.queries import StoredThreadPost, stored_ancestors, stored_replies_to
 from heard.pipeline.stage import Rejection
 from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
-from heard.posts import Post
+from heard.posts import Post, storable
 
 
 @dataclass
@@ -58,8 +59,7 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
     messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
     messages.extend(adopted)
-    if messages:
-        session.execute(insert(Message), messages)
+    insert_rows(session, Message, messages)
     touched = {m["conversation_id"] for m in messages} | merged_into
     states = load_states(session, touched)
     for cid in merged_into:
@@ -118,8 +118,9 @@ def _open_conversations(
                 "last_activity_at": post.created_at,
             }
         )
-    ids = session.execute(insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True), rows)
-    return dict(zip(roots, ids.scalars(), strict=True))
+    # RETURNING without a parameter order lets SQLAlchemy batch the insert; rows are matched by their root.
+    returned = insert_returning(session, Conversation, rows, "id", "network", "root_external_id")
+    return {f"{network}:{root}": cid for cid, network, root in returned}
 
 
 def _insert_posts(
@@ -130,8 +131,8 @@ def _insert_posts(
     now: datetime,
 ) -> dict[str, int]:
     rows = [_post_row(p, conv_of.get(p.key), contacts.get((p.network, p.raw.author_id)), now) for p in posts]
-    ids = session.execute(insert(PostRow).returning(PostRow.id, sort_by_parameter_order=True), rows).scalars()
-    return dict(zip((p.key for p in posts), ids, strict=True))
+    returned = insert_returning(session, PostRow, rows, "id", "network", "external_id")
+    return {f"{network}:{external_id}": pid for pid, network, external_id in returned}
 
 
 def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, now: datetime) -> dict[str, Any]:
@@ -235,11 +236,16 @@ def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str,
 
 def record_dead_letters(session: Session, rejections: Iterable[Rejection], source: str, now: datetime) -> int:
     rows = [
-        {"source": source[:256], "stage": r.stage[:64], "reason": r.reason, "raw": r.raw, "created_at": now}
+        {
+            "source": storable(source[:256]),
+            "stage": r.stage[:64],
+            "reason": storable(r.reason),
+            "raw": storable(r.raw),
+            "created_at": now,
+        }
         for r in rejections
     ]
-    if rows:
-        session.execute(insert(DeadLetter), rows)
+    insert_rows(session, DeadLetter, rows)
     return len(rows)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from heard.db.bulk import insert_returning, insert_rows
 from heard.inbox.models import Contact, ContactIdentity
 from heard.ingest.queries import chunks
 from heard.posts import Post
@@ -25,15 +26,21 @@ def ensure_contacts(session: Session, posts: Sequence[Post], now: datetime) -> d
     _refresh_reach(session, authors, known)
     missing = [key for key in authors if key not in known]
     if missing:
-        contact_ids = session.execute(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-            [
-                {"display_name": authors[k].raw.author_name or authors[k].raw.author_handle, "created_at": now}
-                for k in missing
-            ],
-        ).scalars()
+        names = {key: authors[key].raw.author_name or authors[key].raw.author_handle for key in missing}
+        returned = insert_returning(
+            session,
+            Contact,
+            [{"display_name": name, "created_at": now} for name in names.values()],
+            "id",
+            "display_name",
+        )
+        # Unordered RETURNING batches well; new contacts differ only by name, so any id with the right name fits.
+        free: dict[str, list[int]] = {}
+        for contact_id, name in returned:
+            free.setdefault(name, []).append(contact_id)
         rows = []
-        for key, contact_id in zip(missing, contact_ids, strict=True):
+        for key in missing:
+            contact_id = free[names[key]].pop()
             raw = authors[key].raw
             known[key] = (contact_id, raw.author_followers)
             rows.append(
@@ -46,7 +53,7 @@ def ensure_contacts(session: Session, posts: Sequence[Post], now: datetime) -> d
                     "followers": raw.author_followers,
                 }
             )
-        session.execute(insert(ContactIdentity), rows)
+        insert_rows(session, ContactIdentity, rows)
     return {key: value[0] for key, value in known.items()}
 
 

@@ -4,7 +4,7 @@ up to date from the messages a batch adds, so the inbox can sort without scannin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -107,12 +107,12 @@ def apply_messages(
 def save_states(session: Session, states: Mapping[int, ConversationState]) -> None:
     if not states:
         return
+    columns = [f.name for f in fields(ConversationState) if f.name != "id"]
     rows = []
     for state in states.values():
-        values = asdict(state)
-        values["k_id"] = values.pop("id")
+        values = {name: getattr(state, name) for name in columns}
+        values["k_id"] = state.id
         rows.append(values)
-    columns = [k for k in rows[0] if k != "k_id"]
     session.connection().execute(
         update(Conversation).where(Conversation.id == bindparam("k_id")).values({c: bindparam(c) for c in columns}),
         rows,

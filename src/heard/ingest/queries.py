@@ -127,3 +127,18 @@ def stored_replies_to(session: Session, keys: Iterable[str]) -> dict[str, list[S
 
 def count_dead_letters(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(DeadLetter)).scalar_one())
+
+
+def ingest_counts(session: Session) -> dict[str, int]:
+    """What the store holds, as `heard demo --once --json` reports it."""
+    from heard.inbox.models import Conversation, Message
+
+    query = select(Message.direction, func.count()).group_by(Message.direction)
+    directions = {str(direction): int(count) for direction, count in session.execute(query).all()}
+    return {
+        "posts": int(session.execute(select(func.count()).select_from(PostRow)).scalar_one()),
+        "conversations": int(session.execute(select(func.count()).select_from(Conversation)).scalar_one()),
+        "messages_incoming": int(directions.get("incoming", 0)),
+        "messages_outgoing": int(directions.get("outgoing", 0)),
+        "dead_letters": count_dead_letters(session),
+    }
