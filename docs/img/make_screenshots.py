@@ -22,8 +22,8 @@ from heard.web.app import create_app
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-from web.live import live_server  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.web.live import live_server  # noqa: E402
 
 OUT = Path(__file__).parent
 SAMPLE = Path(heard.__file__).parent / "samples" / "twcs-sample.csv"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import PASSWORD, log_in
 from heard.app import Runtime
-from web.live import LiveServer
+from tests.browser.conftest import PASSWORD, log_in
+from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 
