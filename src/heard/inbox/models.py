@@ -89,7 +89,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     urgency: Mapped[int | None] = mapped_column(Integer)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     first_customer_text: Mapped[str] = mapped_column(Text, default="")

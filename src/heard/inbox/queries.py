@@ -9,12 +9,13 @@ database to sort and skip an unbounded number of rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from heard.inbox.models import Conversation, Message
+from heard.inbox.search import matching_conversations, search_terms
 from heard.ingest.models import Post
 
 PAGE_SIZE = 50
@@ -22,6 +23,7 @@ MAX_PAGE_SIZE = 200
 #: The deepest row a page may start at. Nobody works a queue 10,000 conversations down; filters do that job.
 MAX_OFFSET = 10_000
 STATUSES = ("open", "pending", "snoozed", "resolved")
+SENTIMENTS = ("negative", "neutral", "positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,17 @@ class InboxFilter:
 
     status: str | None = None
     network: str | None = None
+    #: A customer post in the conversation was judged this sentiment / written in this language.
+    sentiment: str | None = None
+    language: str | None = None
+    #: An agent id, or "none" for unassigned conversations.
+    assignee: int | Literal["none"] | None = None
+    #: Words that must all appear (as prefixes) in one message; "@handle" finds a customer instead.
+    search: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return any((self.status, self.network, self.sentiment, self.language, self.assignee, self.search))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +95,36 @@ def queue_order() -> list[ColumnElement[Any]]:
     ]
 
 
-def _filtered(query: Select[Any], chosen: InboxFilter) -> Select[Any]:
+def _customer_post(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return (
+        select(Post.id).where(Post.conversation_id == Conversation.id, Post.is_brand.is_(False), *conditions).exists()
+    )
+
+
+def _filtered(session: Session, query: Select[Any], chosen: InboxFilter) -> Select[Any]:
+    c = Conversation
     if chosen.status:
-        query = query.where(Conversation.status == chosen.status)
+        query = query.where(c.status == chosen.status)
     if chosen.network:
-        query = query.where(Conversation.network == chosen.network)
-    return query
+        query = query.where(c.network == chosen.network)
+    if chosen.sentiment:
+        query = query.where(_customer_post(Post.sentiment == chosen.sentiment))
+    if chosen.language:
+        query = query.where(_customer_post(Post.language == chosen.language))
+    if chosen.assignee == "none":
+        query = query.where(c.assignee_id.is_(None))
+    elif chosen.assignee is not None:
+        query = query.where(c.assignee_id == chosen.assignee)
+    return _searched(session, query, (chosen.search or "").strip())
+
+
+def _searched(session: Session, query: Select[Any], wanted: str) -> Select[Any]:
+    if wanted.startswith("@") and len(wanted) > 1:
+        return query.where(func.lower(Conversation.customer_handle) == wanted[1:].lower())
+    terms = search_terms(wanted)
+    if not terms:
+        return query
+    return query.where(Conversation.id.in_(matching_conversations(session, terms)))
 
 
 def list_conversations(
@@ -96,7 +133,7 @@ def list_conversations(
     """One page of the queue. `offset` and `limit` are clamped to [0, MAX_OFFSET] and [1, MAX_PAGE_SIZE]."""
     offset = min(max(0, offset), MAX_OFFSET)
     limit = min(max(1, limit), MAX_PAGE_SIZE)
-    query = _filtered(select(Conversation), chosen or InboxFilter()).order_by(*queue_order())
+    query = _filtered(session, select(Conversation), chosen or InboxFilter()).order_by(*queue_order())
     rows = list(session.scalars(query.offset(offset).limit(limit + 1)))
     return InboxPage(rows[:limit], offset, limit, has_more=len(rows) > limit)
 

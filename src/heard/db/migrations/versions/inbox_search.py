@@ -1,0 +1,56 @@
+"""inbox: full-text search over messages, and an index for the assignee filter
+
+Revision ID: inbox_search
+Revises: 0001
+
+SQLite: an FTS5 table over messages.text (external content, kept in step by triggers, so nothing in Python
+can forget to index a message). PostgreSQL: a GIN index on to_tsvector('simple', text), the same expression
+the search query uses. The 'simple' configuration (no stemming) on both, because posts come in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "inbox_search"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SQLITE_UP = [
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text); INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS messages_fts_update",
+    "DROP TRIGGER IF EXISTS messages_fts_delete",
+    "DROP TRIGGER IF EXISTS messages_fts_insert",
+    "DROP TABLE IF EXISTS messages_fts",
+]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("conversations") as batch:
+        batch.create_index("ix_conversations_assignee_id", ["assignee_id"])
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for statement in SQLITE_UP:
+            op.execute(statement)
+    elif dialect == "postgresql":
+        op.execute("CREATE INDEX ix_messages_search ON messages USING gin (to_tsvector('simple', text))")
+
+
+def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for statement in SQLITE_DOWN:
+            op.execute(statement)
+    elif dialect == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_messages_search")
+    with op.batch_alter_table("conversations") as batch:
+        batch.drop_index("ix_conversations_assignee_id")
