@@ -9,20 +9,25 @@ database to sort and skip an unbounded number of rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from heard.inbox.models import Conversation, Message
+from heard.inbox.models import Agent, Conversation, Message
 from heard.inbox.search import matching_conversations, search_terms
+from heard.inbox.workflow import STATUSES
 from heard.ingest.models import Post
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 #: The deepest row a page may start at. Nobody works a queue 10,000 conversations down; filters do that job.
 MAX_OFFSET = 10_000
-STATUSES = ("open", "pending", "snoozed", "resolved")
+#: "active" is the working view: open and pending conversations, and snoozed ones whose snooze is over.
+VIEWS = ("active", *STATUSES)
+#: The most recent messages a conversation page shows.
+MAX_THREAD = 500
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
@@ -51,6 +56,8 @@ class InboxPage:
     offset: int
     limit: int
     has_more: bool
+    #: Names of the agents the conversations on this page are assigned to.
+    assignees: dict[int, str] = field(default_factory=dict)
 
     @property
     def next_offset(self) -> int | None:
@@ -78,6 +85,9 @@ class ThreadEntry:
 class ConversationView:
     conversation: Conversation
     entries: list[ThreadEntry] = field(default_factory=list)
+    assignee_name: str | None = None
+    #: Messages older than the ones shown (a pile-on thread can have more than a page should hold).
+    earlier: int = 0
 
 
 def queue_order() -> list[ColumnElement[Any]]:
@@ -101,9 +111,12 @@ def _customer_post(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def _filtered(session: Session, query: Select[Any], chosen: InboxFilter) -> Select[Any]:
+def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: datetime) -> Select[Any]:
     c = Conversation
-    if chosen.status:
+    if chosen.status == "active":
+        snooze_over = and_(c.status == "snoozed", c.snoozed_until <= now)
+        query = query.where(or_(c.status.in_(("open", "pending")), snooze_over))
+    elif chosen.status:
         query = query.where(c.status == chosen.status)
     if chosen.network:
         query = query.where(c.network == chosen.network)
@@ -128,14 +141,28 @@ def _searched(session: Session, query: Select[Any], wanted: str) -> Select[Any]:
 
 
 def list_conversations(
-    session: Session, chosen: InboxFilter | None = None, offset: int = 0, limit: int = PAGE_SIZE
+    session: Session,
+    chosen: InboxFilter | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    now: datetime | None = None,
 ) -> InboxPage:
-    """One page of the queue. `offset` and `limit` are clamped to [0, MAX_OFFSET] and [1, MAX_PAGE_SIZE]."""
+    """One page of the queue. `offset` and `limit` are clamped to [0, MAX_OFFSET] and [1, MAX_PAGE_SIZE];
+    `now` decides which snoozes are over (for the "active" view)."""
     offset = min(max(0, offset), MAX_OFFSET)
     limit = min(max(1, limit), MAX_PAGE_SIZE)
-    query = _filtered(session, select(Conversation), chosen or InboxFilter()).order_by(*queue_order())
+    when = now or datetime.now(UTC)
+    query = _filtered(session, select(Conversation), chosen or InboxFilter(), when).order_by(*queue_order())
     rows = list(session.scalars(query.offset(offset).limit(limit + 1)))
-    return InboxPage(rows[:limit], offset, limit, has_more=len(rows) > limit)
+    page = rows[:limit]
+    return InboxPage(page, offset, limit, len(rows) > limit, agent_names(session, {c.assignee_id for c in page}))
+
+
+def agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted))).tuples().all())
 
 
 def list_networks(session: Session) -> list[str]:
@@ -148,10 +175,15 @@ def get_conversation(session: Session, conversation_id: int) -> ConversationView
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         return None
+    total = session.scalar(select(func.count()).where(Message.conversation_id == conversation_id)) or 0
     rows = session.execute(
         select(Message, Post)
         .outerjoin(Post, Post.id == Message.post_id)
         .where(Message.conversation_id == conversation_id)
-        .order_by(Message.created_at, Message.id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(MAX_THREAD)
     ).all()
-    return ConversationView(conversation, [ThreadEntry(message, post) for message, post in rows])
+    entries = [ThreadEntry(message, post) for message, post in reversed(rows)]
+    names = agent_names(session, {conversation.assignee_id})
+    assignee = names.get(conversation.assignee_id) if conversation.assignee_id is not None else None
+    return ConversationView(conversation, entries, assignee, max(0, total - len(entries)))

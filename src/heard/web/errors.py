@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from heard.web.session import login_redirect
 from heard.web.templating import page
@@ -16,6 +16,8 @@ def install_error_pages(app: FastAPI) -> None:
         if exc.status_code == 401:
             return login_redirect(request.scope)
         detail = exc.detail if isinstance(exc.detail, str) else "Something went wrong."
+        if request.headers.get("hx-request"):
+            return PlainTextResponse(detail, status_code=exc.status_code)
         context = {"status": exc.status_code, "detail": detail}
         response = page(request, "error.html", context, exc.status_code)
         for name, value in (exc.headers or {}).items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
@@ -10,16 +10,18 @@ from starlette.responses import HTMLResponse
 
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
+from heard.inbox.agents import list_agents
 from heard.inbox.queries import ConversationView, get_conversation
-from heard.web.auth import current_agent
-from heard.web.deps import get_runtime, get_session
+from heard.inbox.workflow import STATUSES
+from heard.web.auth import Me
+from heard.web.deps import get_runtime
 from heard.web.templating import fragment, page
 
-router = APIRouter(dependencies=[Depends(current_agent)])
+router = APIRouter()
 
-SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 MAX_ID = 2**63 - 1
+SNOOZE_HOURS = (1, 4, 24, 72, 168)
 
 
 def _found(session: Session, conversation_id: int) -> ConversationView:
@@ -29,12 +31,29 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
     return view
 
 
+def _context(session: Session, conversation_id: int) -> dict[str, Any]:
+    agents = [a for a in list_agents(session) if a.role in ("agent", "admin")]
+    return {
+        "view": _found(session, conversation_id),
+        "agents": agents,
+        "statuses": STATUSES,
+        "snooze_hours": SNOOZE_HOURS,
+    }
+
+
+def render_thread(request: Request, runtime: Runtime, conversation_id: int) -> HTMLResponse:
+    with runtime.sessions() as session:
+        return fragment(request, "conversation.html", "thread", _context(session, conversation_id))
+
+
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-def conversation_page(request: Request, conversation_id: int, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
+def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDep, me: Me) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)
-    return page(request, "conversation.html", {"view": _found(session, conversation_id), "head": head})
+    with runtime.sessions() as session:
+        context = {**_context(session, conversation_id), "head": head}
+        return page(request, "conversation.html", context)
 
 
 @router.get("/conversations/{conversation_id}/thread", response_class=HTMLResponse)
-def conversation_thread(request: Request, conversation_id: int, session: SessionDep) -> HTMLResponse:
-    return fragment(request, "conversation.html", "thread", {"view": _found(session, conversation_id)})
+def conversation_thread(request: Request, conversation_id: int, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    return render_thread(request, runtime, conversation_id)

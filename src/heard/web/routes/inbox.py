@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.agents import AgentIdentity, list_agents
-from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, STATUSES, InboxFilter, list_conversations, list_networks
+from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment, page
@@ -35,7 +35,7 @@ class QueueParams:
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> None:
         self.raw = {
-            "status": status if status in STATUSES else None,
+            "status": status if status in (*VIEWS, "all") else None,
             "network": network or None,
             "sentiment": sentiment if sentiment in SENTIMENTS else None,
             "language": (language or "").strip().lower() or None,
@@ -53,7 +53,8 @@ class QueueParams:
             assignee = "none"
         elif raw["assignee"]:
             assignee = int(raw["assignee"])
-        return InboxFilter(raw["status"], raw["network"], raw["sentiment"], raw["language"], assignee, search=raw["q"])
+        status = None if raw["status"] == "all" else (raw["status"] or "active")
+        return InboxFilter(status, raw["network"], raw["sentiment"], raw["language"], assignee, search=raw["q"])
 
     def query(self, offset: int | None = None) -> str:
         pairs = {**self.raw, "offset": offset or None}
@@ -65,12 +66,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _context(session: Session, params: QueueParams, me: AgentIdentity) -> dict[str, Any]:
+def _context(session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime) -> dict[str, Any]:
     chosen = params.filter_for(me)
     return {
-        "page": list_conversations(session, chosen, params.offset, PAGE_SIZE),
+        "page": list_conversations(session, chosen, params.offset, PAGE_SIZE, runtime.clock.now()),
         "params": params,
-        "filtered": chosen.any,
+        "filtered": any(v for k, v in params.raw.items()),
     }
 
 
@@ -78,16 +79,16 @@ def _context(session: Session, params: QueueParams, me: AgentIdentity) -> dict[s
 def inbox_page(request: Request, params: Params, session: SessionDep, runtime: RuntimeDep, me: Me) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)  # before the query, so no change between the two goes unnoticed
     context = {
-        **_context(session, params, me),
+        **_context(session, params, me, runtime),
         "head": head,
         "networks": list_networks(session),
         "agents": list_agents(session),
-        "statuses": STATUSES,
+        "views": VIEWS,
         "sentiments": SENTIMENTS,
     }
     return page(request, "inbox.html", context)
 
 
 @router.get("/inbox/queue", response_class=HTMLResponse)
-def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me) -> HTMLResponse:
-    return fragment(request, "inbox.html", "queue", _context(session, params, me))
+def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
+    return fragment(request, "inbox.html", "queue", _context(session, params, me, runtime))
