@@ -1,0 +1,37 @@
+"""How a customer answered a reply: warm ("thanks!"), angry ("this is a joke"), or neither.
+
+This reads only the customer's next turn, with a lexicon of its own that shares nothing with the coach's rules, so
+that how well the coach's score separates warm from angry answers is an honest measure. A turn with words of both
+kinds (sarcasm: "thanks for nothing", "great, another delay") or of neither is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Outcome = Literal["warm", "angry"]
+
+_WARM = re.compile(
+    r"\b(thank\w*|thx|tysm|ty|appreciat\w*|great|awesome|perfect|amazing|love|lovely|wonderful|helpful|excellent|"
+    r"brilliant|fantastic|cheers|glad|nice|sweet|will do|sounds good|no worries|much better)\b|"
+    r"[👍🙏😊❤💙😀🙂😁☺🙌💕😍♥😃👌]"
+)
+_ANGRY = re.compile(
+    r"\b(ridiculous|unacceptable|terrible|horrible|awful|worst|pathetic|useless|joke|disgrace\w*|disgust\w*|"
+    r"shame\w*|wtf|ffs|never again|never (fly|flying|use|using|book|booking)|scam\w*|lie|lies|lying|liars?|bs|"
+    r"bullshit|crap|damn|hell|angry|furious|frustrat\w*|disappoint\w*|incompetent|rude|sick of|fed up|typical|"
+    r"nonsense|absurd|appall\w*|outrag\w*|insult\w*|seriously|kidding|no help|not helpful|unhelpful|"
+    r"(doesn'?t|does not|didn'?t|did not) help|for nothing|not good enough|not acceptable|sucks?|hate|garbage|"
+    r"rubbish|clueless|excuses?|not (happy|impressed|ok|okay))\b|[🙄😡😠🤬👎😤😒😑🤦]"
+)
+
+
+def outcome(next_turn: str) -> Outcome | None:
+    """Warm, angry, or None when the turn is neither or both."""
+    text = next_turn.lower().replace("’", "'")
+    warm = _WARM.search(text) is not None
+    angry = _ANGRY.search(text) is not None
+    if warm == angry:
+        return None
+    return "warm" if warm else "angry"
