@@ -2,7 +2,8 @@
 
 This reads only the customer's next turn, with a lexicon of its own that shares nothing with the coach's rules, so
 that how well the coach's score separates warm from angry answers is an honest measure. A turn with words of both
-kinds (sarcasm: "thanks for nothing", "great, another delay") or of neither is left out.
+kinds (sarcasm such as "great, another delay, what a joke") or of neither is left out; "thanks for nothing"
+counts as angry.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ _ANGRY = re.compile(
     r"rubbish|clueless|excuses?|not (happy|impressed|ok|okay))\b|[🙄😡😠🤬👎😤😒😑🤦]"
 )
 
+#: Thanks that are not thanks; they count as angry only.
+_SARCASM = re.compile(r"\bthanks?( you)? (a lot )?for nothing\b|\bthanks? a bunch\b")
+
 
 def outcome(next_turn: str) -> Outcome | None:
     """Warm, angry, or None when the turn is neither or both."""
     text = next_turn.lower().replace("’", "'")
-    warm = _WARM.search(text) is not None
+    warm = _WARM.search(_SARCASM.sub(" ", text)) is not None
     angry = _ANGRY.search(text) is not None
     if warm == angry:
         return None

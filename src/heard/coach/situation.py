@@ -18,7 +18,8 @@ _COMPLAINT = re.compile(
     r"(not|n't|never|no longer) (work\w*|load\w*|let\w*|help\w*|answer\w*|respond\w*|arriv\w*|receiv\w*|show\w*)|"
     r"can'?t|cannot|unable|fail\w*|error|crash\w*|down|outage|waiting|wait(ed)? (for )?\d+|hours?|on hold|"
     r"still|again|seriously|wtf|ugh|sucks?|hate|angry|upset|frustrat\w*|annoy\w*|complain\w*|problem|issue|"
-    r"dirty|late|nobody|no one|shame\w*|joke|pathetic|useless|disgrace\w*|scam)\b"
+    r"dirty|late|nobody|no one|shame\w*|joke|pathetic|useless|disgrace\w*|scam|keeps? \w+ing|logg\w* (me )?out|"
+    r"won'?t|doesn'?t|isn'?t|didn'?t|wasn'?t|never)\b"
 )
 _PRAISE = re.compile(
     r"\b(thanks?|thank you|love|great|awesome|amazing|excellent|wonderful|best|kudos|shout ?out|appreciate\w*)\b"
@@ -39,6 +40,8 @@ class Situation:
 def read_situation(ctx: ReviewContext) -> Situation:
     post = ctx.post[:5000].lower().replace("’", "'")
     complaint = ctx.is_complaint
+    if complaint is None and ctx.incident_title.strip():
+        complaint = True  # incidents are groups of complaints
     if complaint is None:
         hits = len(_COMPLAINT.findall(post))
         complaint = hits > 0 and hits >= len(_PRAISE.findall(post))

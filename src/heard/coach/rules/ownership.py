@@ -27,7 +27,7 @@ _REASON = re.compile(
     r"\b(because|due to|caused by|the reason|reason (is|was)|since|as a result|that'?s why|this (is|was) why|"
     r"owing to|thanks to|happened when|came from|coming from|weather|maintenance|mechanical|air traffic|atc|"
     r"staffing|crew|outage|bug|glitch|system (issue|error|problem)|volume|update|we (found|traced|learned)|"
-    r"turns out|it looks like|it seems|appears)\b"
+    r"turns out|it looks like|it seems|appears|(finding|found|looking into|checking|investigating) (out )?why)\b"
 )
 
 

@@ -12,7 +12,7 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(\.[\w-]{1,63})+")
 _PHONE = re.compile(r"(?<![\w/])\+?\d[\d ().-]{7,18}\d(?!\w)")
 #: Replies give the company's own lines all the time; a phone number is the customer's when they posted it or
 #: the reply calls it theirs.
-_YOUR = re.compile(r"\byour\b", re.IGNORECASE)
+_YOUR = re.compile(r"\byour (phone|mobile|cell|number|contact number|home number)\b", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"\b(order|ticket|case|reference|ref|confirmation|conf|booking|account|acct|record locator|pnr|"
     r"reservation|claim|file)\s*(number|no\.?|num|#|code|id)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,19})\b",
@@ -28,7 +28,7 @@ def private_data(text: str, post: str = "") -> list[tuple[str, tuple[int, int]]]
     post_digits = {re.sub(r"\D", "", m.group(0)) for m in _PHONE.finditer(post)}
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
-        if 9 <= len(digits) <= 15 and (digits in post_digits or _YOUR.search(text[: m.start()][-40:])):
+        if 9 <= len(digits) <= 15 and (digits in post_digits or _YOUR.search(text[: m.start()][-30:])):
             found.append(("phone number", m.span()))
     for m in _REFERENCE.finditer(text):
         if any(ch.isdigit() for ch in m.group(3)) or m.group(3).isupper():

@@ -9,8 +9,9 @@ from heard.coach.situation import Situation
 from heard.coach.text import URL, Draft
 
 _NEXT_STEP = re.compile(
-    r"\b((we|i)('ve| have| will|'ll| can| could|'d)|(we|i)('re|'m| are| am) (now )?(working|looking|checking|sending|"
-    r"getting|rebooking|refunding|fixing|following|escalating|investigating|on it)|here'?s how|you can|try|"
+    r"\b((we|i)('ve| have| will|'ll| can(?!'?t| ?not)| could|'d)|"
+    r"(we|i)('re|'m| are| am) (now )?(working|looking|checking|sending|getting|rebooking|refunding|fixing|"
+    r"following|escalating|investigating|on it)|here'?s how|you can|try|"
     r"please (dm|send|follow|check|visit|call|contact|reach|go|use|update|restart|clear|reinstall|let)|"
     r"(dm|message) us|rebook\w*|refund\w*|credit\w*|voucher\w*|reimburs\w*|compensat\w*|link|steps?|fix\w*|"
     r"resolv\w*|next|look(ing)? into|check(ing)? (on|into)|follow(ing)? up|escalat\w*|will be|should be|"

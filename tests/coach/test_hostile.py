@@ -1,0 +1,40 @@
+"""The coach runs on every keystroke over text from anywhere: it must never crash and always score 0-100."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heard.coach.review import ReviewContext
+from heard.coach.reviewer import review
+from heard.coach.weights import HAND_WEIGHTS, shipped_weights
+
+HOSTILE = st.one_of(
+    st.text(max_size=2000),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "\x00\x01\u202e\ufeff" * 50,
+            "a" * 100_000,
+            "🙂" * 5000,
+            "((((((((((((((((((((((((((((((((((((((a" * 200,
+            "sorry " * 20_000,
+        ]
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(draft=HOSTILE, post=HOSTILE, name=st.text(max_size=50), network=st.text(max_size=12))
+def test_any_input_gets_a_score(draft: str, post: str, name: str, network: str) -> None:
+    ctx = ReviewContext(post=post, customer_name=name, customer_handle=name, network=network, agent_name=name)
+    result = review(draft, ctx)
+    assert 0 <= result.score <= 100
+    for f in result.findings:
+        assert f.span is None or 0 <= f.span[0] <= f.span[1]
+
+
+def test_shipped_weights_cover_every_rule_and_are_not_negative() -> None:
+    weights = shipped_weights()
+    assert set(weights) == set(HAND_WEIGHTS)
+    assert all(w >= 0 for w in weights.values())
