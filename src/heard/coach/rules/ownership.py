@@ -39,7 +39,7 @@ def check_apology(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Find
             Finding(
                 "ownership.non_apology",
                 "warning",
-                f'"{quoted}" apologises for the customer\'s feelings, not for what went wrong.',
+                f'"{quoted}" is a vague apology: it is sorry for feelings or "inconvenience" and owns no mistake.',
                 "A non-apology reads as self-serving in public and is the kind of reply that gets mocked.",
                 "Say what went wrong and that it was yours: \"We're sorry we cancelled your flight without "
                 'telling you."',

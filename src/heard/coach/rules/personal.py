@@ -9,8 +9,8 @@ from heard.coach.situation import Situation
 from heard.coach.text import Draft, content_words
 
 _GREETING_NAME = re.compile(
-    r"(?:\b(?:hi|hey|hello|dear|morning|evening|afternoon|thanks|thank you|sorry|oh no|welcome)[ ,]+|^|[,!.] )"
-    r"([A-Z][a-z]{1,20})\b(?=[ ,!.:;\-]|$)"
+    r"(?:\b(?i:hi|hey|hello|dear|morning|evening|afternoon|thanks|thank you|sorry|oh no|welcome)[ ,]+|^|[,!.] )"
+    r"([A-Z][A-Za-z'’-]{1,20})\b(?=[ ,!.:;\-]|$)"
 )
 _NOT_NAMES_TEXT = (
     "There Team Folks All Everyone Friend Friends Again Guys So We You I Our Your The This That It Please Sorry "

@@ -18,9 +18,12 @@ _NEXT_STEP = re.compile(
     r"reach out|contact|call|update you|get you|help you|send you|take a look)\b"
 )
 
+#: Asking the customer for what is needed to help them ("What's your flight number?") is a next step too.
+_ASKS = re.compile(r"\b(you|your)\b[^.!?]*\?|\?[^.!?]*\b(you|your)\b[^.!]*$|\b(how|what) (can|may) (i|we)\b")
+
 
 def check_next_step(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not (sit.complaint or sit.question) or draft.search(_NEXT_STEP) or URL.search(draft.text):
+    if not (sit.complaint or sit.question) or draft.search(_NEXT_STEP) or draft.search(_ASKS) or URL.search(draft.text):
         return []
     return [
         Finding(
