@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import shared_path
 from heard.cli import build
+from tests.conftest import shared_path
 
 RUNNER = CliRunner()
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import shared_path
 from heard.coach.evaluation import evaluate, roc_auc
 from heard.coach.outcome import outcome
 from heard.coach.tuning import FLOOR, Dataset, blend, build_dataset, cross_validate, fit_penalties
 from heard.coach.twacs import exchanges, read_exchanges, turns
 from heard.coach.weights import HAND_WEIGHTS
 from heard.errors import BadInput
+from tests.conftest import shared_path
 
 ROW = {
     "first_tweet_id": "7",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import typer
 
+from heard.cli import Cli
 from heard.coach.bench import bench
 from heard.coach.evaluation import evaluate
 from heard.coach.review import ReviewContext
@@ -19,20 +20,7 @@ from heard.coach.weights import WEIGHTS_FILE
 from heard.errors import BadInput
 
 
-class CommandGroups(Protocol):
-    """The part of heard.cli.Cli this module uses (commands may not import heard.cli: it is the layer above)."""
-
-    @property
-    def root(self) -> typer.Typer: ...
-    @property
-    def eval(self) -> typer.Typer: ...
-    @property
-    def train(self) -> typer.Typer: ...
-    @property
-    def bench(self) -> typer.Typer: ...
-
-
-def register(cli: CommandGroups) -> None:
+def register(cli: Cli) -> None:
     cli.root.command("coach")(coach_command)
     cli.eval.command("coach")(eval_coach)
     cli.train.command("coach")(train_coach)
