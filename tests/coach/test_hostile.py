@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
+from heard.coach.rules import RULE_IDS
 from heard.coach.weights import HAND_WEIGHTS, shipped_weights
 
 HOSTILE = st.one_of(
@@ -32,9 +35,16 @@ def test_any_input_gets_a_score(draft: str, post: str, name: str, network: str) 
     assert 0 <= result.score <= 100
     for f in result.findings:
         assert f.span is None or 0 <= f.span[0] <= f.span[1]
+        assert f.rule in {*RULE_IDS, "draft.empty", "coach.language"}
 
 
 def test_shipped_weights_cover_every_rule_and_are_not_negative() -> None:
     weights = shipped_weights()
     assert set(weights) == set(HAND_WEIGHTS)
     assert all(w >= 0 for w in weights.values())
+
+
+def test_every_finding_names_a_documented_rule() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "coach.md").read_text(encoding="utf-8")
+    for rule in (*RULE_IDS, "draft.empty", "coach.language"):
+        assert f"`{rule}`" in doc, rule

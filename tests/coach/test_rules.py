@@ -171,3 +171,13 @@ def test_near_copy_ignores_different_replies() -> None:
     other = "Hi Omar, the app logout bug came from Tuesday's update; the fix is live, please update to 4.2. Thanks ^Kim"
     ctx = ReviewContext(post=POST, customer_name="Jane", agent_name="Sam", previous_replies=(other,) * 50)
     assert "human.near_copy" not in review(GOOD, ctx).rules
+
+
+def test_a_reply_in_another_language_is_checked_only_by_the_rules_that_can_read_it() -> None:
+    ctx = ReviewContext(post="Perdieron mi maleta en el vuelo 1234", customer_name="Juan", agent_name="Ana")
+    spanish = "Hola Juan, lamentamos mucho lo de tu maleta en el vuelo 1234. Ya la encontramos y te la llevamos hoy."
+    result = review(spanish + " ^Ana", ctx)
+    assert result.rules == {"coach.language"}
+    assert result.score == 100
+    leaking = review(spanish + " Reserva HAPTCQ, juan@example.com ^Ana", ctx)
+    assert "privacy.leak" in leaking.rules

@@ -81,3 +81,72 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
         return 0.0
     shared = len(a & b)
     return shared / (len(a) + len(b) - shared)
+
+
+#: Words nearly every English reply has; a draft of some length with none of them is in another language.
+_ENGLISH_MARKERS = frozenset(
+    (
+        "the",
+        "and",
+        "to",
+        "you",
+        "we",
+        "your",
+        "for",
+        "is",
+        "are",
+        "of",
+        "a",
+        "in",
+        "it",
+        "on",
+        "this",
+        "that",
+        "with",
+        "be",
+        "have",
+        "sorry",
+        "thanks",
+        "thank",
+        "hi",
+        "please",
+        "i",
+        "our",
+        "us",
+        "my",
+        "can",
+        "will",
+        "not",
+        "you're",
+        "we're",
+        "i'm",
+        "it's",
+        "hello",
+        "hey",
+        "at",
+        "or",
+        "no",
+        "all",
+        "so",
+        "from",
+        "what",
+        "which",
+        "as",
+        "an",
+        "by",
+        "if",
+        "do",
+        "don't",
+        "there",
+        "here",
+        "they",
+        "them",
+    )
+)
+
+
+def looks_english(words: tuple[str, ...]) -> bool:
+    if len(words) < 8:
+        return True  # too short to tell; a short draft is judged as English
+    hits = sum(w in _ENGLISH_MARKERS for w in words[:200])
+    return hits / min(len(words), 200) >= 0.1

@@ -17,21 +17,26 @@ from heard.coach.text import Draft
 
 Rule = Callable[[Draft, ReviewContext, Situation], list[Finding]]
 
-RULES: tuple[Rule, ...] = (
-    check_private_data,
-    check_length,
+#: Rules that read the draft's wording; they know English only.
+ENGLISH_RULES: tuple[Rule, ...] = (
     check_blame,
     check_apology,
     check_reason,
     check_next_step,
+    check_thanks,
+    check_boilerplate,
+)
+#: Rules that work in any language: data, length, links, names, signatures, shared words, copies.
+ANY_LANGUAGE_RULES: tuple[Rule, ...] = (
+    check_private_data,
+    check_length,
     check_article_link,
     check_name,
     check_situation,
     check_signature,
-    check_thanks,
-    check_boilerplate,
     check_near_copy,
 )
+RULES: tuple[Rule, ...] = ANY_LANGUAGE_RULES + ENGLISH_RULES
 
 #: Every rule id a finding can carry, for documentation and for the weights file.
 RULE_IDS: tuple[str, ...] = (
