@@ -116,3 +116,16 @@ def test_the_shipped_coach_separates_warm_from_angry_on_real_replies() -> None:
     report = evaluate(read_exchanges(path, limit=5000))
     assert report["roc_auc"] > 0.6
     assert len(report["worst"]) == 10
+
+
+def test_the_labeller_agrees_with_human_sentiment_labels_on_airline_tweets() -> None:
+    """Crowd-labelled airline tweets (a different corpus): what the labeller calls angry is negative, and most of
+    what it calls warm is positive (first tweets to an airline are more sarcastic than answers to a reply)."""
+    path = shared_path("data", "airline-sentiment", "airline-sentiment.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(outcome(r["text"]), r["airline_sentiment"]) for r in csv.DictReader(handle)]
+    warm = [gold for label, gold in rows if label == "warm"]
+    angry = [gold for label, gold in rows if label == "angry"]
+    assert warm.count("positive") / len(warm) > 0.7
+    assert angry.count("negative") / len(angry) > 0.9
+    assert warm.count("negative") / len(warm) < 0.2

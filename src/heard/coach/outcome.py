@@ -27,15 +27,25 @@ _ANGRY = re.compile(
     r"rubbish|clueless|excuses?|not (happy|impressed|ok|okay))\b|[🙄😡😠🤬👎😤😒😑🤦]"
 )
 
-#: Thanks that are not thanks; they count as angry only.
-_SARCASM = re.compile(r"\bthanks?( you)? (a lot )?for nothing\b|\bthanks? a bunch\b")
+#: Thanks that are not thanks ("thanks for wasting my time"); they count as angry.
+_SARCASM = re.compile(
+    r"\b(thanks?|thank you)( you)?( so much| a lot)? (for|4) (nothing|making|putting|wasting|blowing|ruining|losing|"
+    r"leaving|cancel\w*|delay\w*|the delay|fully)|\bthanks? a bunch\b|\bsure love\b|\bno,? thank"
+)
+#: A warm word next to these is polite rather than pleased ("thanks, but why...", "would be great to get help").
+_DOUBT = re.compile(
+    r"\b(but|however|still|why|not|no|never|\w+n't|would be (great|nice|helpful|appreciated)|"
+    r"(would|will) appreciate|#?fail\w*)\b|\?"
+)
 
 
 def outcome(next_turn: str) -> Outcome | None:
     """Warm, angry, or None when the turn is neither or both."""
     text = next_turn.lower().replace("’", "'")
+    angry = _ANGRY.search(text) is not None or _SARCASM.search(text) is not None
     warm = _WARM.search(_SARCASM.sub(" ", text)) is not None
-    angry = _ANGRY.search(text) is not None
+    if warm and not angry and _DOUBT.search(text):
+        return None
     if warm == angry:
         return None
     return "warm" if warm else "angry"

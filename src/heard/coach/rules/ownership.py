@@ -65,7 +65,7 @@ def check_reason(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Findi
     return [
         Finding(
             "reason.missing",
-            "info",
+            "warning",
             "The reply does not say why it happened.",
             "A reason, even a partial one, makes the failure understandable and the reply believable.",
             'Give the cause ("the 9:40 was held because the crew was late"), or say you are finding out and '
