@@ -51,17 +51,30 @@ class Draft:
 
 
 def content_words(text: str) -> frozenset[str]:
-    """Words that say what a post is about: not stop words, not a mention, not one letter."""
+    """Words that say what a post is about (stemmed): not stop words, not a mention, not one or two letters."""
+    return frozenset(_stem(w) for w in surface_words(text))
+
+
+def surface_words(text: str) -> list[str]:
+    """The content words as written, in order, without repeats."""
     text = MENTION.sub(" ", URL.sub(" ", text.lower()))
     words = (m.group(0).replace("’", "'") for m in WORD.finditer(text))
-    return frozenset(_stem(w) for w in words if len(w) > 2 and w not in STOPWORDS)
+    return list(dict.fromkeys(w for w in words if len(w) > 2 and w not in STOPWORDS))
+
+
+def shares_topic(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """True when a stem is shared, or one starts the other ("log" and "logout", "refund" and "refundable")."""
+    if mine & theirs:
+        return True
+    return any(a.startswith(b) or b.startswith(a) for a in mine if len(a) > 2 for b in theirs if len(b) > 2)
 
 
 def _stem(word: str) -> str:
     # A crude plural/tense fold is enough to see that "bags" answers "bag"; a real stemmer is not worth the import.
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            return word[:-1] if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiousl" else word
     return word
 
 

@@ -6,7 +6,7 @@ import re
 
 from heard.coach.review import Finding, ReviewContext
 from heard.coach.situation import Situation
-from heard.coach.text import Draft, content_words
+from heard.coach.text import Draft, content_words, shares_topic, surface_words
 
 _GREETING_NAME = re.compile(
     r"(?:\b(?i:hi|hey|hello|dear|morning|evening|afternoon|thanks|thank you|sorry|oh no|welcome)[ ,]+|^|[,!.] )"
@@ -47,9 +47,9 @@ def _names_customer(draft: Draft, ctx: ReviewContext) -> bool:
 
 
 def check_situation(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not sit.topics or content_words(draft.text) & sit.topics:
+    if not sit.topics or shares_topic(content_words(draft.text), sit.topics):
         return []
-    sample = ", ".join(sorted(sit.topics, key=len, reverse=True)[:3])
+    sample = ", ".join(sorted(surface_words(ctx.post[:5000]), key=len, reverse=True)[:3])
     return [
         Finding(
             "personal.situation",
