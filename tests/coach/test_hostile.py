@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heard.coach.review import ReviewContext
+from heard.coach.review import LENGTH_LIMITS, ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.rules import RULE_IDS
 from heard.coach.weights import HAND_WEIGHTS, shipped_weights
@@ -48,3 +48,19 @@ def test_every_finding_names_a_documented_rule() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "coach.md").read_text(encoding="utf-8")
     for rule in (*RULE_IDS, "draft.empty", "coach.language"):
         assert f"`{rule}`" in doc, rule
+
+
+@settings(max_examples=100, deadline=None)
+@given(email=st.emails(), prefix=st.text(alphabet="abc def.,!", max_size=80))
+def test_any_email_address_in_a_public_reply_is_a_leak(email: str, prefix: str) -> None:
+    draft = f"{prefix} Hi Jane, we wrote to {email} just now."
+    assert "privacy.leak" in review(draft, ReviewContext(customer_name="Jane")).rules
+    assert "privacy.leak" not in review(draft, ReviewContext(customer_name="Jane", public=False)).rules
+
+
+@settings(max_examples=60, deadline=None)
+@given(network=st.sampled_from(sorted(LENGTH_LIMITS)), extra=st.integers(min_value=1, max_value=300))
+def test_one_character_over_the_limit_is_too_long(network: str, extra: int) -> None:
+    limit = LENGTH_LIMITS[network]
+    words = ("word " * (limit // 5 + extra))[: limit + extra]
+    assert ("length.limit" in review(words, ReviewContext(network=network)).rules) is (len(words) > limit)

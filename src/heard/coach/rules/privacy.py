@@ -8,7 +8,7 @@ from heard.coach.review import Finding, ReviewContext
 from heard.coach.situation import Situation
 from heard.coach.text import Draft
 
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(\.[\w-]{1,63})+")
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[\w-]{1,63}(\.[\w-]{1,63})+")
 _PHONE = re.compile(r"(?<![\w/])\+?\d[\d ().-]{7,18}\d(?!\w)")
 #: Replies give the company's own lines all the time; a phone number is the customer's when they posted it or
 #: the reply calls it theirs.
