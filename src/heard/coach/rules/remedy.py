@@ -19,7 +19,7 @@ _NEXT_STEP = re.compile(
 )
 
 #: Asking the customer for what is needed to help them ("What's your flight number?") is a next step too.
-_ASKS = re.compile(r"\b(you|your)\b[^.!?]*\?|\?[^.!?]*\b(you|your)\b[^.!]*$|\b(how|what) (can|may) (i|we)\b")
+_ASKS = re.compile(r"\b(you|your)\b[^.!?]{0,200}\?|\?[^.!?]{0,200}\b(you|your)\b|\b(how|what) (can|may) (i|we)\b")
 
 
 def check_next_step(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
