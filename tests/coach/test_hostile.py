@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +65,19 @@ def test_one_character_over_the_limit_is_too_long(network: str, extra: int) -> N
     limit = LENGTH_LIMITS[network]
     words = ("word " * (limit // 5 + extra))[: limit + extra]
     assert ("length.limit" in review(words, ReviewContext(network=network)).rules) is (len(words) > limit)
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "order" + " " * 15_000 + ".",
+        ("booking" + " " * 300) * 40,
+        "you " * 5000,
+        "Hi " + " ," * 5000,
+        "sorry if " * 2000,
+        "+1 (" * 4000,
+    ],
+)
+def test_walls_of_text_do_not_make_regexes_backtrack(draft: str) -> None:
+    assert 0 <= review(draft, ReviewContext(post=draft)).score <= 100

@@ -15,7 +15,7 @@ _PHONE = re.compile(r"(?<![\w/])\+?\d[\d ().-]{7,18}\d(?!\w)")
 _YOUR = re.compile(r"\byour (phone|mobile|cell|number|contact number|home number)\b", re.IGNORECASE)
 _REFERENCE = re.compile(
     r"\b(order|ticket|case|reference|ref|confirmation|conf|booking|account|acct|record locator|pnr|"
-    r"reservation|claim|file)\s*(number|no\.?|num|#|code|id)?\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{4,19})\b",
+    r"reservation|claim|file) {0,3}(number|no\.?|num|#|code|id)? {0,3}[:#]? {0,3}([A-Z0-9][A-Z0-9-]{4,19})\b",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"\b(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{6}\b|\b[A-Z]{6}\b")
