@@ -90,3 +90,8 @@ def test_hostile_posts_never_crash_the_suggester(post: str, name: str, handle: s
     assert isinstance(draft, str)
     assert draft
     assert weighted_length(draft, "x") <= 280
+
+
+def test_a_terse_post_borrows_the_pipelines_topic() -> None:
+    ctx = ReviewContext(post="ugh!!", customer_name="Jo", is_complaint=True, topic="baggage", agent_name="Sam")
+    assert "the baggage problem" in suggest_draft(ctx)

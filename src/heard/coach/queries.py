@@ -42,6 +42,7 @@ def context_for_conversation(
         incident_title=incident.title if incident else "",
         is_complaint=None if post is None or post.complaint is None else post.complaint >= 0.5,
         is_question=True if post is not None and "question" in (post.intents or []) else None,
+        topic=(post.topic or "") if post else "",
     )
 
 

@@ -46,6 +46,8 @@ class ReviewContext:
     #: The pipeline's judgement of the post; None lets the coach judge it from the text.
     is_complaint: bool | None = None
     is_question: bool | None = None
+    #: The pipeline's topic for the post (e.g. "baggage"), used by suggested drafts when the post says little.
+    topic: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,8 +90,8 @@ def _compose(ctx: ReviewContext, seed: int) -> str:
     sit = read_situation(ctx)
     short = LENGTH_LIMITS.get(ctx.network.lower(), 500) < 500
     focus = _focus(ctx.post, 45 if short else 90)
-    if focus == "this" and ctx.incident_title.strip():
-        focus = ctx.incident_title.strip()
+    if focus == "this":
+        focus = ctx.incident_title.strip() or (f"the {ctx.topic.strip()[:40]} problem" if ctx.topic.strip() else "this")
     pick = _Picker(seed)
     fix = pick(_FIX_LINK).format(url=ctx.article_url) if ctx.article_url else None
     parts: dict[str, str] = {"greeting": pick(_GREETINGS).format(name=_name(ctx))}
