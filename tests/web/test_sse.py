@@ -49,8 +49,8 @@ def _fields(chunk: str) -> dict[str, str]:
 
 def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: FrozenClock) -> None:
     log = MemoryLog(clock)
-    publish(log, PostsStored(1, 1), ConversationUpdated(7))
-    offsets = publish(log, PostsStored(1, 1), ConversationUpdated(8))
+    publish(log, PostsStored(1, 1, (7,)), ConversationUpdated(7))
+    offsets = publish(log, PostsStored(1, 1, (8, 9)), ConversationUpdated(8))
 
     async def main() -> list[str]:
         return await _take(event_stream(log, offsets[0] - 1, threading.Event(), None, FAST), 2)
@@ -61,7 +61,7 @@ def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: Fr
     assert fields["id"] == str(offsets[-1])
     assert fields["event"] == "inbox"
     data = json.loads(fields["data"])
-    assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8]}
+    assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8, 9]}
 
 
 def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offset(clock: FrozenClock) -> None:

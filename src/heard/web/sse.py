@@ -53,10 +53,17 @@ def summarise(records: Sequence[Record]) -> Batch:
             names["unreadable"] += 1
             continue
         names[name] += 1
-        conversation = data.get("conversation_id")
-        if isinstance(conversation, int):
-            conversations.add(conversation)
+        conversations.update(_conversation_ids(data))
     return Batch(records[-1].offset, names, frozenset(conversations))
+
+
+def _conversation_ids(data: dict[str, object]) -> list[int]:
+    """Events name one conversation (`conversation_id`) or a batch of them (`conversation_ids`)."""
+    found = [data.get("conversation_id")]
+    many = data.get("conversation_ids")
+    if isinstance(many, list):
+        found.extend(many)
+    return [c for c in found if isinstance(c, int) and not isinstance(c, bool)]
 
 
 def read_new(log: EventLog, after: int) -> list[Record]:

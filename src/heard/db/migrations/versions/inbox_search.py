@@ -1,7 +1,7 @@
 """inbox: full-text search over messages, and an index for the assignee filter
 
 Revision ID: inbox_search
-Revises: 0001
+Revises: coach_approval (written against 0001; chained after the coach revision when merged)
 
 SQLite: an FTS5 table over messages.text (external content, kept in step by triggers, so nothing in Python
 can forget to index a message). PostgreSQL: a GIN index on to_tsvector('simple', text), the same expression
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "inbox_search"
-down_revision: str | None = "0001"
+down_revision: str | None = "coach_approval"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
