@@ -121,6 +121,8 @@ def test_working_a_conversation_over_htmx_publishes_events(
     assert "Private note" in noted.text
     snoozed = _post(client, f"{base}/status", {"status": "snoozed", "snooze_hours": "4"})
     assert "snoozed until 2026-01-05 13:00 UTC" in snoozed.text
+    assert _post(client, f"{base}/typing", {}).status_code == 204
+    assert client.post(f"{base}/typing").status_code == 403  # no CSRF token
     plain = _post(client, f"{base}/status", {"status": "resolved"}, htmx=False)
     assert plain.status_code == 303
     names = [decode_event(r.payload)[0] for r in runtime.log.read(EVENTS_TOPIC, after=head)]
@@ -149,7 +151,13 @@ def test_viewers_read_but_cannot_change_anything(anonymous: TestClient, runtime:
     assert "hello" in page
     assert "note-form" not in page
     assert 'class="work"' not in page
-    for path, data in [("assign", {"assignee": "me"}), ("status", {"status": "resolved"}), ("notes", {"text": "hi"})]:
+    posts = [
+        ("assign", {"assignee": "me"}),
+        ("status", {"status": "resolved"}),
+        ("notes", {"text": "hi"}),
+        ("typing", {}),
+    ]
+    for path, data in posts:
         assert _post(anonymous, f"/conversations/{c.id}/{path}", data).status_code == 403
     with runtime.sessions() as s:
         stored = s.get(Conversation, c.id)

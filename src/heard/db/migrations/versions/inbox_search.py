@@ -1,4 +1,4 @@
-"""inbox: full-text search over messages, and an index for the assignee filter
+"""inbox: full-text search over messages, an index for the assignee filter, and the presence table
 
 Revision ID: inbox_search
 Revises: coach_approval (written against 0001; chained after the coach revision when merged)
@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+import heard.db.base
 
 revision: str = "inbox_search"
 down_revision: str | None = "coach_approval"
@@ -37,6 +40,14 @@ SQLITE_DOWN = [
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.create_index("ix_conversations_assignee_id", ["assignee_id"])
+    op.create_table(
+        "presence",
+        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("seen_at", heard.db.base.UTCDateTime(), nullable=False),
+        sa.Column("typing_at", heard.db.base.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("conversation_id", "agent_id", name=op.f("pk_presence")),
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for statement in SQLITE_UP:
@@ -52,5 +63,6 @@ def downgrade() -> None:
             op.execute(statement)
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_messages_search")
+    op.drop_table("presence")
     with op.batch_alter_table("conversations") as batch:
         batch.drop_index("ix_conversations_assignee_id")
