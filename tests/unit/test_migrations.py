@@ -29,13 +29,13 @@ def test_migrated_schema_matches_models(db_url: str) -> None:
 
 
 def _search_object(difference: object) -> bool:
-    """Full-text search lives outside the models (FTS5 tables on SQLite, GIN expression indexes on
-    PostgreSQL); revisions create them by name: `<table>_fts*` tables and `ix_<table>_search` indexes."""
+    """Full-text search and expression indexes live outside the models (FTS5 tables on SQLite, GIN and
+    expression indexes); revisions create them by name: `*_fts*` tables, `ix_*_search` and `ix_*_expr` indexes."""
     if not isinstance(difference, tuple) or len(difference) < 2:
         return False
     name = str(getattr(difference[1], "name", ""))
     return (difference[0] == "remove_table" and "_fts" in name) or (
-        difference[0] == "remove_index" and name.endswith("_search")
+        difference[0] == "remove_index" and name.endswith(("_search", "_expr"))
     )
 
 

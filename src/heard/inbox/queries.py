@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from heard.inbox.models import Agent, Conversation, Message
@@ -94,11 +94,14 @@ def queue_order() -> list[ColumnElement[Any]]:
     """The working order of the inbox (see the module docstring). Written without NULLS LAST so that SQLite and
     PostgreSQL sort alike: a CASE puts unjudged urgency and answered conversations after the rest."""
     c = Conversation
+    # Literals, not bound parameters: the queue index (migration inbox_search) is on these very expressions.
+    one: ColumnElement[int] = literal_column("1")
+    zero: ColumnElement[int] = literal_column("0")
     return [
         c.priority.desc(),
-        case((c.urgency.is_(None), 1), else_=0).asc(),
+        case((c.urgency.is_(None), one), else_=zero).asc(),
         c.urgency.desc(),
-        case((c.waiting_since.is_(None), 1), else_=0).asc(),
+        case((c.waiting_since.is_(None), one), else_=zero).asc(),
         c.waiting_since.asc(),
         c.last_activity_at.desc(),
         c.id.desc(),
@@ -111,13 +114,24 @@ def _customer_post(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
+def _status(session: Session) -> ColumnElement[str]:
+    """On SQLite, `+status`: without ANALYZE statistics SQLite would filter through the status index and sort
+    every match; the unary plus makes it walk the queue index in order and stop after a page instead (0.3 ms
+    rather than 140 ms at 100,000 conversations, `heard bench inbox`). PostgreSQL plans from statistics."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(literal_column("+conversations.status"), String)
+    status: ColumnElement[str] = Conversation.__table__.c.status
+    return status
+
+
 def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: datetime) -> Select[Any]:
     c = Conversation
+    status = _status(session)
     if chosen.status == "active":
-        snooze_over = and_(c.status == "snoozed", c.snoozed_until <= now)
-        query = query.where(or_(c.status.in_(("open", "pending")), snooze_over))
+        snooze_over = and_(status == "snoozed", c.snoozed_until <= now)
+        query = query.where(or_(status.in_(("open", "pending")), snooze_over))
     elif chosen.status:
-        query = query.where(c.status == chosen.status)
+        query = query.where(status == chosen.status)
     if chosen.network:
         query = query.where(c.network == chosen.network)
     if chosen.sentiment:

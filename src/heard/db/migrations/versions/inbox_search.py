@@ -37,9 +37,21 @@ SQLITE_DOWN = [
 ]
 
 
+# Expression indexes, the same SQL on both backends, kept out of the models (SQLAlchemy cannot reflect them on
+# SQLite). The queue index is on the very expressions of heard.inbox.queries.queue_order, so the inbox walks it
+# in order and stops after one page instead of sorting every conversation.
+EXPRESSION_INDEXES = {
+    "ix_conversations_queue_expr": "conversations (priority DESC, (CASE WHEN urgency IS NULL THEN 1 ELSE 0 END), "
+    "urgency DESC, (CASE WHEN waiting_since IS NULL THEN 1 ELSE 0 END), waiting_since, last_activity_at DESC, id DESC)",
+    "ix_conversations_handle_expr": "conversations (lower(customer_handle))",
+}
+
+
 def upgrade() -> None:
     with op.batch_alter_table("conversations") as batch:
         batch.create_index("ix_conversations_assignee_id", ["assignee_id"])
+    for name, target in EXPRESSION_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {target}")
     op.create_table(
         "presence",
         sa.Column("conversation_id", sa.Integer(), nullable=False),
@@ -64,5 +76,7 @@ def downgrade() -> None:
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_messages_search")
     op.drop_table("presence")
+    for name in EXPRESSION_INDEXES:
+        op.execute(f"DROP INDEX {name}")
     with op.batch_alter_table("conversations") as batch:
         batch.drop_index("ix_conversations_assignee_id")
