@@ -9,7 +9,11 @@ from heard.connectors.base import Connector
 from heard.errors import MissingExtra
 
 #: Modules that register the connectors shipped with Heard; imported on first use.
-BUILTIN_CONNECTORS: tuple[str, ...] = ("heard.connectors.replay.connector",)
+BUILTIN_CONNECTORS: tuple[str, ...] = (
+    "heard.connectors.replay.connector",
+    "heard.connectors.mastodon.connector",
+    "heard.connectors.x.connector",
+)
 
 _REGISTRY: dict[str, type[Connector]] = {}
 _loaded = False
