@@ -272,3 +272,201 @@ class XCase(Case):
 
 
 CASES: list[Case] = [MastodonCase(), XCase()]
+
+
+# --------------------------------------------------------------------------------------------- Bluesky
+def _thread_views() -> list[dict[str, Any]]:
+    thread = shared_json("fixtures", "atproto-python-sdk", "thread_view_post_with_embed_media.json")["thread"]
+    views = [thread["post"]]
+    views += [r["post"] for r in thread.get("replies") or [] if isinstance(r, dict) and "post" in r]
+    parent = thread.get("parent")
+    if isinstance(parent, dict) and "post" in parent:
+        views.append(parent["post"])
+    return views
+
+
+def _bluesky_notifications() -> dict[str, Any]:
+    """DERIVED: listNotifications wraps the same uri/cid/author/record/indexedAt fields as a PostView (lexicon
+    app.bsky.notification.listNotifications); built from the real Jetstream reply event and a real author."""
+    event = shared_json("fixtures", "more", "bluesky", "jetstream-real", "event_reply.json")
+    commit = event["commit"]
+    return {
+        "notifications": [
+            {
+                "uri": f"at://{event['did']}/app.bsky.feed.post/{commit['rkey']}",
+                "cid": commit["cid"],
+                "author": {"did": event["did"], "handle": "customer.bsky.social", "displayName": "A customer"},
+                "reason": "reply",
+                "record": commit["record"],
+                "isRead": False,
+                "indexedAt": "2026-07-04T14:38:08.130Z",
+            },
+            {
+                "uri": "at://did:plc:x/app.bsky.feed.like/1",
+                "reason": "like",
+                "author": {"did": "did:plc:x"},
+                "record": {},
+                "indexedAt": "2026-07-04T14:38:09.000Z",
+            },
+        ]
+    }
+
+
+class BlueskyCase(Case):
+    kind = "bluesky"
+    options: ClassVar[dict[str, Any]] = {
+        "identifier": "heard.bsky.social",
+        "app_password": "bsky-app-pw-SECRET",
+        "mode": "search",
+    }
+    rules = ListeningRules(keywords=("python sdk",))
+    brand_handles = ("test.marshal.dev",)
+    has_brand_post = True
+    min_posts = 2
+    min_parsed = 17
+    reply = OutgoingReply(
+        "reply-1",
+        "Sorry about that, we're on it.",
+        "at://did:plc:kvwvcn5iqfooopmyzvb4qzba/app.bsky.feed.post/3kaheyt6vpc22",
+    )
+    published_id = "at://did:plc:u5cwb2mwiv2bfq53cjufe6yn/app.bsky.feed.post/3k4duaz5vfs2b"
+    session: ClassVar[dict[str, str]] = {
+        "accessJwt": "jwt-SECRET",
+        "refreshJwt": "refresh-SECRET",
+        "handle": "heard.bsky.social",
+        "did": "did:plc:u5cwb2mwiv2bfq53cjufe6yn",
+    }
+
+    def serve_read(self, network: FakeNetwork) -> None:
+        network.route("POST", "/xrpc/com.atproto.server.createSession", self.session)
+        network.route("GET", "/xrpc/app.bsky.notification.listNotifications", _bluesky_notifications())
+        network.route("GET", "/xrpc/app.bsky.feed.searchPosts", {"posts": _thread_views()})
+
+    def resumed(self, request: httpx.Request) -> bool:
+        return "since" in request.url.params
+
+    def payloads(self) -> Iterator[tuple[str, Rows]]:
+        from heard.connectors.bluesky.parse import jetstream_post, record_to_post, view_to_post
+
+        path = shared_path("fixtures", "more", "bluesky", "jetstream-real", "expected_v1.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                post = jetstream_post(json.loads(line), never_brand)
+            except BadInput as exc:
+                yield str(path), [exc]
+                continue
+            if post is not None:
+                yield str(path), [post]
+        for view in _thread_views():
+            yield "thread view", collect(view_to_post, view, never_brand)
+        for name in ("post_record_basic", "post_record_reply", "post_record_quote"):
+            record = shared_json("fixtures", "more", "bluesky", "bsky-docs", f"{name}.json")
+            yield (
+                name,
+                collect(record_to_post, "at://did:plc:doc/app.bsky.feed.post/1", record, "did:plc:doc", never_brand),
+            )
+
+    def serve_publish(self, network: FakeNetwork) -> None:
+        network.route("POST", "/xrpc/com.atproto.server.createSession", self.session)
+        network.route("GET", "/xrpc/app.bsky.feed.getPosts", {"posts": _thread_views()[:1]})
+        network.route(
+            "POST",
+            "/xrpc/com.atproto.repo.createRecord",
+            shared_json("fixtures", "more", "bluesky", "bsky-docs", "createRecord_response.json"),
+        )
+
+    def check_publish(self, requests: list[httpx.Request]) -> None:
+        session, lookup, create = requests
+        assert body_of(session) == {"identifier": "heard.bsky.social", "password": "bsky-app-pw-SECRET"}
+        assert lookup.url.params["uris"] == self.reply.in_reply_to
+        assert str(create.url) == "https://bsky.social/xrpc/com.atproto.repo.createRecord"
+        assert create.headers["Authorization"] == "Bearer jwt-SECRET"
+        parent = {"uri": self.reply.in_reply_to, "cid": "bafyreigb666sdjyyaczcahxmf5tzh7dec6bwr3nhdab7llebn7vhsxzgr4"}
+        assert body_of(create) == {
+            "repo": "did:plc:u5cwb2mwiv2bfq53cjufe6yn",
+            "collection": "app.bsky.feed.post",
+            "record": {
+                "$type": "app.bsky.feed.post",
+                "text": "Sorry about that, we're on it.",
+                "createdAt": "2026-01-05T09:00:00Z",
+                "reply": {"root": parent, "parent": parent},
+            },
+        }
+
+    def limit_headers(self, now: datetime) -> dict[str, str]:
+        return {
+            "ratelimit-limit": "3000",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": str(int(now.timestamp()) + 900),
+        }
+
+
+CASES.append(BlueskyCase())
+
+
+# --------------------------------------------------------------------------------------------- Reddit
+def _praw(name: str, index: int) -> Any:
+    return cassette("praw", f"{name}.json")[index].json()
+
+
+class RedditCase(Case):
+    kind = "reddit"
+    options: ClassVar[dict[str, Any]] = {
+        "client_id": "reddit-client",
+        "client_secret": "reddit-secret-SECRET",
+        "username": "<USERNAME>",
+        "password": "reddit-pw-SECRET",
+        "subreddits": "all",
+    }
+    rules = ListeningRules(keywords=("praw",))
+    handle = "<USERNAME>"
+    brand_handles = ("Mametaro",)  # a real author in the recorded stream stands in for the brand
+    has_brand_post = True
+    min_posts = 150
+    min_parsed = 2000
+    reply = OutgoingReply("reply-1", "Comment reply", "t1_d1616q2")
+    published_id = "t1_d1680wu"
+    limit_wait_s = 369.0
+
+    def serve_read(self, network: FakeNetwork) -> None:
+        network.route("POST", "/api/v1/access_token", _praw("TestSubredditStreams.test_comments", 0))
+        network.route("GET", "/r/all/comments", _praw("TestSubredditStreams.test_comments", 1))
+        network.route("GET", "/r/all/new", _praw("TestSubredditStreams.test_submissions", 1))
+        network.route("GET", "/search", _praw("TestSubreddit.test_search", 1))
+        network.route("GET", "/message/mentions", _praw("TestInbox.test_mentions", 1))
+
+    def resumed(self, request: httpx.Request) -> bool:
+        return True  # Reddit listings take no "since"; the high-water mark filters (checked by disjointness)
+
+    def payloads(self) -> Iterator[tuple[str, Rows]]:
+        from heard.connectors.reddit.parse import thing_to_post, things
+
+        shared_path("fixtures", "praw")
+        for path in sorted(glob.glob(str(SHARED / "fixtures/praw/*.json"))):
+            for item in load_cassette(Path(path)):
+                try:
+                    body = item.json()
+                except ValueError:
+                    continue
+                for thing in things(body):
+                    yield path, collect(thing_to_post, thing, never_brand)
+
+    def serve_publish(self, network: FakeNetwork) -> None:
+        network.route("POST", "/api/v1/access_token", _praw("TestComment.test_reply", 0))
+        network.route("POST", "/api/comment/", _praw("TestComment.test_reply", 1))
+        network.route("POST", "/api/compose/", _praw("TestSubreddit.test_message", 1))
+
+    def check_publish(self, requests: list[httpx.Request]) -> None:
+        token, comment = requests
+        assert token.content == b"grant_type=password&password=reddit-pw-SECRET&username=%3CUSERNAME%3E"
+        assert token.headers["Authorization"].startswith("Basic ")
+        assert str(comment.url) == "https://oauth.reddit.com/api/comment/?raw_json=1"
+        assert comment.headers["Authorization"] == "bearer <ACCESS_TOKEN>"
+        # byte for byte the body praw sent when this reply was recorded
+        assert comment.content == b"api_type=json&thing_id=t1_d1616q2&text=Comment+reply"
+
+    def limit_headers(self, now: datetime) -> dict[str, str]:
+        return {"x-ratelimit-remaining": "0.0", "x-ratelimit-used": "600", "x-ratelimit-reset": "369"}
+
+
+CASES.append(RedditCase())

@@ -13,6 +13,8 @@ BUILTIN_CONNECTORS: tuple[str, ...] = (
     "heard.connectors.replay.connector",
     "heard.connectors.mastodon.connector",
     "heard.connectors.x.connector",
+    "heard.connectors.bluesky.connector",
+    "heard.connectors.reddit.connector",
 )
 
 _REGISTRY: dict[str, type[Connector]] = {}
