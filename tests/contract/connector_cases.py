@@ -470,3 +470,54 @@ class RedditCase(Case):
 
 
 CASES.append(RedditCase())
+
+
+# --------------------------------------------------------------------------------------------- YouTube
+def _youtube(name: str) -> Any:
+    return shared_json("fixtures", "more", "youtube", "sns-sdks-python-youtube", f"{name}.json")
+
+
+class YouTubeCase(Case):
+    kind = "youtube"
+    options: ClassVar[dict[str, Any]] = {"channel_id": "UCa-vrCLQHviTOVnEKDOdetQ", "api_key": "yt-key-SECRET",
+                                         "access_token": "yt-token-SECRET"}
+    brand_handles = ("UCupGECpPBlTnanhGHLe6GpA",)  # a real commenter's channel id stands in for the brand
+    has_brand_post = True
+    min_posts = 4
+    min_parsed = 25
+    reply = OutgoingReply("reply-1", "wow", "Ugy_CAftKrIUCyPr9GR4AaABAg")
+    published_id = "Ugy_CAftKrIUCyPr9GR4AaABAg.9iPXEClD9lW9iPXLqKy_Pt"
+
+    def serve_read(self, network: FakeNetwork) -> None:
+        network.route("GET", "/youtube/v3/commentThreads", _youtube("apidata__comment_threads__comment_threads_all_to_me"))
+
+    def resumed(self, request: httpx.Request) -> bool:
+        return True  # commentThreads takes no "since"; the high-water mark filters (checked by disjointness)
+
+    def payloads(self) -> Iterator[tuple[str, Rows]]:
+        from heard.connectors.youtube.parse import comment_to_post, thread_comments
+
+        folder = shared_path("fixtures", "more", "youtube", "sns-sdks-python-youtube")
+        for path in sorted(folder.glob("apidata__comment*.json")):
+            body = json.loads(path.read_text(encoding="utf-8"))
+            items = body.get("items") if "items" in body else [body]
+            for item in items:
+                comments = thread_comments(item) if item.get("kind") == "youtube#commentThread" else [item]
+                for comment in comments:
+                    yield path.name, collect(comment_to_post, comment, never_brand)
+
+    def serve_publish(self, network: FakeNetwork) -> None:
+        network.route("POST", "/youtube/v3/comments", _youtube("apidata__comments__insert_response"))
+
+    def check_publish(self, requests: list[httpx.Request]) -> None:
+        (request,) = requests
+        assert str(request.url) == "https://www.googleapis.com/youtube/v3/comments?part=snippet"
+        assert request.headers["Authorization"] == "Bearer yt-token-SECRET"
+        expected = shared_json("fixtures", "more", "youtube", "request-bodies", "comments.insert_request_body.json")
+        assert body_of(request) == expected
+
+    def limit_headers(self, now: datetime) -> dict[str, str]:
+        return {"Retry-After": "900"}
+
+
+CASES.append(YouTubeCase())

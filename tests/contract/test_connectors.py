@@ -56,10 +56,11 @@ def test_read_turns_recorded_payloads_into_posts(case: Case) -> None:
 
 
 def test_every_recorded_payload_parses_without_error(case: Case) -> None:
+    """Every post-bearing payload the network's servers sent becomes a RawPost: none rejected, none raising."""
     seen = 0
     for name, rows in case.payloads():
         for row in rows:
-            assert isinstance(row, RawPost | BadInput), name
+            assert isinstance(row, RawPost), f"{name}: {getattr(row, 'reason', row)}"
             if isinstance(row, RawPost):
                 seen += 1
                 assert row.external_id, name

@@ -5,7 +5,7 @@ failures in `heard.connectors.failures`. Request and response bodies are never l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -29,8 +29,11 @@ class Api:
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
         timeout_s: float = 20.0,
+        classify: Callable[[httpx.Response], Exception | None] | None = None,
     ) -> None:
         self.clock = clock or SystemClock()
+        #: a network's own reading of an error response (YouTube's quota 403), tried before the status code
+        self.classify = classify
         self.client = httpx.Client(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -45,6 +48,10 @@ class Api:
             raise Unavailable(f"{method} {_path(url)} timed out", OUTAGE_WAIT_S) from exc
         except httpx.TransportError as exc:
             raise Unavailable(f"{method} {_path(url)} failed: {type(exc).__name__}", OUTAGE_WAIT_S) from exc
+        if response.status_code >= 400 and self.classify is not None:
+            failure = self.classify(response)
+            if failure is not None:
+                raise failure
         check(response, self.clock)
         return response
 

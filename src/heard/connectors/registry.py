@@ -15,6 +15,7 @@ BUILTIN_CONNECTORS: tuple[str, ...] = (
     "heard.connectors.x.connector",
     "heard.connectors.bluesky.connector",
     "heard.connectors.reddit.connector",
+    "heard.connectors.youtube.connector",
 )
 
 _REGISTRY: dict[str, type[Connector]] = {}
