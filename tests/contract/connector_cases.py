@@ -479,8 +479,11 @@ def _youtube(name: str) -> Any:
 
 class YouTubeCase(Case):
     kind = "youtube"
-    options: ClassVar[dict[str, Any]] = {"channel_id": "UCa-vrCLQHviTOVnEKDOdetQ", "api_key": "yt-key-SECRET",
-                                         "access_token": "yt-token-SECRET"}
+    options: ClassVar[dict[str, Any]] = {
+        "channel_id": "UCa-vrCLQHviTOVnEKDOdetQ",
+        "api_key": "yt-key-SECRET",
+        "access_token": "yt-token-SECRET",
+    }
     brand_handles = ("UCupGECpPBlTnanhGHLe6GpA",)  # a real commenter's channel id stands in for the brand
     has_brand_post = True
     min_posts = 4
@@ -489,7 +492,9 @@ class YouTubeCase(Case):
     published_id = "Ugy_CAftKrIUCyPr9GR4AaABAg.9iPXEClD9lW9iPXLqKy_Pt"
 
     def serve_read(self, network: FakeNetwork) -> None:
-        network.route("GET", "/youtube/v3/commentThreads", _youtube("apidata__comment_threads__comment_threads_all_to_me"))
+        network.route(
+            "GET", "/youtube/v3/commentThreads", _youtube("apidata__comment_threads__comment_threads_all_to_me")
+        )
 
     def resumed(self, request: httpx.Request) -> bool:
         return True  # commentThreads takes no "since"; the high-water mark filters (checked by disjointness)
@@ -521,3 +526,168 @@ class YouTubeCase(Case):
 
 
 CASES.append(YouTubeCase())
+
+
+# --------------------------------------------------------------------------------------------- Facebook
+def _facebook(*parts: str) -> Any:
+    return shared_json("fixtures", "more", "facebook", *parts)
+
+
+def _facebook_feed() -> dict[str, Any]:
+    """DERIVED composition of REAL Graph nodes: /{page}/feed posts (feed_fields_p1) with the real comments of
+    comments_p1 nested under the first post, as `fields=...,comments{...}` returns them."""
+    feed = _facebook("sns-sdks-python-facebook", "facebook__apidata__posts__feed_fields_p1.json")
+    comments = _facebook("sns-sdks-python-facebook", "facebook__apidata__comments__comments_p1.json")
+    posts = [dict(p) for p in feed["data"]]
+    posts[0]["comments"] = {"data": comments["data"]}
+    return {"data": posts}
+
+
+class FacebookCase(Case):
+    kind = "facebook"
+    options: ClassVar[dict[str, Any]] = {
+        "page_id": "4",
+        "page_token": "fb-page-token-SECRET",
+        "app_secret": "test_app_secret_NOT_REAL_0123456789abcdef",
+        "verify_token": "my_verify_token_NOT_REAL",
+    }
+    has_brand_post = True
+    min_posts = 10
+    min_parsed = 60
+    reply = OutgoingReply(
+        "reply-1",
+        "Sorry about that, we're on it.",
+        "10158371815748553_10158371930463553",
+        in_reply_to_created_at=datetime(2026, 1, 4, 9, 0).astimezone(),
+    )
+    published_id = "10158371815748553_10158372268858999"
+
+    def serve_read(self, network: FakeNetwork) -> None:
+        network.route("GET", "/v21.0/4/feed", _facebook_feed())
+
+    def resumed(self, request: httpx.Request) -> bool:
+        return True  # the feed takes no "since" for comments; the high-water mark filters (disjointness)
+
+    def payloads(self) -> Iterator[tuple[str, Rows]]:
+        from heard.connectors.facebook.parse import change_to_post, delivery_items, message_to_post, node_to_post
+
+        folder = shared_path("fixtures", "more", "facebook")
+        for path in sorted(
+            [
+                *folder.glob("restfb-webhooks/*.json"),
+                *folder.glob("derived/*.json"),
+                *folder.glob("meta-docs/app_dashboard_*.json"),
+            ]
+        ):
+            for kind, value in delivery_items(json.loads(path.read_text(encoding="utf-8"))):
+                parse = change_to_post if kind == "change" else message_to_post
+                rows = collect(parse, value, never_brand)
+                yield path.name, [r for r in rows if r is not None]
+        for path in sorted(folder.glob("sns-sdks-python-facebook/facebook__*.json")):
+            if "conversations" in path.name or "messages" in path.name or "pages" in path.name:
+                continue
+            body = json.loads(path.read_text(encoding="utf-8"))
+            nodes = body["data"] if "data" in body else list(body.values()) if "message" not in body else [body]
+            for node in nodes:
+                if isinstance(node, dict) and ("message" in node or "created_time" in node):
+                    yield path.name, collect(node_to_post, node, never_brand, None, "parent-1", "page-1")
+
+    def serve_publish(self, network: FakeNetwork) -> None:
+        network.route("POST", f"/v21.0/{self.reply.in_reply_to}/comments", {"id": self.published_id})
+        network.route("POST", "/v21.0/4/messages", _facebook("meta-docs", "send_api_response.json"))
+
+    def check_publish(self, requests: list[httpx.Request]) -> None:
+        (request,) = requests
+        assert str(request.url) == f"https://graph.facebook.com/v21.0/{self.reply.in_reply_to}/comments"
+        assert request.headers["Authorization"] == "Bearer fb-page-token-SECRET"
+        assert body_of(request) == {"message": "Sorry about that, we're on it."}
+
+    def limit_headers(self, now: datetime) -> dict[str, str]:
+        return {"Retry-After": "900"}
+
+
+CASES.append(FacebookCase())
+
+
+# --------------------------------------------------------------------------------------------- LinkedIn
+ACTIVITY = "urn:li:activity:7095684521727016961"
+
+
+def _linkedin(*parts: str) -> Any:
+    return shared_json("fixtures", "more", "linkedin", *parts)
+
+
+class LinkedInCase(Case):
+    kind = "linkedin"
+    options: ClassVar[dict[str, Any]] = {
+        "organization": "urn:li:organization:96072893",
+        "access_token": "li-token-SECRET",
+        "client_secret": "li_client_secret_NOT_REAL_0123456789",
+        "watch_posts": ACTIVITY,
+    }
+    has_brand_post = True
+    min_posts = 3
+    min_parsed = 3
+    reply = OutgoingReply(
+        "reply-1", "Sorry about that, we're on it.", f"urn:li:comment:({ACTIVITY},7095684947448897536)"
+    )
+    published_id = f"urn:li:comment:({ACTIVITY},7095697728675995648)"
+    limit_wait_s = 60.0  # LinkedIn's 429 carries no reset header: Heard waits its default minute
+
+    def serve_read(self, network: FakeNetwork) -> None:
+        element = _linkedin("unattributed-real", "organizationalEntityNotifications_element_COMMENT.json")
+        # DERIVED envelope (Rest.li collection: elements + paging) around the recorded element
+        network.route(
+            "GET",
+            "/rest/organizationalEntityNotifications",
+            {"elements": [element], "paging": {"start": 0, "count": 100, "links": []}},
+        )
+        network.route(
+            "GET", "/comments", _linkedin("unattributed-real", "rest_socialActions_comments_GET_response.json")
+        )
+
+    def resumed(self, request: httpx.Request) -> bool:
+        return True  # timeRange starts at the mark (see tests/connectors/test_linkedin_connector.py)
+
+    def payloads(self) -> Iterator[tuple[str, Rows]]:
+        from heard.connectors.linkedin.parse import comment_to_post, notification_to_post
+
+        element = _linkedin("unattributed-real", "organizationalEntityNotifications_element_COMMENT.json")
+        yield "notification", [p for p in collect(notification_to_post, element, never_brand) if p is not None]
+        for comment in _linkedin("unattributed-real", "rest_socialActions_comments_GET_response.json")["elements"]:
+            yield "socialActions comments", collect(comment_to_post, comment, never_brand)
+        doc = _linkedin("learn-microsoft-docs", "compliance_socialActions_comments_activity.json")
+        yield "doc comment activity", collect(comment_to_post, doc, never_brand)
+
+    def serve_publish(self, network: FakeNetwork) -> None:
+        # DERIVED: 201 + x-restli-id as the Comments API documents; body = one comment element like the recorded ones
+        made = {
+            "actor": "urn:li:organization:96072893",
+            "id": "7095697728675995648",
+            "object": ACTIVITY,
+            "message": {"text": "Sorry about that, we're on it."},
+            "created": {"actor": "urn:li:organization:96072893", "time": 1767603600000},
+        }
+        network.route("POST", "/comments", made, status=201, headers={"x-restli-id": "7095697728675995648"})
+
+    def check_publish(self, requests: list[httpx.Request]) -> None:
+        (request,) = requests
+        assert request.url.raw_path.decode() == (
+            "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Aactivity%3A7095684521727016961"
+            "%2C7095684947448897536%29/comments"
+        )
+        assert request.headers["Authorization"] == "Bearer li-token-SECRET"
+        assert request.headers["LinkedIn-Version"] == "202405"
+        assert request.headers["X-Restli-Protocol-Version"] == "2.0.0"
+        assert body_of(request) == {
+            "actor": "urn:li:organization:96072893",
+            "object": ACTIVITY,
+            "parentComment": self.reply.in_reply_to,
+            "message": {"text": "Sorry about that, we're on it."},
+        }
+
+    def limit_headers(self, now: datetime) -> dict[str, str]:
+        return {}
+
+
+CASES.append(LinkedInCase())

@@ -18,7 +18,6 @@ from heard.clock import FrozenClock
 from heard.connectors.base import Connector, OutgoingReply, PublishRefused
 from heard.connectors.failures import AuthFailed, RateLimited, Unavailable
 from heard.connectors.registry import connector_class, known_kinds
-from heard.errors import BadInput
 from heard.pipeline.normalize import normalize_one
 from heard.posts import RawPost
 
@@ -37,7 +36,7 @@ def case(request: pytest.FixtureRequest) -> Case:
 
 def test_every_network_registers_itself() -> None:
     assert {case.kind for case in CASES} <= set(known_kinds())
-    assert {"x", "mastodon", "replay"} <= set(known_kinds())  # widened as networks land
+    assert {"x", "facebook", "linkedin", "youtube", "mastodon", "bluesky", "reddit", "replay"} <= set(known_kinds())
 
 
 def test_read_turns_recorded_payloads_into_posts(case: Case) -> None:

@@ -16,6 +16,8 @@ BUILTIN_CONNECTORS: tuple[str, ...] = (
     "heard.connectors.bluesky.connector",
     "heard.connectors.reddit.connector",
     "heard.connectors.youtube.connector",
+    "heard.connectors.facebook.connector",
+    "heard.connectors.linkedin.connector",
 )
 
 _REGISTRY: dict[str, type[Connector]] = {}

@@ -82,8 +82,14 @@ class YouTubeConnector(Connector):
         state = load_cursor(cursor)
         mark = Mark.from_json(state.get("t"))
         headers, auth = self._auth()
-        params: dict[str, str] = {"part": "snippet,replies", "allThreadsRelatedToChannelId": self.option("channel_id"),
-                                  "maxResults": "100", "order": "time", "textFormat": "plainText", **auth}
+        params: dict[str, str] = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": self.option("channel_id"),
+            "maxResults": "100",
+            "order": "time",
+            "textFormat": "plainText",
+            **auth,
+        }
         if self.channel.rules.keywords:
             params["searchTerms"] = " ".join(self.channel.rules.keywords)
         posts: list[RawPost] = []
@@ -99,14 +105,21 @@ class YouTubeConnector(Connector):
         state["t"] = mark.advance(seen).to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
 
-    def _take(self, threads: list[Any], mark: Mark, posts: list[RawPost], rejected: list[BadInput],
-              seen: list[tuple[float, str]]) -> bool:
+    def _take(
+        self,
+        threads: list[Any],
+        mark: Mark,
+        posts: list[RawPost],
+        rejected: list[BadInput],
+        seen: list[tuple[float, str]],
+    ) -> bool:
         """Keep the new comments; True when the page reached comments older than the mark."""
         older = False
         for thread in threads:
             try:
-                comments = [comment_to_post(c, self.is_brand, channel=self.channel.name)
-                            for c in thread_comments(thread)]
+                comments = [
+                    comment_to_post(c, self.is_brand, channel=self.channel.name) for c in thread_comments(thread)
+                ]
             except BadInput as exc:
                 rejected.append(exc)
                 continue

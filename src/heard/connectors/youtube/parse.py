@@ -15,13 +15,14 @@ def thread_comments(thread: Any) -> Iterator[Any]:
     """The top-level comment of a commentThread, then the replies it carries (part=replies)."""
     if not isinstance(thread, dict):
         raise BadInput("a YouTube commentThread must be a JSON object", str(thread)[:2000])
-    snippet = thread.get("snippet") if isinstance(thread.get("snippet"), dict) else {}
+    snippet = thread.get("snippet")
+    snippet = snippet if isinstance(snippet, dict) else {}
     top = snippet.get("topLevelComment")
     if top is not None:
         yield top
     replies = thread.get("replies")
-    for reply in replies.get("comments") or [] if isinstance(replies, dict) else []:
-        yield reply
+    if isinstance(replies, dict):
+        yield from replies.get("comments") or []
 
 
 def comment_to_post(
