@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from conftest import shared_path
-from fakes.recordings import FakeNetwork
 from heard.clock import FrozenClock
 from heard.connectors.base import ChannelConfig, ListeningRules, OutgoingReply, PublishRefused
 from heard.connectors.facebook.connector import FacebookConnector
@@ -19,6 +17,8 @@ from heard.connectors.linkedin.connector import LinkedInConnector
 from heard.connectors.reddit.connector import RedditConnector
 from heard.connectors.x.connector import XConnector, search_query
 from heard.connectors.youtube.connector import YouTubeConnector, until_quota_reset
+from tests.conftest import shared_path
+from tests.fakes.recordings import FakeNetwork
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from conftest import shared_path
 from heard.connectors.base import ChannelConfig
 from heard.connectors.facebook.connector import FacebookConnector
 from heard.connectors.facebook.signatures import handshake, sign, signature_ok
@@ -16,6 +15,7 @@ from heard.connectors.linkedin import signatures as linkedin
 from heard.connectors.linkedin.connector import LinkedInConnector
 from heard.connectors.x import webhooks as x
 from heard.connectors.x.connector import XConnector
+from tests.conftest import shared_path
 
 
 def vectors(*parts: str) -> dict:

@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 
 import httpx
 
-from conftest import SHARED
-from fakes.recordings import FakeNetwork, Interaction, cassette, load_cassette, shared_json, shared_path
 from heard.connectors.base import ChannelConfig, ListeningRules, OutgoingReply
 from heard.errors import BadInput
 from heard.posts import RawPost
+from tests.conftest import SHARED
+from tests.fakes.recordings import FakeNetwork, Interaction, cassette, load_cassette, shared_json, shared_path
 
 Rows = list[RawPost | BadInput]
 

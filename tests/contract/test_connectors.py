@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from connector_cases import CASES, Case
 
-from fakes.recordings import FakeNetwork
 from heard.clock import FrozenClock
 from heard.connectors.base import Connector, OutgoingReply, PublishRefused
 from heard.connectors.failures import AuthFailed, RateLimited, Unavailable
 from heard.connectors.registry import connector_class, known_kinds
 from heard.pipeline.normalize import normalize_one
 from heard.posts import RawPost
+from tests.contract.connector_cases import CASES, Case
+from tests.fakes.recordings import FakeNetwork
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 IDS = [case.kind for case in CASES]

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import yaml
 
-from conftest import shared_path
+from tests.conftest import shared_path
 
 
 @dataclass(frozen=True)
