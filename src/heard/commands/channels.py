@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TextIO, cast
 
 import structlog
 import typer
@@ -197,6 +197,16 @@ def _outcome(o: ChannelOutcome) -> dict[str, Any]:
     }
 
 
+class _Stderr:
+    """Whatever sys.stderr is at the time of writing (test runners swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def _print_round(outcomes: list[ChannelOutcome]) -> None:
     for outcome in outcomes:
         typer.echo(json.dumps(_outcome(outcome)))
@@ -210,7 +220,7 @@ def listen(
 ) -> None:
     """Run the readers: each channel from its stored cursor onto the event log (`heard worker` does the rest)."""
     # logs go to stderr, so stdout carries only the report (one JSON object with --json)
-    structlog.configure(logger_factory=structlog.PrintLoggerFactory(sys.stderr))
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(cast(TextIO, _Stderr())))
     runtime = build_runtime(Settings())
     listener = Listener(runtime, interval_s=interval, kinds=frozenset(kind) if kind else None)
     if once:

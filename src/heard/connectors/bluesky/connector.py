@@ -104,13 +104,13 @@ class BlueskyConnector(Connector):
         rules = self.channel.rules
         got = jetstream.read_slice(
             str(self.channel.options.get("jetstream") or jetstream.DEFAULT_URL),
-            int(cursor) if cursor and cursor.isdigit() else 0,
+            cursor,
             float(self.channel.options.get("window_s", 20.0)),
             int(self.channel.options.get("max_events", 50_000)),
             keep=lambda post, record: matches(post, record, rules, dids),
             to_post=lambda event: jetstream.jetstream_post(event, self.is_brand, self.channel.name),
         )
-        return ReadResult(posts=got.posts, cursor=str(got.cursor) if got.cursor else cursor, rejected=got.rejected)
+        return ReadResult(posts=got.posts, cursor=got.dump() if got.cursor else cursor, rejected=got.rejected)
 
     def _publish(self, reply: OutgoingReply) -> Delivery:
         auth = self._auth()
