@@ -128,8 +128,10 @@ def jetstream_post(event: Any, is_brand: Callable[[str], bool], channel: str | N
 def matches(post: RawPost, record: dict[str, Any], rules: ListeningRules, brand_dids: set[str]) -> bool:
     """Does a firehose post concern the brand: it mentions or answers the brand, or fits a keyword or hashtag."""
     text = post.text.lower()
-    for facet in record.get("facets") or []:
-        for feature in facet.get("features") or [] if isinstance(facet, dict) else []:
+    facets = record.get("facets")
+    for facet in facets if isinstance(facets, list) else []:
+        features = facet.get("features") if isinstance(facet, dict) else None
+        for feature in features if isinstance(features, list) else []:
             if isinstance(feature, dict) and feature.get("did") in brand_dids:
                 return True
             if isinstance(feature, dict) and str(feature.get("tag", "")).lower() in _tags(rules):
