@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from heard.app import Runtime, build_runtime
 from heard.cli import Cli
@@ -17,6 +16,7 @@ from heard.connectors.replay.formats import Format
 from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.web.app import create_app
+from heard.web.server import serve as serve_app
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 
@@ -95,7 +95,7 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
     if ready_message:
         typer.echo(ready_message)
     try:
-        uvicorn.run(create_app(runtime), host=settings.host, port=settings.port, log_level="warning")
+        serve_app(create_app(runtime), settings.host, settings.port, log_level="warning")
     finally:
         stop.set()
         for thread in threads:
