@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from typing import Annotated, Any, Protocol, TextIO, cast
+from typing import Annotated, Any, TextIO, cast
 
 import structlog
 import typer
 
 from heard.app import build_runtime
+from heard.cli import Cli
 from heard.connectors.base import ListeningRules
 from heard.connectors.registry import connector_class, known_kinds
 from heard.errors import HeardError
@@ -51,11 +52,7 @@ NAMED = (
 )
 
 
-class _Groups(Protocol):
-    root: typer.Typer
-
-
-def register(cli: _Groups) -> None:
+def register(cli: Cli) -> None:
     group = typer.Typer(help="Network accounts Heard listens to and answers through.", no_args_is_help=True)
     group.command("add", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(add)
     group.command("list")(list_)
