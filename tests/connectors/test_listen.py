@@ -17,7 +17,7 @@ from heard.clock import FrozenClock
 from heard.connectors.base import ChannelConfig, Connector, ListeningRules
 from heard.connectors.registry import connector_class
 from heard.events import POSTS_TOPIC
-from heard.inbox.channels import add_channel, get_channel, list_channels
+from heard.inbox.channels import add_channel, get_channel, list_channels, record_health
 from heard.ingest.models import DeadLetter
 from heard.posts import RawPost
 from heard.settings import Settings
@@ -28,8 +28,9 @@ SECRET = "s" * 40
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'heard.db'}", event_log="memory", secret_key=SECRET)
+def runtime(db_url: str) -> Iterator[Runtime]:
+    """On SQLite, and on PostgreSQL when HEARD_TEST_DATABASE_URL is set."""
+    settings = Settings(database_url=db_url, event_log="memory", secret_key=SECRET, _env_file=None)
     rt = build_runtime(settings, clock=FrozenClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC)))
     yield rt
     rt.close()
@@ -147,6 +148,16 @@ def test_bad_payloads_become_dead_letters_and_credentials_problems_show(runtime:
         (row,) = list_channels(session)
         assert row.health == "auth_failed"
         assert row.options["token"] == "***"
+
+
+def test_long_compound_cursors_are_stored_whole(runtime: Runtime) -> None:
+    add_mastodon(runtime)
+    cursor = json.dumps({f"t:tag{i}": str(10**17 + i) for i in range(40)})
+    assert len(cursor) > 512
+    with runtime.sessions.begin() as session:
+        record_health(session, get_channel(session, "masto").id, "ok", None, cursor, move_cursor=True)
+    with runtime.sessions() as session:
+        assert get_channel(session, "masto").cursor == cursor
 
 
 def test_the_replay_connector_still_feeds_the_log(runtime: Runtime, tmp_path: Path) -> None:
