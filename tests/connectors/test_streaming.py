@@ -137,3 +137,22 @@ def test_mastodon_stream_with_a_bad_token_says_so() -> None:
     fake = mastodon_streaming.FakeStreaming({})
     with mastodon_streaming.running(fake) as url, pytest.raises(AuthFailed):
         list(mastodon(url, token="wrong").stream(timeout_s=5))
+
+
+def test_mastodon_stream_mode_takes_mentions_live_and_moves_the_cursor() -> None:
+    user = shared_path("fixtures", "more", "mastodon", "mastodon-py-recorded", "test_stream_user_direct__user.sse")
+    text = user.read_text(encoding="utf-8")
+    fake = mastodon_streaming.FakeStreaming(
+        {"/api/v1/streaming/user/notification": text}, rest={"/api/v1/notifications": []}
+    )
+    with mastodon_streaming.running(fake) as url:
+        channel = ChannelConfig(
+            "masto", "mastodon", options={"instance": url, "token": "token", "mode": "stream", "window_s": 5}
+        )
+        result = MastodonConnector(channel).read('{"n":"1"}')
+    streamed = [json.loads(line[5:]) for line in text.splitlines() if line.startswith("data:") and '"type"' in line]
+    mentions = [n for n in streamed if n.get("type") == "mention"]
+    assert [p.external_id for p in result.posts] == [n["status"]["id"] for n in mentions]
+    assert json.loads(result.cursor or "")["n"] == max((n["id"] for n in streamed), key=int)
+    assert fake.requests[0].startswith("/api/v1/notifications?")
+    assert fake.requests[1] == "/api/v1/streaming/user/notification"

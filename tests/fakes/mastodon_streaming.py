@@ -3,6 +3,7 @@ recorded server-sent events (heartbeats included), so the Mastodon connector rea
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 class FakeStreaming:
     streams: dict[str, str]  # path -> SSE text
     token: str = "token"
+    rest: dict[str, object] = field(default_factory=dict)  # path -> JSON body, for the catch-up polls
     requests: list[str] = field(default_factory=list)
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
@@ -26,7 +28,11 @@ class FakeStreaming:
                 if self.headers.get("Authorization") != f"Bearer {fake.token}":
                     self._send(401, b'{"error":"The access token is invalid"}', "application/json")
                     return
-                body = fake.streams.get(urlparse(self.path).path)
+                path = urlparse(self.path).path
+                if path in fake.rest:
+                    self._send(200, json.dumps(fake.rest[path]).encode(), "application/json")
+                    return
+                body = fake.streams.get(path)
                 if body is None:
                     self._send(404, b'{"error":"Unknown stream type"}', "application/json")
                     return

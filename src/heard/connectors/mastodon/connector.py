@@ -2,11 +2,15 @@
 injected transport). Reads mentions from notifications and each listened hashtag's timeline, gap-free with
 `min_id` paging; streams `user` and `hashtag` server-sent events; replies with an Idempotency-Key.
 
-Options: instance (https://mastodon.social), token, max_chars (the instance's limit, 500 by default).
+Options: instance (https://mastodon.social), token, max_chars (the instance's limit, 500 by default),
+mode ("poll", or "stream": after each catch-up poll, hold the `user:notification` stream open for window_s
+seconds and take mentions as they arrive).
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -59,7 +63,43 @@ class MastodonConnector(Connector):
             state[key] = self._page_through(
                 f"/api/v1/timelines/tag/{tag.lstrip('#')}", {}, state.get(key), posts, rejected
             )
+        if self.channel.options.get("mode") == "stream":
+            self._listen_live(state, posts, rejected)
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def _listen_live(self, state: dict[str, Any], posts: list[RawPost], rejected: list[BadInput]) -> None:
+        """Mentions as they arrive, for `window_s` seconds; the notification cursor moves with them, so the next
+        catch-up poll starts after the last one streamed (and covers whatever a dropped stream missed)."""
+        window = float(self.channel.options.get("window_s", 20.0))
+        deadline = time.monotonic() + window
+        timeout = httpx.Timeout(10.0, read=window)
+        try:
+            with self.api.client.stream("GET", "/api/v1/streaming/user/notification", timeout=timeout) as response:
+                check(response, self.clock)
+                for frame in sse_frames(response.iter_lines()):
+                    if frame.event == "notification":
+                        self._take_streamed(frame, state, posts, rejected)
+                    if time.monotonic() >= deadline:
+                        break
+        except httpx.TransportError:
+            return  # a quiet window or a dropped stream: the next poll catches up from the cursor
+
+    def _take_streamed(
+        self, frame: Frame, state: dict[str, Any], posts: list[RawPost], rejected: list[BadInput]
+    ) -> None:
+        try:
+            notification = json.loads(frame.data)
+        except ValueError:
+            rejected.append(BadInput("Mastodon notification frame is not JSON", frame.data[:2000]))
+            return
+        if not isinstance(notification, dict) or not str(notification.get("id", "")).isdigit():
+            rejected.append(BadInput("a Mastodon notification needs an id", frame.data[:2000]))
+            return
+        state["n"] = max(str(state.get("n") or "0"), str(notification["id"]), key=_num)
+        before = len(posts)
+        self._take(notification, True, posts, rejected)
+        if len(posts) > before and posts[-1].key in {p.key for p in posts[:-1]}:
+            posts.pop()  # already read by the catch-up poll
 
     def _page_through(
         self,
