@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from jinja2 import Environment
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from heard.app import Runtime
@@ -69,12 +70,17 @@ async def webhook_delivery(name: str, request: Request, runtime: RuntimeDep) -> 
     body = await request.body()
     if len(body) > MAX_BODY:
         return PlainTextResponse("too large", status_code=413)
+    # the database, the log and any lookup a connector makes block: keep them off the event loop
+    return await run_in_threadpool(_deliver, runtime, name, dict(request.headers), body)
+
+
+def _deliver(runtime: Runtime, name: str, headers: dict[str, str], body: bytes) -> Response:
     with runtime.sessions() as session:
         connector = _connector(runtime, session, name)
     if connector is None:
         return PlainTextResponse("no webhook channel by that name", status_code=404)
     try:
-        result = connector.parse_webhook(dict(request.headers), body)
+        result = connector.parse_webhook(headers, body)
     except (ConnectorFailure, PublishRefused):
         return PlainTextResponse("signature does not match", status_code=403)
     _take(runtime, name, result)
