@@ -374,6 +374,13 @@ class BlueskyCase(Case):
             "/xrpc/com.atproto.repo.createRecord",
             shared_json("fixtures", "more", "bluesky", "bsky-docs", "createRecord_response.json"),
         )
+        # DERIVED from the chat.bsky.convo lexicons (convoView, messageView): no recording exists
+        network.route("GET", "/xrpc/chat.bsky.convo.getConvoForMembers", {"convo": {"id": "3kconvo", "rev": "1"}})
+        network.route(
+            "POST",
+            "/xrpc/chat.bsky.convo.sendMessage",
+            {"id": "3kmsg", "rev": "2", "text": "Sent you the details.", "sentAt": "2026-01-05T09:00:00Z"},
+        )
 
     def check_publish(self, requests: list[httpx.Request]) -> None:
         session, lookup, create = requests

@@ -97,7 +97,7 @@ def test_private_reply_is_sent_or_refused_with_a_reason(case: Case) -> None:
         "private-1",
         "Sent you the details.",
         case.reply.in_reply_to,
-        recipient_id="42",
+        recipient_id="did:plc:customer" if case.kind == "bluesky" else "42",
         recipient_handle="someone",
         private=True,
     )

@@ -4,7 +4,8 @@ over WebSocket.
 Reads, by `mode`: "jetstream" (default) takes a slice of the firehose and keeps posts that mention or answer
 the brand or fit a keyword or hashtag; "search" polls app.bsky.feed.searchPosts for the rules and
 app.bsky.notification.listNotifications for mentions, replies and quotes. Publishes replies with
-com.atproto.repo.createRecord (root and parent strong refs looked up with app.bsky.feed.getPosts).
+com.atproto.repo.createRecord (root and parent strong refs looked up with app.bsky.feed.getPosts), and
+direct messages through the chat service (chat.bsky.convo.getConvoForMembers, then sendMessage).
 
 Options: identifier (the brand's handle), app_password, service (https://bsky.social), mode, jetstream (URL),
 brand_dids (comma-separated, for jetstream matching), window_s (seconds per jetstream slice).
@@ -18,7 +19,7 @@ from typing import Any, ClassVar
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
+from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, PublishRefused, ReadResult
 from heard.connectors.bluesky import jetstream
 from heard.connectors.bluesky.parse import POST, matches, view_to_post, web_link
 from heard.connectors.http import Api
@@ -28,6 +29,8 @@ from heard.errors import BadInput
 from heard.posts import RawPost, parse_time
 
 NOTIFIED = {"mention", "reply", "quote"}
+CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
+CHAT_MAX_CHARS = 1000
 
 
 @register
@@ -36,7 +39,7 @@ class BlueskyConnector(Connector):
 
     kind = "bluesky"
     max_chars = 300
-    capabilities = frozenset({"read", "publish", "stream"})
+    capabilities = frozenset({"read", "publish", "private", "stream"})
     required_options: ClassVar[tuple[str, ...]] = ("identifier", "app_password")
     secret_options = frozenset({"app_password"})
 
@@ -113,6 +116,8 @@ class BlueskyConnector(Connector):
         return ReadResult(posts=got.posts, cursor=got.dump() if got.cursor else cursor, rejected=got.rejected)
 
     def _publish(self, reply: OutgoingReply) -> Delivery:
+        if reply.private:
+            return self._message(reply)
         auth = self._auth()
         record: dict[str, Any] = {"$type": POST, "text": reply.text, "createdAt": _stamp(self.clock.now())}
         if reply.in_reply_to:
@@ -135,6 +140,27 @@ class BlueskyConnector(Connector):
         uri = str(made.get("uri") or "")
         handle = str((self._session or {}).get("handle") or repo)
         return Delivery(state="sent", external_id=uri or None, permalink=web_link(handle, uri) if uri else None)
+
+    def _message(self, reply: OutgoingReply) -> Delivery:
+        """A direct message through the chat service (the app password must allow direct messages)."""
+        if not reply.recipient_id or not reply.recipient_id.startswith("did:"):
+            return Delivery(state="failed", error="a Bluesky direct message needs the recipient's DID")
+        if len(reply.text) > CHAT_MAX_CHARS:
+            raise PublishRefused(f"Bluesky messages allow {CHAT_MAX_CHARS} characters; this one has {len(reply.text)}")
+        headers = {**self._auth(), "atproto-proxy": CHAT_PROXY}
+        convo = self.api.json(
+            "GET", "/xrpc/chat.bsky.convo.getConvoForMembers", params={"members": reply.recipient_id}, headers=headers
+        )
+        convo_id = str((convo.get("convo") or {}).get("id") or "")
+        if not convo_id:
+            return Delivery(state="failed", error="Bluesky opened no conversation with that account")
+        sent = self.api.json(
+            "POST",
+            "/xrpc/chat.bsky.convo.sendMessage",
+            json={"convoId": convo_id, "message": {"text": reply.text}},
+            headers=headers,
+        )
+        return Delivery(state="sent", external_id=str(sent.get("id") or "") or None)
 
     def close(self) -> None:
         self.api.close()
