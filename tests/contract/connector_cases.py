@@ -493,7 +493,7 @@ class YouTubeCase(Case):
     }
     brand_handles = ("UCupGECpPBlTnanhGHLe6GpA",)  # a real commenter's channel id stands in for the brand
     has_brand_post = True
-    min_posts = 4
+    min_posts = 7
     min_parsed = 25
     reply = OutgoingReply("reply-1", "wow", "Ugy_CAftKrIUCyPr9GR4AaABAg")
     published_id = "Ugy_CAftKrIUCyPr9GR4AaABAg.9iPXEClD9lW9iPXLqKy_Pt"
@@ -502,6 +502,10 @@ class YouTubeCase(Case):
         network.route(
             "GET", "/youtube/v3/commentThreads", _youtube("apidata__comment_threads__comment_threads_all_to_me")
         )
+        # the real replies of the thread Ugw5zYU6n9pmIgAZWvN4AaABAg, in two recorded pages
+        page_two = _youtube("apidata__comments__comments_by_parent_paged_2")
+        network.route("GET", "/youtube/v3/comments", page_two, when=lambda r: "pageToken" in r.url.params)
+        network.route("GET", "/youtube/v3/comments", _youtube("apidata__comments__comments_by_parent_paged_1"))
 
     def resumed(self, request: httpx.Request) -> bool:
         return True  # commentThreads takes no "since"; the high-water mark filters (checked by disjointness)

@@ -95,15 +95,57 @@ class YouTubeConnector(Connector):
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         seen: list[tuple[float, str]] = []
+        threads: list[Any] = []
         for _ in range(MAX_PAGES):
             page = self.api.json("GET", "/commentThreads", params=params, headers=headers)
+            threads += page.get("items") or []
             older = self._take(page.get("items") or [], mark, posts, rejected, seen)
             token = page.get("nextPageToken")
             if older or not token or not mark.time:
                 break  # reached what was read before (or first run: newest page only)
             params["pageToken"] = str(token)
+        for thread in self._cut_short(threads):
+            self._more_replies(str(thread["id"]), mark, posts, rejected, seen)
         state["t"] = mark.advance(seen).to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def _cut_short(self, threads: list[Any]) -> list[dict[str, Any]]:
+        """The newest `reply_scan` threads (5) with more replies than the thread listing carried."""
+        short = []
+        for thread in threads:
+            if not isinstance(thread, dict) or not thread.get("id") or not isinstance(thread.get("snippet"), dict):
+                continue
+            replies = thread.get("replies")
+            carried = len(replies.get("comments") or []) if isinstance(replies, dict) else 0
+            total = thread["snippet"].get("totalReplyCount")
+            if isinstance(total, int) and total > carried:
+                short.append(thread)
+        return short[: int(self.channel.options.get("reply_scan", 5))]
+
+    def _more_replies(
+        self, thread_id: str, mark: Mark, posts: list[RawPost], rejected: list[BadInput], seen: list[tuple[float, str]]
+    ) -> None:
+        """All replies of one thread (`comments.list?parentId=`, 1 quota unit a page), kept when new."""
+        headers, auth = self._auth()
+        params = {"part": "snippet", "parentId": thread_id, "maxResults": "100", "textFormat": "plainText", **auth}
+        keys = {p.key for p in posts}
+        for _ in range(MAX_PAGES):
+            page = self.api.json("GET", "/comments", params=params, headers=headers)
+            for comment in page.get("items") or []:
+                try:
+                    post = comment_to_post(comment, self.is_brand, channel=self.channel.name)
+                except BadInput as exc:
+                    rejected.append(exc)
+                    continue
+                when = post.created_at.timestamp()
+                seen.append((when, post.external_id))
+                if mark.is_new(when, post.external_id) and post.key not in keys:
+                    posts.append(post)
+                    keys.add(post.key)
+            token = page.get("nextPageToken")
+            if not token:
+                return
+            params["pageToken"] = str(token)
 
     def _take(
         self,
