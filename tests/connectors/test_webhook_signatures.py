@@ -133,3 +133,17 @@ def test_linkedin_challenge_and_signature_match_the_vectors() -> None:
     )
     with pytest.raises(AuthFailed):
         connector.parse_webhook({"X-LI-Signature": "0" * 64}, body)
+
+
+def test_x_account_activity_direct_messages_become_private_posts() -> None:
+    body = shared_path(
+        "fixtures", "more", "x", "docs-x-com", "x__account-activity-introduction__direct_message_events.json"
+    ).read_bytes()
+    connector = XConnector(
+        ChannelConfig("x", "x", handle="Harris_0ff", options={"bearer_token": "b", "consumer_secret": "s"})
+    )
+    (post,) = connector.parse_webhook({"x-twitter-webhooks-signature": x._sign("s", body)}, body).posts
+    assert (post.author_handle, post.author_followers, post.text) == ("furiouscamper", 22, "Hello World!")
+    assert not post.is_public
+    assert not post.is_brand
+    assert post.created_at.isoformat() == "2018-01-19T23:12:40.557000+00:00"

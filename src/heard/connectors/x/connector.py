@@ -23,7 +23,7 @@ from heard.connectors.failures import AuthFailed
 from heard.connectors.http import Api
 from heard.connectors.marks import dump_cursor, load_cursor
 from heard.connectors.registry import register
-from heard.connectors.x.parse import v1_to_post, v2_to_post, v2_tweets
+from heard.connectors.x.parse import dm_to_post, v1_to_post, v2_to_post, v2_tweets
 from heard.connectors.x.webhooks import crc_response, signature_ok
 from heard.errors import BadInput
 from heard.posts import RawPost
@@ -155,6 +155,17 @@ class XConnector(Connector):
                 rejected.append(exc)
         if isinstance(payload, dict) and "data" in payload:  # filtered stream delivered to a webhook
             self._take(payload, posts, rejected)
+        listed = payload.get("users") if isinstance(payload, dict) else None
+        users: dict[str, Any] = listed if isinstance(listed, dict) else {}
+        messages = payload.get("direct_message_events") if isinstance(payload, dict) else None
+        for event in messages if isinstance(messages, list) else []:
+            try:
+                message = dm_to_post(event, users, self.is_brand, self.channel.name)
+            except BadInput as exc:
+                rejected.append(exc)
+                continue
+            if message is not None:
+                posts.append(message)
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def close(self) -> None:

@@ -130,3 +130,38 @@ def _v1_time(value: Any, tweet_id: str, raw: str) -> datetime:
         except ValueError as exc:
             raise BadInput(f"X created_at {value[:40]!r} is not a v1.1 time", raw) from exc
     return snowflake_time(tweet_id)
+
+
+def dm_to_post(
+    event: Any, users: dict[str, Any], is_brand: Callable[[str], bool], channel: str | None = None
+) -> RawPost | None:
+    """An Account Activity `direct_message_events` item (a private post); None for other event types."""
+    raw = json.dumps(event, ensure_ascii=False)[:4000]
+    if not isinstance(event, dict):
+        raise BadInput("an X direct message event must be a JSON object", raw)
+    if event.get("type") != "message_create":
+        return None
+    create = event.get("message_create")
+    data = create.get("message_data") if isinstance(create, dict) else None
+    sender = str(create.get("sender_id") or "") if isinstance(create, dict) else ""
+    if not isinstance(data, dict) or not sender or not event.get("id"):
+        raise BadInput("an X direct message needs an id, a sender and message_data", raw)
+    found = users.get(sender)
+    user: dict[str, Any] = found if isinstance(found, dict) else {}
+    handle = str(user.get("screen_name") or sender)
+    followers = user.get("followers_count")
+    stamp = event.get("created_timestamp")
+    when = int(stamp) / 1000 if isinstance(stamp, str | int) and str(stamp).isdigit() else None
+    return RawPost(
+        network="x",
+        external_id=f"dm-{event['id']}",
+        author_id=sender,
+        author_handle=handle,
+        author_name=str(user["name"]) if user.get("name") else None,
+        author_followers=followers if isinstance(followers, int) and followers >= 0 else None,
+        text=expand_links(str(data.get("text") or ""), data.get("entities"))[:MAX_TEXT_CHARS],
+        created_at=parse_time(when, raw),
+        is_brand=is_brand(handle),
+        is_public=False,
+        channel=channel,
+    )
