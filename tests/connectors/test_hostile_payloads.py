@@ -17,7 +17,7 @@ from heard.connectors.linkedin.parse import comment_to_post as linkedin_comment
 from heard.connectors.linkedin.parse import notification_to_post
 from heard.connectors.mastodon.parse import Frame, frame_status, notification_status, sse_frames, status_to_post
 from heard.connectors.reddit.parse import thing_to_post, things
-from heard.connectors.x.parse import v1_to_post, v2_to_post, v2_tweets
+from heard.connectors.x.parse import dm_to_post, v1_to_post, v2_to_post, v2_tweets
 from heard.connectors.youtube.parse import comment_to_post as youtube_comment
 from heard.connectors.youtube.parse import thread_comments
 from heard.errors import BadInput
@@ -83,6 +83,8 @@ def test_every_parser_survives_any_json(payload: Any) -> None:
     survives(v2_to_post, payload, {}, never)
     survives(lambda p: list(v2_tweets(p)), payload)
     survives(v1_to_post, payload, never)
+    survives(dm_to_post, payload, {}, never)
+    survives(dm_to_post, payload, {"1": payload}, never)
     survives(jetstream_post, payload, never)
     survives(view_to_post, payload, never)
     survives(thing_to_post, payload, never)

@@ -4,6 +4,7 @@ rate limits and outages set the channel's health and make it wait, and bad paylo
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from heard.inbox.channels import add_channel, get_channel, list_channels, record
 from heard.ingest.models import DeadLetter
 from heard.posts import RawPost
 from heard.settings import Settings
-from heard.workers.listen import Listener, backoff_s
+from heard.workers.listen import ChannelOutcome, Listener, backoff_s
 from tests.fakes.recordings import FakeNetwork, cassette
 
 SECRET = "s" * 40
@@ -188,3 +189,36 @@ def test_the_replay_connector_still_feeds_the_log(runtime: Runtime, tmp_path: Pa
     assert (outcome.health, outcome.taken, outcome.set_aside) == ("ok", 1, 1)
     (again,) = Listener(runtime).run_once()
     assert again.taken == 0
+
+
+def test_a_slow_channel_does_not_hold_up_the_others(runtime: Runtime) -> None:
+    for name in ("slow", "fast"):
+        with runtime.sessions.begin() as session:
+            add_channel(
+                session,
+                kind="mastodon",
+                name=name,
+                now=runtime.clock.now(),
+                secret_key=SECRET,
+                options={"instance": f"http://{name}.example", "token": "t"},
+            )
+    network = mastodon_network()
+    release = threading.Event()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        release.wait(10)  # held until the fast channel has been reported
+        return network(request)
+
+    def factory(config: ChannelConfig) -> Connector:
+        transport = httpx.MockTransport(slow if config.name == "slow" else network)
+        return connector_class(config.kind)(config, transport=transport, clock=runtime.clock)
+
+    order: list[str] = []
+
+    def on_round(outcomes: list[ChannelOutcome]) -> None:
+        order.extend(o.name for o in outcomes)
+        if "fast" in order:
+            release.set()
+
+    Listener(runtime, factory=factory, interval_s=3600).run(lambda: len(order) >= 2, on_round)
+    assert order == ["fast", "slow"]

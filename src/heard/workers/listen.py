@@ -10,7 +10,8 @@ any other failure backs off exponentially (capped), and the channel's health say
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import structlog
@@ -72,16 +73,17 @@ class Listener:
             return self.factory(config)
         return connector_class(config.kind)(config, clock=self.runtime.clock)
 
-    def run_once(self) -> list[ChannelOutcome]:
+    def due(self, busy: Collection[int] = ()) -> list[tuple[int, str, str | None]]:
+        """(id, name, stored cursor) of the channels whose wait is over, leaving out those being read."""
         with self.runtime.sessions() as session:
             rows = session.scalars(select(Channel).order_by(Channel.id))
             channels = [(c.id, c.name, c.cursor) for c in rows if self.kinds is None or c.kind in self.kinds]
         now = self.runtime.clock.monotonic()
-        return [
-            self.read_channel(cid, name, cursor)
-            for cid, name, cursor in channels
-            if self._waiting.get(cid, _Waiting()).due_at <= now
-        ]
+        return [c for c in channels if c[0] not in busy and self._waiting.get(c[0], _Waiting()).due_at <= now]
+
+    def run_once(self) -> list[ChannelOutcome]:
+        """Read every due channel, one after another."""
+        return [self.read_channel(cid, name, cursor) for cid, name, cursor in self.due()]
 
     def read_channel(self, channel_id: int, name: str, cursor: str | None) -> ChannelOutcome:
         waiting = self._waiting.setdefault(channel_id, _Waiting())
@@ -139,10 +141,22 @@ class Listener:
         dues = [w.due_at - now for w in self._waiting.values()]
         return max(0.0, min(dues)) if dues else 0.0
 
-    def run(self, stop: Callable[[], bool], on_round: Callable[[list[ChannelOutcome]], None] | None = None) -> None:
-        """Read channels as they fall due until `stop()` says so."""
-        while not stop():
-            outcomes = self.run_once()
-            if on_round and outcomes:
-                on_round(outcomes)
-            self.runtime.clock.sleep(min(self.next_due_in() or self.interval_s, 5.0))
+    def run(
+        self,
+        stop: Callable[[], bool],
+        on_round: Callable[[list[ChannelOutcome]], None] | None = None,
+        workers: int = 8,
+    ) -> None:
+        """Read channels as they fall due until `stop()` says so. Each read runs on a thread of its own, so a
+        streaming window or a slow network on one channel never holds up the others."""
+        reading: dict[int, Future[ChannelOutcome]] = {}
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listen") as pool:
+            while not stop():
+                for cid, name, cursor in self.due(busy=reading):
+                    reading[cid] = pool.submit(self.read_channel, cid, name, cursor)
+                finished = [cid for cid, future in reading.items() if future.done()]
+                outcomes = [reading.pop(cid).result() for cid in finished]
+                if on_round and outcomes:
+                    on_round(outcomes)
+                idle = min(self.next_due_in() or self.interval_s, 5.0)
+                self.runtime.clock.sleep(0.1 if reading else idle)
