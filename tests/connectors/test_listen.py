@@ -222,3 +222,20 @@ def test_a_slow_channel_does_not_hold_up_the_others(runtime: Runtime) -> None:
 
     Listener(runtime, factory=factory, interval_s=3600).run(lambda: len(order) >= 2, on_round)
     assert order == ["fast", "slow"]
+
+
+def test_a_surprise_in_one_connector_is_reported_without_credentials(
+    runtime: Runtime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_mastodon(runtime)
+
+    def broken(config: ChannelConfig) -> Connector:
+        options = dict(config.options)  # a frame local holding the decrypted token
+        raise RuntimeError(f"connector exploded for {config.name} ({len(options)} options)")
+
+    (outcome,) = Listener(runtime, factory=broken).run_once()
+    assert outcome.health == "error"
+    assert "RuntimeError" in (outcome.detail or "")
+    captured = capsys.readouterr()
+    assert "listen.read_failed" in captured.out + captured.err
+    assert "tok-SECRET" not in captured.out + captured.err

@@ -10,6 +10,7 @@ any other failure backs off exponentially (capped), and the channel's health say
 from __future__ import annotations
 
 import random
+import traceback
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -99,7 +100,10 @@ class Listener:
             outcome = ChannelOutcome(name, health, detail=str(exc), wait_s=backoff_s(waiting.failures + 3))
         except Exception as exc:  # a bug or a surprise must not stop the other channels
             waiting.failures += 1
-            log.exception("listen.read_failed", channel=name)
+            # no log.exception: a rendered traceback shows frame locals, and those can hold decrypted credentials
+            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+            where = f"{frame.filename}:{frame.lineno}" if frame else "?"
+            log.error("listen.read_failed", channel=name, error=type(exc).__name__, where=where)
             outcome = ChannelOutcome(
                 name,
                 "error",
