@@ -239,3 +239,17 @@ def test_a_surprise_in_one_connector_is_reported_without_credentials(
     captured = capsys.readouterr()
     assert "listen.read_failed" in captured.out + captured.err
     assert "tok-SECRET" not in captured.out + captured.err
+
+
+def test_a_read_that_spends_the_budget_waits_for_the_reset(runtime: Runtime) -> None:
+    add_mastodon(runtime)
+    network = FakeNetwork()
+    spent = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-01-05T09:15:00Z"}
+    network.route("GET", "/api/v1/notifications", [], headers=spent)
+    (outcome,) = listener(runtime, network).run_once()
+    assert outcome.health == "ok"
+    assert outcome.wait_s == pytest.approx(900)  # not the 60 s interval: the next call would be a 429
+    roomy = FakeNetwork()
+    roomy.route("GET", "/api/v1/notifications", [], headers={"X-RateLimit-Remaining": "250"})
+    (outcome,) = listener(runtime, roomy).run_once()
+    assert outcome.wait_s == 60

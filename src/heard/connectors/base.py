@@ -148,6 +148,11 @@ class Connector(ABC):
     def _publish(self, reply: OutgoingReply) -> Delivery:
         raise PublishRefused(f"{self.kind} cannot publish")
 
+    def cooldown_s(self) -> float:
+        """Seconds to wait before the next read because the last one spent the rate-limit window."""
+        api = getattr(self, "api", None)
+        return float(api.cooldown_s()) if api is not None and hasattr(api, "cooldown_s") else 0.0
+
     def close(self) -> None:
         """Release network clients; the listen loop calls it when a channel stops."""
         return None

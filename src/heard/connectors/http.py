@@ -16,6 +16,8 @@ from heard.connectors.ratelimits import wait_seconds
 
 USER_AGENT = "heard/0.1 (+https://github.com/heard-social/heard)"
 OUTAGE_WAIT_S = 30.0
+#: headers saying how many calls are left (X, Reddit, Mastodon, Bluesky)
+_REMAINING_HEADERS = ("x-rate-limit-remaining", "x-ratelimit-remaining", "ratelimit-remaining")
 
 
 class Api:
@@ -34,6 +36,7 @@ class Api:
         self.clock = clock or SystemClock()
         #: a network's own reading of an error response (YouTube's quota 403), tried before the status code
         self.classify = classify
+        self.cooldown_until = 0.0
         self.client = httpx.Client(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -53,7 +56,28 @@ class Api:
             if failure is not None:
                 raise failure
         check(response, self.clock)
+        self._note_budget(response)
         return response
+
+    def _note_budget(self, response: httpx.Response) -> None:
+        """When a network says no calls are left in this window, remember until when, so the next read waits
+        for the reset instead of walking into a 429."""
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        for name in _REMAINING_HEADERS:
+            value = headers.get(name)
+            if value is None:
+                continue
+            try:
+                left = float(value)
+            except ValueError:
+                return
+            if left < 1:
+                self.cooldown_until = self.clock.monotonic() + wait_seconds(response.headers, self.clock.now())
+            return
+
+    def cooldown_s(self) -> float:
+        """Seconds until the network's rate-limit window resets, when the last call spent it; else 0."""
+        return max(0.0, self.cooldown_until - self.clock.monotonic())
 
     def json(self, method: str, url: str, **kwargs: Any) -> Any:
         response = self.call(method, url, **kwargs)

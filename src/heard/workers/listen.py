@@ -112,7 +112,7 @@ class Listener:
             )
         else:
             waiting.failures = 0
-            outcome.wait_s = self.interval_s
+            outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
         waiting.due_at = self.runtime.clock.monotonic() + outcome.wait_s
         if outcome.health != "ok":
             with self.runtime.sessions.begin() as session:
@@ -128,6 +128,7 @@ class Listener:
         connector = self._build(config)
         try:
             result = connector.read(cursor)
+            cooldown = connector.cooldown_s()
         finally:
             connector.close()
         offsets = self.runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in result.posts])
@@ -138,7 +139,9 @@ class Listener:
                 record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
             detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
             record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
-        return ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+        outcome = ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+        outcome.wait_s = cooldown
+        return outcome
 
     def next_due_in(self) -> float:
         now = self.runtime.clock.monotonic()
