@@ -105,3 +105,11 @@ def test_html_to_text_never_crashes(html: str) -> None:
 def test_a_missing_optional_package_says_how_to_install_it() -> None:
     with pytest.raises(MissingExtra, match=r"pip install 'heard\[bluesky\]'"):
         require("heard_no_such_module", "bluesky")
+
+
+def test_credentials_can_come_from_the_environment() -> None:
+    stored = encrypt_options({"token": "env:ACME_MASTODON_TOKEN"}, "k" * 40)
+    assert stored == {"token": "env:ACME_MASTODON_TOKEN"}  # a reference, not a secret: stored as it is
+    assert decrypt_options(stored, "k" * 40, {"ACME_MASTODON_TOKEN": "tok"}) == {"token": "tok"}
+    with pytest.raises(Misconfigured, match="ACME_MASTODON_TOKEN"):
+        decrypt_options(stored, "k" * 40, {})

@@ -1,12 +1,14 @@
 """Credentials at rest: each secret option of a channel is encrypted with a key derived from
 `settings.secret_key` (Fernet: AES-128-CBC + HMAC-SHA256), so the database and its backups never hold a token
-in the clear. Changing the secret key makes stored credentials unreadable; `decrypt_options` says so.
+in the clear. Changing the secret key makes stored credentials unreadable; `decrypt_options` says so. A value
+written `env:NAME` is kept as that reference and read from the environment when the connector is built.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from heard.connectors.failures import Misconfigured
 
 PREFIX = "enc:v1:"
+ENV_PREFIX = "env:"
 #: Option names that are always treated as secrets, whatever the connector declares.
 SECRET_NAMES = frozenset(
     {
@@ -46,19 +49,28 @@ def encrypt_options(options: Mapping[str, Any], secret_key: str, secret_names: I
     fernet = _fernet(secret_key)
     out: dict[str, Any] = {}
     for key, value in options.items():
-        if key in names and isinstance(value, str) and value and not value.startswith(PREFIX):
+        if key in names and isinstance(value, str) and value and not value.startswith((PREFIX, ENV_PREFIX)):
             out[key] = PREFIX + fernet.encrypt(value.encode("utf-8")).decode("ascii")
         else:
             out[key] = value
     return out
 
 
-def decrypt_options(options: Mapping[str, Any], secret_key: str) -> dict[str, Any]:
-    """A copy of `options` with every encrypted value readable again."""
+def decrypt_options(
+    options: Mapping[str, Any], secret_key: str, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A copy of `options` with every encrypted value readable again, and every `env:NAME` value read from the
+    environment (so a deployment can keep credentials in its secret store instead of the database)."""
     fernet = _fernet(secret_key)
+    env = os.environ if environ is None else environ
     out: dict[str, Any] = {}
     for key, value in options.items():
-        if isinstance(value, str) and value.startswith(PREFIX):
+        if isinstance(value, str) and value.startswith(ENV_PREFIX):
+            name = value[len(ENV_PREFIX) :]
+            if not env.get(name):
+                raise Misconfigured(f"option {key!r} is to come from the environment variable {name}, which is not set")
+            out[key] = env[name]
+        elif isinstance(value, str) and value.startswith(PREFIX):
             try:
                 out[key] = fernet.decrypt(value[len(PREFIX) :].encode("ascii")).decode("utf-8")
             except (InvalidToken, ValueError) as exc:
