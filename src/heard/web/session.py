@@ -29,8 +29,11 @@ MAX_AGE_S = 12 * 3600
 RESIGN_AFTER_S = 15 * 60
 MAX_FORM_BYTES = 1_000_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Reachable without logging in. The public knowledge base will add its prefix here.
-PUBLIC_PREFIXES = ("/login", "/static/", "/healthz")
+#: Reachable without logging in. The public knowledge base will add its prefix here. Webhooks are called by
+#: the networks, which prove who they are with signatures the connector checks, not with a session.
+PUBLIC_PREFIXES = ("/login", "/static/", "/healthz", "/webhooks/")
+#: Unsafe requests that need no CSRF token: no browser session is involved (see above).
+CSRF_EXEMPT_PREFIXES = ("/webhooks/",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,7 @@ class SessionMiddleware:
         session = loaded or new_session()
         state = scope.setdefault("state", {})
         state["session"] = session
-        if scope["method"] not in SAFE_METHODS:
+        if scope["method"] not in SAFE_METHODS and not scope["path"].startswith(CSRF_EXEMPT_PREFIXES):
             refusal, receive = await _check_csrf(scope, receive, headers, session)
             if refusal is not None:
                 await refusal(scope, receive, send)

@@ -1,7 +1,7 @@
 """inbox: full-text search over messages, an index for the assignee filter, and the presence table
 
 Revision ID: inbox_search
-Revises: coach_approval (written against 0001; chained after the coach revision when merged)
+Revises: connectors_cursor_text (written against 0001; chained after the head of main when merged)
 
 SQLite: an FTS5 table over messages.text (external content, kept in step by triggers, so nothing in Python
 can forget to index a message). PostgreSQL: a GIN index on to_tsvector('simple', text), the same expression
@@ -18,7 +18,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "inbox_search"
-down_revision: str | None = "coach_approval"
+down_revision: str | None = "connectors_cursor_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
