@@ -150,3 +150,29 @@ def test_hostile_forms_are_refused_without_reaching_a_route(client: TestClient) 
     huge = f"csrf_token={token}&x=" + "a" * 1_100_000
     assert client.post("/logout", content=huge, headers=headers).status_code == 413
     assert client.post("/logout", content=f"csrf_token={token}", headers=headers).status_code == 303
+
+
+def test_password_guessing_is_throttled(anonymous: TestClient, runtime: Runtime) -> None:
+    log_in(anonymous, runtime, "fay@example.com", "agent")
+    anonymous.cookies.clear()
+
+    def attempt(password: str, email: str = "fay@example.com") -> int:
+        token = csrf_of(anonymous.get("/login").text)
+        data = {"email": email, "password": password, "csrf_token": token}
+        return anonymous.post("/login", data=data).status_code
+
+    assert [attempt(f"guess number {n}") for n in range(5)] == [401] * 5
+    assert attempt(PASSWORD) == 429  # even the right password waits
+    assert (
+        "try again in 15 min"
+        in anonymous.post(
+            "/login",
+            data={
+                "email": "fay@example.com",
+                "password": PASSWORD,
+                "csrf_token": csrf_of(anonymous.get("/login").text),
+            },
+        ).text
+    )
+    runtime.clock.advance(15 * 60)  # type: ignore[attr-defined]
+    assert attempt(PASSWORD) == 303

@@ -18,6 +18,7 @@ from heard.web.routes import channels, conversations, events, inbox, login, syst
 from heard.web.session import SessionCodec, SessionMiddleware
 from heard.web.sse import StreamOptions
 from heard.web.templating import make_environment
+from heard.web.throttle import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 _ALL_MODELS = schema.MODEL_MODULES  # every mapper must be known before the first query
@@ -37,6 +38,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.templates = make_environment(runtime.clock)
     app.state.closing = closing
     app.state.stream_options = StreamOptions()
+    app.state.login_throttle = LoginThrottle(runtime.clock)
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")
     app.add_middleware(SessionMiddleware, codec=codec)
     app.add_middleware(SecurityHeaders)

@@ -13,6 +13,7 @@ from heard.inbox.agents import MAX_PASSWORD_CHARS, authenticate, password_finger
 from heard.web.deps import get_runtime
 from heard.web.session import end_session, start_session
 from heard.web.templating import page
+from heard.web.throttle import LoginThrottle
 
 router = APIRouter()
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -40,12 +41,20 @@ def login(
     password: Annotated[str, Form(max_length=MAX_PASSWORD_CHARS)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    keys = (f"email:{email.strip().lower()}", f"ip:{request.client.host if request.client else '?'}")
+    if (wait := throttle.wait(*keys)) is not None:
+        minutes = max(1, round(wait.total_seconds() / 60))
+        error = f"Too many failed attempts: try again in {minutes} min."
+        return page(request, "login.html", {"next": safe_next(next), "error": error, "email": email}, 429)
     with unit_of_work(runtime.sessions) as session:
         agent = authenticate(session, email, password)
         found = (agent.id, password_fingerprint(agent.password_hash)) if agent is not None else None
     if found is None:
+        throttle.failed(*keys)
         context = {"next": safe_next(next), "error": "That e-mail and password do not match.", "email": email}
         return page(request, "login.html", context, status_code=401)
+    throttle.succeeded(keys[0])
     start_session(request.state, *found)
     return RedirectResponse(safe_next(next), status_code=303)
 
