@@ -17,6 +17,7 @@ from heard.cli import Cli
 from heard.commands.core import serve_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
+from heard.inbox.agents import ensure_demo_agent
 from heard.ingest.queries import ingest_counts
 from heard.posts import RawPost
 from heard.settings import Settings
@@ -49,9 +50,12 @@ def demo(
         return
     rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
     url = f"http://{settings.host}:{settings.port}/"
+    with runtime.sessions.begin() as session:
+        email, password = ensure_demo_agent(session)
     thread = threading.Thread(target=_replay, args=(runtime, rows, speed, preload), daemon=True)
     thread.start()
-    serve_runtime(runtime, with_worker=True, ready_message=f"Heard demo: open {url} (Ctrl-C to stop)")
+    ready = f"Heard demo: open {url} and log in as {email} / {password} (Ctrl-C to stop)"
+    serve_runtime(runtime, with_worker=True, ready_message=ready)
 
 
 def _once(runtime: Runtime, as_json: bool) -> None:
