@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from heard.understanding.logistic import sigmoid, softmax
-from heard.understanding.vectorize import Vocabulary
+from heard.understanding.vectorize import Grams, Vocabulary
 
 
 @dataclass
@@ -32,20 +32,25 @@ class LinearClassifier:
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def features(self, docs: list[list[str]], dense: np.ndarray | None) -> sparse.csr_matrix:
-        x = self.vocab.transform(docs)
+    def features(
+        self, docs: list[list[str]], dense: np.ndarray | None, grams: Grams | None = None
+    ) -> sparse.csr_matrix:
+        if grams is not None and grams.spec == self.vocab.spec:
+            x = self.vocab.transform_grams(grams)
+        else:
+            x = self.vocab.transform(docs)
         if self.dense_dim:
             block = np.zeros((len(docs), self.dense_dim), np.float32) if dense is None else dense
             x = sparse.hstack([x, sparse.csr_matrix(block * self.dense_scale)], format="csr")
         return x
 
-    def scores(self, docs: list[list[str]], dense: np.ndarray | None = None) -> np.ndarray:
-        out: np.ndarray = np.asarray(self.features(docs, dense) @ self.weights) + self.bias
+    def scores(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
+        out: np.ndarray = np.asarray(self.features(docs, dense, grams) @ self.weights) + self.bias
         return out
 
-    def proba(self, docs: list[list[str]], dense: np.ndarray | None = None) -> np.ndarray:
+    def proba(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
         """Class probabilities (rows sum to 1); calibrated for binary models."""
-        return self.proba_from_scores(self.scores(docs, dense))
+        return self.proba_from_scores(self.scores(docs, dense, grams))
 
     def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.calibration is None or len(self.classes) != 2:

@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="Keep MiniLM encodings here between runs.")
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--ridge", type=float, default=0.05)
+    parser.add_argument("--no-fit", action="store_true", help="Keep the per-word MiniLM vectors (model2vec only).")
     args = parser.parse_args()
     texts = tweets(args.data)
     counts: Counter[str] = Counter()
@@ -145,9 +146,11 @@ def main() -> None:
     words = sorted(w for w, n in counts.items() if n >= 3)
     index = {w: i for i, w in enumerate(words)}
     base = _cached(args.cache, "words", [_PLACEHOLDER_TEXT.get(w, w) for w in words])
-    corpus = corpus_sample(args.data)
-    targets = _cached(args.cache, "corpus", corpus)
-    fitted = fit_static(bag_matrix([tokens(t) for t in corpus], index), targets, base, args.ridge)
+    fitted = base
+    if not args.no_fit:
+        corpus = corpus_sample(args.data)
+        targets = _cached(args.cache, "corpus", corpus)
+        fitted = fit_static(bag_matrix([tokens(t) for t in corpus], index), targets, base, args.ridge)
     StaticEmbeddings(index, pca(fitted, args.dim)).save(args.out)
 
 

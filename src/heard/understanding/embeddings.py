@@ -4,8 +4,8 @@
 L2-normalises the result, so cosine similarity is a dot product. Words the table does not know are skipped;
 a text with no known word gets the zero vector (similar to nothing). The table is a few MB of float16 and
 costs microseconds per post, where the transformer it was distilled from costs tens of milliseconds.
-How the table was made (docs/understanding.md): each word's MiniLM vector, then fitted by least squares so
-that averages of word vectors match MiniLM's own sentence embeddings on a corpus of real tweets, then PCA.
+How the table was made (docs/understanding.md, `heard.understanding.distill`): each word's MiniLM vector,
+then PCA to 128 dimensions.
 """
 
 from __future__ import annotations

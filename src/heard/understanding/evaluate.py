@@ -14,6 +14,7 @@ import numpy as np
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.datasets import SENTIMENTS
 from heard.understanding.embeddings import StaticEmbeddings
+from heard.understanding.logistic import sigmoid
 from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc
 from heard.understanding.text import tokens
 from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores
@@ -69,7 +70,7 @@ def cross_validate_complaints(
     """k-fold figures: each text judged by a model trained without it (same recipe as the committed model)."""
     oof = out_of_fold_scores(data, recipe, folds, extra)
     margin = oof[:, 1] - oof[:, 0]
-    figures = complaint_figures(data.labels, 1.0 / (1.0 + np.exp(-margin)), 0.5)
+    figures = complaint_figures(data.labels, sigmoid(margin), 0.5)
     figures["folds"] = folds
     return figures
 

@@ -19,9 +19,10 @@ from heard.understanding import language
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
-from heard.understanding.text import model_text, tokens
+from heard.understanding.text import model_text, split_model_text
 from heard.understanding.topics import Taxonomy, TopicModel
 from heard.understanding.urgency import UrgencyInput, urgency
+from heard.understanding.vectorize import grams_of
 
 UNKNOWN = "unknown"
 
@@ -82,19 +83,22 @@ class Understander:
 
     def judge(self, texts: Sequence[str], facts: Sequence[PostFacts] | None = None) -> list[Judgement]:
         facts = facts if facts is not None else [PostFacts()] * len(texts)
-        toks = [tokens(t) for t in texts]
+        lows = [model_text(t) for t in texts]
+        toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
-        complaint = self.complaint.proba(toks, dense)[:, 1]
-        sentiment = self.sentiment.proba(toks, dense)
-        topics = self.topics.predict(texts, dense)
+        grams = grams_of(toks, self.complaint.vocab.spec)
+        complaint = self.complaint.proba(toks, dense, grams)[:, 1]
+        sentiment = self.sentiment.proba(toks, dense, grams)
+        topics = self.topics.predict(texts, dense, lows)
         return [
-            self._one(texts[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])
+            self._one(texts[i], lows[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])
             for i in range(len(texts))
         ]
 
     def _one(
         self,
         text: str,
+        low: str,
         toks: list[str],
         p_complaint: float,
         probs: np.ndarray,
@@ -112,7 +116,7 @@ class Understander:
         return Judgement(
             complaint=round(p_complaint, 4),
             is_complaint=is_complaint,
-            intents=intents(model_text(text), is_complaint, pos, neg),
+            intents=intents(low, is_complaint, pos, neg),
             sentiment=names[int(np.argmax(probs))],
             sentiment_score=round(pos - neg, 4),
             sentiment_probs=sent,

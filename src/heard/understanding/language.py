@@ -42,7 +42,12 @@ def detect(text: str) -> tuple[str, float]:
     model = _model()
     if model is None:
         return UNKNOWN, 0.0
-    labels, probs = model.predict(body.replace("\n", " "), k=1)
+    # fastText takes one line of valid UTF-8: lone surrogates would make it raise.
+    line = body.replace("\n", " ").encode("utf-8", errors="replace").decode("utf-8")
+    try:
+        labels, probs = model.predict(line, k=1)
+    except (TypeError, ValueError):
+        return UNKNOWN, 0.0
     if not labels:
         return UNKNOWN, 0.0
     code = str(labels[0]).removeprefix("__label__")

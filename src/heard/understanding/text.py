@@ -38,6 +38,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(model_text(text))
 
 
+def split_model_text(low: str) -> list[str]:
+    """Tokens of text already passed through `model_text` (so callers that need both compute it once)."""
+    return _TOKEN.findall(low)
+
+
 @dataclass(frozen=True, slots=True)
 class GramSpec:
     """Which n-grams a linear model reads: word n-grams up to `word_n`, character n-grams of char_min..char_max."""

@@ -77,11 +77,35 @@ def merge(parts: Sequence[Taxonomy], name: str) -> Taxonomy:
     return Taxonomy(name, keywords, examples)
 
 
-def _keyword_pattern(words: list[str]) -> re.Pattern[str] | None:
-    phrases = sorted({model_text(w).strip() for w in words if model_text(w).strip()}, key=len, reverse=True)
-    if not phrases:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+def _phrases(words: list[str]) -> list[str]:
+    return sorted({model_text(w).strip() for w in words if model_text(w).strip()})
+
+
+@dataclass
+class KeywordIndex:
+    """One regex over every topic's keyword phrases; a match names the topics that listed the phrase."""
+
+    pattern: re.Pattern[str] | None
+    topics_of: dict[str, list[int]]
+
+    @classmethod
+    def build(cls, taxonomy: Taxonomy) -> KeywordIndex:
+        topics_of: dict[str, list[int]] = {}
+        for col, topic in enumerate(taxonomy.topics):
+            for phrase in _phrases(taxonomy.keywords[topic]):
+                topics_of.setdefault(phrase, []).append(col)
+        if not topics_of:
+            return cls(None, {})
+        alternatives = "|".join(re.escape(p) for p in sorted(topics_of, key=len, reverse=True))
+        return cls(re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)"), topics_of)
+
+    def hits(self, low: str, n_topics: int) -> list[int]:
+        counts = [0] * n_topics
+        if self.pattern is not None:
+            for phrase in self.pattern.findall(low):
+                for col in self.topics_of.get(phrase, ()):
+                    counts[col] += 1
+        return counts
 
 
 @dataclass
@@ -90,7 +114,7 @@ class TopicModel:
 
     taxonomy: Taxonomy
     centroids: np.ndarray
-    patterns: list[re.Pattern[str] | None]
+    keywords: KeywordIndex
 
     @classmethod
     def train(cls, taxonomy: Taxonomy, emb: StaticEmbeddings) -> TopicModel:
@@ -99,25 +123,26 @@ class TopicModel:
             vecs = emb.embed(taxonomy.examples[topic] + taxonomy.keywords[topic])
             centroid = vecs.mean(axis=0)
             rows.append(centroid / max(float(np.linalg.norm(centroid)), 1e-9))
-        patterns = [_keyword_pattern(taxonomy.keywords[t]) for t in taxonomy.topics]
-        return cls(taxonomy, np.asarray(rows, dtype=np.float32), patterns)
+        return cls(taxonomy, np.asarray(rows, dtype=np.float32), KeywordIndex.build(taxonomy))
 
-    def scores(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        """Topic scores (posts x topics): cosine similarity plus a bonus per keyword hit (at most two)."""
+    def scores(self, lows: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        """Topic scores (posts x topics) of `model_text` texts: cosine similarity plus a bonus per keyword hit
+        (at most two per topic)."""
         sims = np.asarray(vectors @ self.centroids.T, dtype=np.float32)
-        for row, text in enumerate(texts):
-            low = model_text(text)
-            for col, pattern in enumerate(self.patterns):
-                if pattern is not None:
-                    hits = len(pattern.findall(low))
+        n_topics = len(self.taxonomy.topics)
+        for row, low in enumerate(lows):
+            for col, hits in enumerate(self.keywords.hits(low, n_topics)):
+                if hits:
                     sims[row, col] += KEYWORD_BONUS * min(hits, 2)
         return sims
 
-    def predict(self, texts: Sequence[str], vectors: np.ndarray) -> list[tuple[str | None, float]]:
-        """(topic or None, score) for each post."""
+    def predict(
+        self, texts: Sequence[str], vectors: np.ndarray, lows: Sequence[str] | None = None
+    ) -> list[tuple[str | None, float]]:
+        """(topic or None, score) for each post; `lows` are the texts' `model_text` when already computed."""
         if not self.taxonomy.topics:
             return [(None, 0.0)] * len(texts)
-        scores = self.scores(texts, vectors)
+        scores = self.scores(lows if lows is not None else [model_text(t) for t in texts], vectors)
         best = scores.argmax(axis=1)
         out: list[tuple[str | None, float]] = []
         for row, col in enumerate(best):
@@ -136,4 +161,4 @@ class TopicModel:
         taxonomy = Taxonomy(doc["name"], doc["keywords"], doc["examples"])
         with np.load(stem.with_suffix(".npz"), allow_pickle=False) as arrays:
             centroids = arrays["centroids"].astype(np.float32)
-        return cls(taxonomy, centroids, [_keyword_pattern(taxonomy.keywords[t]) for t in taxonomy.topics])
+        return cls(taxonomy, centroids, KeywordIndex.build(taxonomy))

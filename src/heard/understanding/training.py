@@ -35,6 +35,7 @@ class Recipe:
     balanced: bool = True
     calibrate: bool = True
     extra_weight: float = 0.3
+    max_iter: int = 500
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -45,6 +46,7 @@ class Recipe:
             "dense_scale": self.dense_scale,
             "balanced": self.balanced,
             "extra_weight": self.extra_weight,
+            "max_iter": self.max_iter,
         }
 
 
@@ -93,7 +95,7 @@ def fit_model(train: Examples, recipe: Recipe) -> LinearClassifier:
     weights = train.weights.copy()
     if recipe.balanced:
         weights *= logistic.balanced_weights(train.labels, k)
-    fitted = logistic.fit(x, train.labels, k, c=recipe.c, sample_weight=weights)
+    fitted = logistic.fit(x, train.labels, k, c=recipe.c, sample_weight=weights, max_iter=recipe.max_iter)
     model.weights, model.bias = fitted.weights, fitted.bias
     model.meta = {"recipe": recipe.to_json(), "n_train": len(train.toks)}
     return model
@@ -113,9 +115,13 @@ def out_of_fold_scores(data: Examples, recipe: Recipe, folds: int, extra: Exampl
     return out
 
 
-def train(data: Examples, recipe: Recipe, extra: Examples | None = None, folds: int = 5) -> LinearClassifier:
-    """Fit on all data; binary models get Platt calibration from `folds`-fold out-of-fold scores."""
+def train(
+    data: Examples, recipe: Recipe, extra: Examples | None = None, folds: int = 5
+) -> tuple[LinearClassifier, np.ndarray | None]:
+    """Fit on all data; binary models get Platt calibration from `folds`-fold out-of-fold scores, which are
+    returned too (they are the cross-validation of this very recipe)."""
     calibration = None
+    oof = None
     if recipe.calibrate and len(recipe.classes) == 2:
         oof = out_of_fold_scores(data, recipe, folds, extra)
         calibration = logistic.platt(oof[:, 1] - oof[:, 0], data.labels)
@@ -125,4 +131,4 @@ def train(data: Examples, recipe: Recipe, extra: Examples | None = None, folds: 
         # The balanced model's own decision (score margin 0) is what maximises macro-F1 on held-out folds;
         # the threshold is that point on the calibrated scale.
         model.threshold = float(logistic.sigmoid(np.array([calibration[1]]))[0])
-    return model
+    return model, oof

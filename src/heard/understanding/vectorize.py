@@ -18,6 +18,19 @@ from scipy import sparse
 from heard.understanding.text import GramSpec, char_grams, word_grams
 
 
+@dataclass(frozen=True)
+class Grams:
+    """The word and character n-grams of a batch of token lists, cut once and read by every model."""
+
+    spec: GramSpec
+    words: list[list[str]]
+    chars: list[list[str]]
+
+
+def grams_of(docs: Sequence[list[str]], spec: GramSpec) -> Grams:
+    return Grams(spec, [word_grams(t, spec) for t in docs], [char_grams(t, spec) for t in docs])
+
+
 @dataclass
 class Vocabulary:
     """The n-grams a model knows, with their inverse document frequency."""
@@ -33,20 +46,24 @@ class Vocabulary:
 
     def transform(self, docs: Sequence[list[str]]) -> sparse.csr_matrix:
         """TF-IDF rows for token lists (see `heard.understanding.text.tokens`)."""
+        return self.transform_grams(grams_of(docs, self.spec))
+
+    def transform_grams(self, grams: Grams) -> sparse.csr_matrix:
+        """TF-IDF rows from n-grams already cut with this vocabulary's spec (shared between models)."""
         offset = len(self.words)
         wget, cget = self.words.get, self.chars.get
         doc_ids: list[int] = []
         feats: list[int] = []
         blocks: list[int] = []
-        for row, toks in enumerate(docs):
-            w = [i for i in map(wget, word_grams(toks, self.spec)) if i is not None]
-            c = [i + offset for i in map(cget, char_grams(toks, self.spec)) if i is not None]
+        for row, (word_list, char_list) in enumerate(zip(grams.words, grams.chars, strict=True)):
+            w = [i for i in map(wget, word_list) if i is not None]
+            c = [i + offset for i in map(cget, char_list) if i is not None]
             feats.extend(w)
             feats.extend(c)
             doc_ids.extend([row] * (len(w) + len(c)))
             blocks.extend([row * 2] * len(w))
             blocks.extend([row * 2 + 1] * len(c))
-        return _tfidf(len(docs), self.size, np.asarray(doc_ids), np.asarray(feats), np.asarray(blocks), self.idf)
+        return _tfidf(len(grams.words), self.size, np.asarray(doc_ids), np.asarray(feats), np.asarray(blocks), self.idf)
 
     def to_json(self) -> dict[str, object]:
         return {"spec": self.spec.to_json(), "words": _ordered(self.words), "chars": _ordered(self.chars)}

@@ -18,12 +18,14 @@ from heard.understanding.classifier import LinearClassifier
 from heard.understanding.datasets import SENTIMENTS, read_airline, read_complaints, read_tweeteval
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
 from heard.understanding.evaluate import (
+    complaint_figures,
     cross_validate_complaints,
     eval_complaints_model,
     eval_sentiment_model,
     vader_complaint_figures,
     vader_sentiment_figures,
 )
+from heard.understanding.logistic import sigmoid
 from heard.understanding.text import GramSpec
 from heard.understanding.topics import Taxonomy, TopicModel
 from heard.understanding.training import Examples, Recipe, examples, train
@@ -133,10 +135,15 @@ def train_complaint(data_path: Path, extra: Path | None, out: Path) -> dict[str,
         raise BadInput(f"{data_path} has no labelled rows")
     emb = default_embeddings()
     weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
-    model = train(examples(data.texts, data.labels, emb), COMPLAINT_RECIPE, weak)
+    labelled = examples(data.texts, data.labels, emb)
+    model, oof = train(labelled, COMPLAINT_RECIPE, weak)
     model.meta["data"] = {"train": data_path.name, "extra": extra.name if extra else None}
     model.save(out)
+    cv = None
+    if oof is not None:
+        cv = complaint_figures(labelled.labels, sigmoid(oof[:, 1] - oof[:, 0]), 0.5)
     return {
+        "cv5": cv,
         "out": str(out),
         "n": len(data.texts),
         "n_extra": 0 if weak is None else len(weak.toks),
@@ -156,7 +163,7 @@ def train_sentiment(folder: Path, airline: Path | None, out: Path) -> dict[str, 
         labels += air.labels
     if not texts:
         raise BadInput(f"{folder} has no labelled lines")
-    model = train(examples(texts, labels, default_embeddings()), SENTIMENT_RECIPE)
+    model, _ = train(examples(texts, labels, default_embeddings()), SENTIMENT_RECIPE)
     model.meta["data"] = {"train": str(folder.name), "airline": airline.name if airline else None}
     model.save(out)
     return {
