@@ -30,14 +30,13 @@ def _model() -> Any | None:
         return None
 
 
-def _letters(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:[\W\d_]*[^\W\d_]){2}")
 
 
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code or "und", confidence 0..1)."""
     body = _STRIP.sub(" ", text[:_MAX_CHARS]).strip()
-    if _letters(body) < 3:
+    if not _THREE_LETTERS.search(body):
         return UNKNOWN, 0.0
     model = _model()
     if model is None:

@@ -77,6 +77,5 @@ def char_grams(toks: list[str], spec: GramSpec) -> list[str]:
             continue
         word = f"~{tok}~"
         size = len(word)
-        for n in range(lo, min(hi, size) + 1):
-            out.extend([word[i : i + n] for i in range(size - n + 1)])
+        out += [word[i : i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1)]
     return out

@@ -23,7 +23,6 @@ _SIGNALS: dict[str, tuple[int, re.Pattern[str]]] = {
             r"\b(in (so much )?pain|injur(ed|y)|hurt (me|my|myself)|bleeding|unsafe|not safe|danger(ous)?|emergency|"
             r"ambulance|hospital|fire|smoke|allergic reaction|food poisoning|stranded|harass(ed|ment)|assault(ed)?|"
             r"threat(en(ed)?)?|suicid\w*|carbon monoxide|gas leak|exploded|electrocut\w*)\b",
-            re.IGNORECASE,
         ),
     ),
     "legal": (
@@ -31,7 +30,6 @@ _SIGNALS: dict[str, tuple[int, re.Pattern[str]]] = {
         re.compile(
             r"\b(lawyers?|attorneys?|sue|suing|lawsuit|legal action|small claims|class action|court|"
             r"ombudsman|regulator|better business bureau|bbb|ftc|fcc|dot complaint|chargeback|fraud)\b",
-            re.IGNORECASE,
         ),
     ),
     "churn": (
@@ -40,7 +38,6 @@ _SIGNALS: dict[str, tuple[int, re.Pattern[str]]] = {
             r"\b(cancel(l?ing)? (my|our) (account|subscription|service|membership|order|contract)|"
             r"clos(e|ing) (my|our) account|switch(ing)? to|moving to|never (again|flying|buying|using)|"
             r"last time i|done with (you|this)|lost a customer|leaving (you|for))\b",
-            re.IGNORECASE,
         ),
     ),
 }
@@ -60,9 +57,10 @@ class UrgencyInput:
 
 def signals(text: str) -> list[tuple[str, str, int]]:
     """(kind, the words that matched, points) for each safety/legal/churn signal in the text."""
+    low = text[:2_000].lower()
     found = []
     for kind, (points, pattern) in _SIGNALS.items():
-        match = pattern.search(text[:5_000])
+        match = pattern.search(low)
         if match:
             found.append((kind, match.group(0), points))
     return found
