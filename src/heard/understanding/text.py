@@ -45,7 +45,8 @@ def split_model_text(low: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class GramSpec:
-    """Which n-grams a linear model reads: word n-grams up to `word_n`, character n-grams of char_min..char_max."""
+    """Which n-grams a linear model reads: word unigrams (+ bigrams when word_n >= 2), character n-grams of
+    char_min..char_max (none when char_max is 0)."""
 
     word_n: int = 2
     char_min: int = 2
