@@ -29,17 +29,15 @@ class PostsStored(Event):
     name: ClassVar[str] = "posts.stored"
     count: int
     conversations: int
+    #: the conversations the batch opened or added to (one event per batch, not one per conversation: a
+    #: replay touches thousands and each event is a row on the log)
+    conversation_ids: tuple[int, ...] = ()
+    opened_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationUpdated(Event):
     name: ClassVar[str] = "conversation.updated"
-    conversation_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationOpened(Event):
-    name: ClassVar[str] = "conversation.opened"
     conversation_id: int
 
 
@@ -50,7 +48,43 @@ class DeadLettered(Event):
     reason: str
 
 
-ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, ConversationOpened, DeadLettered)
+@dataclass(frozen=True, slots=True)
+class ConversationAssigned(Event):
+    """assignee_id None: unassigned."""
+
+    name: ClassVar[str] = "conversation.assigned"
+    conversation_id: int
+    assignee_id: int | None
+    by_agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationStatusChanged(Event):
+    """snoozed_until is an ISO 8601 UTC time when status is snoozed, else None."""
+
+    name: ClassVar[str] = "conversation.status_changed"
+    conversation_id: int
+    status: str
+    snoozed_until: str | None
+    by_agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteAdded(Event):
+    name: ClassVar[str] = "note.added"
+    conversation_id: int
+    message_id: int
+    by_agent_id: int
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    PostsStored,
+    ConversationUpdated,
+    DeadLettered,
+    ConversationAssigned,
+    ConversationStatusChanged,
+    NoteAdded,
+)
 
 
 def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str | None] = mapped_column(String(128))
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    cursor: Mapped[str | None] = mapped_column(String(512))
+    cursor: Mapped[str | None] = mapped_column(Text)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     health_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -50,6 +50,8 @@ class Inbox(Base):
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     sla_first_response_s: Mapped[int] = mapped_column(Integer, default=900)
     sla_next_response_s: Mapped[int] = mapped_column(Integer, default=3600)
+    #: Replies the coach scores below this need a lead's approval before they go out; None = advisory only.
+    coach_approval_below: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contact(Base):
@@ -89,7 +91,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     urgency: Mapped[int | None] = mapped_column(Integer)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     first_customer_text: Mapped[str] = mapped_column(Text, default="")
@@ -122,3 +124,14 @@ class Message(Base):
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
     delivery_error: Mapped[str | None] = mapped_column(Text)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Presence(Base):
+    """Who has a conversation open right now, and who is typing in it: for collision warnings. Rows are
+    refreshed by heartbeats from the open page and read with a freshness window; stale rows mean nothing."""
+
+    __tablename__ = "presence"
+    conversation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    typing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
