@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from heard.incidents.embedders import make_embedder
 from heard.pipeline.dedupe import Dedupe, SeenIndex
+from heard.pipeline.group import Embedder, Group, IncidentMatcher
 from heard.pipeline.normalize import Normalize
 from heard.pipeline.stage import Stage
 
 
-def default_stages(seen: SeenIndex) -> list[Stage]:
-    """normalize -> dedupe -> (understand -> group -> detect, as those features land)."""
-    return [Normalize(), Dedupe(seen)]
+def default_stages(
+    seen: SeenIndex, incidents: IncidentMatcher | None = None, embedder: Embedder | None = None
+) -> list[Stage]:
+    """normalize -> dedupe -> (understand) -> group -> (detect, as those features land).
+
+    Group goes after understanding so that it sees `post.complaint`; without a matcher (tools that only
+    clean posts) there is no grouping.
+    """
+    stages: list[Stage] = [Normalize(), Dedupe(seen)]
+    if incidents is not None:
+        stages.append(Group(embedder or make_embedder(), incidents))
+    return stages
