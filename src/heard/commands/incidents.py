@@ -12,6 +12,7 @@ from typing import Annotated, Any, Protocol
 import typer
 from sqlalchemy.orm import Session
 
+import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
 from heard.app import Runtime, build_runtime
 from heard.db.engine import unit_of_work
 from heard.errors import BadInput

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from heard.errors import BadInput
 from heard.incidents.lexical import LexicalEmbedder
 from heard.pipeline.group import Embedder
@@ -10,7 +12,8 @@ DEFAULT = "lexical"
 NAMES = ("lexical",)
 
 
-def make_embedder(name: str = DEFAULT) -> Embedder:
+def make_embedder(name: str = DEFAULT, brand_terms: Collection[str] = ()) -> Embedder:
+    """The embedder called `name`; `brand_terms` (the brand's handles and names) are ignored in texts."""
     if name == "lexical":
-        return LexicalEmbedder()
+        return LexicalEmbedder(stop_terms=brand_terms)
     raise BadInput(f"unknown embedder {name!r}; choose one of {', '.join(NAMES)}", name)

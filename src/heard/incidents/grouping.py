@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Cosine a post needs with an incident's centroid to join it (measured on the airline negative reasons
+#: Average cosine a post needs with an incident's posts to join it (measured on the airline negative reasons
 #: with the lexical embedder; see docs/decisions/0400-incident-grouping.md).
-JOIN_THRESHOLD = 0.30
+JOIN_THRESHOLD = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +22,9 @@ class GroupingParams:
     """The knobs of online assignment and re-grouping, with the measured defaults."""
 
     join: float = JOIN_THRESHOLD
-    merge: float = 0.55
-    absorb: float = 0.20
-    min_size: int = 3
+    merge: float = 0.08
+    absorb: float = 0.04
+    min_size: int = 10
     iterations: int = 3
     margin: float = 0.02
 

@@ -10,7 +10,7 @@ compare, and a centroid is a plain sum. Handles and links are dropped: they name
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 from importlib import resources
 from io import BytesIO
@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
 BUCKETS = 2**18
-DIMENSIONS = 2048
+DIMENSIONS = 1024
 WORD_WEIGHT = 1.0
 _HANDLE = re.compile(r"[@＠]\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -96,19 +96,33 @@ def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
 
 
 class LexicalEmbedder:
-    """Hashed char and word n-grams with shipped IDF weights, folded to `dimensions` floats (unit length)."""
+    """Hashed char and word n-grams with shipped IDF weights, folded to `dimensions` floats (unit length).
+
+    `stop_terms` are the brand's own names: rare in tweets at large, so heavily weighted, yet in nearly every
+    post a brand receives, they would make unrelated complaints look alike.
+    """
 
     name = "lexical-v1"
 
-    def __init__(self, dimensions: int = DIMENSIONS, word_weight: float = WORD_WEIGHT) -> None:
+    def __init__(
+        self, dimensions: int = DIMENSIONS, word_weight: float = WORD_WEIGHT, stop_terms: Collection[str] = ()
+    ) -> None:
         self.dimensions = dimensions
         self._word_weight = word_weight
+        terms = sorted({t.strip().lstrip("@#").lower() for t in stop_terms if t.strip().lstrip("@#")}, key=len)
+        self._stop = (
+            re.compile(r"(?<!\w)[@#]?(?:" + "|".join(re.escape(t) for t in reversed(terms)) + r")(?!\w)", re.I)
+            if terms
+            else None
+        )
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         char_idf, word_idf = _shipped_idf()
         safe = [t if isinstance(t, str) else "" for t in texts]
+        if self._stop is not None:
+            safe = [self._stop.sub(" ", t) for t in safe]
         chars = _weighted(_CHARS.transform(safe), char_idf)
         words = _weighted(_WORDS.transform(safe), word_idf)
         fold = _fold(self.dimensions)

@@ -24,6 +24,8 @@ import numpy as np
 
 from heard.incidents.grouping import GroupingParams
 
+_ROUNDS = 6
+
 
 @dataclass
 class Regrouped:
@@ -51,13 +53,27 @@ def regroup(
         return Regrouped([])
     pinned_set = set(pinned)
     frozen |= np.isin(labels, list(pinned_set))
-    for _ in range(params.iterations):
-        if not _refine(vectors, labels, frozen, params.margin):
-            break
     merged: dict[int, int] = {}
-    _merge_close(vectors, labels, pinned_set, params.merge, merged)
-    _absorb_small(vectors, labels, pinned_set, params, merged)
+    # Repeat until a round changes nothing, so the result is a fixed point: re-grouping it again is a no-op.
+    for _ in range(_ROUNDS):
+        before = labels.copy()
+        for _ in range(params.iterations):
+            if not _refine(vectors, labels, frozen, params.margin):
+                break
+        _merge_close(vectors, labels, pinned_set, params.merge, merged)
+        _absorb_small(vectors, labels, pinned_set, params, merged)
+        if np.array_equal(before, labels):
+            break
+    _emptied(np.asarray(current, dtype=np.int64), labels, merged)
     return Regrouped([int(x) for x in labels], _resolve(merged))
+
+
+def _emptied(before: np.ndarray, after: np.ndarray, merged: dict[int, int]) -> None:
+    """An incident all of whose posts moved away counts as merged into the one that took most of them."""
+    remaining = set(after.tolist())
+    for incident in set(before.tolist()) - remaining - set(merged):
+        homes, counts = np.unique(after[before == incident], return_counts=True)
+        merged[int(incident)] = int(homes[int(np.argmax(counts))])
 
 
 def _centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
