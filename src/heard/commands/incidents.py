@@ -21,6 +21,7 @@ from heard.incidents.embedders import DEFAULT, make_embedder
 from heard.incidents.evaluation import evaluate, read_labelled
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.maintenance import regroup_open
+from heard.pipeline.group import Embedder
 from heard.settings import Settings
 
 incidents_app = typer.Typer(help="Incidents: similar complaints grouped into one problem.", no_args_is_help=True)
@@ -44,10 +45,14 @@ def eval_grouping(
     as_json: Json = False,
     embedder: EmbedderName = DEFAULT,
     regroup_every: Annotated[int, typer.Option(help="Posts between re-groupings.", min=1)] = 1000,
+    brand_term: Annotated[
+        list[str] | None, typer.Option(help="A brand name or handle to ignore (repeatable), as HEARD_BRAND_HANDLES.")
+    ] = None,
 ) -> None:
     """Group the file's texts as the product does; score against the labels beside TF-IDF + k-means."""
     try:
-        result = evaluate(read_labelled(file), make_embedder(embedder), GroupingParams(), regroup_every)
+        chosen = make_embedder(embedder, brand_terms=brand_term or ())
+        result = evaluate(read_labelled(file), chosen, GroupingParams(), regroup_every)
     except BadInput as exc:
         raise typer.BadParameter(str(exc)) from exc
     if as_json:
@@ -70,6 +75,10 @@ def _store() -> Iterator[tuple[Runtime, Session]]:
         raise typer.BadParameter(str(exc)) from exc
     finally:
         runtime.close()
+
+
+def _embedder(runtime: Runtime) -> Embedder:
+    return make_embedder(brand_terms=runtime.settings.brand_handles)
 
 
 def _echo(data: Any, as_json: bool, text: str) -> None:
@@ -96,7 +105,7 @@ def list_command(
 def merge_command(into: int, sources: list[int], as_json: Json = False) -> None:
     """Fold incidents SOURCES into INTO."""
     with _store() as (runtime, session):
-        actions.merge(session, into, sources, make_embedder(), runtime.clock.now())
+        actions.merge(session, into, sources, _embedder(runtime), runtime.clock.now())
     _echo({"merged": sources, "into": into}, as_json, f"merged {sources} into #{into}")
 
 
@@ -104,7 +113,7 @@ def merge_command(into: int, sources: list[int], as_json: Json = False) -> None:
 def split_command(incident: int, posts: list[int], as_json: Json = False) -> None:
     """Move POSTS out of INCIDENT into a new incident."""
     with _store() as (runtime, session):
-        created = actions.split(session, incident, posts, make_embedder(), runtime.clock.now())
+        created = actions.split(session, incident, posts, _embedder(runtime), runtime.clock.now())
     _echo({"from": incident, "created": created}, as_json, f"split {len(posts)} posts into #{created}")
 
 
@@ -120,7 +129,7 @@ def rename_command(incident: int, title: str, as_json: Json = False) -> None:
 def move_command(post: int, incident: int, as_json: Json = False) -> None:
     """Move POST (its id) into INCIDENT."""
     with _store() as (runtime, session):
-        actions.move(session, post, incident, make_embedder(), runtime.clock.now())
+        actions.move(session, post, incident, _embedder(runtime), runtime.clock.now())
     _echo({"post": post, "incident": incident}, as_json, f"moved post {post} to #{incident}")
 
 
@@ -128,7 +137,7 @@ def move_command(post: int, incident: int, as_json: Json = False) -> None:
 def regroup_command(as_json: Json = False) -> None:
     """Re-group the open incidents now (the scheduler does this periodically)."""
     with _store() as (runtime, session):
-        report = regroup_open(session, make_embedder(), runtime.clock.now())
+        report = regroup_open(session, _embedder(runtime), runtime.clock.now())
     _echo(
         asdict(report), as_json, f"re-grouped {report.posts} posts: {report.moved} moved, {len(report.merged)} merged"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from heard.incidents.embedders import make_embedder
 from heard.pipeline.dedupe import Dedupe, SeenIndex
 from heard.pipeline.group import Embedder, Group, IncidentMatcher
@@ -10,14 +12,17 @@ from heard.pipeline.stage import Stage
 
 
 def default_stages(
-    seen: SeenIndex, incidents: IncidentMatcher | None = None, embedder: Embedder | None = None
+    seen: SeenIndex,
+    incidents: IncidentMatcher | None = None,
+    embedder: Embedder | None = None,
+    brand_terms: Sequence[str] = (),
 ) -> list[Stage]:
     """normalize -> dedupe -> (understand) -> group -> (detect, as those features land).
 
     Group goes after understanding so that it sees `post.complaint`; without a matcher (tools that only
-    clean posts) there is no grouping.
+    clean posts) there is no grouping. `brand_terms` (settings.brand_handles) are ignored when comparing texts.
     """
     stages: list[Stage] = [Normalize(), Dedupe(seen)]
     if incidents is not None:
-        stages.append(Group(embedder or make_embedder(), incidents))
+        stages.append(Group(embedder or make_embedder(brand_terms=brand_terms), incidents))
     return stages
