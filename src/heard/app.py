@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.clock import Clock, SystemClock
 from heard.db.engine import make_engine, session_factory
 from heard.db.migrate import upgrade
+from heard.schema import MODEL_MODULES
 from heard.settings import Settings
 from heard.stream.base import EventLog
 from heard.stream.memory import MemoryLog
 from heard.stream.sql_log import SqlLog
+
+# Every mapped class must be imported before the first query, or foreign keys between features cannot resolve.
+assert MODEL_MODULES
 
 
 @dataclass
@@ -32,6 +36,10 @@ class Runtime:
 def make_event_log(settings: Settings, engine: Engine, clock: Clock) -> EventLog:
     if settings.event_log == "memory":
         return MemoryLog(clock, settings.ack_wait_s)
+    if settings.event_log == "nats":
+        from heard.stream.nats import NatsLog  # optional extra: imported only when asked for
+
+        return NatsLog(settings.nats_url, settings.nats_prefix, settings.ack_wait_s)
     return SqlLog(engine, clock, settings.ack_wait_s)
 
 

@@ -23,23 +23,21 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class PostReceived(Event):
-    name: ClassVar[str] = "post.received"
-    post_id: int
-    conversation_id: int | None
-    network: str
-    is_brand: bool
+class PostsStored(Event):
+    """A batch of posts was stored; carries counts, not posts, so the events topic stays small."""
+
+    name: ClassVar[str] = "posts.stored"
+    count: int
+    conversations: int
+    #: the conversations the batch opened or added to (one event per batch, not one per conversation: a
+    #: replay touches thousands and each event is a row on the log)
+    conversation_ids: tuple[int, ...] = ()
+    opened_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationUpdated(Event):
     name: ClassVar[str] = "conversation.updated"
-    conversation_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationOpened(Event):
-    name: ClassVar[str] = "conversation.opened"
     conversation_id: int
 
 
@@ -50,7 +48,7 @@ class DeadLettered(Event):
     reason: str
 
 
-ALL_EVENTS: tuple[type[Event], ...] = (PostReceived, ConversationUpdated, ConversationOpened, DeadLettered)
+ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, DeadLettered)
 
 
 def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:

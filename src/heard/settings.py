@@ -25,9 +25,11 @@ class Settings(BaseSettings):
         "sqlite:///var/heard.db", description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://..."
     )
     secret_key: str = Field(_DEV_SECRET, description="Signs session cookies and CSRF tokens.")
-    event_log: Literal["sql", "memory"] = Field(
-        "sql", description="Where the event log lives: a table in the database (sql) or process memory."
+    event_log: Literal["sql", "memory", "nats"] = Field(
+        "sql", description="Where the event log lives: tables in the database (sql), NATS JetStream, or memory."
     )
+    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server for HEARD_EVENT_LOG=nats.")
+    nats_prefix: str = Field("heard", description="Stream and subject prefix on NATS (one per deployment).")
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(8000, description="Port the web app listens on.")
     brand_handles: list[str] = Field(
@@ -38,6 +40,13 @@ class Settings(BaseSettings):
     ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
     log_level: str = Field("INFO", description="Log level for structured logs.")
     outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
+    coach_llm_url: str = Field(
+        "",
+        description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that drafts replies; "
+        "empty (the default) keeps the reply coach's drafts template-based.",
+    )
+    coach_llm_model: str = Field("", description="Model name sent to the coach's OpenAI-compatible endpoint.")
+    coach_llm_api_key: str = Field("", description="Bearer token for the coach's OpenAI-compatible endpoint, if any.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
