@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from heard.cli import build
-from incidents.fixtures import labelled
+from tests.incidents.fixtures import labelled
 
 
 def _csv(path: Path, rows: list[tuple[str, str]], header: tuple[str, str] = ("text", "label")) -> Path:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from heard.incidents.evaluation import run_grouping, scores
 from heard.incidents.grouping import Centroids, GroupingParams, assign_online
 from heard.incidents.lexical import LexicalEmbedder
-from incidents.fixtures import labelled
+from tests.incidents.fixtures import labelled
 
 EMBED = LexicalEmbedder(stop_terms=["acme", "@AcmeHelp"])
 

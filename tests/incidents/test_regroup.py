@@ -7,7 +7,7 @@ import numpy as np
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.regroup import regroup
-from incidents.fixtures import GROUPS
+from tests.incidents.fixtures import GROUPS
 
 EMBED = LexicalEmbedder(stop_terms=["acme", "acmehelp"])
 

@@ -20,7 +20,7 @@ from heard.ingest.models import Post as PostRow
 from heard.pipeline.group import INCIDENT_KEY, Group
 from heard.pipeline.stage import StageContext
 from heard.posts import Post, RawPost
-from incidents.fixtures import labelled
+from tests.incidents.fixtures import labelled
 
 EMBED = LexicalEmbedder(stop_terms=["acme", "acmehelp"])
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -60,16 +60,14 @@ def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]
                 )
             )
         session.flush()
-        links = {p.key: p.extra[INCIDENT_KEY] for p in posts if INCIDENT_KEY in p.extra}
-        touched = actions.link_posts(session, links)
-        actions.refresh(session, touched, EMBED, START)
+        actions.link_grouped(session, posts, EMBED, START)
         rows = session.execute(select(PostRow.network, PostRow.external_id, PostRow.id)).all()
     return {f"{n}:{e}": i for n, e, i in rows}
 
 
 def _grouped(sessions: sessionmaker[Session]) -> tuple[list[Post], list[str], dict[str, int]]:
     posts, labels = _posts()
-    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name, EMBED.dimensions))
+    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
     for start in range(0, len(posts), 8):  # batches, as the worker takes them
         stage(posts[start : start + 8], StageContext(now=START))
     return posts, labels, _store(sessions, posts)
@@ -160,7 +158,7 @@ def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[S
     brand = Post(raw=RawPost("x", "b1", "acme", "acme", "sorry about the refund!", START, is_brand=True), text="x")
     praise = Post(raw=posts[0].raw, text="love the app", complaint=0.1)
     judged = Post(raw=posts[1].raw, text=posts[1].text, complaint=0.9)
-    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name, EMBED.dimensions))
+    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
     out = stage([brand, praise, judged], StageContext(now=START))
     assert out == [brand, praise, judged]
     assert INCIDENT_KEY not in brand.extra

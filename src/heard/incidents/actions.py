@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select, tuple_, update
+import numpy as np
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from heard.errors import BadInput
@@ -17,7 +18,8 @@ from heard.incidents.matcher import NEW_TITLE, pack
 from heard.incidents.models import STATUSES, Incident
 from heard.incidents.tables import alerts, conversations, posts
 from heard.incidents.titles import describe
-from heard.pipeline.group import Embedder
+from heard.pipeline.group import INCIDENT_KEY, Embedder
+from heard.posts import Post
 
 
 def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
@@ -34,42 +36,81 @@ def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
     return set(by_incident)
 
 
-def refresh(session: Session, incident_ids: Iterable[int], embedder: Embedder, now: datetime) -> None:
-    """Recount posts, authors and reach, recompute the centroid, and redraw the title and summary."""
+#: Posts a title and summary are drawn from: the most recent ones, so a huge incident refreshes quickly.
+DESCRIBE_SAMPLE = 300
+
+
+def refresh(
+    session: Session, incident_ids: Iterable[int], embedder: Embedder, now: datetime, recentre: bool = True
+) -> None:
+    """Recount posts, authors and reach, redraw the title and summary from recent posts, and (with
+    `recentre`, after posts moved) recompute the centroid from all posts. The group stage keeps centroids
+    up to date itself, so refreshing after linking new posts need not recentre."""
     for incident_id in sorted(set(incident_ids)):
         incident = session.get(Incident, incident_id)
         if incident is not None:
-            _refresh_one(session, incident, embedder, now)
+            _recount(session, incident, now)
+            _redescribe(session, incident, embedder)
+            if recentre:
+                _recentre(session, incident, embedder)
 
 
-def _refresh_one(session: Session, incident: Incident, embedder: Embedder, now: datetime) -> None:
-    rows = session.execute(
-        select(posts.c.network, posts.c.author_id, posts.c.author_followers, posts.c.text, posts.c.created_at)
+def _recount(session: Session, incident: Incident, now: datetime) -> None:
+    per_author = (
+        select(func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"))
         .where(posts.c.incident_id == incident.id)
-        .order_by(posts.c.created_at, posts.c.id)
-    ).all()
-    authors: dict[str, int] = {}
-    for row in rows:
-        key = f"{row.network}:{row.author_id}"
-        authors[key] = max(authors.get(key, 0), row.author_followers or 0)
-    incident.post_count = len(rows)
-    incident.author_count = len(authors)
-    incident.reach = sum(authors.values())
+        .group_by(posts.c.network, posts.c.author_id)
+        .subquery()
+    )
+    authors, reach = session.execute(select(func.count(), func.coalesce(func.sum(per_author.c.followers), 0))).one()
+    count, first, last = session.execute(
+        select(func.count(), func.min(posts.c.created_at), func.max(posts.c.created_at)).where(
+            posts.c.incident_id == incident.id
+        )
+    ).one()
+    incident.post_count, incident.author_count, incident.reach = int(count), int(authors), int(reach)
+    incident.first_post_at, incident.last_post_at = first, last
     incident.updated_at = now
-    if not rows:
+
+
+def _redescribe(session: Session, incident: Incident, embedder: Embedder) -> None:
+    texts = list(
+        session.scalars(
+            select(posts.c.text)
+            .where(posts.c.incident_id == incident.id)
+            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+            .limit(DESCRIBE_SAMPLE)
+        )
+    )
+    if not texts:
         return
-    incident.first_post_at = rows[0].created_at
-    incident.last_post_at = rows[-1].created_at
-    texts = [row.text or "" for row in rows]
-    vectors = embedder.embed(texts)
-    incident.centroid = pack(vectors.sum(axis=0))
-    incident.centroid_size = len(rows)
-    incident.embedder = embedder.name
-    described = describe(texts, vectors, authors=len(authors))
+    described = describe([t or "" for t in texts], embedder.embed(texts), authors=incident.author_count)
     incident.key_phrases = described.key_phrases
-    incident.summary = described.summary
+    incident.summary = described.summary.replace(f"{len(texts)} posts", f"{incident.post_count} posts", 1)
     if not incident.title_locked:
         incident.title = described.title
+
+
+def _recentre(session: Session, incident: Incident, embedder: Embedder) -> None:
+    total = np.zeros(embedder.dimensions, dtype=np.float64)
+    size = 0
+    query = select(posts.c.text).where(posts.c.incident_id == incident.id).order_by(posts.c.id)
+    texts = [t or "" for t in session.scalars(query)]
+    for start in range(0, len(texts), 2000):
+        vectors = embedder.embed(texts[start : start + 2000])
+        total += vectors.sum(axis=0)
+        size += int(np.any(vectors, axis=1).sum())
+    incident.centroid = pack(total)
+    incident.centroid_size = size
+    incident.embedder = embedder.name
+
+
+def link_grouped(session: Session, grouped: Iterable[Post], embedder: Embedder, now: datetime) -> set[int]:
+    """After the pipeline stored a batch: link the posts the group stage placed and refresh their incidents."""
+    assignments = {p.key: int(p.extra[INCIDENT_KEY]) for p in grouped if INCIDENT_KEY in p.extra}
+    touched = link_posts(session, assignments)
+    refresh(session, touched, embedder, now, recentre=False)
+    return touched
 
 
 def _incident(session: Session, incident_id: int) -> Incident:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -52,44 +52,69 @@ def load_centroids(incidents: Sequence[Incident], embedder: str, dimensions: int
     return centroids
 
 
-class StoredIncidents:
-    """Implements the group stage's IncidentMatcher on the database, one transaction per batch."""
+def assign_in(
+    session: Session, vectors: np.ndarray, posts: Sequence[Grouped], embedder: str, params: GroupingParams
+) -> list[int | None]:
+    """Online assignment against the open incidents in the store, opening new incidents as rows (flushed,
+    not committed: the caller's transaction decides)."""
+    # Open means recent relative to the posts, not the wall clock, so an import of last year's posts
+    # groups the way the live stream did.
+    now = max((p.created_at for p in posts), default=None)
+    if now is None:
+        return []
+    incidents = {i.id: i for i in open_incidents(session, now)}
+    centroids = load_centroids(list(incidents.values()), embedder, vectors.shape[1])
 
-    def __init__(
-        self, sessions: sessionmaker[Session], embedder: str, dimensions: int, params: GroupingParams | None = None
-    ) -> None:
+    def opened() -> int:
+        incident = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=embedder)
+        session.add(incident)
+        session.flush()
+        incidents[incident.id] = incident
+        return incident.id
+
+    chosen = assign_online(centroids, list(vectors), opened, params.join)
+    for incident_id, post in zip(chosen, posts, strict=True):
+        if incident_id is not None:
+            _touch(incidents[incident_id], centroids, post, embedder)
+    return chosen
+
+
+class StoredIncidents:
+    """The group stage's IncidentMatcher on the database, committing its own transaction per batch."""
+
+    def __init__(self, sessions: sessionmaker[Session], embedder: str, params: GroupingParams | None = None) -> None:
         self._sessions = sessions
         self._embedder = embedder
-        self._dimensions = dimensions
         self._params = params or GroupingParams()
 
     def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
-        # Open means recent relative to the posts, not the wall clock, so an import of last year's posts
-        # groups the way the live stream did.
-        reference = max((p.created_at for p in posts), default=now)
         with unit_of_work(self._sessions) as session:
-            incidents = {i.id: i for i in open_incidents(session, reference)}
-            centroids = load_centroids(list(incidents.values()), self._embedder, self._dimensions)
-
-            def opened() -> int:
-                incident = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=self._embedder)
-                session.add(incident)
-                session.flush()
-                incidents[incident.id] = incident
-                return incident.id
-
-            chosen = assign_online(centroids, list(vectors), opened, self._params.join)
-            for incident_id, post in zip(chosen, posts, strict=True):
-                if incident_id is not None:
-                    _touch(incidents[incident_id], centroids, post, now, self._embedder)
-        return chosen
+            return assign_in(session, vectors, posts, self._embedder, self._params)
 
 
-def _touch(incident: Incident, centroids: Centroids, post: Grouped, now: datetime, embedder: str) -> None:
+class SessionIncidents:
+    """The group stage's IncidentMatcher inside a transaction someone else commits: the pipeline worker's
+    batch, so a batch that fails to store leaves no incident behind."""
+
+    def __init__(
+        self, current: Callable[[], Session | None], embedder: str, params: GroupingParams | None = None
+    ) -> None:
+        self._current = current
+        self._embedder = embedder
+        self._params = params or GroupingParams()
+
+    def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
+        session = self._current()
+        if session is None:
+            raise RuntimeError("SessionIncidents used outside a batch transaction")
+        return assign_in(session, vectors, posts, self._embedder, self._params)
+
+
+def _touch(incident: Incident, centroids: Centroids, post: Grouped, embedder: str) -> None:
     incident.centroid = pack(centroids.total(incident.id))
     incident.centroid_size = centroids.size(incident.id)
     incident.embedder = embedder
-    incident.updated_at = now
+    incident.updated_at = max(incident.updated_at, post.created_at)
     if incident.first_post_at is None or post.created_at < incident.first_post_at:
         incident.first_post_at = post.created_at
     if incident.last_post_at is None or post.created_at > incident.last_post_at:

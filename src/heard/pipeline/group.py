@@ -26,6 +26,7 @@ class Embedder(Protocol):
     """Turns texts into unit-length rows of one float matrix; equal texts give equal rows."""
 
     name: str
+    dimensions: int
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
