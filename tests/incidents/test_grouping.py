@@ -67,3 +67,16 @@ def test_brand_names_do_not_make_unrelated_complaints_alike() -> None:
     plain = LexicalEmbedder().embed(texts)
     branded = LexicalEmbedder(stop_terms=["Acme"]).embed(texts)
     assert float(branded[0] @ branded[1]) < float(plain[0] @ plain[1]) - 0.1
+
+
+def test_embedders_by_name() -> None:
+    from heard.errors import BadInput
+    from heard.incidents.embedders import HybridEmbedder, make_embedder
+
+    assert make_embedder("lexical").name == "lexical-v1"
+    with pytest.raises(BadInput):
+        make_embedder("word2vec")
+    hybrid = HybridEmbedder(LexicalEmbedder(dimensions=64), LexicalEmbedder(dimensions=32))
+    rows = hybrid.embed(["lost bag again", "card declined"])
+    assert rows.shape == (2, 96)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
@@ -14,7 +14,7 @@ from heard.errors import BadInput
 from heard.incidents import actions, queries
 from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.maintenance import regroup_open
-from heard.incidents.matcher import StoredIncidents
+from heard.incidents.matcher import SessionIncidents, StoredIncidents
 from heard.incidents.models import Incident
 from heard.ingest.models import Post as PostRow
 from heard.pipeline.group import INCIDENT_KEY, Group
@@ -164,3 +164,19 @@ def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[S
     assert INCIDENT_KEY not in brand.extra
     assert INCIDENT_KEY not in praise.extra
     assert isinstance(judged.extra[INCIDENT_KEY], int)
+
+
+def test_grouping_inside_a_batch_that_fails_leaves_no_incident(sessions: sessionmaker[Session]) -> None:
+    posts, _ = _posts()
+    holder: list[Session] = []
+    stage = Group(EMBED, SessionIncidents(lambda: holder[0] if holder else None, EMBED.name))
+    with pytest.raises(RuntimeError, match="outside a batch"):
+        stage(posts[:2], StageContext(now=START))
+    session = sessions()
+    holder.append(session)
+    stage(posts[:4], StageContext(now=START))
+    assert session.scalar(select(func.count()).select_from(Incident)) >= 1
+    session.rollback()  # the store step failed: the batch rolls back
+    session.close()
+    with unit_of_work(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0

@@ -26,7 +26,7 @@ from heard.settings import Settings
 
 incidents_app = typer.Typer(help="Incidents: similar complaints grouped into one problem.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-EmbedderName = Annotated[str, typer.Option("--embedder", help="Text representation: lexical.")]
+EmbedderName = Annotated[str, typer.Option("--embedder", help="Text representation: lexical, static or hybrid.")]
 
 
 class _Groups(Protocol):
