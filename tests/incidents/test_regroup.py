@@ -69,3 +69,10 @@ def test_small_incidents_join_a_near_large_one_but_not_a_far_one() -> None:
     assert regroup(vectors, current).merged == {3: 1}
     far = GroupingParams(absorb=0.99, merge=0.99)
     assert regroup(vectors, current, params=far).merged == {}
+
+
+def test_a_young_small_incident_is_not_absorbed() -> None:
+    vectors, _labels = _vectors("refund", "card")
+    current = [1] * 7 + [2] * 7
+    current[6] = 3
+    assert regroup(vectors, current, young={3}, params=GroupingParams(merge=0.99)).merged == {}

@@ -62,23 +62,28 @@ def scores(labels: Sequence[str], groups: Sequence[int | str]) -> dict[str, floa
 
 def run_grouping(vectors: np.ndarray, params: GroupingParams, regroup_every: int = 500) -> tuple[list[int], list[int]]:
     """(online-only groups, groups after re-grouping) for the vectors taken in order. Posts with no content
-    words each stand alone, as they would stay ungrouped in the product."""
+    words each stand alone, as they would stay ungrouped in the product. Incidents opened since the previous
+    re-grouping are young (not absorbed for being small), as in the product."""
     centroids = Centroids(vectors.shape[1])
     counter = iter(range(1, 10**9))
     online: list[int] = []
     final: list[int] = []
     for start in range(0, len(vectors), regroup_every):
         chunk = vectors[start : start + regroup_every]
+        known = set(centroids.ids)
         got = assign_online(centroids, chunk, lambda: next(counter), params.join)
         online.extend(-(start + i) - 1 if g is None else g for i, g in enumerate(got))
         final.extend(online[start:])
-        final[:] = _regrouped(vectors, final, centroids, params)
+        young = set(centroids.ids) - known
+        final[:] = _regrouped(vectors, final, centroids, params, young)
     return online, final
 
 
-def _regrouped(vectors: np.ndarray, current: list[int], centroids: Centroids, params: GroupingParams) -> list[int]:
+def _regrouped(
+    vectors: np.ndarray, current: list[int], centroids: Centroids, params: GroupingParams, young: set[int]
+) -> list[int]:
     grouped = [i for i, g in enumerate(current) if g > 0]
-    result = regroup(vectors[grouped], [current[i] for i in grouped], params=params)
+    result = regroup(vectors[grouped], [current[i] for i in grouped], params=params, young=young)
     out = list(current)
     for i, g in zip(grouped, result.assignment, strict=True):
         out[i] = g

@@ -16,6 +16,9 @@ from heard.incidents.regroup import regroup
 from heard.incidents.tables import alerts, conversations, posts
 from heard.pipeline.group import Embedder
 
+#: Incidents opened this recently are not absorbed for being small: a new outage starts with one post.
+YOUNG = timedelta(hours=1)
+
 
 @dataclass
 class RegroupReport:
@@ -48,7 +51,8 @@ def regroup_open(
     vectors = embedder.embed([r.text or "" for r in rows])
     before = [int(r.incident_id) for r in rows]
     pinned = {i for i, incident in incidents.items() if incident.pinned}
-    result = regroup(vectors, before, pinned=pinned, params=params)
+    young = {i for i, incident in incidents.items() if incident.created_at >= (newest or now) - YOUNG}
+    result = regroup(vectors, before, pinned=pinned, params=params, young=young)
     changed: set[int] = set()
     for row, old, new in zip(rows, before, result.assignment, strict=True):
         if old != new:

@@ -44,8 +44,10 @@ def regroup(
     pinned: Collection[int] = (),
     fixed: Sequence[bool] | None = None,
     params: GroupingParams | None = None,
+    young: Collection[int] = (),
 ) -> Regrouped:
-    """Re-group the posts (rows of `vectors`, unit length) now in incidents `current`."""
+    """Re-group the posts (rows of `vectors`, unit length) now in incidents `current`. `young` incidents
+    (opened since the last re-grouping) are not absorbed for being small: a new outage starts with one post."""
     params = params or GroupingParams()
     labels = np.asarray(current, dtype=np.int64)
     frozen = np.asarray(fixed if fixed is not None else [False] * len(labels), dtype=bool)
@@ -61,7 +63,7 @@ def regroup(
             if not _refine(vectors, labels, frozen, params.margin):
                 break
         _merge_close(vectors, labels, pinned_set, params.merge, merged)
-        _absorb_small(vectors, labels, pinned_set, params, merged)
+        _absorb_small(vectors, labels, pinned_set | set(young), params, merged)
         if np.array_equal(before, labels):
             break
     _emptied(np.asarray(current, dtype=np.int64), labels, merged)
@@ -129,7 +131,7 @@ def _survivor(a: int, size_a: int, b: int, size_b: int, pinned: set[int]) -> tup
 
 
 def _absorb_small(
-    vectors: np.ndarray, labels: np.ndarray, pinned: set[int], params: GroupingParams, merged: dict[int, int]
+    vectors: np.ndarray, labels: np.ndarray, kept: set[int], params: GroupingParams, merged: dict[int, int]
 ) -> None:
     ids, units, sizes = _centroids(vectors, labels)
     large = sizes >= params.min_size
@@ -138,7 +140,7 @@ def _absorb_small(
     targets = ids[large]
     sims = units @ units[large].T
     for row, incident in enumerate(ids):
-        if large[row] or int(incident) in pinned:
+        if large[row] or int(incident) in kept:
             continue
         col = int(np.argmax(sims[row]))
         if sims[row, col] >= params.absorb:
