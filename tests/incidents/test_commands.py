@@ -50,3 +50,15 @@ def test_incident_commands_on_an_empty_store(tmp_path: Path, monkeypatch: pytest
     renamed = runner.invoke(build(), ["incidents", "rename", "42", "Login loop"])
     assert renamed.exit_code != 0
     assert "no incident 42" in renamed.output
+
+
+def test_eval_grouping_reads_another_label_column_and_skips_labels(tmp_path: Path) -> None:
+    texts, labels = labelled()
+    rows = [(t, lab) for t, lab in zip(texts, labels, strict=True)] + [("no idea", "Can't Tell"), ("meh", "")]
+    path = _csv(tmp_path / "a.csv", rows, header=("text", "negativereason"))
+    args = ["eval", "grouping", str(path), "--label-column", "negativereason", "--skip-label", "Can't Tell"]
+    result = CliRunner().invoke(build(), [*args, "--brand-term", "acme", "--brand-term", "acmehelp", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["file_rows"] == len(texts)
+    assert data["labels"] == 4

@@ -45,6 +45,8 @@ def eval_grouping(
     as_json: Json = False,
     embedder: EmbedderName = DEFAULT,
     regroup_every: Annotated[int, typer.Option(help="Posts between re-groupings.", min=1)] = 1000,
+    label_column: Annotated[str, typer.Option(help="The column holding the label.")] = "label",
+    skip_label: Annotated[list[str] | None, typer.Option(help="A label whose rows are left out (repeatable).")] = None,
     brand_term: Annotated[
         list[str] | None, typer.Option(help="A brand name or handle to ignore (repeatable), as HEARD_BRAND_HANDLES.")
     ] = None,
@@ -52,7 +54,8 @@ def eval_grouping(
     """Group the file's texts as the product does; score against the labels beside TF-IDF + k-means."""
     try:
         chosen = make_embedder(embedder, brand_terms=brand_term or ())
-        result = evaluate(read_labelled(file), chosen, GroupingParams(), regroup_every)
+        data = read_labelled(file, label=label_column, skip=skip_label or ())
+        result = evaluate(data, chosen, GroupingParams(), regroup_every)
     except BadInput as exc:
         raise typer.BadParameter(str(exc)) from exc
     if as_json:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,13 +32,13 @@ class Labelled:
     labels: list[str]
 
 
-def read_labelled(path: Path) -> Labelled:
-    """Rows of a CSV with `text` and `label` columns; rows with an empty label are skipped."""
+def read_labelled(path: Path, text: str = "text", label: str = "label", skip: Collection[str] = ()) -> Labelled:
+    """Rows of a CSV with text and label columns; rows with an empty label, or one in `skip`, are left out."""
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
-            raise BadInput(f"{path} needs the columns text,label", "")
-        rows = [(r["text"] or "", r["label"]) for r in reader if r.get("label")]
+        if not reader.fieldnames or not {text, label} <= set(reader.fieldnames):
+            raise BadInput(f"{path} needs the columns {text},{label}", "")
+        rows = [(r[text] or "", r[label]) for r in reader if r.get(label) and r[label] not in skip]
     if not rows:
         raise BadInput(f"{path} has no labelled rows", "")
     return Labelled([t for t, _ in rows], [lab for _, lab in rows])
