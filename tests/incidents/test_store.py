@@ -12,9 +12,10 @@ import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
 from heard.db.engine import unit_of_work
 from heard.errors import BadInput
 from heard.incidents import actions, queries
+from heard.incidents.batch import BatchIncidents
 from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.maintenance import regroup_open
-from heard.incidents.matcher import SessionIncidents, StoredIncidents
+from heard.incidents.matcher import StoredIncidents
 from heard.incidents.models import Incident
 from heard.ingest.models import Post as PostRow
 from heard.pipeline.group import INCIDENT_KEY, Group
@@ -169,7 +170,7 @@ def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[S
 def test_grouping_inside_a_batch_that_fails_leaves_no_incident(sessions: sessionmaker[Session]) -> None:
     posts, _ = _posts()
     holder: list[Session] = []
-    stage = Group(EMBED, SessionIncidents(lambda: holder[0] if holder else None, EMBED.name))
+    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
     with pytest.raises(RuntimeError, match="outside a batch"):
         stage(posts[:2], StageContext(now=START))
     session = sessions()
@@ -180,3 +181,32 @@ def test_grouping_inside_a_batch_that_fails_leaves_no_incident(sessions: session
     session.close()
     with unit_of_work(sessions) as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionmaker[Session]) -> None:
+    posts, _ = _posts()
+    holder: list[Session] = []
+    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
+    with sessions.begin() as session:
+        holder.append(session)
+        stage(posts, StageContext(now=START))
+        for post in posts:  # the worker's store step
+            raw = post.raw
+            session.add(
+                PostRow(
+                    network=raw.network,
+                    external_id=raw.external_id,
+                    author_id=raw.author_id,
+                    author_handle=raw.author_handle,
+                    author_followers=raw.author_followers,
+                    text=post.text,
+                    created_at=raw.created_at,
+                    ingested_at=raw.created_at,
+                )
+            )
+    with unit_of_work(sessions) as session:
+        linked = session.scalar(select(func.count()).select_from(PostRow).where(PostRow.incident_id.is_not(None)))
+        rows = queries.list_incidents(session)
+    assert linked == len(posts)
+    assert sum(r.posts for r in rows) == len(posts)
+    assert all(r.title != "New incident" for r in rows)

@@ -41,54 +41,98 @@ DESCRIBE_SAMPLE = 300
 
 
 def refresh(
-    session: Session, incident_ids: Iterable[int], embedder: Embedder, now: datetime, recentre: bool = True
+    session: Session,
+    incident_ids: Iterable[int],
+    embedder: Embedder,
+    now: datetime,
+    recentre: bool = True,
+    redescribe: bool = True,
 ) -> None:
-    """Recount posts, authors and reach, redraw the title and summary from recent posts, and (with
-    `recentre`, after posts moved) recompute the centroid from all posts. The group stage keeps centroids
-    up to date itself, so refreshing after linking new posts need not recentre."""
-    for incident_id in sorted(set(incident_ids)):
-        incident = session.get(Incident, incident_id)
-        if incident is not None:
-            _recount(session, incident, now)
-            _redescribe(session, incident, embedder)
-            if recentre:
-                _recentre(session, incident, embedder)
+    """Recount posts, authors and reach; redraw the title and summary from recent posts (with `redescribe`);
+    and recompute the centroid from all posts (with `recentre`, after posts moved: the group stage keeps
+    centroids up to date itself)."""
+    wanted = sorted(set(incident_ids))
+    if not wanted:
+        return
+    counts = _counts(session, wanted)
+    to_describe: list[Incident] = []
+    for incident in session.scalars(select(Incident).where(Incident.id.in_(wanted))):
+        before = incident.post_count
+        count, authors, reach, first, last = counts.get(incident.id, (0, 0, 0, None, None))
+        incident.post_count, incident.author_count, incident.reach = count, authors, reach
+        incident.first_post_at, incident.last_post_at = first, last
+        incident.updated_at = now
+        if redescribe or _grew_a_lot(before, incident):
+            to_describe.append(incident)
+        if recentre:
+            _recentre(session, incident, embedder)
+    _redescribe(session, to_describe, embedder)
 
 
-def _recount(session: Session, incident: Incident, now: datetime) -> None:
+def _grew_a_lot(before: int, incident: Incident) -> bool:
+    # Titles settle as an incident grows: redraw when it is new or its size passed a power of two, so a
+    # batch touching hundreds of incidents stays cheap.
+    after = incident.post_count
+    return incident.title == NEW_TITLE or (after > before and after.bit_length() > before.bit_length())
+
+
+def _counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int, int, datetime | None, datetime | None]]:
+    """Posts, distinct authors, reach (each author's largest follower count, summed), first and last post."""
     per_author = (
-        select(func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"))
-        .where(posts.c.incident_id == incident.id)
-        .group_by(posts.c.network, posts.c.author_id)
+        select(
+            posts.c.incident_id.label("incident_id"),
+            func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"),
+        )
+        .where(posts.c.incident_id.in_(ids))
+        .group_by(posts.c.incident_id, posts.c.network, posts.c.author_id)
         .subquery()
     )
-    authors, reach = session.execute(select(func.count(), func.coalesce(func.sum(per_author.c.followers), 0))).one()
-    count, first, last = session.execute(
-        select(func.count(), func.min(posts.c.created_at), func.max(posts.c.created_at)).where(
-            posts.c.incident_id == incident.id
+    authors = {
+        row.incident_id: (int(row.authors), int(row.reach or 0))
+        for row in session.execute(
+            select(
+                per_author.c.incident_id,
+                func.count().label("authors"),
+                func.sum(per_author.c.followers).label("reach"),
+            ).group_by(per_author.c.incident_id)
         )
-    ).one()
-    incident.post_count, incident.author_count, incident.reach = int(count), int(authors), int(reach)
-    incident.first_post_at, incident.last_post_at = first, last
-    incident.updated_at = now
+    }
+    out: dict[int, tuple[int, int, int, datetime | None, datetime | None]] = {}
+    for row in session.execute(
+        select(posts.c.incident_id, func.count(), func.min(posts.c.created_at), func.max(posts.c.created_at))
+        .where(posts.c.incident_id.in_(ids))
+        .group_by(posts.c.incident_id)
+    ):
+        people, reach = authors.get(row[0], (0, 0))
+        out[int(row[0])] = (int(row[1]), people, reach, row[2], row[3])
+    return out
 
 
-def _redescribe(session: Session, incident: Incident, embedder: Embedder) -> None:
-    texts = list(
-        session.scalars(
-            select(posts.c.text)
-            .where(posts.c.incident_id == incident.id)
-            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
-            .limit(DESCRIBE_SAMPLE)
-        )
+def _redescribe(session: Session, incidents: list[Incident], embedder: Embedder) -> None:
+    samples = {incident.id: _sample(session, incident.id) for incident in incidents}
+    flat = [t for texts in samples.values() for t in texts]
+    vectors = embedder.embed(flat)  # one call for all: embedding has a fixed cost per call
+    start = 0
+    for incident in incidents:
+        texts = samples[incident.id]
+        if not texts:
+            continue
+        described = describe(texts, vectors[start : start + len(texts)], authors=incident.author_count)
+        start += len(texts)
+        incident.key_phrases = described.key_phrases
+        incident.summary = described.summary.replace(f"{len(texts)} posts", f"{incident.post_count} posts", 1)
+        if not incident.title_locked:
+            incident.title = described.title
+
+
+def _sample(session: Session, incident_id: int) -> list[str]:
+    query = (
+        select(posts.c.text)
+        .where(posts.c.incident_id == incident_id)
+        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+        .limit(DESCRIBE_SAMPLE)
     )
-    if not texts:
-        return
-    described = describe([t or "" for t in texts], embedder.embed(texts), authors=incident.author_count)
-    incident.key_phrases = described.key_phrases
-    incident.summary = described.summary.replace(f"{len(texts)} posts", f"{incident.post_count} posts", 1)
-    if not incident.title_locked:
-        incident.title = described.title
+    return [t or "" for t in session.scalars(query)]
 
 
 def _recentre(session: Session, incident: Incident, embedder: Embedder) -> None:
@@ -109,7 +153,7 @@ def link_grouped(session: Session, grouped: Iterable[Post], embedder: Embedder, 
     """After the pipeline stored a batch: link the posts the group stage placed and refresh their incidents."""
     assignments = {p.key: int(p.extra[INCIDENT_KEY]) for p in grouped if INCIDENT_KEY in p.extra}
     touched = link_posts(session, assignments)
-    refresh(session, touched, embedder, now, recentre=False)
+    refresh(session, touched, embedder, now, recentre=False, redescribe=False)
     return touched
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -90,24 +90,6 @@ class StoredIncidents:
     def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
         with unit_of_work(self._sessions) as session:
             return assign_in(session, vectors, posts, self._embedder, self._params)
-
-
-class SessionIncidents:
-    """The group stage's IncidentMatcher inside a transaction someone else commits: the pipeline worker's
-    batch, so a batch that fails to store leaves no incident behind."""
-
-    def __init__(
-        self, current: Callable[[], Session | None], embedder: str, params: GroupingParams | None = None
-    ) -> None:
-        self._current = current
-        self._embedder = embedder
-        self._params = params or GroupingParams()
-
-    def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
-        session = self._current()
-        if session is None:
-            raise RuntimeError("SessionIncidents used outside a batch transaction")
-        return assign_in(session, vectors, posts, self._embedder, self._params)
 
 
 def _touch(incident: Incident, centroids: Centroids, post: Grouped, embedder: str) -> None:

@@ -43,8 +43,16 @@ def key_phrases(texts: Sequence[str], limit: int = 5) -> list[str]:
         presence.update(set(_ANALYZE(text if isinstance(text, str) else "")))
     if not presence:
         return []
+    candidates = [(p, n) for p, n in presence.items() if n >= 2 or len(texts) == 1]
+    if not candidates:
+        return []
+    rarity = lexical.word_idf([p for p, _ in candidates])
     scored = sorted(
-        ((_score(p, n, len(texts)), p) for p, n in presence.items() if n >= 2 or len(texts) == 1), reverse=True
+        (
+            (n / len(texts) * float(idf) * (_BIGRAM_BONUS if " " in p else 1.0), p)
+            for (p, n), idf in zip(candidates, rarity, strict=True)
+        ),
+        reverse=True,
     )
     chosen: list[str] = []
     for _, phrase in scored:
@@ -55,12 +63,6 @@ def key_phrases(texts: Sequence[str], limit: int = 5) -> list[str]:
         if len(chosen) == limit:
             break
     return chosen
-
-
-def _score(phrase: str, count: int, total: int) -> float:
-    words = lexical.word_idf([phrase])
-    bonus = _BIGRAM_BONUS if " " in phrase else 1.0
-    return (count / total) * float(words[0]) * bonus
 
 
 def examples(texts: Sequence[str], vectors: np.ndarray, limit: int = 3) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from heard.incidents.batch import BatchIncidents
 from heard.incidents.embedders import make_embedder
 from heard.pipeline.dedupe import Dedupe, SeenIndex
 from heard.pipeline.group import Embedder, Group, IncidentMatcher
@@ -19,10 +20,15 @@ def default_stages(
 ) -> list[Stage]:
     """normalize -> dedupe -> (understand) -> group -> (detect, as those features land).
 
-    Group goes after understanding so that it sees `post.complaint`; without a matcher (tools that only
-    clean posts) there is no grouping. `brand_terms` (settings.brand_handles) are ignored when comparing texts.
+    Group goes after understanding so that it sees `post.complaint`. Without a matcher, grouping runs inside
+    the batch transaction when the index carries the batch's session (the pipeline worker's does), and not at
+    all otherwise (tools that only clean posts). `brand_terms` (settings.brand_handles) are ignored when
+    comparing texts.
     """
     stages: list[Stage] = [Normalize(), Dedupe(seen)]
+    chosen = embedder or make_embedder(brand_terms=brand_terms)
+    if incidents is None and hasattr(seen, "session"):
+        incidents = BatchIncidents(lambda: getattr(seen, "session", None), chosen)
     if incidents is not None:
-        stages.append(Group(embedder or make_embedder(brand_terms=brand_terms), incidents))
+        stages.append(Group(chosen, incidents))
     return stages
