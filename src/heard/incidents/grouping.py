@@ -36,9 +36,10 @@ class Centroids:
         self.dimensions = dimensions
         self.ids: list[int] = []
         self._row: dict[int, int] = {}
-        self._totals = np.zeros((0, dimensions), dtype=np.float64)
-        self._units = np.zeros((0, dimensions), dtype=np.float32)
-        self.sizes: list[int] = []
+        # Float32 sums and float sizes, preallocated and doubled when full: nearest() is the hot path of the
+        # pipeline's group stage, one matrix-vector product per post.
+        self._totals = np.zeros((0, dimensions), dtype=np.float32)
+        self._sizes = np.zeros(0, dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -46,39 +47,41 @@ class Centroids:
     def __contains__(self, incident_id: int) -> bool:
         return incident_id in self._row
 
+    @property
+    def sizes(self) -> list[int]:
+        return [int(x) for x in self._sizes[: len(self.ids)]]
+
     def put(self, incident_id: int, total: np.ndarray, size: int) -> None:
         """Set an incident's sum and size, adding the incident when it is new."""
         if incident_id not in self._row:
             self._grow()
             self._row[incident_id] = len(self.ids)
             self.ids.append(incident_id)
-            self.sizes.append(0)
         row = self._row[incident_id]
         self._totals[row] = total
-        self.sizes[row] = size
-        self._units[row] = _unit(total)
+        self._sizes[row] = size
 
     def _grow(self) -> None:
-        # Double the matrices when full, so opening n incidents costs O(n), not O(n^2).
         if len(self.ids) < self._totals.shape[0]:
             return
         rows = max(16, 2 * self._totals.shape[0])
-        totals = np.zeros((rows, self.dimensions), dtype=np.float64)
-        units = np.zeros((rows, self.dimensions), dtype=np.float32)
+        totals = np.zeros((rows, self.dimensions), dtype=np.float32)
+        sizes = np.zeros(rows, dtype=np.float32)
         totals[: len(self.ids)] = self._totals[: len(self.ids)]
-        units[: len(self.ids)] = self._units[: len(self.ids)]
-        self._totals, self._units = totals, units
+        sizes[: len(self.ids)] = self._sizes[: len(self.ids)]
+        self._totals, self._sizes = totals, sizes
 
     def add(self, incident_id: int, vector: np.ndarray) -> None:
         row = self._row[incident_id]
-        self.put(incident_id, self._totals[row] + vector, self.sizes[row] + 1)
+        self._totals[row] += vector
+        self._sizes[row] += 1
 
     def total(self, incident_id: int) -> np.ndarray:
-        total: np.ndarray = self._totals[self._row[incident_id]].copy()
+        total: np.ndarray = self._totals[self._row[incident_id]].astype(np.float64)
         return total
 
     def size(self, incident_id: int) -> int:
-        return self.sizes[self._row[incident_id]]
+        return int(self._sizes[self._row[incident_id]])
 
     def nearest(self, vector: np.ndarray) -> tuple[int | None, float]:
         """The incident whose posts are on average most similar to `vector`, and that average cosine.
@@ -89,14 +92,9 @@ class Centroids:
         if not self.ids:
             return None, 0.0
         count = len(self.ids)
-        sims = (self._totals[:count] @ vector) / np.maximum(np.asarray(self.sizes, dtype=np.float64), 1.0)
+        sims = (self._totals[:count] @ vector) / np.maximum(self._sizes[:count], 1.0)
         row = int(np.argmax(sims))
         return self.ids[row], float(sims[row])
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm).astype(np.float32) if norm > 0 else np.zeros_like(vector, dtype=np.float32)
 
 
 def has_content(vector: np.ndarray) -> bool:
