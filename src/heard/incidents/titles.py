@@ -57,7 +57,14 @@ def key_phrases(texts: Sequence[str], limit: int = 5) -> list[str]:
     chosen: list[str] = []
     for _, phrase in scored:
         words = set(phrase.split())
-        if any(words <= set(c.split()) or phrase in c or c in phrase for c in chosen):
+        if any(words <= set(c.split()) for c in chosen):
+            continue
+        # A common two-word phrase reads better than the word it contains ("customer service", not "customer").
+        inside = [i for i, c in enumerate(chosen) if " " not in c and c in words]
+        if inside and presence[phrase] * 2 >= presence[chosen[inside[0]]]:
+            chosen[inside[0]] = phrase
+            continue
+        if inside:
             continue
         chosen.append(phrase)
         if len(chosen) == limit:
