@@ -1,0 +1,105 @@
+"""`heard kb ...`: list, draft from an incident, publish (queueing follow-ups) and export the knowledge base."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from heard.app import build_runtime
+from heard.cli import Cli
+from heard.db.engine import unit_of_work
+from heard.errors import HeardError
+from heard.knowledge.actions import publish_article
+from heard.knowledge.drafting import draft_from_incident
+from heard.knowledge.queries import list_articles
+from heard.settings import Settings
+from heard.web.kb_export import export_site
+
+kb = typer.Typer(
+    help="The public knowledge base: articles, drafts from incidents, static export.", no_args_is_help=True
+)
+
+
+def register(cli: Cli) -> None:
+    cli.root.add_typer(kb, name="kb")
+
+
+def public_root(settings: Settings) -> str:
+    url = settings.public_url or f"http://{settings.host}:{settings.port}/kb/"
+    return url if url.endswith("/") else f"{url}/"
+
+
+@kb.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option(help="draft, published or archived.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """List articles, newest first."""
+    runtime = build_runtime(Settings())
+    with runtime.sessions() as session:
+        rows = [
+            {"slug": a.slug, "status": a.status, "language": a.language, "title": a.title, "incident": a.incident_id}
+            for a in list_articles(session, status)
+        ]
+    runtime.close()
+    if as_json:
+        typer.echo(json.dumps({"articles": rows}))
+        return
+    for row in rows:
+        typer.echo(f"{row['status']:<9} {row['language']:<3} {row['slug']}  {row['title']}")
+
+
+@kb.command("draft")
+def draft(incident_id: Annotated[int, typer.Argument(help="The incident to draft from.")]) -> None:
+    """Create a draft article from an incident's posts (symptom, product) and the agents' replies (steps)."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            article = draft_from_incident(session, runtime.clock, incident_id)
+            slug = article.slug
+    except HeardError as error:
+        raise typer.BadParameter(str(error), param_hint="INCIDENT_ID") from error
+    finally:
+        runtime.close()
+    typer.echo(f"draft created: {slug} (edit it, then: heard kb publish {slug})")
+
+
+@kb.command("publish")
+def publish(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Publish an article; if it answers an incident, queue one follow-up per complainant (never twice)."""
+    settings = Settings()
+    runtime = build_runtime(settings)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            url = f"{public_root(settings)}articles/{slug}/"
+            result = publish_article(session, runtime.clock, slug, url)
+            summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
+    except HeardError as error:
+        raise typer.BadParameter(str(error), param_hint="SLUG") from error
+    finally:
+        runtime.close()
+    typer.echo(json.dumps(summary) if as_json else f"published {url}; {summary['followups_queued']} follow-ups queued")
+
+
+@kb.command("export")
+def export(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="Where to write the site.")],
+    base_url: Annotated[str, typer.Option(help="The site's public address, for canonical URLs and the feed.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Write the public knowledge base as a static site for any web host."""
+    settings = Settings()
+    runtime = build_runtime(settings)
+    with runtime.sessions() as session:
+        result = export_site(session, runtime.clock, folder, base_url or settings.public_url)
+    runtime.close()
+    summary = {"folder": str(folder), "pages": result.pages, "articles": result.articles}
+    typer.echo(
+        json.dumps(summary) if as_json else f"wrote {result.pages} pages ({result.articles} articles) to {folder}"
+    )
