@@ -38,7 +38,7 @@ def test_search_finds_an_article_and_a_draft_is_not_public(page: Page, runtime: 
     page.get_by_role("link", name="Typing “I” shows “A [?]” after updating to iOS 11.1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Typing “I” shows “A [?]” after updating to iOS 11.1")
     expect(page.get_by_role("heading", name="Workaround")).to_be_visible()
-    expect(page.locator(".kb-steps li")).to_have_count(4)
+    expect(page.locator(".kb-part-steps li")).to_have_count(4)
 
     page.get_by_label("Search the help center").fill("checkout crash")
     page.get_by_role("button", name="Search").click()

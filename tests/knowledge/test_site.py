@@ -55,7 +55,7 @@ def test_article_page_has_sections_and_good_head(client: TestClient) -> None:
     assert '<link rel="canonical" href="https://help.example.com/kb/articles/ios-11-1-typing-i-shows-a/">' in html
     assert '<meta name="description" content="Autocorrect in iOS 11.1 turns a capital I' in html
     assert '<meta property="og:type" content="article">' in html
-    kinds = re.findall(r'class="kb-section kb-(\w+)"', html)
+    kinds = re.findall(r'class="kb-section kb-part-(\w+)"', html)
     assert kinds == ["symptom", "cause", "steps", "workaround", "status"]
     assert 'hreflang="es"' in html
     assert "frame-src https://www.youtube-nocookie.com" in response.headers["content-security-policy"]
