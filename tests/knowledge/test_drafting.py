@@ -18,7 +18,7 @@ def test_draft_from_incident(sessions: sessionmaker[Session], clock: FrozenClock
         article = draft_from_incident(session, clock, incident.id)
         assert article.status == "draft"
         assert article.incident_id == incident.id
-        assert article.product == "applesupport"
+        assert article.product == "AppleSupport"
         assert article.issue_status == "identified"
         parts = {s.kind: s for s in sections(article.body_md)}
         assert list(parts) == ["symptom", "cause", "steps", "workaround", "status"]
@@ -43,4 +43,16 @@ def test_steps_rank_the_most_given_instruction_first() -> None:
     assert instruction_steps(replies) == [
         "Please restart your phone and try again.",
         "Reinstall the app from the store.",
+    ]
+
+
+def test_steps_leave_out_private_channels_and_questions_back() -> None:
+    replies = [
+        "@116098 Please backup your iPhone, update and let us know the result: https://t.co/ahjigcvFRG",
+        "@1 Select the following link to join us in a DM and we'll go from there. https://t.co/GDrqU22YpT",
+        "@2 If not, go to Settings > General > Reset > Reset Keyboard Library ^JK",
+    ]
+    assert instruction_steps(replies) == [
+        "Please backup your iPhone, update.",
+        r"If not, go to Settings \> General \> Reset \> Reset Keyboard Library",
     ]

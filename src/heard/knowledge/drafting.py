@@ -24,6 +24,10 @@ QUOTES = 3
 STEPS = 5
 _LEADING_HANDLES = re.compile(r"^(?:\s*[@.]?@\w+[:,]?)+\s*")
 _SIGNATURE = re.compile(r"\s*(?:\^\w{1,4}|/\w{1,4}|-\w{1,4})\s*$")
+_HANDLE_OR_SHORT_LINK = re.compile(r"(?:(?<!\w)[@.]?@\w+|https?://t\.co/\w+)[:,]?")
+#: A sentence that moves the customer to a private channel or asks them something is not a public step.
+_NOT_A_STEP = re.compile(r"\b(DM|direct message|private|let us know|send us|reach out|contact us|we'll)\b", re.I)
+_ASK_BACK = re.compile(r"(?:,|\band)\s+(?:then\s+)?(?:let us know|keep us posted|tell us)\b.*$", re.I)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~])")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 #: Words that make a reply sentence an instruction a customer can follow.
@@ -97,7 +101,10 @@ def instruction_steps(replies: Sequence[str], limit: int = STEPS) -> list[str]:
     for reply in replies:
         for sentence in _SENTENCE.split(clean_post(reply)):
             sentence = sentence.strip()
-            if len(sentence) < 12 or sentence.endswith("?") or not STEP_CUES.search(sentence):
+            sentence = _tidy(_ASK_BACK.sub(".", _HANDLE_OR_SHORT_LINK.sub("", sentence)))
+            if len(sentence) < 12 or sentence.endswith("?") or _NOT_A_STEP.search(sentence):
+                continue
+            if not STEP_CUES.search(sentence):
                 continue
             key = re.sub(r"\W+", " ", sentence.lower()).strip()
             counts[key] += 1
@@ -110,6 +117,11 @@ def clean_post(text: str) -> str:
     """A post without the handles it starts with and the agent's signature it ends with."""
     text = _LEADING_HANDLES.sub("", text or "")
     return _SIGNATURE.sub("", text).strip()
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split())
+    return re.sub(r"\s+([.,:;!])", r"\1", text).rstrip(" :,")
 
 
 def md_escape(text: str) -> str:
@@ -128,7 +140,7 @@ def _symptom(incident: Incident, posts: Sequence[Post]) -> str:
         )
     seen: set[str] = set()
     for post in sorted(posts, key=lambda p: -(p.complaint or 0)):
-        words = clean_post(post.text)
+        words = _tidy(_HANDLE_OR_SHORT_LINK.sub("", clean_post(post.text)))
         key = words.lower()[:60]
         if len(words) < 15 or key in seen:
             continue
@@ -144,14 +156,16 @@ def _symptom(incident: Incident, posts: Sequence[Post]) -> str:
 def _product(posts: Sequence[Post]) -> str | None:
     """The account most of the complaints were addressed to (the brand whose product it is)."""
     mentioned: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
     for post in posts:
-        for handle in dict.fromkeys(h.lower().lstrip("@") for h in post.mentions or []):
-            if not handle.isdigit():  # twcs hides customers' handles as numbers
-                mentioned[handle] += 1
+        for handle in dict.fromkeys(h.lstrip("@") for h in post.mentions or []):
+            if handle and not handle.isdigit():  # twcs hides customers' handles as numbers
+                mentioned[handle.lower()] += 1
+                spelling.setdefault(handle.lower(), handle)
     if not mentioned:
         return None
     handle, _ = mentioned.most_common(1)[0]
-    return handle
+    return spelling[handle]
 
 
 def _summary(incident: Incident, posts: Sequence[Post]) -> str:
