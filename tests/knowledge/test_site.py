@@ -84,6 +84,35 @@ def test_search_and_known_issues(client: TestClient) -> None:
     assert "<script>alert" not in hostile.text
 
 
+def test_known_issues_show_live_incident_figures(runtime: Runtime, client: TestClient, clock: FrozenClock) -> None:
+    from datetime import timedelta
+
+    from heard.incidents.models import Incident
+    from heard.knowledge.queries import get_article
+
+    with unit_of_work(runtime.sessions) as session:
+        now = clock.now()
+        incident = Incident(title="Shuffle", post_count=42, author_count=30, created_at=now, updated_at=now)
+        session.add(incident)
+        session.flush()
+        article = get_article(session, "spotify-shuffle-switches-off")
+        assert article is not None
+        article.incident_id = incident.id
+    clock.advance(timedelta(minutes=5).total_seconds())
+    html = client.get("/kb/known-issues/").text
+    assert "42 from 30 people" in html
+    assert "last <time" in html
+    assert "5 min</time> ago" in html
+
+
+def test_sitemap_lists_public_pages(client: TestClient) -> None:
+    root = ET.fromstring(client.get("/kb/sitemap.xml").content)
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://help.example.com/kb/articles/ios-11-1-typing-i-shows-a/" in locs
+    assert "https://help.example.com/kb/categories/spotify/" in locs
+    assert not [u for u in locs if u and "unannounced" in u]
+
+
 def test_feed_is_valid_atom_with_published_articles(client: TestClient) -> None:
     response = client.get("/kb/feed.atom")
     assert response.headers["content-type"].startswith("application/atom+xml")
@@ -134,3 +163,4 @@ def test_static_export_links_resolve(runtime: Runtime, tmp_path: Path) -> None:
             checked += 1
     assert checked > 30
     ET.parse(out / "feed.atom")
+    assert "https://help.example.com/kb/articles/ios-i-es/" in (out / "sitemap.xml").read_text()

@@ -4,10 +4,12 @@ archived article can never reach the public site by a forgotten filter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from heard.incidents.models import Incident
 from heard.knowledge.models import ISSUE_STATUSES, PUBLISHED, Article
 from heard.knowledge.slugs import slugify
 
@@ -75,6 +77,31 @@ def known_issues(session: Session) -> list[Article]:
     order = {status: i for i, status in enumerate(ISSUE_STATUSES)}
     rows = session.scalars(published().where(Article.issue_status.is_not(None)))
     return sorted(rows, key=lambda a: (order.get(a.issue_status or "", 9), -_stamp(a)))
+
+
+@dataclass(frozen=True)
+class LiveIssue:
+    """A known issue as the status page shows it, with the live figures of its incident when it has one."""
+
+    article: Article
+    reports: int = 0
+    people: int = 0
+    last_report_at: datetime | None = None
+
+
+def live_issues(session: Session) -> list[LiveIssue]:
+    """`known_issues` with how many reports and people the incident has now, read at each request."""
+    issues = known_issues(session)
+    ids = {a.incident_id for a in issues if a.incident_id is not None}
+    incidents = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))} if ids else {}
+    views = []
+    for article in issues:
+        incident = incidents.get(article.incident_id or 0)
+        if incident is None or incident.post_count <= 0:
+            views.append(LiveIssue(article))
+        else:
+            views.append(LiveIssue(article, incident.post_count, incident.author_count, incident.updated_at))
+    return views
 
 
 def translations(session: Session, article: Article) -> list[Article]:

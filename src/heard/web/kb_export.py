@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 from heard.clock import Clock
 from heard.knowledge import queries
 from heard.knowledge.feed import atom_feed
-from heard.web.kb_pages import SITE_NAME, Links, article_page, category_page, home_page, known_issues_page
+from heard.web.kb_pages import (
+    SITE_NAME,
+    Links,
+    article_page,
+    category_page,
+    home_page,
+    known_issues_page,
+    sitemap_xml,
+)
 from heard.web.templating import make_environment
 
 STATIC = Path(__file__).parent / "static"
@@ -43,6 +51,8 @@ def export_site(session: Session, clock: Clock, folder: Path, base_url: str = ""
         pages += _write(folder / "articles" / article.slug / "index.html", html)
     pages += _categories(env, session, site, folder)
     _feed(session, clock, site, folder)
+    if site.base_url:  # a sitemap lists absolute URLs only
+        (folder / "sitemap.xml").write_bytes(sitemap_xml(session, site))
     return Exported(pages=pages, articles=len(articles))
 
 

@@ -7,6 +7,7 @@ exported site works from any folder of any web host."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
@@ -16,6 +17,7 @@ from heard.knowledge import queries
 from heard.knowledge.markdown import plain_text, sections
 from heard.knowledge.models import Article
 from heard.knowledge.search import Hit
+from heard.knowledge.sitemap import sitemap
 from heard.knowledge.slugs import slugify
 
 SITE_NAME = "Help center"
@@ -108,10 +110,19 @@ def known_issues_page(env: Environment, session: Session, links: Links) -> str:
         env,
         "known_issues.html",
         links,
-        issues=queries.known_issues(session),
+        issues=queries.live_issues(session),
         canonical=links.absolute("known-issues/"),
         description="The problems we know about right now, where each stands, and how to work around them.",
     )
+
+
+def sitemap_xml(session: Session, links: Links) -> bytes:
+    """Every public page with an absolute URL (needs `links.base_url`)."""
+    pages: list[tuple[str, datetime | None]] = [(links.absolute(""), None), (links.absolute("known-issues/"), None)]
+    pages += [(links.absolute(f"categories/{c.slug}/"), None) for c in queries.categories(session)]
+    for article in queries.all_published(session):
+        pages.append((links.absolute(f"articles/{article.slug}/"), article.updated_at or article.published_at))
+    return sitemap(pages)
 
 
 def search_page(env: Environment, links: Links, query: str, hits: list[Hit]) -> str:

@@ -24,6 +24,7 @@ from heard.web.kb_pages import (
     home_page,
     known_issues_page,
     search_page,
+    sitemap_xml,
 )
 
 router = APIRouter(prefix="/kb")
@@ -117,3 +118,9 @@ def kb_feed(request: Request, session: SessionDep, runtime: RuntimeDep) -> Respo
         now=runtime.clock.now(),
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8", headers=HEADERS)
+
+
+@router.get("/sitemap.xml")
+def kb_sitemap(request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
+    body = sitemap_xml(session, links_for(request, runtime))
+    return Response(body, media_type="application/xml; charset=utf-8", headers=HEADERS)
