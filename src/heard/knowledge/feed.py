@@ -43,15 +43,20 @@ def atom_feed(
         _text(entry, "published", _iso(article.published_at or article.created_at))
         _text(entry, "summary", article.summary or plain_text(article.body_md))
         if article.category:
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=article.category)
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=xml_safe(article.category))
     document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return document
 
 
+def xml_safe(value: str) -> str:
+    """`value` without what XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF, lone
+    surrogates): dropped rather than writing a feed no reader can parse."""
+    text = value.encode("utf-8", "replace").decode("utf-8")
+    return "".join(ch for ch in text if (ch in "\t\n\r" or ord(ch) >= 0x20) and ch not in "\ufffe\uffff")
+
+
 def _text(parent: ET.Element, tag: str, value: str) -> None:
-    # XML 1.0 cannot carry most control characters at all: drop them rather than write a broken feed.
-    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = clean.encode("utf-8", "replace").decode("utf-8")
+    ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = xml_safe(value)
 
 
 def _updated(article: Article) -> datetime:
