@@ -40,3 +40,14 @@ def test_draft_publish_twice_and_export(tmp_path: Path, monkeypatch: pytest.Monk
     assert exported["articles"] == 1
     assert (tmp_path / "site" / "articles" / slug / "index.html").is_file()
     assert runner.invoke(cli, ["kb", "draft", "999"]).exit_code != 0
+
+    (tmp_path / "tip.md").write_text(
+        "---\ntitle: Reset your password\nslug: reset-password\n---\n## Steps to fix\n1. Tap it\n"
+    )
+    assert runner.invoke(cli, ["kb", "write", "tip.md"]).output == "created reset-password (draft)\n"
+    assert runner.invoke(cli, ["kb", "write", "tip.md"]).output == "updated reset-password (draft)\n"
+    assert runner.invoke(cli, ["kb", "archive", slug]).exit_code == 0
+    statuses = {
+        a["slug"]: a["status"] for a in json.loads(runner.invoke(cli, ["kb", "list", "--json"]).output)["articles"]
+    }
+    assert statuses == {slug: "archived", "reset-password": "draft"}

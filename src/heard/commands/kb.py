@@ -12,7 +12,8 @@ from heard.app import build_runtime
 from heard.cli import Cli
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.knowledge.actions import publish_article
+from heard.knowledge.actions import archive_article, publish_article
+from heard.knowledge.article_files import write_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.queries import list_articles
 from heard.settings import Settings
@@ -50,6 +51,37 @@ def list_(
         return
     for row in rows:
         typer.echo(f"{row['status']:<9} {row['language']:<3} {row['slug']}  {row['title']}")
+
+
+@kb.command("write")
+def write(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A Markdown file with front matter.")],
+) -> None:
+    """Create an article from a Markdown file, or update the article with the file's slug (status unchanged)."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            article, created = write_article(session, runtime.clock, path.read_text(encoding="utf-8"))
+            slug, status = article.slug, article.status
+    except HeardError as error:
+        raise typer.BadParameter(str(error), param_hint="PATH") from error
+    finally:
+        runtime.close()
+    typer.echo(f"{'created' if created else 'updated'} {slug} ({status})")
+
+
+@kb.command("archive")
+def archive(slug: Annotated[str, typer.Argument(help="The article's slug.")]) -> None:
+    """Take an article off the public site (it stays in the database)."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            archive_article(session, runtime.clock, slug)
+    except HeardError as error:
+        raise typer.BadParameter(str(error), param_hint="SLUG") from error
+    finally:
+        runtime.close()
+    typer.echo(f"archived {slug}")
 
 
 @kb.command("draft")
