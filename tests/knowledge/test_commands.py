@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from heard.app import build_runtime
 from heard.cli import build
 from heard.db.engine import unit_of_work
+from heard.events import EVENTS_TOPIC, decode_event
 from heard.settings import Settings
 from tests.knowledge.factories import add_incident
 
@@ -35,6 +36,10 @@ def test_draft_publish_twice_and_export(tmp_path: Path, monkeypatch: pytest.Monk
     assert first == {"slug": slug, "url": f"https://help.example.com/kb/articles/{slug}/", "followups_queued": 3}
     second = json.loads(runner.invoke(cli, ["kb", "publish", slug, "--json"]).output)
     assert second["followups_queued"] == 0
+    runtime = build_runtime(Settings())
+    announced = [decode_event(r.payload) for r in runtime.log.read(EVENTS_TOPIC, 0, 100)]
+    runtime.close()
+    assert [name for name, _ in announced] == ["conversation.updated"] * 3  # once, for the first publish only
 
     exported = json.loads(runner.invoke(cli, ["kb", "export", "site", "--json"]).output)
     assert exported["articles"] == 1

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from heard.app import build_runtime
+from heard.app import Runtime, build_runtime
 from heard.cli import Cli
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
+from heard.events import EVENTS_TOPIC, ConversationUpdated
 from heard.knowledge.actions import archive_article, publish_article
 from heard.knowledge.article_files import write_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.queries import list_articles
 from heard.settings import Settings
+from heard.stream.base import OutMessage
 from heard.web.kb_export import export_site
 
 kb = typer.Typer(
@@ -112,11 +115,20 @@ def publish(
             url = f"{public_root(settings)}articles/{slug}/"
             result = publish_article(session, runtime.clock, slug, url)
             summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
+            touched = sorted({f.conversation_id for f in result.followups})
+        announce(runtime, touched)
     except HeardError as error:
         raise typer.BadParameter(str(error), param_hint="SLUG") from error
     finally:
         runtime.close()
     typer.echo(json.dumps(summary) if as_json else f"published {url}; {summary['followups_queued']} follow-ups queued")
+
+
+def announce(runtime: Runtime, conversation_ids: list[int]) -> None:
+    """After commit: tell open inbox pages that these conversations have a new (pending) follow-up."""
+    if conversation_ids:
+        events = [ConversationUpdated(i) for i in conversation_ids]
+        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
 
 
 @kb.command("export")
