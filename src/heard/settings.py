@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         "the feed and follow-up links; empty: taken from each request, or http://HOST:PORT/kb/ outside one.",
     )
     outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
+    coach_llm_url: str = Field(
+        "",
+        description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that drafts replies; "
+        "empty (the default) keeps the reply coach's drafts template-based.",
+    )
+    coach_llm_model: str = Field("", description="Model name sent to the coach's OpenAI-compatible endpoint.")
+    coach_llm_api_key: str = Field("", description="Bearer token for the coach's OpenAI-compatible endpoint, if any.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -50,6 +50,8 @@ class Inbox(Base):
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     sla_first_response_s: Mapped[int] = mapped_column(Integer, default=900)
     sla_next_response_s: Mapped[int] = mapped_column(Integer, default=3600)
+    #: Replies the coach scores below this need a lead's approval before they go out; None = advisory only.
+    coach_approval_below: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contact(Base):
