@@ -40,9 +40,12 @@ def test_one_followup_per_complainant_and_never_twice(sessions: sessionmaker[Ses
         pending = _pending(session)
         assert len(pending) == 3
         texts = sorted(m.text for m in pending)
-        assert texts[0] == f"Hi @ana, the fix for typing I shows A [?] is out: {URL} Thank you for reporting it."
+        assert (
+            texts[0] == f"Hi @ana, sorry about typing I shows A [?]. The fix is out: {URL} Thank you for reporting it."
+        )
         assert all(m.direction == "outgoing" and m.author_handle == "AppleSupport" for m in pending)
         rows = list(session.scalars(select(ArticleFollowUp)))
+        assert len(rows) == 3
         assert sorted(r.message_id for r in rows) == [m.id for m in pending]
         ana_latest = max(r.conversation_id for r in rows)
         assert next(m for m in pending if "@ana" in m.text).conversation_id == ana_latest
@@ -109,3 +112,35 @@ def test_a_complainant_added_after_publishing_gets_one_on_the_next_publish(
         assert len(publish_article(session, clock, slug, URL).followups) == 1
     with sessions() as session:
         assert len(_pending(session)) == 3
+
+
+def test_each_followup_is_reviewed_by_the_coach_and_recorded(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    from heard.coach.models import ReplyReview
+    from heard.knowledge.actions import update_article
+
+    with unit_of_work(sessions) as session:
+        incident = add_incident(session, clock)
+        article = draft_from_incident(session, clock, incident.id)
+        body = article.body_md.replace(
+            "_Not confirmed yet: say what the team found, or remove this section._",
+            "A bug in the keyboard's autocorrect in iOS 11.1. It was fixed in 11.1.1.",
+        )
+        update_article(session, clock, article.slug, body_md=body, problem="the I turning into A [?]")
+        queued = publish_article(session, clock, article.slug, URL, signature="JM").followups
+        assert len(queued) == 3
+    with sessions() as session:
+        reviews = {r.message_id: r for r in session.scalars(select(ReplyReview))}
+        pending = _pending(session)
+        assert sorted(reviews) == [m.id for m in pending]
+        first = pending[0]
+        assert first.text == (
+            "Hi @ana, sorry about the I turning into A [?]. A bug in the keyboard's autocorrect in iOS 11.1. "
+            f"The fix is out: {URL} Thank you for reporting it. ^JM"
+        )
+        scores = {f.message_id: f.review_score for f in session.scalars(select(ArticleFollowUp))}
+        assert scores == {m: r.score for m, r in reviews.items()}
+        # The first is a personal reply; the others are flagged as copies of it, as the coach should.
+        assert "human.near_copy" not in {f["rule"] for f in reviews[first.id].findings}
+        assert all("human.near_copy" in {f["rule"] for f in reviews[m.id].findings} for m in pending[1:])

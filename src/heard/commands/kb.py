@@ -105,6 +105,7 @@ def draft(incident_id: Annotated[int, typer.Argument(help="The incident to draft
 @kb.command("publish")
 def publish(
     slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    sign: Annotated[str, typer.Option(help="Who signs the follow-ups (initials or a first name).")] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Publish an article; if it answers an incident, queue one follow-up per complainant (never twice)."""
@@ -113,7 +114,7 @@ def publish(
     try:
         with unit_of_work(runtime.sessions) as session:
             url = f"{public_root(settings)}articles/{slug}/"
-            result = publish_article(session, runtime.clock, slug, url)
+            result = publish_article(session, runtime.clock, slug, url, signature=sign)
             summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
             touched = sorted({f.conversation_id for f in result.followups})
         announce(runtime, touched)

@@ -68,7 +68,12 @@ def update_article(session: Session, clock: Clock, slug: str, **fields: Any) -> 
 
 
 def publish_article(
-    session: Session, clock: Clock, slug: str, article_url: str, reviewer: FollowUpReviewer | None = None
+    session: Session,
+    clock: Clock,
+    slug: str,
+    article_url: str,
+    reviewer: FollowUpReviewer | None = None,
+    signature: str = "",
 ) -> Published:
     """Make the article public. If it answers an incident, queue one follow-up per complainant (never twice)."""
     article = _find(session, slug)
@@ -79,7 +84,7 @@ def publish_article(
     session.flush()
     if article.incident_id is None:
         return Published(article)
-    return Published(article, queue_followups(session, clock, article, article_url, reviewer))
+    return Published(article, queue_followups(session, clock, article, article_url, reviewer, signature))
 
 
 def archive_article(session: Session, clock: Clock, slug: str) -> Article:

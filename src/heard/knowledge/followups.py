@@ -6,7 +6,9 @@ database holds (article, contact) unique, so a second publish, or two processes 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import unescape
 from typing import Protocol
 
 from sqlalchemy import select
@@ -17,9 +19,13 @@ from heard.clock import Clock
 from heard.inbox.models import Conversation, Message
 from heard.ingest.models import Post
 from heard.knowledge.coach_hook import review_followup
+from heard.knowledge.markdown import sections
 from heard.knowledge.models import Article, ArticleFollowUp
 
 PENDING = "pending"
+MAX_POST_CHARS = 280
+LINK_CHARS = 23
+MAX_CAUSE_CHARS = 140
 #: A follow-up must fit one post on the strictest network (X: 280, links count as 23).
 MAX_PROBLEM_CHARS = 120
 
@@ -39,12 +45,36 @@ class FollowUpReviewer(Protocol):
     def __call__(self, session: Session, clock: Clock, message: Message, article: Article, url: str) -> int | None: ...
 
 
-def followup_text(handle: str, article: Article, url: str) -> str:
+def followup_text(handle: str, article: Article, url: str, signature: str = "") -> str:
+    """ "Hi @ana, sorry about the login loop. <the cause, when the article says it> The fix is out: LINK Thank you
+    for reporting it. ^SIG", fitted to one post on X (a link counts as 23 characters there)."""
     problem = (article.problem or _lower_first(article.title)).strip()
     if len(problem) > MAX_PROBLEM_CHARS:
         problem = problem[: MAX_PROBLEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
     name = f"@{handle.lstrip('@')}" if handle else "there"
-    return f"Hi {name}, the fix for {problem} is out: {url} Thank you for reporting it."
+    sign = f" ^{signature.strip()}" if signature.strip() else ""
+    tail = f"The fix is out: {url} Thank you for reporting it.{sign}"
+    for cause in (stated_cause(article), ""):
+        text = " ".join(part for part in (f"Hi {name}, sorry about {problem}.", cause, tail) if part)
+        if len(text) - len(url) + LINK_CHARS <= MAX_POST_CHARS:
+            return text
+    return text
+
+
+def stated_cause(article: Article) -> str:
+    """The first sentence of the article's Cause section, unless it is still the draft's placeholder."""
+    cause = next((s for s in sections(article.body_md) if s.kind == "cause"), None)
+    if cause is None:
+        return ""
+    words = _html_words(cause.html)
+    if not words or words.lower().startswith("not confirmed"):
+        return ""
+    first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+    return first if len(first) <= MAX_CAUSE_CHARS else ""
+
+
+def _html_words(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def complainants(session: Session, incident_id: int) -> list[Complainant]:
@@ -68,7 +98,12 @@ def complainants(session: Session, incident_id: int) -> list[Complainant]:
 
 
 def queue_followups(
-    session: Session, clock: Clock, article: Article, url: str, reviewer: FollowUpReviewer | None = None
+    session: Session,
+    clock: Clock,
+    article: Article,
+    url: str,
+    reviewer: FollowUpReviewer | None = None,
+    signature: str = "",
 ) -> list[ArticleFollowUp]:
     """Queue a follow-up to each complainant not yet followed up for this article; returns the new ones."""
     if article.incident_id is None:
@@ -84,7 +119,7 @@ def queue_followups(
         if followup is None:
             continue
         brand = _brand_handle(session, [person.conversation_id]) or fallback
-        message = _queue_message(session, clock, person, brand, followup_text(person.handle, article, url))
+        message = _queue_message(session, clock, person, brand, followup_text(person.handle, article, url, signature))
         followup.message_id = message.id
         followup.review_score = (reviewer or review_followup)(session, clock, message, article, url)
         queued.append(followup)
