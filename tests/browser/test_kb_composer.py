@@ -18,7 +18,7 @@ from tests.web.live import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
 
-POST = "@AppleSupport since iOS 11.1 my phone turns the letter I into A [?] in every app"
+POST = "@AppleSupport since iOS 11.1 my phone keeps changing the letter I into A and a question mark"
 # The smallest composer that wires the suggestions the documented way (docs/knowledge.md).
 COMPOSER = f"""<!doctype html><html lang="en"><head><title>composer</title><link rel="icon" href="/static/favicon.svg">
 <meta name="htmx-config" content='{{"includeIndicatorStyles": false, "allowEval": false}}'>

@@ -53,7 +53,7 @@ def test_article_page_has_sections_and_good_head(client: TestClient) -> None:
     html = response.text
     assert "<title>Typing “I” shows “A [?]” after updating to iOS 11.1 · Help center</title>" in html
     assert '<link rel="canonical" href="https://help.example.com/kb/articles/ios-11-1-typing-i-shows-a/">' in html
-    assert '<meta name="description" content="Autocorrect in iOS 11.1 turns a capital I' in html
+    assert '<meta name="description" content="Autocorrect in iOS 11.1 changes the letter I' in html
     assert '<meta property="og:type" content="article">' in html
     kinds = re.findall(r'class="kb-section kb-part-(\w+)"', html)
     assert kinds == ["symptom", "cause", "steps", "workaround", "status"]
@@ -125,7 +125,8 @@ def test_feed_is_valid_atom_with_published_articles(client: TestClient) -> None:
 
 def test_suggestions_for_the_reply_composer(client: TestClient) -> None:
     html = client.get(
-        "/kb/suggest", params={"text": "@AppleSupport my phone types A [?] instead of I since iOS 11.1"}
+        "/kb/suggest",
+        params={"text": "@AppleSupport my phone keeps changing the letter I into a question mark symbol, iOS 11.1"},
     ).text
     assert 'data-insert-link="https://help.example.com/kb/articles/ios-11-1-typing-i-shows-a/"' in html
 

@@ -15,8 +15,8 @@ from heard.knowledge.queries import get_article
 IOS_I_BUG = """## Symptom
 
 After updating to iOS 11.1, typing a capital **I** on iPhone or iPad shows **A** followed by a box with a
-question mark (often seen as "A [?]"). It happens in Messages, Mail and social apps, and the people you write to
-see the broken character too.
+question mark (often seen as "A [?]"): the letter I keeps changing into a strange symbol. It happens in Messages,
+Mail and social apps, and the people you write to see the broken character too.
 
 ## Cause
 
@@ -70,7 +70,8 @@ DEMO: list[dict[str, Any]] = [
     {
         "title": "Typing “I” shows “A [?]” after updating to iOS 11.1",
         "slug": "ios-11-1-typing-i-shows-a",
-        "summary": "Autocorrect in iOS 11.1 turns a capital I into A and a question mark. Update to iOS 11.1.1; "
+        "summary": "Autocorrect in iOS 11.1 changes the letter I into A and a question mark symbol. Update to "
+        "iOS 11.1.1; "
         "until then, a text replacement fixes it.",
         "problem": "the “I” turning into “A [?]” bug",
         "category": "Apple iPhone and iPad",
