@@ -143,6 +143,11 @@ class _Links(HTMLParser):
 
 
 def test_static_export_links_resolve(runtime: Runtime, tmp_path: Path) -> None:
+    from heard.knowledge.models import Article
+
+    with unit_of_work(runtime.sessions) as session:  # a row written by something else, with a hostile slug
+        session.add(Article(slug="../../escape", title="Escape", body_md="x", status="published",
+                            language="fr", created_at=runtime.clock.now()))  # fmt: skip
     out = tmp_path / "site"
     with runtime.sessions() as session:
         result = export_site(session, runtime.clock, out, "https://help.example.com/kb/")
@@ -165,3 +170,5 @@ def test_static_export_links_resolve(runtime: Runtime, tmp_path: Path) -> None:
     assert checked > 30
     ET.parse(out / "feed.atom")
     assert "https://help.example.com/kb/articles/ios-i-es/" in (out / "sitemap.xml").read_text()
+    assert not (tmp_path / "escape").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb.db", "kb.db-shm", "kb.db-wal", "site"]

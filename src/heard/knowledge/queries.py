@@ -3,6 +3,7 @@ archived article can never reach the public site by a forgotten filter."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,13 +12,18 @@ from sqlalchemy.orm import Session
 
 from heard.incidents.models import Incident
 from heard.knowledge.models import ISSUE_STATUSES, PUBLISHED, Article
-from heard.knowledge.slugs import slugify
+from heard.knowledge.slugs import is_slug, slugify
 
 MAX_LIST = 500
 
 
 def published() -> Select[Article]:
     return select(Article).where(Article.status == PUBLISHED)
+
+
+def servable(rows: Iterable[Article]) -> list[Article]:
+    """Only articles whose slug can be a URL path and a folder name (older rows or other writers may not)."""
+    return [a for a in rows if is_slug(a.slug)]
 
 
 def get_public_article(session: Session, slug: str) -> Article | None:
@@ -38,11 +44,11 @@ def list_articles(session: Session, status: str | None = None, limit: int = MAX_
 
 def recent_published(session: Session, limit: int = 20) -> list[Article]:
     query = published().order_by(Article.published_at.desc(), Article.id.desc()).limit(min(limit, MAX_LIST))
-    return list(session.scalars(query))
+    return servable(session.scalars(query))
 
 
 def all_published(session: Session) -> list[Article]:
-    return list(session.scalars(published().order_by(Article.title, Article.id)))
+    return servable(session.scalars(published().order_by(Article.title, Article.id)))
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,13 @@ def category_articles(session: Session, category_slug: str) -> tuple[Category | 
     if match is None:
         return None, []
     query = published().where(Article.category == match.name).order_by(Article.title, Article.id)
-    return match, list(session.scalars(query))
+    return match, servable(session.scalars(query))
 
 
 def known_issues(session: Session) -> list[Article]:
     """Published articles about a known problem, open ones first (investigating, identified), then fixed."""
     order = {status: i for i, status in enumerate(ISSUE_STATUSES)}
-    rows = session.scalars(published().where(Article.issue_status.is_not(None)))
+    rows = servable(session.scalars(published().where(Article.issue_status.is_not(None))))
     return sorted(rows, key=lambda a: (order.get(a.issue_status or "", 9), -_stamp(a)))
 
 
@@ -108,7 +114,7 @@ def translations(session: Session, article: Article) -> list[Article]:
     """The published versions of the same article in other languages (the original included)."""
     root = article.original_id or article.id
     query = published().where(or_(Article.id == root, Article.original_id == root), Article.id != article.id)
-    return list(session.scalars(query.order_by(Article.language)))
+    return servable(session.scalars(query.order_by(Article.language)))
 
 
 def _stamp(article: Article) -> float:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from heard.knowledge.markdown import plain_text
 from heard.knowledge.models import PUBLISHED, Article
+from heard.knowledge.slugs import is_slug
 
 MAX_TERMS = 12
 MAX_RESULTS = 50
@@ -98,7 +99,8 @@ def _run(session: Session, terms: list[str], every: bool, limit: int) -> list[Hi
     if not ids:
         return []
     rows = {a.id: a for a in session.query(Article).filter(Article.id.in_(ids), Article.status == PUBLISHED)}
-    return [Hit(rows[i], rows[i].summary or plain_text(rows[i].body_md, 200)) for i in ids if i in rows]
+    found = [rows[i] for i in ids if i in rows and is_slug(rows[i].slug)]
+    return [Hit(a, a.summary or plain_text(a.body_md, 200)) for a in found]
 
 
 def _sqlite_ids(session: Session, terms: list[str], every: bool, limit: int) -> list[int]:

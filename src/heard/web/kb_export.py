@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from heard.clock import Clock
 from heard.knowledge import queries
 from heard.knowledge.feed import atom_feed
+from heard.knowledge.slugs import is_slug
 from heard.web.kb_pages import (
     SITE_NAME,
     Links,
@@ -45,7 +46,8 @@ def export_site(session: Session, clock: Clock, folder: Path, base_url: str = ""
     pages = 0
     pages += _write(folder / "index.html", home_page(env, session, site))
     pages += _write(folder / "known-issues" / "index.html", known_issues_page(env, session, site.at_depth(1)))
-    articles = queries.all_published(session)
+    # A slug becomes a folder name: one that is not a plain slug (older rows, other writers) is never a path.
+    articles = [a for a in queries.all_published(session) if is_slug(a.slug)]
     for article in articles:
         html = article_page(env, session, site.at_depth(2), article)
         pages += _write(folder / "articles" / article.slug / "index.html", html)
