@@ -31,7 +31,7 @@ COMPOSER = f"""<!doctype html><html lang="en"><head><title>composer</title><link
 @pytest.fixture
 def composer_server(runtime: Runtime) -> Iterator[LiveServer]:
     app = create_app(runtime)
-    app.add_api_route("/test-composer", lambda: HTMLResponse(COMPOSER))
+    app.add_api_route("/kb/test-composer", lambda: HTMLResponse(COMPOSER))
     with live_server(app) as live:
         yield live
 
@@ -46,7 +46,7 @@ def test_a_suggested_article_is_inserted_as_a_link(page: Page, runtime: Runtime,
     page.on("console", on_console)
     with unit_of_work(runtime.sessions) as session:
         seed_demo_articles(session, runtime.clock)
-    page.goto(composer_server.url + "/test-composer")
+    page.goto(composer_server.url + "/kb/test-composer")
     suggestion = page.locator(".kb-suggestions a").first
     expect(suggestion).to_have_text("Typing “I” shows “A [?]” after updating to iOS 11.1")
     area = page.locator("#reply-text")
@@ -54,5 +54,5 @@ def test_a_suggested_article_is_inserted_as_a_link(page: Page, runtime: Runtime,
     suggestion.click()
     link = f"{composer_server.url}/kb/articles/ios-11-1-typing-i-shows-a/"
     expect(area).to_have_value(f"Hi, sorry about that! The fix is here: {link} ")
-    assert page.url.endswith("/test-composer")  # the click inserted, it did not navigate
+    assert page.url.endswith("/kb/test-composer")  # the click inserted, it did not navigate
     assert errors == []

@@ -91,7 +91,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     urgency: Mapped[int | None] = mapped_column(Integer)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     first_customer_text: Mapped[str] = mapped_column(Text, default="")
@@ -124,3 +124,14 @@ class Message(Base):
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
     delivery_error: Mapped[str | None] = mapped_column(Text)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Presence(Base):
+    """Who has a conversation open right now, and who is typing in it: for collision warnings. Rows are
+    refreshed by heartbeats from the open page and read with a freshness window; stale rows mean nothing."""
+
+    __tablename__ = "presence"
+    conversation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    typing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

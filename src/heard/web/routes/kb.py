@@ -14,7 +14,7 @@ from heard.knowledge import queries
 from heard.knowledge.feed import atom_feed
 from heard.knowledge.search import search, suggest
 from heard.knowledge.slugs import is_slug
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.deps import get_runtime, get_session
 from heard.web.headers import CSP
 from heard.web.kb_pages import (
     SITE_NAME,
@@ -28,6 +28,12 @@ from heard.web.kb_pages import (
 )
 
 router = APIRouter(prefix="/kb")
+
+
+def get_templates(request: Request) -> Environment:
+    env: Environment = request.app.state.templates
+    return env
+
 
 SessionDep = Annotated[Session, Depends(get_session)]
 Templates = Annotated[Environment, Depends(get_templates)]
