@@ -1,7 +1,7 @@
 """knowledge: article fields, translations, follow-ups and the full-text index
 
 Revision ID: knowledge_articles
-Revises: inbox_search
+Revises: incidents_grouping
 Create Date: 2026-11-24 16:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "knowledge_articles"
-down_revision: str | None = "inbox_search"
+down_revision: str | None = "incidents_grouping"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
