@@ -13,6 +13,9 @@ import typer
 
 from heard.app import build_runtime
 from heard.cli import Cli
+from heard.pipeline.dedupe import Dedupe, SeenIndex
+from heard.pipeline.normalize import Normalize
+from heard.pipeline.stage import Stage
 from heard.settings import Settings
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
@@ -23,12 +26,22 @@ def register(cli: Cli) -> None:
     cli.bench.command("ingest")(bench_ingest)
 
 
+def _core_stages(seen: SeenIndex) -> list[Stage]:
+    return [Normalize(), Dedupe(seen)]
+
+
 def bench_ingest(
     posts: Annotated[int, typer.Option(help="How many generated posts to replay.")] = 100_000,
     batch: Annotated[int, typer.Option(help="Posts per pipeline batch.")] = 1000,
+    stage_set: Annotated[
+        str,
+        typer.Option("--stages", help="core: normalize, dedupe, threading and store; all: also understand and group."),
+    ] = "core",
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Replays generated posts (real sample text, reply chains) through the whole ingest path, one core."""
+    if stage_set not in ("core", "all"):
+        raise typer.BadParameter("use core or all", param_hint="--stages")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "posts.jsonl"
         with source.open("wb") as handle:
@@ -39,7 +52,7 @@ def bench_ingest(
         cpu_started = time.process_time()
         summary = import_file(runtime, source, "jsonl", batch_size=batch)
         imported = time.perf_counter()
-        worker = PipelineWorker(runtime)
+        worker = PipelineWorker(runtime, _core_stages) if stage_set == "core" else PipelineWorker(runtime)
         totals = worker.drain()
         finished = time.perf_counter()
         cpu = time.process_time() - cpu_started
@@ -49,6 +62,7 @@ def bench_ingest(
     stages["import (read + log append)"] = imported - started
     stages["log (consume + ack + events)"] = max(0.0, (finished - imported) - sum(totals.timings.seconds.values()))
     figures = {
+        "stages": stage_set,
         "posts": posts,
         "stored": totals.stored,
         "taken": summary.taken,
