@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.clock import FrozenClock
 from heard.db.engine import make_engine, session_factory
 from heard.db.migrate import upgrade
+from heard.schema import MODEL_MODULES
+
+assert MODEL_MODULES  # mapped classes must all be known before any query
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
@@ -49,20 +53,28 @@ def _drop_pg_schema(schema: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL on each backend, unmigrated. PostgreSQL URLs carry their schema in `options`."""
-    if request.param == "sqlite":
+@contextmanager
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, unmigrated database on `backend` ("sqlite" or "postgresql"); PostgreSQL gets its own schema."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'heard.db'}"
         return
     if not PG_URL:
         pytest.skip("HEARD_TEST_DATABASE_URL is not set")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = _pg_engine(schema)
-    engine.dispose()
+    _pg_engine(schema).dispose()
     sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    _drop_pg_schema(schema)
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        _drop_pg_schema(schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL on each backend, unmigrated."""
+    with database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.clock import Clock, SystemClock
 from heard.db.engine import make_engine, session_factory
 from heard.db.migrate import upgrade
+from heard.schema import MODEL_MODULES
 from heard.settings import Settings
 from heard.stream.base import EventLog
 from heard.stream.memory import MemoryLog
 from heard.stream.sql_log import SqlLog
+
+# Every mapped class must be imported before the first query, or foreign keys between features cannot resolve.
+assert MODEL_MODULES
 
 
 @dataclass

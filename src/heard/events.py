@@ -23,12 +23,12 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class PostReceived(Event):
-    name: ClassVar[str] = "post.received"
-    post_id: int
-    conversation_id: int | None
-    network: str
-    is_brand: bool
+class PostsStored(Event):
+    """A batch of posts was stored; carries counts, not posts, so the events topic stays small."""
+
+    name: ClassVar[str] = "posts.stored"
+    count: int
+    conversations: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class DeadLettered(Event):
     reason: str
 
 
-ALL_EVENTS: tuple[type[Event], ...] = (PostReceived, ConversationUpdated, ConversationOpened, DeadLettered)
+ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, ConversationOpened, DeadLettered)
 
 
 def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:

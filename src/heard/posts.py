@@ -7,7 +7,8 @@ A RawPost crosses the event log as JSON, so `to_json`/`from_json` are the wire f
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,15 @@ from heard.errors import BadInput
 #: a customer's long complaint is still a complaint. Networks cap far below this (X 25k for premium).
 MAX_TEXT_CHARS = 40_000
 _MAX_ID_CHARS = 128
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text every backend can store: lone surrogates (JSON allows "\\udcff") cannot be encoded as UTF-8, and
+    PostgreSQL refuses NUL in text, so both become U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
 _MAX_NAME_CHARS = 256
 
 
@@ -47,7 +57,7 @@ class RawPost:
         return f"{self.network}:{self.external_id}"
 
     def to_json(self) -> bytes:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _RAW_FIELDS}
         data["created_at"] = self.created_at.isoformat()
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -60,6 +70,9 @@ class RawPost:
         if not isinstance(data, dict):
             raise BadInput("payload is not a JSON object", _preview(payload))
         return raw_post_from_mapping(data, raw=_preview(payload))
+
+
+_RAW_FIELDS = tuple(f.name for f in fields(RawPost))
 
 
 def _preview(payload: bytes | str) -> str:
@@ -76,7 +89,7 @@ def _required_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_I
         raise BadInput(f"field '{name}' is missing or empty", raw)
     if len(value) > limit:
         raise BadInput(f"field '{name}' is longer than {limit} characters", raw)
-    return value.strip()
+    return storable(value.strip())
 
 
 def _optional_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_NAME_CHARS) -> str | None:
@@ -87,7 +100,7 @@ def _optional_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_N
         value = str(value)
     if not isinstance(value, str):
         raise BadInput(f"field '{name}' must be a string", raw)
-    return value[:limit]
+    return storable(value[:limit])
 
 
 def parse_time(value: object, raw: str = "") -> datetime:
@@ -117,6 +130,7 @@ def raw_post_from_mapping(data: dict[str, Any], raw: str = "") -> RawPost:
         text = ""
     if not isinstance(text, str):
         raise BadInput("field 'text' must be a string", raw)
+    text = storable(text)
     followers = data.get("author_followers")
     if followers is not None and (isinstance(followers, bool) or not isinstance(followers, int) or followers < 0):
         raise BadInput("field 'author_followers' must be a non-negative integer", raw)

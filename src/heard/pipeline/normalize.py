@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from heard.pipeline.stage import StageContext
-from heard.posts import MAX_TEXT_CHARS, Post, RawPost
+from heard.posts import MAX_TEXT_CHARS, Post, RawPost, storable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
@@ -25,12 +25,11 @@ _TRAILING_PUNCT = ".,;:!?)]}'\""
 
 def clean_text(text: str) -> tuple[str, bool]:
     """The text as a person would read it, and whether it had to be cut to MAX_TEXT_CHARS."""
-    text = text.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates become U+FFFD
     if "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = storable(_CONTROL.sub("", text))
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n\n", text)
     text = "\n".join(line.strip() for line in text.split("\n")).strip()

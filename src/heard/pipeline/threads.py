@@ -23,6 +23,7 @@ class StoredPost:
     key: str
     conversation_id: int | None
     is_brand: bool
+    parent_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +53,12 @@ def assign_threads(
     parents: Mapping[str, StoredPost],
     early_children: Mapping[str, Sequence[StoredPost]],
 ) -> list[ThreadDecision]:
-    """`parents`: stored posts that posts in the batch reply to. `early_children`: stored posts, keyed by the
-    batch post they reply to, that arrived before their parent."""
-    placed: dict[str, ConversationRef | None] = {}
-    brand: dict[str, bool] = {}
+    """`parents`: stored posts that posts in the batch reply to (and, for brand posts in no conversation, their
+    ancestors). `early_children`: stored posts, keyed by the batch post they reply to, that arrived before it."""
+    known: dict[str, _Known] = {k: _Known(p.conversation_id, p.is_brand, p.parent_key) for k, p in parents.items()}
     decisions: list[ThreadDecision] = []
     for post in sorted(posts, key=lambda p: p.created_at):
-        decision = _decide(post, placed, brand, parents)
+        decision = _decide(post, known)
         for child in early_children.get(post.key, ()):
             if child.conversation_id is None:
                 continue
@@ -66,34 +66,35 @@ def assign_threads(
                 decision.conversation = child.conversation_id
             elif decision.conversation != child.conversation_id:
                 decision.merge.append(child.conversation_id)
-        placed[post.key] = decision.conversation
-        brand[post.key] = post.is_brand
+        known[post.key] = _Known(decision.conversation, post.is_brand, parent_key(post))
         for key in decision.adopt:
-            placed[key] = decision.conversation
+            known[key] = _Known(decision.conversation, True, known[key].parent_key)
         decisions.append(decision)
     return decisions
 
 
-def _decide(
-    post: Post,
-    placed: Mapping[str, ConversationRef | None],
-    brand: Mapping[str, bool],
-    parents: Mapping[str, StoredPost],
-) -> ThreadDecision:
-    parent = parent_key(post)
-    joined: ConversationRef | None = None
-    parent_known = False
-    parent_is_brand = False
-    if parent is not None and parent in placed:
-        parent_known, joined, parent_is_brand = True, placed[parent], brand[parent]
-    elif parent is not None and parent in parents:
-        stored = parents[parent]
-        parent_known, joined, parent_is_brand = True, stored.conversation_id, stored.is_brand
-    if joined is not None:
-        return ThreadDecision(post.key, joined)
+@dataclass(slots=True)
+class _Known:
+    conversation: ConversationRef | None
+    is_brand: bool
+    parent_key: str | None
+
+
+_MAX_CHAIN = 50  # a brand talking to itself longer than this is not a customer thread
+
+
+def _decide(post: Post, known: Mapping[str, _Known]) -> ThreadDecision:
+    """Join the nearest conversation up the reply chain, adopting brand posts in between; else start one."""
+    chain: list[str] = []
+    key = parent_key(post)
+    while key is not None and key in known and len(chain) < _MAX_CHAIN:
+        ancestor = known[key]
+        if ancestor.conversation is not None:
+            return ThreadDecision(post.key, ancestor.conversation, adopt=chain)
+        if not ancestor.is_brand:
+            break  # a customer post in no conversation (set aside earlier): do not reach past it
+        chain.append(key)
+        key = ancestor.parent_key
     if post.is_brand:
         return ThreadDecision(post.key, None)
-    decision = ThreadDecision(post.key, NewConversation(post.key))
-    if parent is not None and parent_known and parent_is_brand:
-        decision.adopt.append(parent)
-    return decision
+    return ThreadDecision(post.key, NewConversation(post.key), adopt=chain)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from heard.clock import Clock
@@ -30,10 +30,12 @@ def paced(
     speed: float | None = None,
     max_gap_s: float | None = None,
     retime: bool = False,
+    shift: timedelta = timedelta(0),
 ) -> Iterator[Row]:
     """Yield rows as they happened: the gap between two posts is divided by `speed` (None: no waiting) and
-    capped at `max_gap_s` seconds of wall time. With `retime`, each post's created_at becomes the moment it is
-    replayed, so waiting times and SLA timers in a live demo count from now; the order is kept."""
+    capped at `max_gap_s` seconds of wall time. `shift` moves every timestamp by the same amount (a demo makes
+    an old sample look recent); with `retime`, each post's created_at becomes the moment it is replayed, so
+    waiting times and SLA timers in a live demo count from now. The order is kept either way."""
     previous: datetime | None = None
     for row in rows:
         if isinstance(row, BadInput):
@@ -43,7 +45,12 @@ def paced(
             gap = max(0.0, (row.created_at - previous).total_seconds()) / speed
             clock.sleep(min(gap, max_gap_s) if max_gap_s is not None else gap)
         previous = row.created_at
-        yield replace(row, created_at=clock.now()) if retime else row
+        if retime:
+            yield replace(row, created_at=clock.now())
+        elif shift:
+            yield replace(row, created_at=row.created_at + shift)
+        else:
+            yield row
 
 
 @register

@@ -1,0 +1,103 @@
+"""`heard init`, `heard import`, `heard worker`, `heard serve`: the embedded path from a file to the inbox."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from heard.app import Runtime, build_runtime
+from heard.cli import Cli
+from heard.connectors.replay.formats import Format
+from heard.ingest.queries import ingest_counts
+from heard.settings import Settings
+from heard.web.app import create_app
+from heard.web.server import serve as serve_app
+from heard.workers.importer import import_file
+from heard.workers.pipeline import PipelineWorker
+
+
+def register(cli: Cli) -> None:
+    cli.root.command("init")(init)
+    cli.root.command("import")(import_)
+    cli.root.command("worker")(worker)
+    cli.root.command("serve")(serve)
+
+
+def init() -> None:
+    """Create the database or bring it to the newest schema (safe to run again)."""
+    runtime = build_runtime(Settings())
+    typer.echo(f"database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
+    runtime.close()
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="An export file.")],
+    fmt: Annotated[str, typer.Option("--format", help="twcs (Kaggle CSV) or jsonl (docs/formats.md).")] = "twcs",
+    process: Annotated[bool, typer.Option(help="Run the pipeline here until the import is stored.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import an export: every row is taken or set aside as a dead letter with its reason."""
+    if fmt not in ("twcs", "jsonl"):
+        raise typer.BadParameter("use twcs or jsonl", param_hint="--format")
+    chosen: Format = "twcs" if fmt == "twcs" else "jsonl"
+    runtime = build_runtime(Settings())
+    started = time.perf_counter()
+    summary: dict[str, float | int] = dict(import_file(runtime, path, chosen).as_dict())
+    if process:
+        PipelineWorker(runtime).drain()
+        with runtime.sessions() as session:
+            summary.update(ingest_counts(session))
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    runtime.close()
+    if as_json:
+        typer.echo(json.dumps(summary))
+    else:
+        typer.echo(
+            f"read {summary['read']} rows: took {summary['taken']}, {summary['duplicates']} already imported, "
+            f"set aside {summary['set_aside']} (see dead letters) in {summary['seconds']} s"
+        )
+
+
+def worker() -> None:
+    """Run the pipeline worker until interrupted (distributed mode: many of these may run)."""
+    runtime = build_runtime(Settings())
+    stop = threading.Event()
+    try:
+        PipelineWorker(runtime).run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        runtime.close()
+
+
+def serve(
+    with_worker: Annotated[bool, typer.Option(help="Also run a pipeline worker in this process.")] = True,
+) -> None:
+    """Serve the web inbox (and, in embedded mode, process posts in the same process)."""
+    settings = Settings()
+    runtime = build_runtime(settings)
+    serve_runtime(runtime, with_worker)
+
+
+def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None = None) -> None:
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+    if with_worker:
+        threads.append(threading.Thread(target=PipelineWorker(runtime).run, args=(stop,), daemon=True))
+    for thread in threads:
+        thread.start()
+    settings = runtime.settings
+    if ready_message:
+        typer.echo(ready_message)
+    try:
+        serve_app(create_app(runtime), settings.host, settings.port, log_level="warning")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+        runtime.close()

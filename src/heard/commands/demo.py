@@ -1,0 +1,79 @@
+"""`heard demo`: the whole product on a laptop, on the bundled real sample, in one process."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from heard.app import Runtime, build_runtime
+from heard.cli import Cli
+from heard.commands.core import serve_runtime
+from heard.connectors.replay.connector import in_time_order
+from heard.connectors.replay.formats import read_file
+from heard.ingest.queries import ingest_counts
+from heard.posts import RawPost
+from heard.settings import Settings
+from heard.workers.importer import Pace, import_rows
+from heard.workers.pipeline import PipelineWorker
+
+
+def register(cli: Cli) -> None:
+    cli.root.command("demo")(demo)
+
+
+def sample_path() -> Path:
+    return Path(str(resources.files("heard.samples").joinpath("twcs-sample.csv")))
+
+
+def demo(
+    once: Annotated[bool, typer.Option(help="Replay the whole sample as fast as possible, report, exit.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --once: print the summary as JSON.")] = False,
+    speed: Annotated[float, typer.Option(help="Replay speed, times real time.")] = 60.0,
+    preload: Annotated[int, typer.Option(help="Posts stored before the live replay starts.")] = 3000,
+    database: Annotated[Path, typer.Option(help="The demo's SQLite file, recreated each run.")] = Path("var/demo.db"),
+) -> None:
+    """Migrate a fresh SQLite file, replay the bundled twcs sample live and serve the inbox."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database_url=f"sqlite:///{database}", event_log="sql")
+    runtime = build_runtime(settings)
+    if once:
+        _once(runtime, as_json)
+        return
+    rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
+    url = f"http://{settings.host}:{settings.port}/"
+    thread = threading.Thread(target=_replay, args=(runtime, rows, speed, preload), daemon=True)
+    thread.start()
+    serve_runtime(runtime, with_worker=True, ready_message=f"Heard demo: open {url} (Ctrl-C to stop)")
+
+
+def _once(runtime: Runtime, as_json: bool) -> None:
+    started = time.perf_counter()
+    rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
+    import_rows(runtime, rows, "twcs-sample.csv")
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        summary: dict[str, float | int] = dict(ingest_counts(session))
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    runtime.close()
+    typer.echo(json.dumps(summary) if as_json else "\n".join(f"{k}: {v}" for k, v in summary.items()))
+
+
+def _replay(runtime: Runtime, rows: list[RawPost | object], speed: float, preload: int) -> None:
+    """Old sample, live feel: the first `preload` posts are moved in time to end just now; the rest arrive live
+    at `speed` x real time (gaps capped at 3 s), stamped with the moment they arrive."""
+    posts = [r for r in rows if isinstance(r, RawPost)]
+    if not posts:
+        return
+    head, tail = posts[:preload], posts[preload:]
+    if head:
+        shift = runtime.clock.now() - head[-1].created_at - timedelta(seconds=30)
+        import_rows(runtime, head, "twcs-sample.csv", Pace(shift=shift))
+    import_rows(runtime, tail, "twcs-sample.csv", Pace(speed=speed, max_gap_s=3.0, retime=True))

@@ -1,0 +1,255 @@
+"""Write side of ingest: store a batch of posts that came through the stages, thread them into conversations.
+
+One call is one part of a unit of work: the caller commits, then publishes the returned events.
+Bulk statements throughout: the pipeline must keep up with a firehose on one core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from heard.db.bulk import insert_returning, insert_rows
+from heard.events import ConversationOpened, ConversationUpdated, Event, PostsStored
+from heard.inbox.models import Conversation, Message
+from heard.ingest.contacts import ensure_contacts
+from heard.ingest.conversation_state import ConversationState, apply_messages, load_states, save_states
+from heard.ingest.models import DeadLetter
+from heard.ingest.models import Post as PostRow
+from heard.ingest.queries import StoredThreadPost, stored_ancestors, stored_replies_to
+from heard.pipeline.stage import Rejection
+from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
+from heard.posts import Post, storable
+
+
+@dataclass
+class StoreResult:
+    post_ids: dict[str, int] = field(default_factory=dict)
+    opened: list[int] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+    def events(self) -> list[Event]:
+        out: list[Event] = [PostsStored(count=len(self.post_ids), conversations=len(self.touched))]
+        out.extend(ConversationOpened(cid) for cid in self.opened)
+        out.extend(ConversationUpdated(cid) for cid in sorted(self.touched - set(self.opened)))
+        return out
+
+
+def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> StoreResult:
+    """Store posts that passed dedupe, with their contacts, conversations and messages."""
+    result = StoreResult()
+    if not posts:
+        return result
+    posts = sorted(posts, key=lambda p: p.created_at)
+    contacts = ensure_contacts(session, posts, now)
+    parents = stored_ancestors(session, {k for p in posts if (k := parent_key(p))})
+    early = stored_replies_to(session, {p.key for p in posts})
+    decisions = assign_threads(posts, _as_stored(parents), {k: _as_stored_list(v) for k, v in early.items()})
+    by_key = {p.key: p for p in posts}
+    new_ids = _open_conversations(session, decisions, by_key, parents, contacts, now)
+    result.opened = list(new_ids.values())
+    conv_of = {d.post_key: _resolve(d.conversation, new_ids) for d in decisions}
+    result.post_ids = _insert_posts(session, posts, conv_of, contacts, now)
+    merged_into = _merge(session, decisions, new_ids)
+    adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
+    messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
+    messages.extend(adopted)
+    insert_rows(session, Message, messages)
+    touched = {m["conversation_id"] for m in messages} | merged_into
+    states = load_states(session, touched)
+    for cid in merged_into:
+        states[cid] = ConversationState.recount(session, cid)
+    apply_messages(states, [m for m in messages if m["conversation_id"] not in merged_into], by_key, result.post_ids)
+    save_states(session, states)
+    result.touched = touched
+    return result
+
+
+def _as_stored(posts: dict[str, StoredThreadPost]) -> dict[str, StoredPost]:
+    return {k: StoredPost(k, p.conversation_id, p.is_brand, p.parent_key) for k, p in posts.items()}
+
+
+def _as_stored_list(posts: Iterable[StoredThreadPost]) -> list[StoredPost]:
+    return [StoredPost(p.key, p.conversation_id, p.is_brand) for p in posts]
+
+
+def _resolve(ref: int | NewConversation | None, new_ids: dict[str, int]) -> int | None:
+    if isinstance(ref, NewConversation):
+        return new_ids[ref.root_key]
+    return ref
+
+
+def _open_conversations(
+    session: Session,
+    decisions: list[ThreadDecision],
+    by_key: dict[str, Post],
+    parents: dict[str, StoredThreadPost],
+    contacts: dict[tuple[str, str], int],
+    now: datetime,
+) -> dict[str, int]:
+    roots: dict[str, ThreadDecision] = {}
+    for decision in decisions:
+        if isinstance(decision.conversation, NewConversation):
+            roots.setdefault(decision.conversation.root_key, decision)
+    if not roots:
+        return {}
+    rows = []
+    for root_key, decision in roots.items():
+        post = by_key[root_key]
+        started = post.created_at
+        for adopted in decision.adopt:
+            earlier = parents[adopted].created_at if adopted in parents else by_key[adopted].created_at
+            started = min(started, earlier)
+        rows.append(
+            {
+                "network": post.network,
+                "contact_id": contacts.get((post.network, post.raw.author_id)),
+                "root_external_id": post.external_id,
+                "status": "open",
+                "priority": 0,
+                "first_customer_text": post.text[:500],
+                "customer_handle": post.raw.author_handle,
+                "created_at": started,
+                "last_activity_at": post.created_at,
+            }
+        )
+    # RETURNING without a parameter order lets SQLAlchemy batch the insert; rows are matched by their root.
+    returned = insert_returning(session, Conversation, rows, "id", "network", "root_external_id")
+    return {f"{network}:{root}": cid for cid, network, root in returned}
+
+
+def _insert_posts(
+    session: Session,
+    posts: Sequence[Post],
+    conv_of: dict[str, int | None],
+    contacts: dict[tuple[str, str], int],
+    now: datetime,
+) -> dict[str, int]:
+    rows = [_post_row(p, conv_of.get(p.key), contacts.get((p.network, p.raw.author_id)), now) for p in posts]
+    returned = insert_returning(session, PostRow, rows, "id", "network", "external_id")
+    return {f"{network}:{external_id}": pid for pid, network, external_id in returned}
+
+
+def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, now: datetime) -> dict[str, Any]:
+    raw = post.raw
+    return {
+        "network": raw.network,
+        "external_id": raw.external_id,
+        "channel": raw.channel,
+        "author_id": raw.author_id,
+        "author_handle": raw.author_handle,
+        "author_name": raw.author_name,
+        "author_followers": raw.author_followers,
+        "contact_id": None if raw.is_brand else contact_id,
+        "is_brand": raw.is_brand,
+        "is_public": raw.is_public,
+        "text": post.text,
+        "truncated": post.truncated,
+        "language": post.language,
+        "hashtags": list(post.hashtags),
+        "mentions": list(post.mentions),
+        "urls": list(post.urls),
+        "in_reply_to": raw.in_reply_to,
+        "quote_of": raw.quote_of,
+        "permalink": raw.permalink,
+        "created_at": raw.created_at,
+        "ingested_at": now,
+        "conversation_id": conversation_id,
+        "complaint": post.complaint,
+        "intents": list(post.intents),
+        "sentiment": post.sentiment,
+        "sentiment_score": post.sentiment_score,
+        "topic": post.topic,
+        "urgency": post.urgency,
+        "urgency_reasons": list(post.urgency_reasons),
+    }
+
+
+def _message_row(post: Post, post_id: int, conversation_id: int) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "post_id": post_id,
+        "direction": "outgoing" if post.is_brand else "incoming",
+        "author_handle": post.raw.author_handle,
+        "text": post.text,
+        "external_id": post.external_id,
+        "created_at": post.created_at,
+        "delivery_state": "sent" if post.is_brand else "received",
+    }
+
+
+def _adopt(
+    session: Session,
+    decisions: list[ThreadDecision],
+    new_ids: dict[str, int],
+    parents: dict[str, StoredThreadPost],
+    post_ids: dict[str, int],
+    by_key: dict[str, Post],
+) -> list[dict[str, Any]]:
+    """Brand posts that a customer answered: they join the customer's new conversation as outgoing messages."""
+    rows: list[dict[str, Any]] = []
+    for decision in decisions:
+        cid = _resolve(decision.conversation, new_ids)
+        for key in decision.adopt:
+            if cid is None:
+                continue
+            if key in parents:
+                stored = parents[key]
+                session.execute(update(PostRow).where(PostRow.id == stored.id).values(conversation_id=cid))
+                rows.append(
+                    {
+                        "conversation_id": cid,
+                        "post_id": stored.id,
+                        "direction": "outgoing",
+                        "author_handle": stored.author_handle,
+                        "text": stored.text,
+                        "external_id": stored.external_id,
+                        "created_at": stored.created_at,
+                        "delivery_state": "sent",
+                    }
+                )
+            elif key in by_key:
+                session.execute(update(PostRow).where(PostRow.id == post_ids[key]).values(conversation_id=cid))
+                rows.append(_message_row(by_key[key], post_ids[key], cid))
+    return rows
+
+
+def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str, int]) -> set[int]:
+    """Conversations of replies that arrived before their parent are folded into the parent's."""
+    into: set[int] = set()
+    for decision in decisions:
+        target = _resolve(decision.conversation, new_ids)
+        for source in decision.merge:
+            if target is None or source == target:
+                continue
+            session.execute(update(PostRow).where(PostRow.conversation_id == source).values(conversation_id=target))
+            session.execute(update(Message).where(Message.conversation_id == source).values(conversation_id=target))
+            session.execute(delete(Conversation).where(Conversation.id == source))
+            into.add(target)
+    return into
+
+
+def record_dead_letters(session: Session, rejections: Iterable[Rejection], source: str, now: datetime) -> int:
+    rows = [
+        {
+            "source": storable(source[:256]),
+            "stage": r.stage[:64],
+            "reason": storable(r.reason),
+            "raw": storable(r.raw),
+            "created_at": now,
+        }
+        for r in rejections
+    ]
+    insert_rows(session, DeadLetter, rows)
+    return len(rows)
+
+
+def conversation_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return int(session.execute(select(func.count()).select_from(Conversation)).scalar_one())

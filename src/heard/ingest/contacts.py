@@ -1,0 +1,95 @@
+"""Contacts for the authors of customer posts: one Contact per (network, author id), reach kept current."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from heard.db.bulk import insert_returning, insert_rows
+from heard.inbox.models import Contact, ContactIdentity
+from heard.ingest.queries import chunks
+from heard.posts import Post
+
+
+def ensure_contacts(session: Session, posts: Sequence[Post], now: datetime) -> dict[tuple[str, str], int]:
+    """Contact ids of the customers who wrote `posts` (brand posts have none), creating the missing ones."""
+    authors: dict[tuple[str, str], Post] = {}
+    for post in posts:
+        if not post.is_brand:
+            authors[(post.network, post.raw.author_id)] = post
+    if not authors:
+        return {}
+    known = _known_identities(session, list(authors))
+    _refresh_reach(session, authors, known)
+    missing = [key for key in authors if key not in known]
+    if missing:
+        names = {key: authors[key].raw.author_name or authors[key].raw.author_handle for key in missing}
+        returned = insert_returning(
+            session,
+            Contact,
+            [{"display_name": name, "created_at": now} for name in names.values()],
+            "id",
+            "display_name",
+        )
+        # Unordered RETURNING batches well; new contacts differ only by name, so any id with the right name fits.
+        free: dict[str, list[int]] = {}
+        for contact_id, name in returned:
+            free.setdefault(name, []).append(contact_id)
+        rows = []
+        for key in missing:
+            contact_id = free[names[key]].pop()
+            raw = authors[key].raw
+            known[key] = (contact_id, raw.author_followers)
+            rows.append(
+                {
+                    "contact_id": contact_id,
+                    "network": key[0],
+                    "external_id": key[1],
+                    "handle": raw.author_handle,
+                    "display_name": raw.author_name,
+                    "followers": raw.author_followers,
+                }
+            )
+        insert_rows(session, ContactIdentity, rows)
+    return {key: value[0] for key, value in known.items()}
+
+
+def _known_identities(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, int | None]]:
+    by_network: dict[str, list[str]] = {}
+    for network, external_id in keys:
+        by_network.setdefault(network, []).append(external_id)
+    known: dict[tuple[str, str], tuple[int, int | None]] = {}
+    for network, ids in by_network.items():
+        for part in chunks(ids):
+            query = select(ContactIdentity.external_id, ContactIdentity.contact_id, ContactIdentity.followers).where(
+                ContactIdentity.network == network, ContactIdentity.external_id.in_(part)
+            )
+            for external_id, contact_id, followers in session.execute(query):
+                known[(network, external_id)] = (contact_id, followers)
+    return known
+
+
+def _refresh_reach(
+    session: Session,
+    authors: dict[tuple[str, str], Post],
+    known: dict[tuple[str, str], tuple[int, int | None]],
+) -> None:
+    """Followers change; keep the latest count the network reported."""
+    changes = [
+        {"k_network": key[0], "k_external_id": key[1], "followers": authors[key].raw.author_followers}
+        for key, (_, followers) in known.items()
+        if authors[key].raw.author_followers is not None and authors[key].raw.author_followers != followers
+    ]
+    if changes:
+        session.connection().execute(
+            update(ContactIdentity)
+            .where(
+                ContactIdentity.network == bindparam("k_network"),
+                ContactIdentity.external_id == bindparam("k_external_id"),
+            )
+            .values(followers=bindparam("followers")),
+            changes,
+        )

@@ -1,0 +1,119 @@
+"""The running figures of a conversation (counts, last activity, how long the customer has waited), kept
+up to date from the messages a batch adds, so the inbox can sort without scanning messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from heard.inbox.models import Conversation, Message
+from heard.posts import Post
+
+_REOPENING = {"resolved", "snoozed", "pending"}
+
+
+@dataclass
+class ConversationState:
+    id: int
+    status: str
+    incoming_count: int
+    outgoing_count: int
+    last_activity_at: datetime
+    last_incoming_at: datetime | None
+    last_outgoing_at: datetime | None
+    waiting_since: datetime | None
+    urgency: int | None
+
+    def add_incoming(self, at: datetime, urgency: int | None) -> None:
+        self.incoming_count += 1
+        self.last_incoming_at = max(self.last_incoming_at or at, at)
+        answered_later = self.last_outgoing_at is not None and at <= self.last_outgoing_at
+        if not answered_later and (self.waiting_since is None or at < self.waiting_since):
+            self.waiting_since = at
+        if self.status in _REOPENING:
+            self.status = "open"  # a customer who writes again wakes the conversation
+        if urgency is not None:
+            self.urgency = max(self.urgency or 0, urgency)
+        self.last_activity_at = max(self.last_activity_at, at)
+
+    def add_outgoing(self, at: datetime) -> None:
+        self.outgoing_count += 1
+        self.last_outgoing_at = max(self.last_outgoing_at or at, at)
+        if self.waiting_since is not None and at >= self.waiting_since:
+            self.waiting_since = None  # the brand answered everything written before this reply
+        self.last_activity_at = max(self.last_activity_at, at)
+
+    @classmethod
+    def recount(cls, session: Session, conversation_id: int) -> ConversationState:
+        """Rebuild from the messages table (after a merge, when increments no longer add up)."""
+        row = session.get_one(Conversation, conversation_id)
+        state = cls(conversation_id, row.status, 0, 0, row.created_at, None, None, None, row.urgency)
+        query = (
+            select(Message.direction, Message.created_at)
+            .where(Message.conversation_id == conversation_id, Message.direction != "note")
+            .order_by(Message.created_at)
+        )
+        for direction, at in session.execute(query):
+            if direction == "incoming":
+                state.add_incoming(at, None)
+            else:
+                state.add_outgoing(at)
+        return state
+
+
+_STATE_COLUMNS = (
+    Conversation.id,
+    Conversation.status,
+    Conversation.incoming_count,
+    Conversation.outgoing_count,
+    Conversation.last_activity_at,
+    Conversation.last_incoming_at,
+    Conversation.last_outgoing_at,
+    Conversation.waiting_since,
+    Conversation.urgency,
+)
+
+
+def load_states(session: Session, ids: Iterable[int]) -> dict[int, ConversationState]:
+    wanted = sorted(ids)
+    states: dict[int, ConversationState] = {}
+    for start in range(0, len(wanted), 900):
+        query = select(*_STATE_COLUMNS).where(Conversation.id.in_(wanted[start : start + 900]))
+        for row in session.execute(query):
+            states[row[0]] = ConversationState(*row)
+    return states
+
+
+def apply_messages(
+    states: Mapping[int, ConversationState],
+    messages: Iterable[Mapping[str, Any]],
+    posts: Mapping[str, Post],
+    post_ids: Mapping[str, int],
+) -> None:
+    urgency_of = {post_ids[k]: p.urgency for k, p in posts.items() if k in post_ids}
+    for message in sorted(messages, key=lambda m: m["created_at"]):
+        state = states[message["conversation_id"]]
+        if message["direction"] == "incoming":
+            state.add_incoming(message["created_at"], urgency_of.get(message["post_id"]))
+        elif message["direction"] == "outgoing":
+            state.add_outgoing(message["created_at"])
+
+
+def save_states(session: Session, states: Mapping[int, ConversationState]) -> None:
+    if not states:
+        return
+    columns = [f.name for f in fields(ConversationState) if f.name != "id"]
+    rows = []
+    for state in states.values():
+        values = {name: getattr(state, name) for name in columns}
+        values["k_id"] = state.id
+        rows.append(values)
+    session.connection().execute(
+        update(Conversation).where(Conversation.id == bindparam("k_id")).values({c: bindparam(c) for c in columns}),
+        rows,
+    )

@@ -1,0 +1,44 @@
+"""create_app: the FastAPI application `heard serve` and `heard demo` run."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from heard import schema
+from heard.app import Runtime
+from heard.web.errors import install_error_pages
+from heard.web.headers import SecurityHeaders
+from heard.web.routes import conversations, events, inbox, system
+from heard.web.sse import StreamOptions
+from heard.web.templating import make_environment
+
+STATIC = Path(__file__).parent / "static"
+_ALL_MODELS = schema.MODEL_MODULES  # every mapper must be known before the first query
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The web app over one runtime. Serve it with `heard.web.server.serve` so SSE streams end at shutdown."""
+    closing = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        closing.set()
+
+    app = FastAPI(title="Heard", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.templates = make_environment(runtime.clock)
+    app.state.closing = closing
+    app.state.stream_options = StreamOptions()
+    app.add_middleware(SecurityHeaders)
+    install_error_pages(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (inbox, conversations, events, system):
+        app.include_router(module.router)
+    return app

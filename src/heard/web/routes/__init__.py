@@ -1,0 +1,1 @@
+"""Thin routes: parse the request, call one query or action, render."""

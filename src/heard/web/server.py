@@ -1,0 +1,36 @@
+"""Running the app under uvicorn so that shutdown is prompt.
+
+uvicorn waits for open responses before it shuts down, and an SSE stream never finishes on its own. This
+server sets the app's `closing` flag first thing in its shutdown, so every stream ends within one poll and the
+browsers reconnect (to another process, or to this one when it is back)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import uvicorn
+from fastapi import FastAPI
+
+
+class Server(uvicorn.Server):
+    """uvicorn.Server that ends the app's SSE streams when shutdown begins (signal or `should_exit`)."""
+
+    def __init__(self, config: uvicorn.Config, closing: threading.Event) -> None:
+        super().__init__(config)
+        self.closing = closing
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.closing.set()
+        await super().shutdown(sockets)
+
+
+def make_server(app: FastAPI, host: str, port: int, log_level: str = "info") -> Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=5)
+    closing: threading.Event = app.state.closing
+    return Server(config, closing)
+
+
+def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
+    """What `heard serve` calls instead of uvicorn.run(app, ...)."""
+    make_server(app, host, port, log_level).run()

@@ -1,0 +1,121 @@
+"""Live updates: a Server-Sent Events stream that tails the "events" topic of the event log.
+
+Workers append domain events to the log after each commit, so this works across processes. The stream polls
+the log (in a thread, the log API is blocking), folds everything new into one message per poll, and uses the
+log offset of the last record as the SSE id: a browser that reconnects sends it back as Last-Event-ID and
+misses nothing. Messages are refresh signals ("the inbox changed", "this conversation changed"), so folding a
+burst of thousands of events into one keeps a replay from flooding the browser with requests.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import anyio
+from anyio import to_thread
+
+from heard.events import EVENTS_TOPIC, decode_event
+from heard.stream.base import EventLog, Record
+
+READ_PAGE = 1000
+#: At most this many pages are read per poll; a client far behind catches up over several polls.
+MAX_PAGES_PER_POLL = 20
+
+
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    poll_s: float = 0.5
+    heartbeat_s: float = 15.0
+    retry_ms: int = 2000
+    #: A stream ends after this long and the browser reconnects with Last-Event-ID: a server run without
+    #: heard.web.server still gets its connections back eventually, and proxies never see an endless response.
+    max_age_s: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    offset: int
+    names: Counter[str]
+    conversations: frozenset[int]
+
+
+def summarise(records: Sequence[Record]) -> Batch:
+    names: Counter[str] = Counter()
+    conversations: set[int] = set()
+    for record in records:
+        try:
+            name, data = decode_event(record.payload)
+        except (ValueError, KeyError, TypeError):
+            names["unreadable"] += 1
+            continue
+        names[name] += 1
+        conversation = data.get("conversation_id")
+        if isinstance(conversation, int):
+            conversations.add(conversation)
+    return Batch(records[-1].offset, names, frozenset(conversations))
+
+
+def read_new(log: EventLog, after: int) -> list[Record]:
+    out: list[Record] = []
+    for _ in range(MAX_PAGES_PER_POLL):
+        page = log.read(EVENTS_TOPIC, after=after, limit=READ_PAGE)
+        out.extend(page)
+        if len(page) < READ_PAGE:
+            break
+        after = page[-1].offset
+    return out
+
+
+def format_message(batch: Batch, conversation: int | None) -> str:
+    """`inbox` for the queue page; `conversation` for a conversation page, only when that one changed (an
+    id-only message otherwise, which moves the browser's Last-Event-ID without firing anything)."""
+    if conversation is not None and conversation not in batch.conversations:
+        return f"id: {batch.offset}\n\n"
+    kind = "inbox" if conversation is None else "conversation"
+    data = {"events": dict(batch.names), "conversations": sorted(batch.conversations)[:100]}
+    return f"id: {batch.offset}\nevent: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+async def event_stream(
+    log: EventLog,
+    after: int,
+    closing: threading.Event,
+    conversation: int | None = None,
+    options: StreamOptions | None = None,
+) -> AsyncIterator[str]:
+    """Runs until the client goes away (Starlette cancels it) or the server shuts down (`closing` is set)."""
+    options = options or StreamOptions()
+    yield f"retry: {options.retry_ms}\n\n"
+    idle = age = 0.0
+    while not closing.is_set() and age < options.max_age_s:
+        records = await to_thread.run_sync(read_new, log, after)
+        if records:
+            batch = summarise(records)
+            after = batch.offset
+            idle = 0.0
+            yield format_message(batch, conversation)
+        elif idle >= options.heartbeat_s:
+            idle = 0.0
+            yield ": keep-alive\n\n"
+        await anyio.sleep(options.poll_s)
+        idle += options.poll_s
+        age += options.poll_s
+
+
+def start_offset(last_event_id: str | None, after: int | None, head: int) -> int:
+    """Where a stream starts: the browser's Last-Event-ID when it reconnects, else the offset the page was
+    rendered at, else now. Bad values fall back rather than fail: the worst case is one extra refresh."""
+    for candidate in (last_event_id, after):
+        if candidate is None:
+            continue
+        try:
+            value = int(candidate)
+        except (TypeError, ValueError):
+            continue
+        if 0 <= value <= head:
+            return value
+    return head

@@ -1,0 +1,70 @@
+"""The Jinja2 environment and the few filters templates need. Autoescape is on for every template: post text,
+handles and names are hostile input, and the only filter that emits markup from them (`linkify`) escapes
+first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2_fragments import render_block
+from starlette.responses import HTMLResponse
+
+from heard.clock import Clock, as_utc
+from heard.web.linkify import http_url, linkify
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def duration(seconds: float) -> str:
+    """A short human duration: 45 s, 12 min, 3 h 5 min, 4 d."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{hours // 24} d"
+
+
+def make_environment(clock: Clock) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def since(value: datetime | None) -> str:
+        return "" if value is None else duration((clock.now() - as_utc(value)).total_seconds())
+
+    def stamp(value: datetime | None) -> str:
+        return "" if value is None else as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+
+    env.filters["linkify"] = linkify
+    env.filters["http_url"] = http_url
+    env.filters["since"] = since
+    env.filters["stamp"] = stamp
+    env.filters["iso"] = lambda value: "" if value is None else as_utc(value).isoformat()
+    env.filters["percent"] = lambda value: "" if value is None else f"{round(float(value) * 100)} %"
+    return env
+
+
+def _response(html: str, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    # A lone surrogate in hostile text must not turn a page into a 500: encode with replacement.
+    return HTMLResponse(html.encode("utf-8", "replace"), status_code=status_code, headers=headers)
+
+
+def page(env: Environment, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return _response(env.get_template(name).render(context), status_code)
+
+
+def fragment(env: Environment, name: str, block: str, context: dict[str, Any]) -> HTMLResponse:
+    """One block of a page template, for htmx to swap in: the page and its fragments can never disagree."""
+    return _response(render_block(env, name, block, context))

@@ -1,0 +1,162 @@
+"""The pipeline worker: consume "posts.raw" -> run the stages -> store in one transaction -> publish events
+after commit -> ack. At-least-once delivery plus dedupe makes a redelivered batch change nothing.
+
+Failure handling, in order: a payload that does not decode is a dead letter; a post that breaks a stage is a
+dead letter (run_stages isolates it); a batch whose store step fails is retried post by post so only the
+offending post is set aside; a record redelivered `max_deliveries` times is set aside without another try
+(the circuit breaker that keeps a poison message from looping forever).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy.orm import Session
+
+from heard.app import Runtime
+from heard.errors import BadInput
+from heard.events import EVENTS_TOPIC, POSTS_TOPIC, Event
+from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
+from heard.ingest.queries import StoredPostIndex
+from heard.pipeline.dedupe import SeenIndex
+from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
+from heard.posts import Post, RawPost
+from heard.stream.base import OutMessage, Record
+from heard.workers.stages import default_stages
+
+log = structlog.get_logger(__name__)
+GROUP = "pipeline"
+
+
+class _SessionIndex:
+    """Stages are built once; the dedupe index follows whichever session the current batch uses."""
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+
+    def seen(self, keys: Collection[str]) -> set[str]:
+        assert self.session is not None
+        return StoredPostIndex(self.session).seen(keys)
+
+
+@dataclass
+class WorkerTotals:
+    batches: int = 0
+    records: int = 0
+    stored: int = 0
+    dead_letters: int = 0
+    timings: StageTimings = field(default_factory=StageTimings)
+
+
+StagesFactory = Callable[[SeenIndex], list[Stage]]
+
+
+class PipelineWorker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        stages: StagesFactory = default_stages,
+        batch_size: int | None = None,
+        max_deliveries: int = 5,
+    ) -> None:
+        self.runtime = runtime
+        self._index = _SessionIndex()
+        self._stages = stages(self._index)
+        self._batch_size = batch_size or runtime.settings.batch_size
+        self._max_deliveries = max_deliveries
+        self.totals = WorkerTotals()
+
+    def run_once(self) -> int:
+        """Process one batch; returns how many records it took (0 when the log had nothing)."""
+        records = self.runtime.log.consume(POSTS_TOPIC, GROUP, self._batch_size)
+        if not records:
+            return 0
+        posts, rejected = self._decode(records)
+        result, dead = self._process(posts, rejected)
+        self._publish([e for r in result for e in r.events()])
+        self.runtime.log.ack(POSTS_TOPIC, GROUP, [r.offset for r in records])
+        self.totals.batches += 1
+        self.totals.records += len(records)
+        self.totals.stored += sum(len(r.post_ids) for r in result)
+        self.totals.dead_letters += dead
+        return len(records)
+
+    def drain(self) -> WorkerTotals:
+        while self.run_once():
+            pass
+        return self.totals
+
+    def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                taken = self.run_once()
+            except Exception:
+                log.exception("pipeline batch failed; records will be redelivered")
+                taken = 0
+            if not taken:
+                stop.wait(idle_sleep_s)
+
+    def _decode(self, records: Sequence[Record]) -> tuple[list[Post], list[Rejection]]:
+        started = time.perf_counter()
+        posts: list[Post] = []
+        rejected: list[Rejection] = []
+        for record in records:
+            raw_text = record.payload.decode("utf-8", errors="replace")
+            if record.deliveries > self._max_deliveries:
+                rejected.append(
+                    Rejection(record.id, "decode", f"gave up after {record.deliveries} deliveries", raw_text)
+                )
+                continue
+            try:
+                raw = RawPost.from_json(record.payload)
+            except BadInput as exc:
+                rejected.append(Rejection(record.id, "decode", exc.reason, raw_text))
+                continue
+            posts.append(Post(raw=raw, text=raw.text))
+        self.totals.timings.add("decode", time.perf_counter() - started)
+        return posts, rejected
+
+    def _process(self, posts: list[Post], rejected: list[Rejection]) -> tuple[list[StoreResult], int]:
+        try:
+            return [self._store(posts, rejected)], len(rejected)
+        except Exception:
+            log.warning("batch failed to store; retrying post by post", posts=len(posts))
+        results = []
+        dead = 0
+        for post in posts:
+            try:
+                results.append(self._store([post], []))
+            except Exception as exc:
+                reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
+                dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
+        return results, dead + self._dead(rejected)
+
+    def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
+        now = self.runtime.clock.now()
+        with self.runtime.sessions.begin() as session:
+            self._index.session = session
+            ctx = StageContext(now=now)
+            survivors = run_stages(self._stages, posts, ctx, self.totals.timings)
+            started = time.perf_counter()
+            result = store_batch(session, survivors, now)
+            record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
+            self.totals.timings.add("store", time.perf_counter() - started)
+            self._index.session = None
+        self.totals.dead_letters += len(ctx.rejections)
+        return result
+
+    def _dead(self, rejections: list[Rejection]) -> int:
+        if not rejections:
+            return 0
+        now = self.runtime.clock.now()
+        with self.runtime.sessions.begin() as session:
+            return record_dead_letters(session, rejections, f"log:{POSTS_TOPIC}", now)
+
+    def _publish(self, events: list[Event]) -> None:
+        if events:
+            self.runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])

@@ -1,0 +1,54 @@
+"""Browser tests: Debian chromium driven by Playwright, against the app served by uvicorn in a thread."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import heard
+from heard.app import Runtime, build_runtime
+from heard.settings import Settings
+from heard.web.app import create_app
+from tests.web.live import LiveServer, live_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SAMPLE = Path(heard.__file__).parent / "samples" / "twcs-sample.csv"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if shutil.which(CHROMIUM) is None:
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    settings = Settings(env="test", database_url=f"sqlite:///{tmp_path / 'browser.db'}", _env_file=None)
+    rt = build_runtime(settings)
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[LiveServer]:
+    with live_server(create_app(runtime)) as live:
+        yield live

@@ -1,0 +1,133 @@
+"""Import the real twcs sample end to end: file -> event log -> pipeline -> store, on each backend."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from heard.app import Runtime, build_runtime
+from heard.clock import FrozenClock
+from heard.commands.demo import sample_path
+from heard.events import EVENTS_TOPIC, POSTS_TOPIC, decode_event
+from heard.inbox.models import Conversation, Message
+from heard.ingest.models import DeadLetter
+from heard.ingest.models import Post as PostRow
+from heard.ingest.queries import ingest_counts
+from heard.settings import Settings
+from heard.stream.base import OutMessage
+from heard.workers.importer import import_file
+from heard.workers.pipeline import PipelineWorker
+
+
+@pytest.fixture
+def runtime(db_url: str, clock: FrozenClock) -> Iterator[Runtime]:
+    rt = build_runtime(Settings(database_url=db_url, batch_size=700), clock=clock)
+    yield rt
+    rt.close()
+
+
+def reply_trees_with_a_customer(path: Path) -> int:
+    """Count the reply trees in the file that hold at least one customer tweet, independently of Heard."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    ids = {r["tweet_id"] for r in rows}
+    parent = {r["tweet_id"]: r["in_response_to_tweet_id"] for r in rows}
+
+    def root(tweet: str) -> str:
+        while parent.get(tweet) in ids:
+            tweet = parent[tweet]
+        return tweet
+
+    return len({root(r["tweet_id"]) for r in rows if r["inbound"] == "True"})
+
+
+def test_twcs_sample_becomes_one_conversation_per_reply_tree(runtime: Runtime) -> None:
+    summary = import_file(runtime, sample_path(), "twcs")
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        counts = ingest_counts(session)
+        assert counts["posts"] == summary.taken == 4999
+        assert counts["conversations"] == reply_trees_with_a_customer(sample_path()) == 1310
+        assert counts["messages_incoming"] == 2777  # every customer tweet is in the inbox
+        assert counts["dead_letters"] == 0
+        # a brand reply is an outgoing message; its author is the brand
+        brand = session.execute(
+            select(Message.direction, Message.author_handle)
+            .join(PostRow, PostRow.id == Message.post_id)
+            .where(PostRow.external_id == "1")
+        ).one()
+        assert brand == ("outgoing", "sprintcare")
+        # the brand's own posts never open a conversation
+        opened_by_brand = session.execute(
+            select(func.count())
+            .select_from(Conversation)
+            .join(PostRow, (PostRow.external_id == Conversation.root_external_id) & PostRow.is_brand)
+        ).scalar_one()
+        assert opened_by_brand == 0
+
+
+def test_reimport_and_redelivery_change_nothing(runtime: Runtime, clock: FrozenClock) -> None:
+    import_file(runtime, sample_path(), "twcs", limit=1200)
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        before = ingest_counts(session)
+    again = import_file(runtime, sample_path(), "twcs", limit=1200)
+    assert again.taken == 0
+    assert again.duplicates == 1200
+    # a producer that bypasses dedupe (another id) and a consumer that crashes before ack: still no duplicates
+    records = runtime.log.read(POSTS_TOPIC, after=0, limit=300)
+    runtime.log.append(POSTS_TOPIC, [OutMessage(f"retry-{r.id}", r.payload, r.key) for r in records])
+    runtime.log.seek(POSTS_TOPIC, "pipeline", 0)
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        assert ingest_counts(session) == before
+
+
+def test_bad_rows_are_set_aside_with_reasons_and_the_rest_is_taken(runtime: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = {"network": "mastodon", "author_id": "9", "author_handle": "ana", "created_at": "2026-01-05T10:00:00Z"}
+    lines = [
+        json.dumps({**good, "external_id": "1", "text": "<script>alert(1)</script> my order is late"}),
+        "{broken json",
+        json.dumps({**good, "external_id": "2", "text": "x" * 100_000}),
+        json.dumps({**good, "external_id": "3", "created_at": "last tuesday"}),
+        json.dumps([1, 2, 3]),
+        json.dumps({**good, "external_id": "4", "text": "\udcff only a broken surrogate"}),
+        "",
+        json.dumps({**good, "external_id": "5", "text": "🙂🙂🙂"}),
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
+    summary = import_file(runtime, path, "jsonl")
+    assert (summary.taken, summary.set_aside) == (4, 3)
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        reasons = session.execute(select(DeadLetter.reason, DeadLetter.raw)).all()
+        assert len(reasons) == 3
+        assert any("not JSON" in r and "{broken json" in raw for r, raw in reasons)
+        assert any("ISO 8601" in r for r, _ in reasons)
+        assert session.execute(select(func.count()).select_from(PostRow)).scalar_one() == 4
+        stored = session.execute(select(PostRow.text).where(PostRow.external_id == "1")).scalar_one()
+        assert stored.startswith("<script>")  # kept as written; escaping is the web layer's job
+
+
+def test_poison_payload_on_the_log_is_a_dead_letter_not_a_crash(runtime: Runtime) -> None:
+    runtime.log.append(POSTS_TOPIC, [OutMessage("bad-1", b"\x00\xff not a post"), OutMessage("bad-2", b"{}")])
+    worker = PipelineWorker(runtime)
+    worker.drain()
+    assert worker.totals.dead_letters == 2
+    assert runtime.log.lag(POSTS_TOPIC, "pipeline") == 0
+    with runtime.sessions() as session:
+        assert session.execute(select(func.count()).select_from(DeadLetter)).scalar_one() == 2
+
+
+def test_events_are_published_after_commit(runtime: Runtime) -> None:
+    import_file(runtime, sample_path(), "twcs", limit=50)
+    PipelineWorker(runtime).drain()
+    names = [decode_event(r.payload)[0] for r in runtime.log.read(EVENTS_TOPIC, limit=1000)]
+    assert "posts.stored" in names
+    assert "conversation.opened" in names

@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heard.pipeline.normalize import Normalize, clean_text, hashtags, mentions, normalize_one, urls
+from heard.pipeline.stage import StageContext
+from heard.posts import MAX_TEXT_CHARS, Post, RawPost
+
+NOW = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def raw(text: str, **kw: object) -> RawPost:
+    return RawPost("twitter", "1", "42", "ana", text, NOW, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hello   world", "hello world"),
+        ("  trim me \n", "trim me"),
+        ("Fish &amp; chips &lt;3", "Fish & chips <3"),
+        ("zero\u200bwidth\u202eflip", "zerowidthflip"),
+        ("bell\x07 and nul\x00", "bell and nul"),
+        ("line\r\nbreak", "line\nbreak"),
+        ("a\n\n\n\n\nb", "a\n\nb"),
+        ("cafe\u0301", "café"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("", ""),
+    ],
+)
+def test_clean_text(text: str, expected: str) -> None:
+    assert clean_text(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "handles", "links"),
+    [
+        ("@AmazonHelp my order #late again", ("late",), ("amazonhelp",), ()),
+        ("#UnitedBreaksGuitars #unitedbreaksguitars", ("unitedbreaksguitars",), (), ()),
+        ("see https://x.co/abc. and http://a.b/c?d=1)", (), (), ("https://x.co/abc", "http://a.b/c?d=1")),
+        ("email me at ana@example.com", (), (), ()),
+        ("#1 fan, issue #42", (), (), ()),
+        ("@user@mastodon.social hi", (), ("user@mastodon.social",), ()),
+        ("https://site.com/#anchor and &#39;", (), (), ("https://site.com/#anchor",)),
+    ],
+)
+def test_entities(text: str, tags: tuple[str, ...], handles: tuple[str, ...], links: tuple[str, ...]) -> None:
+    assert hashtags(text) == tags
+    assert mentions(text) == handles
+    assert urls(text) == links
+
+
+def test_network_language_hint_is_kept_lowercase() -> None:
+    assert normalize_one(raw("hola", language="ES")).language == "es"
+
+
+def test_huge_text_is_cut_and_flagged() -> None:
+    post = normalize_one(raw("x" * (MAX_TEXT_CHARS + 10)))
+    assert len(post.text) == MAX_TEXT_CHARS
+    assert post.truncated
+
+
+def test_stage_normalizes_every_post() -> None:
+    posts = [Post(raw=raw("a  &amp; b"), text="")]
+    out = Normalize()(posts, StageContext(now=NOW))
+    assert [p.text for p in out] == ["a & b"]
+
+
+@given(st.text(max_size=3000))
+def test_no_text_breaks_normalize(text: str) -> None:
+    post = normalize_one(raw(text))
+    post.text.encode("utf-8")  # always storable
+    assert len(post.text) <= MAX_TEXT_CHARS
