@@ -25,6 +25,7 @@ from heard.radar.series import DetectorConfig, SeriesDetector
 from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
 
 BUCKET_S = 300.0
+_WARMUP_S = 3600.0
 _MAX_EVIDENCE = 25
 COUNT_CONFIG = DetectorConfig(counts=True)
 
@@ -117,9 +118,11 @@ class Radar:
     def _count(self, key: str, series: _Series, when: datetime, post_key: str) -> Spike | None:
         volume_score = self._roll_buckets(series, when)
         p, observed, expected = series.burst.surprise(when)
-        fired = p <= self.preset.max_p and observed >= self.preset.min_posts
+        # A thread is new by nature and judged against the prior; other series first learn their own rate.
+        warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
+        fired = warm and p <= self.preset.max_p and observed >= self.preset.min_posts
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
-        series.burst.add(when, learn=not (fired or in_spike))
+        series.burst.add(when)
         series.bucket_count += 1
         if not fired and volume_score < 0.9:
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
