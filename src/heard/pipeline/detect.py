@@ -26,12 +26,12 @@ class Detect:
     name = "detect"
 
     def __init__(self, detector: SpikeDetector) -> None:
-        self._detector = detector
+        self.detector = detector
         self.pending: list[Spike] = []
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
         for post in sorted(posts, key=lambda p: p.created_at):
-            spikes = self._detector.observe(post)
+            spikes = self.detector.observe(post)
             if spikes:
                 post.extra["spikes"] = [s.series_key for s in spikes]
                 self.pending.extend(spikes)
