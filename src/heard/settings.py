@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
     log_level: str = Field("INFO", description="Log level for structured logs.")
     outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
+    smtp_url: str = Field("", description="SMTP server for alert e-mail: smtp://user:pass@host:port; empty: none.")
+    alert_from: str = Field("heard@localhost", description="Sender address of alert e-mail.")
+    public_url: str = Field("", description="Base URL of the web app, for links in alert notifications.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -5,18 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy.orm import Session
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from heard.alerts.actions import matching_rules
 from heard.alerts.models import Alert, AlertDelivery
 from heard.alerts.notify import (
     DeliveryResult,
     EmailNotifier,
+    SmtpSettings,
     WebhookNotifier,
     alert_payload,
     chat_payload,
 )
+from heard.clock import Clock
+from heard.errors import BadInput
+from heard.settings import Settings
 
 
 @dataclass
@@ -65,3 +72,36 @@ def _send(target: dict[str, Any], payload: dict[str, Any], notifiers: Notifiers)
             return DeliveryResult("failed", 0, "no SMTP server is configured")
         return notifiers.email.send(str(target["to"]), payload)
     return DeliveryResult("failed", 0, f"unknown target kind {kind!r}")
+
+
+def notify_pending(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> dict[str, int]:
+    """One pass: deliver each open alert that has no delivery yet. Returns how many deliveries landed and failed."""
+    counts = {"alerts": 0, "delivered": 0, "failed": 0}
+    email = EmailNotifier(smtp_settings(settings.smtp_url, settings.alert_from)) if settings.smtp_url else None
+    with httpx.Client() as client:
+        notifiers = Notifiers(WebhookNotifier(client, clock), email, settings.public_url)
+        with sessions.begin() as session:
+            told = select(AlertDelivery.alert_id)
+            pending = session.scalars(
+                select(Alert).where(Alert.status == "open", Alert.id.not_in(told)).order_by(Alert.id).limit(500)
+            ).all()
+            for alert in pending:
+                counts["alerts"] += 1
+                for record in deliver(session, alert, notifiers, clock.now()):
+                    counts["delivered" if record.status == "delivered" else "failed"] += 1
+    return counts
+
+
+def smtp_settings(url: str, sender: str) -> SmtpSettings:
+    """smtp://user:password@host:port (smtp+starttls:// to upgrade the connection)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+starttls") or not parts.hostname:
+        raise BadInput(f"HEARD_SMTP_URL must look like smtp://host:port, not {url!r}")
+    return SmtpSettings(
+        host=parts.hostname,
+        port=parts.port or 25,
+        sender=sender,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        starttls=parts.scheme == "smtp+starttls",
+    )
