@@ -15,7 +15,7 @@ from tests.conftest import shared_path
 
 def test_detect_scores_every_row(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
-    rows = [("2026-01-01 00:%02d:00" % (i % 60), 10 + math.sin(i)) for i in range(60)]
+    rows = [(f"2026-01-01 00:{i:02d}:00", 10 + math.sin(i)) for i in range(60)]
     rows[40] = (rows[40][0], 500.0)
     with source.open("w", newline="") as handle:
         writer = csv.writer(handle)
