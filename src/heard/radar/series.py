@@ -33,17 +33,17 @@ class DetectorConfig:
     season_alpha: float = 0.1
     short_alpha: float = 0.25
     warmup: int = 30
-    cooldown: int = 40
-    alarm: float = 0.5
+    cooldown: int = 20
+    alarm: float = 0.2
     damp: float = 0.0
-    record_decay: float = 0.9995
+    record_decay: float = 0.9999
     record_floor: float = 2.0
     record_k: float = 0.5
     record_warmup: int = 600
-    z_clip: float = 50.0
+    z_clip: float = 8.0
     smooth_alpha: float = 0.1
     novelty_weight: float = 1.0
-    novelty_k: float = 0.1
+    novelty_k: float = 0.2
     range_decay: float = 1.0
     counts: bool = False
 
