@@ -18,7 +18,7 @@ MAX_AUTHORS = 512
 _FAST_TAU = 300.0
 _SLOW_TAU = 1800.0
 _ME_TOO = re.compile(
-    r"\b(same here|me too|me 2|same (issue|problem|thing)|also (having|getting|seeing)|happening to me|"
+    r"\b(same here|me too|me 2|same (issue|problem)|also (having|getting|seeing)|happening to me|"
     r"not just me|same for me|\+1|this too|ditto|us too)\b|^\s*same\W*$",
     re.IGNORECASE,
 )
