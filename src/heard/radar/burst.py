@@ -101,6 +101,8 @@ class BurstCounter:
             observed = count + 1.0
             # A young series has not had time to fill its longer windows; do not expect what it could not see.
             expected = rate * min(tau, max(self._exposure, 60.0))
+            if observed <= expected + 1.0:
+                continue  # not even one above expectation: never surprising, and the tail is costly
             p = min(poisson_sf(observed, expected) * len(_TAUS), 1.0)
             if p < best[0]:
                 best = (p, observed, expected)
