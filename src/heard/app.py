@@ -36,6 +36,10 @@ class Runtime:
 def make_event_log(settings: Settings, engine: Engine, clock: Clock) -> EventLog:
     if settings.event_log == "memory":
         return MemoryLog(clock, settings.ack_wait_s)
+    if settings.event_log == "nats":
+        from heard.stream.nats import NatsLog  # optional extra: imported only when asked for
+
+        return NatsLog(settings.nats_url, settings.nats_prefix, settings.ack_wait_s)
     return SqlLog(engine, clock, settings.ack_wait_s)
 
 

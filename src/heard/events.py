@@ -29,17 +29,15 @@ class PostsStored(Event):
     name: ClassVar[str] = "posts.stored"
     count: int
     conversations: int
+    #: the conversations the batch opened or added to (one event per batch, not one per conversation: a
+    #: replay touches thousands and each event is a row on the log)
+    conversation_ids: tuple[int, ...] = ()
+    opened_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationUpdated(Event):
     name: ClassVar[str] = "conversation.updated"
-    conversation_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationOpened(Event):
-    name: ClassVar[str] = "conversation.opened"
     conversation_id: int
 
 
@@ -50,7 +48,7 @@ class DeadLettered(Event):
     reason: str
 
 
-ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, ConversationOpened, DeadLettered)
+ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, DeadLettered)
 
 
 def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:

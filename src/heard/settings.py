@@ -25,9 +25,11 @@ class Settings(BaseSettings):
         "sqlite:///var/heard.db", description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://..."
     )
     secret_key: str = Field(_DEV_SECRET, description="Signs session cookies and CSRF tokens.")
-    event_log: Literal["sql", "memory"] = Field(
-        "sql", description="Where the event log lives: a table in the database (sql) or process memory."
+    event_log: Literal["sql", "memory", "nats"] = Field(
+        "sql", description="Where the event log lives: tables in the database (sql), NATS JetStream, or memory."
     )
+    nats_url: str = Field("nats://127.0.0.1:4222", description="NATS server for HEARD_EVENT_LOG=nats.")
+    nats_prefix: str = Field("heard", description="Stream and subject prefix on NATS (one per deployment).")
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(8000, description="Port the web app listens on.")
     brand_handles: list[str] = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +129,34 @@ def test_poison_payload_on_the_log_is_a_dead_letter_not_a_crash(runtime: Runtime
 def test_events_are_published_after_commit(runtime: Runtime) -> None:
     import_file(runtime, sample_path(), "twcs", limit=50)
     PipelineWorker(runtime).drain()
-    names = [decode_event(r.payload)[0] for r in runtime.log.read(EVENTS_TOPIC, limit=1000)]
-    assert "posts.stored" in names
-    assert "conversation.opened" in names
+    events = [decode_event(r.payload) for r in runtime.log.read(EVENTS_TOPIC, limit=1000)]
+    assert {name for name, _ in events} == {"posts.stored"}  # one event per batch, not one per conversation
+    opened = [cid for _, data in events for cid in data["opened_ids"]]
+    with runtime.sessions() as session:
+        assert sorted(opened) == sorted(session.execute(select(Conversation.id)).scalars())
+
+
+@pytest.mark.nats
+def test_twcs_sample_through_nats_jetstream(tmp_path: Path) -> None:
+    """Distributed mode: the same import and worker over NATS JetStream instead of the SQL log."""
+    from tests.contract.test_event_log import NATS_URL, nats_reachable
+
+    if not nats_reachable():
+        pytest.skip(f"no NATS server at {NATS_URL}")
+    prefix = f"f{uuid.uuid4().hex[:10]}"
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'heard.db'}", event_log="nats", nats_url=NATS_URL, nats_prefix=prefix
+    )
+    rt = build_runtime(settings)
+    try:
+        import_file(rt, sample_path(), "twcs", limit=1500)
+        assert import_file(rt, sample_path(), "twcs", limit=1500).taken == 0  # JetStream dedupes by post key
+        PipelineWorker(rt).drain()
+        with rt.sessions() as session:
+            counts = ingest_counts(session)
+        assert counts["posts"] == 1500
+        assert counts["dead_letters"] == 0
+        assert rt.log.lag(POSTS_TOPIC, "pipeline") == 0
+    finally:
+        rt.log.delete_streams()  # type: ignore[attr-defined]
+        rt.close()

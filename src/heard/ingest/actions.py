@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from heard.db.bulk import insert_returning, insert_rows
-from heard.events import ConversationOpened, ConversationUpdated, Event, PostsStored
+from heard.events import Event, PostsStored
 from heard.inbox.models import Conversation, Message
 from heard.ingest.contacts import ensure_contacts
 from heard.ingest.conversation_state import ConversationState, apply_messages, load_states, save_states
@@ -34,10 +34,14 @@ class StoreResult:
     touched: set[int] = field(default_factory=set)
 
     def events(self) -> list[Event]:
-        out: list[Event] = [PostsStored(count=len(self.post_ids), conversations=len(self.touched))]
-        out.extend(ConversationOpened(cid) for cid in self.opened)
-        out.extend(ConversationUpdated(cid) for cid in sorted(self.touched - set(self.opened)))
-        return out
+        return [
+            PostsStored(
+                count=len(self.post_ids),
+                conversations=len(self.touched),
+                conversation_ids=tuple(sorted(self.touched)),
+                opened_ids=tuple(sorted(self.opened)),
+            )
+        ]
 
 
 def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> StoreResult:

@@ -56,6 +56,9 @@ def summarise(records: Sequence[Record]) -> Batch:
         conversation = data.get("conversation_id")
         if isinstance(conversation, int):
             conversations.add(conversation)
+        many = data.get("conversation_ids")
+        if isinstance(many, list):
+            conversations.update(c for c in many if isinstance(c, int))
     return Batch(records[-1].offset, names, frozenset(conversations))
 
 
