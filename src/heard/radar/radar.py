@@ -10,7 +10,7 @@ series kept is capped; the least recently used is forgotten first, so memory is 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -27,6 +27,7 @@ from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
 BUCKET_S = 300.0
 _WARMUP_S = 3600.0
 _MAX_EVIDENCE = 25
+_LEAD_POSTS = 10
 COUNT_CONFIG = DetectorConfig(counts=True)
 
 
@@ -46,6 +47,8 @@ class _Series:
     bucket_count: int = 0
     pileon: ThreadPileOn | None = None
     open: _OpenSpike | None = None
+    #: The last few posts counted, so a spike's evidence includes the posts that led up to it.
+    recent: deque[str] = field(default_factory=lambda: deque(maxlen=_LEAD_POSTS))
 
 
 class Radar:
@@ -124,6 +127,7 @@ class Radar:
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
+        series.recent.append(post_key)
         if not fired and volume_score < 0.9:
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
                 series.open.post_keys.append(post_key)
@@ -139,10 +143,11 @@ class Radar:
             evidence.update(_pileon_evidence(state))
         if in_spike and series.open is not None:
             return self._grow(key, series.open, when, post_key, observed, expected, severity, evidence)
-        series.open = _OpenSpike(when, when, severity, [post_key])
+        lead = list(series.recent)
+        series.open = _OpenSpike(when, when, severity, lead)
         kind = "pileon" if series.pileon is not None else "volume"
         return Spike(
-            kind, key, when, when, observed, round(expected, 4), 1.0 - p, severity, False, (post_key,), evidence
+            kind, key, when, when, observed, round(expected, 4), 1.0 - p, severity, False, tuple(lead), evidence
         )
 
     def _grow(
@@ -190,10 +195,10 @@ class Radar:
 
 
 def _severity(p: float, observed: float, expected: float) -> float:
-    """0..1 from how improbable and how large: 1e-7 and 5x expected is about 0.5."""
-    improbable = min(-math.log10(max(p, 1e-300)) / 14.0, 1.0)
-    ratio = min(math.log2(max(observed, 1.0) / max(expected, 0.1)) / 6.0, 1.0)
-    return round(max(0.0, min(1.0, 0.6 * improbable + 0.4 * max(ratio, 0.0))), 4)
+    """0..1 from how improbable and how big: 5 posts at p 1e-7 is about 0.13, 50 posts at 1e-40 about 0.63."""
+    improbable = 1.0 - math.exp(math.log10(max(p, 1e-300)) / 40.0)
+    size = 1.0 - math.exp(-max(observed - expected, 0.0) / 50.0)
+    return round(max(0.0, min(1.0, 0.5 * improbable + 0.5 * size)), 4)
 
 
 def _pileon_evidence(state: PileOnState) -> dict[str, object]:
