@@ -17,6 +17,7 @@ _RATE_TAU = 6 * 3600.0
 _SEASON_TAU = 3 * 86_400.0
 _SHRINK_S = 1800.0
 _LAG_TAU = 1800.0
+_MODEL_ERROR = 0.25
 _PRIOR_S = 600.0
 _PRIOR_RATE = 1.0 / 3600.0  # a series nobody has seen is assumed to get one event an hour
 
@@ -101,9 +102,11 @@ class BurstCounter:
             observed = count + 1.0
             # A young series has not had time to fill its longer windows; do not expect what it could not see.
             expected = rate * min(tau, max(self._exposure, 60.0))
-            if observed <= expected + 1.0:
+            # The rate is a model, not the truth: allow it 25% error, which only matters at high volume.
+            tolerated = expected * (1.0 + _MODEL_ERROR)
+            if observed <= tolerated + 1.0:
                 continue  # not even one above expectation: never surprising, and the tail is costly
-            p = min(poisson_sf(observed, expected) * len(_TAUS), 1.0)
+            p = min(poisson_sf(observed, tolerated) * len(_TAUS), 1.0)
             if p < best[0]:
                 best = (p, observed, expected)
         return best

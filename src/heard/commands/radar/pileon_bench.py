@@ -55,8 +55,9 @@ class Outcome:
     delays: list[float] = field(default_factory=list)
     missed: int = 0
     false_alerts: int = 0
+    false_by_series: dict[str, int] = field(default_factory=dict)
 
-    def summary(self, brand_weeks: float) -> dict[str, float | int | None]:
+    def summary(self, brand_weeks: float) -> dict[str, object]:
         ordered = sorted(self.delays)
         return {
             "p50_delay_s": _quantile(ordered, 0.5),
@@ -64,6 +65,7 @@ class Outcome:
             "caught": len(ordered),
             "missed": self.missed,
             "false_alerts": self.false_alerts,
+            "false_alerts_by_series": dict(sorted(self.false_by_series.items())),
             "false_alerts_per_brand_week": round(self.false_alerts / brand_weeks, 3) if brand_weeks else None,
         }
 
@@ -111,13 +113,15 @@ def _plan_pileons(brand: str, days: float, rng: np.random.Generator) -> list[Pil
 
 def _baseline_post(brand: str, n: int, when: datetime, rng: np.random.Generator) -> RawPost:
     tag = f" #{_COMMON_TAGS[int(rng.integers(len(_COMMON_TAGS)))]}" if rng.random() < 0.3 else ""
-    # A reply answers one of the last few conversations' first posts: small conversations, as in real care.
-    opener = n - int(rng.integers(1, 9))
-    reply_to = f"{brand}-{opener - opener % 3}" if n % 3 and opener > 0 else None
+    # A third of posts are follow-ups in a recent conversation: by its customer, now and then by someone else.
+    opener = n - int(rng.integers(1, 30))
+    opener -= opener % 3
+    reply_to = f"{brand}-{opener}" if n % 3 == 1 and opener > 0 else None
+    author = f"{brand}-a{opener}" if reply_to and rng.random() < 0.9 else f"{brand}-a{n}"
     return RawPost(
         network="x",
         external_id=f"{brand}-{n}",
-        author_id=f"{brand}-a{int(rng.integers(1_000_000))}",
+        author_id=author,
         author_handle="someone",
         text=f"@{brand} my order is late again{tag}",
         created_at=when,
@@ -206,6 +210,8 @@ def _judge(alerts: list[tuple[str, datetime]], pileons: list[PileOn], warm_until
         hits = [i for i, pile in enumerate(pileons) if pile.covers(key, at)]
         if not hits:
             outcome.false_alerts += 1
+            kind = key.split(":", 1)[0]
+            outcome.false_by_series[kind] = outcome.false_by_series.get(kind, 0) + 1
         for i in hits:
             delay = max((at - pileons[i].onset).total_seconds(), 0.0)
             first[i] = min(first.get(i, delay), delay)
@@ -270,6 +276,8 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
                 total.delays += part.delays
                 total.missed += part.missed
                 total.false_alerts += part.false_alerts
+                for kind, count in part.false_by_series.items():
+                    total.false_by_series[kind] = total.false_by_series.get(kind, 0) + count
             total_posts += posts
             brand_weeks += weeks
     return {
