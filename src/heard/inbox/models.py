@@ -20,7 +20,7 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str | None] = mapped_column(String(128))
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    cursor: Mapped[str | None] = mapped_column(String(512))
+    cursor: Mapped[str | None] = mapped_column(Text)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     health_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -50,6 +50,8 @@ class Inbox(Base):
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     sla_first_response_s: Mapped[int] = mapped_column(Integer, default=900)
     sla_next_response_s: Mapped[int] = mapped_column(Integer, default=3600)
+    #: Replies the coach scores below this need a lead's approval before they go out; None = advisory only.
+    coach_approval_below: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contact(Base):

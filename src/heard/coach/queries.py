@@ -1,0 +1,86 @@
+"""What the coach needs to know about a conversation, read from the store: the post being answered, the customer,
+the incident's other replies (for near-copies), and its published fix."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from heard.coach.review import ReviewContext
+from heard.errors import HeardError
+from heard.inbox.models import Contact, Conversation, Message
+from heard.incidents.models import Incident
+from heard.ingest.models import Post
+from heard.knowledge.models import Article
+
+#: Replies of the same incident compared for near-copies; the most recent ones matter most in a pile-on.
+MAX_PREVIOUS = 200
+
+
+def context_for_conversation(
+    session: Session, conversation_id: int, *, agent_name: str = "", kb_base_url: str = "/kb"
+) -> ReviewContext:
+    """The ReviewContext for a reply in this conversation; `kb_base_url` prefixes article slugs in links."""
+    conv = session.get(Conversation, conversation_id)
+    if conv is None:
+        raise HeardError(f"no conversation {conversation_id}")
+    post = _last_customer_post(session, conversation_id)
+    incident = session.get(Incident, conv.incident_id) if conv.incident_id else None
+    article = _published_article(session, conv.incident_id)
+    contact = session.get(Contact, conv.contact_id) if conv.contact_id else None
+    return ReviewContext(
+        post=post.text if post else conv.first_customer_text,
+        customer_handle=conv.customer_handle,
+        customer_name=(post.author_name if post and post.author_name else None)
+        or (contact.display_name if contact else ""),
+        network=conv.network,
+        public=post.is_public if post else True,
+        agent_name=agent_name,
+        previous_replies=_incident_replies(session, conv),
+        article_url=f"{kb_base_url.rstrip('/')}/{article.slug}" if article else None,
+        article_title=article.title if article else "",
+        incident_title=incident.title if incident else "",
+        is_complaint=None if post is None or post.complaint is None else post.complaint >= 0.5,
+        is_question=True if post is not None and "question" in (post.intents or []) else None,
+        topic=(post.topic or "") if post else "",
+    )
+
+
+def _last_customer_post(session: Session, conversation_id: int) -> Post | None:
+    query = (
+        select(Post)
+        .join(Message, Message.post_id == Post.id)
+        .where(Message.conversation_id == conversation_id, Message.direction == "incoming")
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def _incident_replies(session: Session, conv: Conversation) -> tuple[str, ...]:
+    if conv.incident_id is None:
+        return ()
+    query = (
+        select(Message.text)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Conversation.incident_id == conv.incident_id,
+            Message.direction == "outgoing",
+            Message.conversation_id != conv.id,
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(MAX_PREVIOUS)
+    )
+    return tuple(reversed(session.scalars(query).all()))
+
+
+def _published_article(session: Session, incident_id: int | None) -> Article | None:
+    if incident_id is None:
+        return None
+    query = (
+        select(Article)
+        .where(Article.incident_id == incident_id, Article.status == "published")
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()

@@ -1,0 +1,125 @@
+"""`heard train coach`: fit the rule weights on real replies with k-fold cross-validation, and keep what generalises.
+
+Each reply becomes a vector of rule strengths (how strongly each rule fired); the target is whether the customer
+answered warmly. A logistic model with non-negative penalties (a rule can only cost points) is fitted per fold, and
+blends of it with the hand priors are compared on the held-out folds. The blend with the best held-out ROC AUC wins;
+rules that fire too rarely in the data to be judged keep their prior.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from heard.coach.evaluation import context_for, roc_auc
+from heard.coach.outcome import outcome
+from heard.coach.reviewer import collect_findings
+from heard.coach.rules import RULE_IDS
+from heard.coach.text import Draft
+from heard.coach.twacs import Exchange
+from heard.coach.weights import HAND_WEIGHTS
+
+BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
+#: A rule that fires on fewer labelled replies than this keeps its prior: too few to learn a weight from.
+MIN_SUPPORT = 30
+FLOOR = 0.25
+
+Matrix = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Rule strengths per labelled reply (rows) and whether the customer answered warmly."""
+
+    x: Matrix
+    warm: NDArray[np.bool_]
+
+
+def build_dataset(exchanges: Sequence[Exchange]) -> Dataset:
+    index = {rule: i for i, rule in enumerate(RULE_IDS)}
+    rows, labels = [], []
+    for ex in exchanges:
+        label = outcome(ex.next_turn)
+        if label is None:
+            continue
+        row = np.zeros(len(RULE_IDS))
+        for f in collect_findings(Draft.of(ex.reply), context_for(ex)):
+            if f.rule in index:
+                row[index[f.rule]] = max(row[index[f.rule]], f.strength)
+        rows.append(row)
+        labels.append(label == "warm")
+    return Dataset(np.array(rows).reshape(-1, len(RULE_IDS)), np.array(labels, dtype=bool))
+
+
+def fit_penalties(x: Matrix, warm: NDArray[np.bool_], l2: float = 1.0, steps: int = 400) -> Matrix:
+    """Non-negative penalties w maximising the likelihood of P(warm) = sigmoid(b - x @ w), by projected gradient."""
+    w = np.zeros(x.shape[1])
+    b = float(np.log((warm.mean() + 1e-6) / (1 - warm.mean() + 1e-6)))
+    y = warm.astype(float)
+    rate = 1.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(b - x @ w)))
+        gw = (x.T @ (y - p)) / len(y) + l2 * w / len(y)
+        gb = float((y - p).mean())
+        w = np.maximum(0.0, w - rate * gw)
+        b += rate * gb
+    return w
+
+
+def as_points(w: Matrix, support: Matrix) -> dict[str, float]:
+    """Fitted penalties rescaled to the priors' total points; rules without enough support keep their prior."""
+    learnable = support >= MIN_SUPPORT
+    prior = np.array([HAND_WEIGHTS[r] for r in RULE_IDS])
+    total = w[learnable].sum()
+    scale = prior[learnable].sum() / total if total > 0 else 0.0
+    points = np.where(learnable, w * scale, prior)
+    return {rule: round(float(p), 2) for rule, p in zip(RULE_IDS, points, strict=True)}
+
+
+def blend(fitted: Mapping[str, float], alpha: float) -> dict[str, float]:
+    """alpha of the fitted weights and the rest of the priors; no rule falls below FLOOR of its prior, because
+    every rule is part of the product and a finding that costs nothing would be ignored."""
+    mixed = {r: alpha * fitted[r] + (1 - alpha) * HAND_WEIGHTS[r] for r in RULE_IDS}
+    return {r: round(max(w, FLOOR * HAND_WEIGHTS[r]), 2) for r, w in mixed.items()}
+
+
+def _auc(data: Dataset, weights: Mapping[str, float]) -> float:
+    w = np.array([weights[r] for r in RULE_IDS])
+    score = np.clip(100 - data.x @ w, 0, 100)
+    return roc_auc(list(score[data.warm]), list(score[~data.warm])) or 0.5
+
+
+def cross_validate(data: Dataset, folds: int = 5, seed: int = 0) -> dict[str, Any]:
+    """Held-out ROC AUC of each blend over k folds, and the weights of the winner fitted on all the data."""
+    order = np.random.default_rng(seed).permutation(len(data.warm))
+    per_blend: dict[float, list[float]] = {a: [] for a in BLENDS}
+    for k in range(folds):
+        test = np.zeros(len(order), bool)
+        test[order[k::folds]] = True
+        train, held = Dataset(data.x[~test], data.warm[~test]), Dataset(data.x[test], data.warm[test])
+        fitted = as_points(fit_penalties(train.x, train.warm), (train.x > 0).sum(axis=0))
+        for alpha in BLENDS:
+            per_blend[alpha].append(_auc(held, blend(fitted, alpha)))
+    means = {a: float(np.mean(v)) for a, v in per_blend.items()}
+    best = _one_standard_error(means, per_blend, folds)
+    fitted_all = as_points(fit_penalties(data.x, data.warm), (data.x > 0).sum(axis=0))
+    return {
+        "folds": folds,
+        "n": len(data.warm),
+        "heldout_roc_auc_by_blend": {str(a): round(m, 4) for a, m in means.items()},
+        "heldout_roc_auc_std_by_blend": {str(a): round(float(np.std(v)), 4) for a, v in per_blend.items()},
+        "chosen_blend": best,
+        "weights": blend(fitted_all, best),
+    }
+
+
+def _one_standard_error(means: Mapping[float, float], runs: Mapping[float, list[float]], folds: int) -> float:
+    """The blend closest to the priors whose held-out AUC is within one standard error of the best: a gain
+    smaller than the noise between folds is not worth moving away from the product's priors for."""
+    top = max(means, key=lambda a: means[a])
+    margin = float(np.std(runs[top])) / np.sqrt(folds)
+    return min(a for a in BLENDS if means[a] >= means[top] - margin)
