@@ -1,7 +1,7 @@
 """alerts: rules, deliveries, hashtag proposals; alert status, rule and posts
 
 Revision ID: alerts_rules
-Revises: 0001
+Revises: connectors_cursor_text
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "alerts_rules"
-down_revision: str | None = "0001"
+down_revision: str | None = "connectors_cursor_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
