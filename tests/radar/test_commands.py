@@ -54,3 +54,38 @@ def test_eval_nab_on_one_category_prints_figures_and_published(tmp_path: Path) -
     assert 0 <= report["windows_found"] <= 5
     assert -100 <= report["normalised_score"] <= 100
     assert "ARTime" in report["published"]
+
+
+def test_accepting_a_proposal_adds_it_to_a_channels_listening_rules(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from heard.alerts.actions import record_proposals
+    from heard.app import build_runtime
+    from heard.inbox.channels import add_channel, list_channels
+    from heard.radar.hashtags import HashtagProposal
+    from heard.settings import Settings
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runtime = build_runtime(Settings(_env_file=None))
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    with runtime.sessions.begin() as session:
+        add_channel(
+            session,
+            kind="mastodon",
+            name="masto",
+            options={"instance": "https://mastodon.example", "token": "tok"},
+            now=now,
+            secret_key=runtime.settings.secret_key,
+        )
+        record_proposals(session, [HashtagProposal("#acmefail", now, 9, 7, 6.0, 0.8, ("x:1",))], now)
+    runtime.close()
+    missing = CliRunner().invoke(build(), ["alerts", "decide", "#acmefail", "--accept", "--channel", "nope"])
+    assert missing.exit_code == 2
+    result = CliRunner().invoke(build(), ["alerts", "decide", "#AcmeFail", "--accept", "--channel", "masto"])
+    assert result.exit_code == 0, result.output
+    assert "accepted on masto" in result.output
+    runtime = build_runtime(Settings(_env_file=None))
+    with runtime.sessions() as session:
+        (channel,) = list_channels(session)
+        assert "acmefail" in channel.rules.hashtags
+    runtime.close()

@@ -84,19 +84,25 @@ def list_alerts(
 def decide(
     tag: Annotated[str, typer.Argument(help="The proposed hashtag.")],
     accept: Annotated[bool, typer.Option("--accept/--reject", help="Join the listening rules, or not.")] = True,
+    channel: Annotated[str | None, typer.Option(help="The channel whose listening rules it joins.")] = None,
 ) -> None:
-    """Accept a proposed hashtag into the listening rules, or reject it."""
+    """Accept a proposed hashtag into the listening rules (of --channel), or reject it."""
     from heard.alerts.actions import decide_proposal
     from heard.app import build_runtime
+    from heard.inbox.channels import ChannelProblem, accept_hashtags
     from heard.settings import Settings
 
     runtime = build_runtime(Settings())
     try:
         with runtime.sessions.begin() as session:
             row = decide_proposal(session, tag, accept, runtime.clock.now())
-            typer.echo(f"{row.tag}: {row.status}")
+            if accept and channel:
+                accept_hashtags(session, channel, [row.tag])
+            typer.echo(f"{row.tag}: {row.status}" + (f" on {channel}" if accept and channel else ""))
     except BadInput as exc:
         raise typer.BadParameter(exc.reason) from exc
+    except ChannelProblem as exc:
+        raise typer.BadParameter(str(exc)) from exc
     finally:
         runtime.close()
 
