@@ -40,7 +40,7 @@ def test_rules_route_by_series_and_severity_with_cooldown(
         create_rule(session, "big", clock.now(), min_severity=0.9, targets=[{"kind": "webhook", "url": receiver.url}])
         record_spikes(session, [_spike(clock, "thread:x:1"), _spike(clock, "brand:acme")], clock.now())
     counts = notify_pending(sessions, clock, Settings(_env_file=None))
-    assert counts == {"alerts": 2, "delivered": 1, "failed": 0}  # only the thread rule matched anything
+    assert counts == {"alerts": 2, "delivered": 1, "failed": 0, "resolved": 0}  # only the thread rule matched
     assert len(receiver.requests) == 1
     with sessions.begin() as session:
         record_spikes(session, [_spike(clock, "thread:x:2")], clock.now())
@@ -91,3 +91,12 @@ def test_smtp_url_parsing() -> None:
     )
     with pytest.raises(BadInput):
         smtp_settings("http://mail", "heard@x")
+
+
+def test_quiet_alerts_are_resolved_by_the_notify_pass(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
+    with sessions.begin() as session:
+        record_spikes(session, [_spike(clock, "brand:acme")], clock.now())
+    clock.advance(3600)
+    assert notify_pending(sessions, clock, Settings(_env_file=None))["resolved"] == 0
+    clock.advance(3601)
+    assert notify_pending(sessions, clock, Settings(_env_file=None))["resolved"] == 1

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from heard.alerts.actions import matching_rules
+from heard.alerts.actions import close_quiet_alerts, matching_rules
 from heard.alerts.models import Alert, AlertDelivery
 from heard.alerts.notify import (
     DeliveryResult,
@@ -75,12 +75,13 @@ def _send(target: dict[str, Any], payload: dict[str, Any], notifiers: Notifiers)
 
 
 def notify_pending(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> dict[str, int]:
-    """One pass: deliver each open alert that has no delivery yet. Returns how many deliveries landed and failed."""
-    counts = {"alerts": 0, "delivered": 0, "failed": 0}
+    """One pass: resolve alerts quiet for two hours, then deliver each open alert that has no delivery yet."""
+    counts = {"alerts": 0, "delivered": 0, "failed": 0, "resolved": 0}
     email = EmailNotifier(smtp_settings(settings.smtp_url, settings.alert_from)) if settings.smtp_url else None
     with httpx.Client() as client:
         notifiers = Notifiers(WebhookNotifier(client, clock), email, settings.public_url)
         with sessions.begin() as session:
+            counts["resolved"] = close_quiet_alerts(session, clock.now())
             told = select(AlertDelivery.alert_id)
             pending = session.scalars(
                 select(Alert).where(Alert.status == "open", Alert.id.not_in(told)).order_by(Alert.id).limit(500)
