@@ -120,3 +120,25 @@ def notify(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON 
     finally:
         runtime.close()
     typer.echo(json.dumps(counts) if as_json else f"delivered {counts['delivered']}, failed {counts['failed']}")
+
+
+@alerts_app.command("ack")
+def ack(
+    alert_id: Annotated[int, typer.Argument(help="The alert's number.")],
+    resolve: Annotated[bool, typer.Option("--resolve", help="Resolve it rather than acknowledge it.")] = False,
+) -> None:
+    """Acknowledge (someone is on it) or resolve an alert."""
+    from heard.alerts.actions import acknowledge
+    from heard.app import build_runtime
+    from heard.settings import Settings
+
+    runtime = build_runtime(Settings())
+    try:
+        with runtime.sessions.begin() as session:
+            status = "resolved" if resolve else "acknowledged"
+            alert = acknowledge(session, alert_id, runtime.clock.now(), status)
+            typer.echo(f"alert {alert.id}: {alert.status}")
+    except BadInput as exc:
+        raise typer.BadParameter(exc.reason) from exc
+    finally:
+        runtime.close()
