@@ -40,7 +40,9 @@ def test_series_gaussian_noise_does_not_fire(clock: FrozenClock) -> None:
     rng = random.Random(7)
     scores = _series(clock, [50.0 + rng.gauss(0, 3) for _ in range(3000)])
     alarms = [s for s in scores[750:] if s >= DetectorConfig().alarm]
-    assert len(alarms) <= 3
+    # Pure noise still sets a new all-time extreme now and then (about 2/n of rows): rare, and weak.
+    assert len(alarms) <= 6
+    assert max(scores[750:]) < 0.5
 
 
 def test_series_ignores_non_finite_values(clock: FrozenClock) -> None:

@@ -28,22 +28,22 @@ _DAY_S = 86_400.0
 class DetectorConfig:
     """Tunable constants; `heard.radar.presets` names the combinations users choose from."""
 
-    level_alpha: float = 0.02
-    scale_alpha: float = 0.01
+    level_alpha: float = 0.005
+    scale_alpha: float = 0.02
     season_alpha: float = 0.1
-    short_alpha: float = 0.25
+    short_alpha: float = 0.2
     warmup: int = 30
     cooldown: int = 20
-    alarm: float = 0.2
+    alarm: float = 0.05
     damp: float = 0.0
     record_decay: float = 0.9999
-    record_floor: float = 2.0
-    record_k: float = 0.5
+    record_floor: float = 4.0
+    record_k: float = 1.0
     record_warmup: int = 600
-    z_clip: float = 8.0
-    smooth_alpha: float = 0.1
+    z_clip: float = 50.0
+    smooth_alpha: float = 0.05
     novelty_weight: float = 1.0
-    novelty_k: float = 0.2
+    novelty_k: float = 0.1
     range_decay: float = 1.0
     counts: bool = False
 
