@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         "the feed and follow-up links; empty: taken from each request, or http://HOST:PORT/kb/ outside one.",
     )
     outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
+    smtp_url: str = Field("", description="SMTP server for alert e-mail: smtp://user:pass@host:port; empty: none.")
+    alert_from: str = Field("heard@localhost", description="Sender address of alert e-mail.")
+    app_url: str = Field("", description="Base URL of the web app (https://care.example.com), for links in alerts.")
     coach_llm_url: str = Field(
         "",
         description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that drafts replies; "

@@ -1,17 +1,20 @@
-"""Alerts raised by the pile-on radar, with the evidence behind them."""
+"""Alerts raised by the pile-on radar, with the evidence behind them; the rules that route them; where they went;
+and hashtags the radar proposes for the listening rules."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
 
 
 class Alert(Base):
+    """One spike of one series: opened when a detector fires, updated (severity, posts) while it lasts."""
+
     __tablename__ = "alerts"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -24,3 +27,57 @@ class Alert(Base):
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id"))
+    post_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class AlertRule(Base):
+    """What series to watch (a glob on series keys), how sensitive, how long to stay quiet, and who to tell.
+
+    `targets` is a list of {"kind": "webhook"|"chat"|"email", "url"|"to": ..., "secret": ...}."""
+
+    __tablename__ = "alert_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    series: Mapped[str] = mapped_column(String(256), default="*")
+    sensitivity: Mapped[str] = mapped_column(String(16), default="normal")
+    min_severity: Mapped[float] = mapped_column(Float, default=0.0)
+    cooldown_s: Mapped[int] = mapped_column(Integer, default=1800)
+    targets: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AlertDelivery(Base):
+    """One attempt series to tell one target about one alert, and how it ended."""
+
+    __tablename__ = "alert_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id"))
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HashtagProposal(Base):
+    """A hashtag the radar saw rising alongside the brand; accepted ones join the listening rules."""
+
+    __tablename__ = "hashtag_proposals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str] = mapped_column(String(128), unique=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    posts: Mapped[float] = mapped_column(Float)
+    authors: Mapped[int] = mapped_column(Integer)
+    growth: Mapped[float] = mapped_column(Float)
+    complaint_share: Mapped[float] = mapped_column(Float, default=0.0)
+    examples: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

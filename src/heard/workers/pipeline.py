@@ -27,7 +27,7 @@ from heard.pipeline.dedupe import SeenIndex
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
 from heard.stream.base import OutMessage, Record
-from heard.workers.stages import default_stages
+from heard.workers.stages import default_stages, record_detections
 
 log = structlog.get_logger(__name__)
 GROUP = "pipeline"
@@ -144,6 +144,7 @@ class PipelineWorker:
             survivors = run_stages(self._stages, posts, ctx, self.totals.timings)
             started = time.perf_counter()
             result = store_batch(session, survivors, now)
+            result.touched |= record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             self.totals.timings.add("store", time.perf_counter() - started)
             self._index.session = None

@@ -1,0 +1,50 @@
+"""Read side of alerts: recent alerts, the posts behind one, rules and hashtag proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from heard.alerts.models import Alert, AlertDelivery, AlertRule, HashtagProposal
+from heard.ingest.models import Post
+
+MAX_ALERTS = 200
+
+
+def recent_alerts(session: Session, limit: int = 50, status: str | None = None) -> Sequence[Alert]:
+    query = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(max(1, min(limit, MAX_ALERTS)))
+    if status:
+        query = query.where(Alert.status == status)
+    return session.scalars(query).all()
+
+
+def alert_posts(session: Session, alert: Alert) -> Sequence[Post]:
+    """The stored posts behind an alert, oldest first."""
+    pairs = [tuple(key.split(":", 1)) for key in alert.post_keys if ":" in key]
+    if not pairs:
+        return []
+    query = select(Post).where(tuple_(Post.network, Post.external_id).in_(pairs)).order_by(Post.created_at)
+    return session.scalars(query).all()
+
+
+def deliveries(session: Session, alert_id: int) -> Sequence[AlertDelivery]:
+    return session.scalars(select(AlertDelivery).where(AlertDelivery.alert_id == alert_id)).all()
+
+
+def rules(session: Session) -> Sequence[AlertRule]:
+    return session.scalars(select(AlertRule).order_by(AlertRule.name)).all()
+
+
+def proposals(session: Session, status: str | None = "proposed") -> Sequence[HashtagProposal]:
+    query = select(HashtagProposal).order_by(HashtagProposal.growth.desc())
+    if status:
+        query = query.where(HashtagProposal.status == status)
+    return session.scalars(query).all()
+
+
+def accepted_hashtags(session: Session) -> set[str]:
+    """Hashtags accepted into the listening rules."""
+    query = select(HashtagProposal.tag).where(HashtagProposal.status == "accepted")
+    return set(session.scalars(query).all())

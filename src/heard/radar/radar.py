@@ -1,0 +1,213 @@
+"""The radar: every series' detectors, fed one post at a time, raising Spikes. Pure and in memory.
+
+For each series key (brand, hashtag, topic, incident, thread) it keeps a `BurstCounter` (the seconds-fast
+Poisson burst test) and, for all but threads, a `SeriesDetector` over 5-minute counts (the same detector
+`heard detect` runs on NAB). Threads also keep a `ThreadPileOn`. A spike opens when a detector fires, then stays
+open (updates are `ongoing`, severity growing) until `cooldown_s` passes with no further firing. The number of
+series kept is capped; the least recently used is forgotten first, so memory is bounded however many keys come.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from heard.clock import Clock, SystemClock
+from heard.posts import Post
+from heard.radar.burst import BurstCounter
+from heard.radar.hashtags import HashtagDiscovery, HashtagProposal
+from heard.radar.keys import ThreadRoots, brand_of, series_keys
+from heard.radar.pileon import PileOnState, ThreadPileOn
+from heard.radar.series import DetectorConfig, SeriesDetector
+from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
+
+BUCKET_S = 300.0
+_WARMUP_S = 3600.0
+_MAX_EVIDENCE = 25
+_LEAD_POSTS = 10
+COUNT_CONFIG = DetectorConfig(counts=True)
+
+
+@dataclass(slots=True)
+class _OpenSpike:
+    started_at: datetime
+    last_fired: datetime
+    peak: float
+    post_keys: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Series:
+    burst: BurstCounter = field(default_factory=BurstCounter)
+    volume: SeriesDetector | None = None
+    bucket_start: datetime | None = None
+    bucket_count: int = 0
+    pileon: ThreadPileOn | None = None
+    open: _OpenSpike | None = None
+    #: The last few posts counted, so a spike's evidence includes the posts that led up to it.
+    recent: deque[str] = field(default_factory=lambda: deque(maxlen=_LEAD_POSTS))
+
+
+class Radar:
+    """All series of one Heard installation. `observe` a post, get the spikes it opened or updated."""
+
+    def __init__(
+        self,
+        brand_handles: Iterable[str] = (),
+        sensitivity: Sensitivity = "normal",
+        clock: Clock | None = None,
+        capacity: int = 50_000,
+        known_hashtags: set[str] | None = None,
+    ) -> None:
+        self.brand_handles = frozenset(h.lower().lstrip("@") for h in brand_handles)
+        self.preset = BURST_PRESETS[sensitivity]
+        self.clock = clock or SystemClock()
+        self.hashtags = HashtagDiscovery(known_hashtags)
+        self.proposals: list[HashtagProposal] = []
+        self._series: OrderedDict[str, _Series] = OrderedDict()
+        self._roots = ThreadRoots()
+        self._capacity = capacity
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def observe(self, post: Post) -> list[Spike]:
+        """Count one post in each of its series; return the spikes it opened or made worse."""
+        when = post.created_at
+        root = self._roots.root_of(post)
+        keys = series_keys(post, brand_of(post, self.brand_handles), root)
+        if not post.is_brand:
+            self.proposals.extend(
+                self.hashtags.observe(when, post.hashtags, post.key, post.raw.author_id, post.complaint)
+            )
+        spikes = []
+        for key in keys:
+            series = self._get(key, root)
+            if series.pileon is not None:
+                fresh = series.pileon.add(when, post.raw.author_id, post.is_brand, post.text, post.raw.author_followers)
+                if not fresh:
+                    continue
+            elif post.is_brand:
+                continue
+            spike = self._count(key, series, when, post.key)
+            if spike is not None:
+                spikes.append(spike)
+        return spikes
+
+    def thread_state(self, thread_root: str) -> PileOnState | None:
+        series = self._series.get(f"thread:{thread_root}")
+        if series is None or series.pileon is None:
+            return None
+        return series.pileon.state(self.clock.now())
+
+    def _get(self, key: str, root: str | None) -> _Series:
+        series = self._series.get(key)
+        if series is None:
+            series = _Series()
+            if key.startswith("thread:"):
+                series.pileon = ThreadPileOn(key, None)
+            else:
+                series.volume = SeriesDetector(COUNT_CONFIG)
+            self._series[key] = series
+            while len(self._series) > self._capacity:
+                self._series.popitem(last=False)
+        else:
+            self._series.move_to_end(key)
+        return series
+
+    def _count(self, key: str, series: _Series, when: datetime, post_key: str) -> Spike | None:
+        volume_score = self._roll_buckets(series, when)
+        p, observed, expected = series.burst.surprise(when)
+        # A thread is new by nature and judged against the prior; other series first learn their own rate.
+        warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
+        fired = warm and p <= self.preset.max_p and observed >= self.preset.min_posts
+        in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
+        series.burst.add(when)
+        series.bucket_count += 1
+        series.recent.append(post_key)
+        if not fired and volume_score < 0.9:
+            if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
+                series.open.post_keys.append(post_key)
+            return None
+        severity = _severity(p, observed, expected)
+        evidence: dict[str, object] = {
+            "p": p,
+            "volume_score": round(volume_score, 4),
+            "window": "burst" if fired else "5min",
+        }
+        if series.pileon is not None:
+            state = series.pileon.state(when)
+            evidence.update(_pileon_evidence(state))
+        if in_spike and series.open is not None:
+            return self._grow(key, series.open, when, post_key, observed, expected, severity, evidence)
+        lead = list(series.recent)
+        series.open = _OpenSpike(when, when, severity, lead)
+        kind = "pileon" if series.pileon is not None else "volume"
+        return Spike(
+            kind, key, when, when, observed, round(expected, 4), 1.0 - p, severity, False, tuple(lead), evidence
+        )
+
+    def _grow(
+        self,
+        key: str,
+        open_: _OpenSpike,
+        when: datetime,
+        post_key: str,
+        observed: float,
+        expected: float,
+        severity: float,
+        evidence: dict[str, object],
+    ) -> Spike:
+        lasted_min = (when - open_.started_at).total_seconds() / 60.0
+        grown = max(open_.peak, min(1.0, severity + 0.02 * math.log1p(lasted_min)))
+        open_.peak, open_.last_fired = grown, when
+        if len(open_.post_keys) < _MAX_EVIDENCE:
+            open_.post_keys.append(post_key)
+        kind = "pileon" if key.startswith("thread:") else "volume"
+        spike = Spike(kind, key, when, open_.started_at, observed, round(expected, 4), 1.0, grown, True)
+        return replace(spike, post_keys=tuple(open_.post_keys), evidence=evidence)
+
+    def _roll_buckets(self, series: _Series, when: datetime) -> float:
+        """Close the 5-minute buckets that ended before `when` and score them; the best score of those closed."""
+        if series.volume is None:
+            return 0.0
+        if series.bucket_start is None:
+            series.bucket_start = when
+            return 0.0
+        best = 0.0
+        step = timedelta(seconds=BUCKET_S)
+        closed = 0
+        while when - series.bucket_start >= step and closed < 288:
+            score = series.volume.update(series.bucket_start, float(series.bucket_count))
+            if series.bucket_count >= self.preset.min_posts and series.bucket_count > series.volume.expected(
+                series.bucket_start
+            ):
+                best = max(best, score)
+            series.bucket_start += step
+            series.bucket_count = 0
+            closed += 1
+        if when - series.bucket_start >= step:
+            series.bucket_start = when
+        return best
+
+
+def _severity(p: float, observed: float, expected: float) -> float:
+    """0..1 from how improbable and how big: 5 posts at p 1e-7 is about 0.13, 50 posts at 1e-40 about 0.63."""
+    improbable = 1.0 - math.exp(math.log10(max(p, 1e-300)) / 40.0)
+    size = 1.0 - math.exp(-max(observed - expected, 0.0) / 50.0)
+    return round(max(0.0, min(1.0, 0.5 * improbable + 0.5 * size)), 4)
+
+
+def _pileon_evidence(state: PileOnState) -> dict[str, object]:
+    return {
+        "new_authors": state.new_authors,
+        "velocity_per_min": state.velocity_per_min,
+        "acceleration_per_min2": state.acceleration_per_min2,
+        "reach": state.reach,
+        "me_too": state.me_too,
+        "unanswered_s": state.unanswered_s,
+        "urgency": state.urgency,
+    }

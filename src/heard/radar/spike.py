@@ -1,0 +1,48 @@
+"""What a detector raises: a Spike with its evidence, and the sensitivity presets users choose from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Sensitivity = Literal["low", "normal", "high"]
+SENSITIVITIES: tuple[Sensitivity, ...] = ("low", "normal", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class BurstPreset:
+    """How surprising a burst must be to count: Poisson tail probability, and the fewest posts it takes."""
+
+    max_p: float
+    min_posts: int
+    cooldown_s: float
+
+
+#: Tuned with `heard bench pileon`: "normal" keeps false alerts under one per brand-week.
+BURST_PRESETS: dict[Sensitivity, BurstPreset] = {
+    "low": BurstPreset(max_p=1e-9, min_posts=8, cooldown_s=3600.0),
+    "normal": BurstPreset(max_p=1e-7, min_posts=5, cooldown_s=1800.0),
+    "high": BurstPreset(max_p=1e-5, min_posts=4, cooldown_s=900.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Spike:
+    """A series doing something it does not usually do, with the evidence for it.
+
+    `series_key` names the series ("brand:acme", "hashtag:#delayed", "topic:billing", "incident:12",
+    "thread:x:123"). `ongoing` is False the first time a spike is raised and True for its later updates, whose
+    severity grows while it lasts. `post_keys` are the posts behind it (at most a few dozen)."""
+
+    kind: str
+    series_key: str
+    at: datetime
+    started_at: datetime
+    observed: float
+    expected: float
+    score: float
+    severity: float
+    ongoing: bool = False
+    post_keys: tuple[str, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,113 @@
+"""`heard detect` writes one score per row in [0, 1]; `heard eval nab` and `heard bench pileon` print JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from heard.cli import build
+from tests.conftest import shared_path
+
+
+def test_detect_scores_every_row(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    rows = [(f"2026-01-01 00:{i:02d}:00", 10 + math.sin(i)) for i in range(60)]
+    rows[40] = (rows[40][0], 500.0)
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["timestamp", "value"])
+        writer.writerows(rows)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(build(), ["detect", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open() as handle:
+        scored = list(csv.DictReader(handle))
+    assert len(scored) == 60
+    scores = [float(r["anomaly_score"]) for r in scored]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores[40] == max(scores)
+
+
+def test_detect_refuses_a_bad_file(tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text("timestamp,value\nyesterday,abc\n")
+    result = CliRunner().invoke(build(), ["detect", str(source), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2
+
+
+def test_eval_nab_on_one_category_prints_figures_and_published(tmp_path: Path) -> None:
+    nab = shared_path("data", "nab")
+    data = tmp_path / "data"
+    (data / "realKnownCause").mkdir(parents=True)
+    for name in ("ec2_request_latency_system_failure.csv", "ambient_temperature_system_failure.csv"):
+        (data / "realKnownCause" / name).write_bytes((nab / "data" / "realKnownCause" / name).read_bytes())
+    args = ["eval", "nab", str(data), "--labels", str(nab / "labels" / "combined_windows.json")]
+    result = CliRunner().invoke(build(), [*args, "--compare", str(nab / "results"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["files"] == 2
+    assert report["windows"] == 5
+    assert 0 <= report["windows_found"] <= 5
+    assert -100 <= report["normalised_score"] <= 100
+    assert "ARTime" in report["published"]
+
+
+def test_accepting_a_proposal_adds_it_to_a_channels_listening_rules(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from heard.alerts.actions import record_proposals
+    from heard.app import build_runtime
+    from heard.inbox.channels import add_channel, list_channels
+    from heard.radar.hashtags import HashtagProposal
+    from heard.settings import Settings
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runtime = build_runtime(Settings(_env_file=None))
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    with runtime.sessions.begin() as session:
+        add_channel(
+            session,
+            kind="mastodon",
+            name="masto",
+            options={"instance": "https://mastodon.example", "token": "tok"},
+            now=now,
+            secret_key=runtime.settings.secret_key,
+        )
+        record_proposals(session, [HashtagProposal("#acmefail", now, 9, 7, 6.0, 0.8, ("x:1",))], now)
+    runtime.close()
+    missing = CliRunner().invoke(build(), ["alerts", "decide", "#acmefail", "--accept", "--channel", "nope"])
+    assert missing.exit_code == 2
+    result = CliRunner().invoke(build(), ["alerts", "decide", "#AcmeFail", "--accept", "--channel", "masto"])
+    assert result.exit_code == 0, result.output
+    assert "accepted on masto" in result.output
+    runtime = build_runtime(Settings(_env_file=None))
+    with runtime.sessions() as session:
+        (channel,) = list_channels(session)
+        assert "acmefail" in channel.rules.hashtags
+    runtime.close()
+
+
+def test_ack_and_list_alerts(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from heard.alerts.actions import record_spikes
+    from heard.app import build_runtime
+    from heard.radar.spike import Spike
+    from heard.settings import Settings
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runtime = build_runtime(Settings(_env_file=None))
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+    with runtime.sessions.begin() as session:
+        spike = Spike("volume", "brand:acme", now, now, 30.0, 3.0, 0.99, 0.4)
+        alert_id = record_spikes(session, [spike], now).opened[0].id
+    runtime.close()
+    assert CliRunner().invoke(build(), ["alerts", "ack", "999"]).exit_code == 2
+    result = CliRunner().invoke(build(), ["alerts", "ack", str(alert_id), "--resolve"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(CliRunner().invoke(build(), ["alerts", "list", "--json"]).output)
+    assert listed["alerts"][0]["series"] == "brand:acme"

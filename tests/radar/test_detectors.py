@@ -1,0 +1,145 @@
+"""The streaming detectors on a frozen clock: a step fires, noise does not, cooldown holds, memory stays flat."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heard.clock import FrozenClock
+from heard.posts import Post, RawPost
+from heard.radar.burst import BurstCounter, poisson_sf
+from heard.radar.radar import Radar
+from heard.radar.series import DetectorConfig, SeriesDetector
+
+
+def _series(clock: FrozenClock, values: list[float], step_s: float = 300.0) -> list[float]:
+    detector = SeriesDetector()
+    scores = []
+    for value in values:
+        scores.append(detector.update(clock.now(), value))
+        clock.advance(step_s)
+    return scores
+
+
+def test_series_step_fires_once_then_cooldown_holds(clock: FrozenClock) -> None:
+    rng = random.Random(4)
+    values = [10.0 + rng.gauss(0, 1) for _ in range(1500)] + [30.0 + rng.gauss(0, 1) for _ in range(60)]
+    scores = _series(clock, values)
+    quiet, step = scores[750:1500], scores[1500:]
+    alarm, cooldown = DetectorConfig().alarm, DetectorConfig().cooldown
+    assert max(step[:3]) >= 0.5
+    assert sum(1 for s in quiet if s >= alarm) <= 3
+    fired = next(i for i, s in enumerate(step) if s >= alarm)
+    assert max(step[fired + 1 : fired + cooldown]) == 0.0
+
+
+def test_series_gaussian_noise_does_not_fire(clock: FrozenClock) -> None:
+    rng = random.Random(7)
+    scores = _series(clock, [50.0 + rng.gauss(0, 3) for _ in range(3000)])
+    alarms = [s for s in scores[750:] if s >= DetectorConfig().alarm]
+    # Pure noise still sets a new all-time extreme now and then (about 2/n of rows): rare, and weak.
+    assert len(alarms) <= 6
+    assert max(scores[750:]) < 0.5
+
+
+def test_series_ignores_non_finite_values(clock: FrozenClock) -> None:
+    detector = SeriesDetector()
+    for value in (1.0, float("nan"), float("inf"), 2.0):
+        score = detector.update(clock.now(), value)
+        assert 0.0 <= score <= 1.0
+        clock.advance(60)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), min_size=1, max_size=300))
+def test_series_scores_stay_in_unit_interval_on_any_input(values: list[float]) -> None:
+    clock = FrozenClock()
+    detector = SeriesDetector()
+    for value in values:
+        assert 0.0 <= detector.update(clock.now(), value) <= 1.0
+        clock.advance(300)
+
+
+def test_poisson_tail_by_hand() -> None:
+    assert poisson_sf(0, 3.0) == 1.0
+    assert poisson_sf(1, 2.0) == 1.0 - pytest_exp(-2.0)
+    assert poisson_sf(5, 1.0) < 0.004
+    assert poisson_sf(5, 1.0) > 0.003
+
+
+def pytest_exp(x: float) -> float:
+    import math
+
+    return math.exp(x)
+
+
+def test_burst_learns_rate_and_flags_burst(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    for _ in range(24 * 60):  # a day of one event a minute
+        counter.add(clock.now())
+        clock.advance(60)
+    p_normal, _, _ = counter.surprise(clock.now())
+    assert p_normal > 0.1
+    for _ in range(12):
+        clock.advance(3)
+        counter.add(clock.now(), learn=False)
+    p_burst, observed, expected = counter.surprise(clock.now())
+    assert p_burst < 1e-6
+    assert observed > 5 * expected
+
+
+def _post(n: int, when, reply_to: str | None = None, author: str | None = None, text: str = "@acme late") -> Post:  # type: ignore[no-untyped-def]
+    raw = RawPost(
+        network="x",
+        external_id=str(n),
+        author_id=author or f"a{n}",
+        author_handle=author or f"a{n}",
+        text=text,
+        created_at=when,
+        in_reply_to=reply_to,
+        author_followers=100,
+    )
+    return Post(raw=raw, text=raw.text, mentions=("acme",))
+
+
+def _quiet_day(radar: Radar, clock: FrozenClock, rng: random.Random) -> list:  # type: ignore[type-arg]
+    spikes = []
+    for n in range(1, 24 * 60 * 2 + 1):  # one post every 30 s on average for a day, small conversations
+        clock.advance(rng.expovariate(1 / 30))
+        reply = str(n - 1) if n % 3 == 0 else None
+        spikes += radar.observe(_post(n, clock.now(), reply))
+    return spikes
+
+
+def test_thread_pileon_fires_once_within_a_minute_and_noise_does_not(clock: FrozenClock) -> None:
+    rng = random.Random(1)
+    radar = Radar(["acme"], clock=clock)
+    assert [s for s in _quiet_day(radar, clock, rng) if clock.now() - s.at < timedelta(hours=20)] == []
+    onset = clock.now()
+    radar.observe(_post(10**6, onset, author="victim"))
+    spikes = []
+    for i in range(40):  # ten new authors a minute say "same here" on the one complaint
+        clock.advance(6)
+        spikes += radar.observe(_post(10**6 + i + 1, clock.now(), reply_to=str(10**6), text="@acme same here"))
+    opened = [s for s in spikes if not s.ongoing and s.series_key == f"thread:x:{10**6}"]
+    assert len(opened) == 1
+    assert (opened[0].at - onset).total_seconds() <= 60
+    assert opened[0].evidence["new_authors"] >= 5
+    updates = [s for s in spikes if s.ongoing and s.series_key == opened[0].series_key]
+    assert updates, "a pile-on that goes on updates its spike rather than opening new ones"
+    assert updates[-1].severity >= opened[0].severity
+    state = radar.thread_state(f"x:{10**6}")
+    assert state is not None
+    assert state.me_too >= 30
+    assert state.unanswered_s > 0
+
+
+def test_radar_memory_is_bounded(clock: FrozenClock) -> None:
+    radar = Radar(["acme"], clock=clock, capacity=100)
+    for n in range(2000):
+        clock.advance(1)
+        radar.observe(_post(n, clock.now(), reply_to=f"root{n}"))
+    assert len(radar) <= 100

@@ -1,0 +1,47 @@
+"""The latency bench's own parts: the hourly comparator and the judging of alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from heard.commands.radar.pileon_bench import HourlyComparator, Outcome, PileOn, _judge, synth_brand
+
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_hourly_comparator_alerts_only_at_the_hour_end_on_a_doubling() -> None:
+    hourly = HourlyComparator()
+    alerts = []
+    for hour in range(13):  # 5 posts an hour for 13 hours
+        for minute in range(0, 60, 12):
+            alerts += hourly.observe(["brand:a"], T0 + timedelta(hours=hour, minutes=minute))
+    assert alerts == []
+    for second in range(0, 3600, 300):  # 12 posts in the 14th hour: more than twice the mean, at least 10
+        alerts += hourly.observe(["brand:a"], T0 + timedelta(hours=13, seconds=second))
+    assert alerts == []  # nothing until the hour is over
+    alerts += hourly.observe(["brand:a"], T0 + timedelta(hours=14, minutes=1))
+    assert alerts == [("brand:a", T0 + timedelta(hours=14))]
+
+
+def test_judging_counts_first_alert_per_pileon_and_false_ones() -> None:
+    pile = PileOn("b", T0 + timedelta(hours=30), T0 + timedelta(hours=31), "b-root-0", "bfail0")
+    alerts = [
+        ("thread:x:b-root-0", T0 + timedelta(hours=30, seconds=40)),
+        ("brand:b", T0 + timedelta(hours=30, seconds=90)),
+        ("hashtag:#other", T0 + timedelta(hours=30, seconds=50)),
+        ("brand:b", T0 + timedelta(hours=5)),  # warm-up: not judged
+    ]
+    outcome = Outcome()
+    _judge(alerts, [pile], T0 + timedelta(days=1), outcome)
+    assert outcome.delays == [40.0]
+    assert (outcome.missed, outcome.false_alerts) == (0, 1)
+
+
+def test_synthetic_brand_has_its_pileons_in_time_order() -> None:
+    posts, pileons = synth_brand("b", 1 / 60, 2.0, np.random.default_rng(0))
+    assert pileons
+    assert [p.created_at for p in posts] == sorted(p.created_at for p in posts)
+    piled = [p for p in posts if p.in_reply_to == pileons[0].root_id]
+    assert len({p.author_id for p in piled}) == len(piled) >= 20
