@@ -8,6 +8,11 @@
 4. If the network pushes webhooks, implement `parse_webhook(headers, body)`, verifying the signature first.
 5. Add the module path to `BUILTIN_CONNECTORS` in `registry.py`; built-ins register exactly like plugins.
 
+Constructors take the channel plus, keyword-only, an httpx `transport` (tests pass `httpx.MockTransport` with
+recorded responses; None means the real network) and a `clock`. `read` raises the failures in
+`heard.connectors.failures` (RateLimited, Unavailable, AuthFailed, ...); `publish` turns a transient failure into
+a failed `Delivery` with `retry_after_s`, so the publisher retries later.
+
 Invariants the base class guards (subclasses implement `_publish`, not `publish`):
 - a note never leaves Heard; a reply already published is never sent twice (idempotency key);
 - a reply longer than the network allows is refused before any request is made;
@@ -19,8 +24,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+import httpx
+
+from heard.clock import Clock, SystemClock
+from heard.connectors.failures import Misconfigured, Transient
 from heard.errors import BadInput
 from heard.posts import RawPost
 
@@ -65,6 +75,8 @@ class OutgoingReply:
     recipient_handle: str | None = None
     private: bool = False
     kind: str = "reply"  # "reply" or "note"; notes never leave
+    #: when the post being answered was written; networks that limit replies by age (Meta) check it
+    in_reply_to_created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +97,18 @@ class Connector(ABC):
     max_chars: ClassVar[int] = 280
     #: what the network lets Heard do: "read", "publish", "private", "webhook", "stream"
     capabilities: ClassVar[frozenset[str]] = frozenset({"read"})
+    #: options a channel must set (checked by `heard channels add`), and options that are secrets
+    required_options: ClassVar[tuple[str, ...]] = ()
+    secret_options: ClassVar[frozenset[str]] = frozenset()
+    #: the oldest post a private reply may answer (Meta: 7 days); None means no limit
+    private_reply_window: ClassVar[timedelta | None] = None
 
-    def __init__(self, channel: ChannelConfig) -> None:
+    def __init__(
+        self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
+    ) -> None:
         self.channel = channel
+        self.transport = transport
+        self.clock: Clock = clock or SystemClock()
         self._published: dict[str, Delivery] = {}
 
     @abstractmethod
@@ -104,16 +125,47 @@ class Connector(ABC):
             raise PublishRefused(f"{self.kind} does not allow private replies from Heard")
         if "publish" not in self.capabilities:
             raise PublishRefused(f"{self.kind} is read-only in Heard")
-        delivery = self._publish(reply)
+        self._check_private_window(reply)
+        try:
+            delivery = self._publish(reply)
+        except Transient as exc:
+            return Delivery(state="failed", error=str(exc), retry_after_s=exc.retry_after_s)
         if delivery.state == "sent":
             self._published[reply.idempotency_key] = delivery
         return delivery
 
+    def _check_private_window(self, reply: OutgoingReply) -> None:
+        window = self.private_reply_window
+        if not reply.private or window is None or reply.in_reply_to_created_at is None:
+            return
+        age = self.clock.now() - reply.in_reply_to_created_at
+        if age > window:
+            raise PublishRefused(
+                f"{self.kind} allows a private reply only within {window.days} days of the post; "
+                f"this one is {age.days} days old: answer in public instead"
+            )
+
     def _publish(self, reply: OutgoingReply) -> Delivery:
         raise PublishRefused(f"{self.kind} cannot publish")
 
+    def cooldown_s(self) -> float:
+        """Seconds to wait before the next read because the last one spent the rate-limit window."""
+        api = getattr(self, "api", None)
+        return float(api.cooldown_s()) if api is not None and hasattr(api, "cooldown_s") else 0.0
+
+    def close(self) -> None:
+        """Release network clients; the listen loop calls it when a channel stops."""
+        return None
+
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> ReadResult:
         raise PublishRefused(f"{self.kind} does not receive webhooks")
+
+    def option(self, name: str, default: str | None = None) -> str:
+        """A channel option as text, or Misconfigured naming the option that is missing."""
+        value = self.channel.options.get(name, default)
+        if value is None or value == "":
+            raise Misconfigured(f"the {self.kind} channel {self.channel.name!r} needs the option {name!r}")
+        return str(value)
 
     def is_brand(self, author_handle: str) -> bool:
         handle = author_handle.lstrip("@").lower()

@@ -9,7 +9,16 @@ from heard.connectors.base import Connector
 from heard.errors import MissingExtra
 
 #: Modules that register the connectors shipped with Heard; imported on first use.
-BUILTIN_CONNECTORS: tuple[str, ...] = ("heard.connectors.replay.connector",)
+BUILTIN_CONNECTORS: tuple[str, ...] = (
+    "heard.connectors.replay.connector",
+    "heard.connectors.mastodon.connector",
+    "heard.connectors.x.connector",
+    "heard.connectors.bluesky.connector",
+    "heard.connectors.reddit.connector",
+    "heard.connectors.youtube.connector",
+    "heard.connectors.facebook.connector",
+    "heard.connectors.linkedin.connector",
+)
 
 _REGISTRY: dict[str, type[Connector]] = {}
 _loaded = False

@@ -20,7 +20,7 @@ class Channel(Base):
     name: Mapped[str] = mapped_column(String(128), unique=True)
     handle: Mapped[str | None] = mapped_column(String(128))
     config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    cursor: Mapped[str | None] = mapped_column(String(512))
+    cursor: Mapped[str | None] = mapped_column(Text)
     health: Mapped[str] = mapped_column(String(32), default="unknown")
     health_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
+
 from heard.clock import Clock
 from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
 from heard.connectors.registry import register
@@ -61,8 +63,10 @@ class ReplayConnector(Connector):
     max_chars = 10_000
     capabilities = frozenset({"read", "publish", "private"})
 
-    def __init__(self, channel: ChannelConfig) -> None:
-        super().__init__(channel)
+    def __init__(
+        self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
+    ) -> None:
+        super().__init__(channel, transport=transport, clock=clock)
         self.path = Path(str(channel.options["path"]))
         self.format: Format = channel.options.get("format", "twcs")
         self.outbox = Path(str(channel.options.get("outbox", "var/outbox/replies.jsonl")))

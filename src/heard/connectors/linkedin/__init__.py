@@ -1,0 +1,1 @@
+"""LinkedIn organization pages (Community Management API): comments and mentions; comment replies."""

@@ -1,0 +1,1 @@
+"""Mastodon: mentions of the brand (notifications), hashtag timelines and the streaming API; replies as statuses."""

@@ -1,0 +1,169 @@
+"""The listen loop: for each channel, read from its stored cursor, put the posts on the "posts.raw" topic
+(message id = the post's key, so a read repeated after a crash adds nothing), record payloads that could not
+become posts as dead letters, then store the new cursor and the channel's health.
+
+The cursor moves only after the posts are on the log, so a restart never leaves a gap; the log's dedupe by
+message id means it never stores a post twice. A rate limit waits for the network's reset time; an outage or
+any other failure backs off exponentially (capped), and the channel's health says why it is waiting.
+"""
+
+from __future__ import annotations
+
+import random
+import traceback
+from collections.abc import Callable, Collection
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy import select
+
+from heard.app import Runtime
+from heard.connectors.base import ChannelConfig, Connector
+from heard.connectors.failures import ConnectorFailure, Transient
+from heard.connectors.registry import connector_class
+from heard.errors import MissingExtra
+from heard.events import POSTS_TOPIC
+from heard.inbox.channels import channel_config, record_health
+from heard.inbox.models import Channel
+from heard.ingest.actions import record_dead_letters
+from heard.pipeline.stage import Rejection
+from heard.stream.base import OutMessage
+
+log = structlog.get_logger(__name__)
+
+ConnectorFactory = Callable[[ChannelConfig], Connector]
+BACKOFF_BASE_S = 5.0
+BACKOFF_CAP_S = 900.0
+
+
+def backoff_s(failures: int, jitter: float = 0.0) -> float:
+    """5 s, 10 s, 20 s ... up to 15 minutes; `jitter` (0..1) spreads retries of many channels apart."""
+    return float(min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, failures - 1)) * (1 + jitter * 0.2))
+
+
+@dataclass
+class ChannelOutcome:
+    name: str
+    health: str
+    taken: int = 0
+    duplicates: int = 0
+    set_aside: int = 0
+    detail: str | None = None
+    wait_s: float = 0.0
+
+
+@dataclass
+class _Waiting:
+    failures: int = 0
+    due_at: float = 0.0
+
+
+@dataclass
+class Listener:
+    """Reads every channel that is due; `factory` builds a connector (tests inject transports through it)."""
+
+    runtime: Runtime
+    factory: ConnectorFactory | None = None
+    interval_s: float = 60.0
+    kinds: frozenset[str] | None = None
+    _waiting: dict[int, _Waiting] = field(default_factory=dict)
+
+    def _build(self, config: ChannelConfig) -> Connector:
+        if self.factory is not None:
+            return self.factory(config)
+        return connector_class(config.kind)(config, clock=self.runtime.clock)
+
+    def due(self, busy: Collection[int] = ()) -> list[tuple[int, str, str | None]]:
+        """(id, name, stored cursor) of the channels whose wait is over, leaving out those being read."""
+        with self.runtime.sessions() as session:
+            rows = session.scalars(select(Channel).order_by(Channel.id))
+            channels = [(c.id, c.name, c.cursor) for c in rows if self.kinds is None or c.kind in self.kinds]
+        now = self.runtime.clock.monotonic()
+        return [c for c in channels if c[0] not in busy and self._waiting.get(c[0], _Waiting()).due_at <= now]
+
+    def run_once(self) -> list[ChannelOutcome]:
+        """Read every due channel, one after another."""
+        return [self.read_channel(cid, name, cursor) for cid, name, cursor in self.due()]
+
+    def read_channel(self, channel_id: int, name: str, cursor: str | None) -> ChannelOutcome:
+        waiting = self._waiting.setdefault(channel_id, _Waiting())
+        try:
+            outcome = self._read(channel_id, name, cursor)
+        except Transient as exc:
+            waiting.failures += 1
+            wait = max(exc.retry_after_s, backoff_s(waiting.failures) if exc.health == "down" else 0.0)
+            outcome = ChannelOutcome(name, exc.health, detail=str(exc), wait_s=wait)
+        except (ConnectorFailure, MissingExtra) as exc:
+            waiting.failures += 1
+            health = getattr(exc, "health", "misconfigured")
+            outcome = ChannelOutcome(name, health, detail=str(exc), wait_s=backoff_s(waiting.failures + 3))
+        except Exception as exc:  # a bug or a surprise must not stop the other channels
+            waiting.failures += 1
+            # no log.exception: a rendered traceback shows frame locals, and those can hold decrypted credentials
+            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+            where = f"{frame.filename}:{frame.lineno}" if frame else "?"
+            log.error("listen.read_failed", channel=name, error=type(exc).__name__, where=where)
+            outcome = ChannelOutcome(
+                name,
+                "error",
+                detail=f"{type(exc).__name__}: {exc}"[:500],
+                wait_s=backoff_s(waiting.failures, random.random()),
+            )
+        else:
+            waiting.failures = 0
+            outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
+        waiting.due_at = self.runtime.clock.monotonic() + outcome.wait_s
+        if outcome.health != "ok":
+            with self.runtime.sessions.begin() as session:
+                record_health(session, channel_id, outcome.health, outcome.detail)
+            log.warning("listen.channel_waiting", channel=name, health=outcome.health, wait_s=outcome.wait_s)
+        return outcome
+
+    def _read(self, channel_id: int, name: str, cursor: str | None) -> ChannelOutcome:
+        with self.runtime.sessions() as session:
+            channel = session.get(Channel, channel_id)
+            assert channel is not None
+            config = channel_config(channel, self.runtime.settings.secret_key, self.runtime.settings.brand_handles)
+        connector = self._build(config)
+        try:
+            result = connector.read(cursor)
+            cooldown = connector.cooldown_s()
+        finally:
+            connector.close()
+        offsets = self.runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in result.posts])
+        taken = sum(1 for o in offsets if o is not None)
+        with self.runtime.sessions.begin() as session:
+            if result.rejected:
+                rejections = [Rejection("", "listen", r.reason, r.raw) for r in result.rejected]
+                record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
+            detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
+            record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
+        outcome = ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+        outcome.wait_s = cooldown
+        return outcome
+
+    def next_due_in(self) -> float:
+        now = self.runtime.clock.monotonic()
+        dues = [w.due_at - now for w in self._waiting.values()]
+        return max(0.0, min(dues)) if dues else 0.0
+
+    def run(
+        self,
+        stop: Callable[[], bool],
+        on_round: Callable[[list[ChannelOutcome]], None] | None = None,
+        workers: int = 8,
+    ) -> None:
+        """Read channels as they fall due until `stop()` says so. Each read runs on a thread of its own, so a
+        streaming window or a slow network on one channel never holds up the others."""
+        reading: dict[int, Future[ChannelOutcome]] = {}
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listen") as pool:
+            while not stop():
+                for cid, name, cursor in self.due(busy=reading):
+                    reading[cid] = pool.submit(self.read_channel, cid, name, cursor)
+                finished = [cid for cid, future in reading.items() if future.done()]
+                outcomes = [reading.pop(cid).result() for cid in finished]
+                if on_round and outcomes:
+                    on_round(outcomes)
+                idle = min(self.next_due_in() or self.interval_s, 5.0)
+                self.runtime.clock.sleep(0.1 if reading else idle)

@@ -1,0 +1,158 @@
+"""The streaming readers over real sockets: a local Jetstream (WebSocket) and a local Mastodon streaming
+server (server-sent events) replay recorded frames; the connectors' real client code reads them."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import pytest
+
+from heard.connectors.base import ChannelConfig, ListeningRules
+from heard.connectors.bluesky import jetstream as jetstream_client
+from heard.connectors.bluesky.connector import BlueskyConnector
+from heard.connectors.failures import AuthFailed, Unavailable
+from heard.connectors.mastodon.connector import MastodonConnector
+from heard.posts import RawPost
+from tests.conftest import shared_path
+from tests.fakes import jetstream, mastodon_streaming
+
+pytestmark = pytest.mark.timeout(60)
+BRAND_DID = "did:plc:i5y2f3gtpjxs3qg6fwgb6jb4"  # the author the recorded reply answers, standing in for the brand
+
+
+def recorded_events() -> list[dict[str, Any]]:
+    path = shared_path("fixtures", "more", "bluesky", "jetstream-real", "expected_v1.jsonl")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def bluesky(url: str, window_s: float = 1.0) -> BlueskyConnector:
+    channel = ChannelConfig(
+        "bsky",
+        "bluesky",
+        rules=ListeningRules(keywords=("ネトフリ",)),
+        options={
+            "identifier": "acme.bsky.social",
+            "app_password": "pw",
+            "mode": "jetstream",
+            "jetstream": url,
+            "brand_dids": BRAND_DID,
+            "window_s": window_s,
+        },
+    )
+    return BlueskyConnector(channel)
+
+
+def test_jetstream_slice_keeps_posts_that_concern_the_brand() -> None:
+    events = recorded_events()
+    fake = jetstream.FakeJetstream(events)
+    with jetstream.running(fake) as url:
+        result = bluesky(url).read(None)
+    texts = [p.text for p in result.posts]
+    assert any("ネトフリ" in t for t in texts)  # the keyword
+    assert any(p.in_reply_to and BRAND_DID in p.in_reply_to for p in result.posts)  # a reply to the brand
+    assert len(result.posts) == 2
+    sent = [
+        e for e in events if (e.get("commit") or {}).get("collection", "app.bsky.feed.post") == "app.bsky.feed.post"
+    ]
+    assert json.loads(result.cursor or "")["t"] == max(e["time_us"] for e in sent)
+    assert [r.reason for r in result.rejected] == ["Jetstream frame is not JSON"]
+    assert "wantedCollections=app.bsky.feed.post" in fake.connections[0]
+
+
+def test_jetstream_resumes_from_the_cursor_without_duplicates_or_gaps() -> None:
+    events = recorded_events()
+    with jetstream.running(jetstream.FakeJetstream(events)) as url:
+        whole = bluesky(url).read(None)
+    sent = [
+        e for e in events if (e.get("commit") or {}).get("collection", "app.bsky.feed.post") == "app.bsky.feed.post"
+    ]
+    uris = [f"at://{e['did']}/app.bsky.feed.post/{(e.get('commit') or {}).get('rkey')}" for e in sent]
+    last = max(uris.index(p.external_id) for p in whole.posts)
+    dropping = jetstream.FakeJetstream(events, drop_after=last)  # the drop comes just before the last match
+    posts: list[RawPost] = []
+    counts: list[int] = []
+    cursor = None
+    with jetstream.running(dropping) as url:
+        for _ in range(2):  # the first connection drops mid-stream; the second picks up from the cursor
+            result = bluesky(url).read(cursor)
+            counts.append(len(result.posts))
+            posts += result.posts
+            cursor = result.cursor
+    assert [p.key for p in posts] == [p.key for p in whole.posts]
+    assert len(dropping.connections) == 2
+    assert counts[0] > 0, counts  # some posts came before the drop ...
+    assert counts[1] > 0, counts  # ... and the rest after the resume
+    newest_first = max(e["time_us"] for e in sent[:last])
+    assert f"cursor={newest_first - jetstream_client.REWIND_US}" in dropping.connections[1]
+    with jetstream.running(jetstream.FakeJetstream(events)) as url:
+        again = bluesky(url).read(cursor)
+    assert again.posts == []
+    assert again.cursor == cursor
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_jetstream_outage_is_transient() -> None:
+    with pytest.raises(Unavailable):
+        bluesky(f"ws://127.0.0.1:{_closed_port()}/subscribe").read("123")
+
+
+def mastodon(url: str, token: str = "token") -> MastodonConnector:
+    channel = ChannelConfig(
+        "masto",
+        "mastodon",
+        handle="mastodonpy_test",
+        rules=ListeningRules(hashtags=("#foo",)),
+        options={"instance": url, "token": token},
+    )
+    return MastodonConnector(channel)
+
+
+def test_mastodon_streams_user_and_hashtag_events_over_a_real_socket() -> None:
+    user = shared_path("fixtures", "more", "mastodon", "mastodon-py-recorded", "test_stream_user_direct__user.sse")
+    tag = shared_path("fixtures", "more", "mastodon", "docs-joinmastodon", "hashtag__update.sse")
+    fake = mastodon_streaming.FakeStreaming(
+        {
+            "/api/v1/streaming/user": user.read_text(encoding="utf-8"),
+            "/api/v1/streaming/hashtag": tag.read_text(encoding="utf-8"),
+        }
+    )
+    with mastodon_streaming.running(fake) as url:
+        rows = list(mastodon(url).stream(timeout_s=10))
+    posts = [r for r in rows if isinstance(r, RawPost)]
+    # user stream: 2 updates + 2 mention notifications + 1 edit; hashtag stream: 1 update; the delete is no post
+    assert len(posts) == 6
+    assert len(rows) == 6
+    assert any(p.is_brand for p in posts)
+    assert fake.requests == ["/api/v1/streaming/user", "/api/v1/streaming/hashtag?tag=foo"]
+
+
+def test_mastodon_stream_with_a_bad_token_says_so() -> None:
+    fake = mastodon_streaming.FakeStreaming({})
+    with mastodon_streaming.running(fake) as url, pytest.raises(AuthFailed):
+        list(mastodon(url, token="wrong").stream(timeout_s=5))
+
+
+def test_mastodon_stream_mode_takes_mentions_live_and_moves_the_cursor() -> None:
+    user = shared_path("fixtures", "more", "mastodon", "mastodon-py-recorded", "test_stream_user_direct__user.sse")
+    text = user.read_text(encoding="utf-8")
+    fake = mastodon_streaming.FakeStreaming(
+        {"/api/v1/streaming/user/notification": text}, rest={"/api/v1/notifications": []}
+    )
+    with mastodon_streaming.running(fake) as url:
+        channel = ChannelConfig(
+            "masto", "mastodon", options={"instance": url, "token": "token", "mode": "stream", "window_s": 5}
+        )
+        result = MastodonConnector(channel).read('{"n":"1"}')
+    streamed = [json.loads(line[5:]) for line in text.splitlines() if line.startswith("data:") and '"type"' in line]
+    mentions = [n for n in streamed if n.get("type") == "mention"]
+    assert [p.external_id for p in result.posts] == [n["status"]["id"] for n in mentions]
+    assert json.loads(result.cursor or "")["n"] == max((n["id"] for n in streamed), key=int)
+    assert fake.requests[0].startswith("/api/v1/notifications?")
+    assert fake.requests[1] == "/api/v1/streaming/user/notification"
