@@ -26,6 +26,7 @@ from heard.connectors.base import ChannelConfig, Connector, OutgoingReply
 from heard.connectors.registry import connector_class
 from heard.errors import HeardError
 from heard.events import ConversationUpdated, Event
+from heard.inbox.channels import channel_config
 from heard.inbox.models import Channel, Conversation, Inbox, Message
 from heard.ingest.conversation_state import load_states, save_states
 from heard.ingest.models import Post
@@ -44,10 +45,11 @@ class OutboxProblem(HeardError):
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Where a conversation's replies go: the channel's config and its connector class."""
+    """Where a conversation's replies go: its channel (None: the replay outbox) and the connector class."""
 
-    config: ChannelConfig
     connector: type[Connector]
+    channel: Channel | None
+    outbox_dir: Path
 
     @property
     def allows_private(self) -> bool:
@@ -56,6 +58,25 @@ class Route:
     @property
     def max_chars(self) -> int:
         return self.connector.max_chars
+
+    @property
+    def name(self) -> str:
+        return self.channel.name if self.channel else REPLAY_CHANNEL
+
+    @property
+    def handle(self) -> str | None:
+        return self.channel.handle if self.channel else None
+
+    def config(self, secret_key: str) -> ChannelConfig:
+        """The connector's config, credentials decrypted (only the publisher needs them)."""
+        outbox = str(self.outbox_dir / "replies.jsonl")
+        if self.channel is None:
+            return ChannelConfig(name=REPLAY_CHANNEL, kind="replay", options={"path": "", "outbox": outbox})
+        config = channel_config(self.channel, secret_key)
+        if self.channel.kind == "replay":
+            options = {"path": "", "outbox": outbox, **config.options}
+            config = ChannelConfig(config.name, config.kind, config.handle, config.brand_handles, config.rules, options)
+        return config
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +93,13 @@ class Queued:
         return self.message is None
 
 
-def replay_route(outbox_dir: Path) -> Route:
-    options = {"path": "", "outbox": str(outbox_dir / "replies.jsonl")}
-    config = ChannelConfig(name=REPLAY_CHANNEL, kind="replay", options=options)
-    return Route(config, connector_class("replay"))
-
-
 def route_for(session: Session, conversation: Conversation, outbox_dir: Path) -> Route:
     """The inbox's channel; else the channel named on the customer's posts; else (an import, the demo) the
     replay connector's JSONL outbox in `outbox_dir`."""
     channel = _inbox_channel(session, conversation) or _post_channel(session, conversation.id)
     if channel is None:
-        return replay_route(outbox_dir)
-    options = dict((channel.config or {}).get("options") or {})
-    if channel.kind == "replay":
-        options.setdefault("path", "")
-        options.setdefault("outbox", str(outbox_dir / "replies.jsonl"))
-    brand = tuple((channel.config or {}).get("brand_handles") or ())
-    config = ChannelConfig(channel.name, channel.kind, channel.handle, brand, options=options)
-    return Route(config, connector_class(channel.kind))
+        return Route(connector_class("replay"), None, outbox_dir)
+    return Route(connector_class(channel.kind), channel, outbox_dir)
 
 
 def _inbox_channel(session: Session, conversation: Conversation) -> Channel | None:
@@ -137,7 +146,7 @@ def queue_reply(
         raise OutboxProblem(f"{conversation.network} does not let Heard answer privately: reply in public")
     limit = min(route.max_chars, MAX_REPLY_CHARS)
     if len(text) > limit:
-        raise OutboxProblem(f"{route.config.kind} allows {limit} characters; this reply has {len(text)}")
+        raise OutboxProblem(f"{route.connector.kind} allows {limit} characters; this reply has {len(text)}")
     reviewed = _reviewed(session, conversation, text, clock, agent_id, agent_name, private, review_id)
     if reviewed.needs_approval and reviewed.approved_by_id is None:
         return Queued(None, reviewed, [])
@@ -145,7 +154,7 @@ def queue_reply(
     message = Message(
         conversation_id=conversation_id,
         direction="outgoing",
-        author_handle=route.config.handle or agent_name or "brand",
+        author_handle=route.handle or agent_name or "brand",
         agent_id=agent_id,
         text=text,
         created_at=now,
@@ -244,7 +253,7 @@ def claim(session: Session, message_id: int, now: datetime, lease_s: float) -> b
 def outgoing_reply(session: Session, message: Message) -> OutgoingReply:
     """What the connector needs: the text, and the customer post it answers (the latest one before it)."""
     answered = session.execute(
-        select(Message.external_id, Message.author_handle, Post.author_id)
+        select(Message.external_id, Message.author_handle, Post.author_id, Message.created_at)
         .outerjoin(Post, Post.id == Message.post_id)
         .where(
             Message.conversation_id == message.conversation_id,
@@ -262,6 +271,7 @@ def outgoing_reply(session: Session, message: Message) -> OutgoingReply:
         recipient_handle=answered[1] if answered else None,
         private=message.is_private,
         kind="note" if message.direction == "note" else "reply",
+        in_reply_to_created_at=answered[3] if answered else None,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from heard.app import Runtime
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
+from heard.connectors.failures import ConnectorFailure
 from heard.db.engine import unit_of_work
 from heard.events import EVENTS_TOPIC, ConversationUpdated, Event
 from heard.inbox.models import Conversation, Message
@@ -38,10 +39,6 @@ from heard.stream.base import OutMessage
 log = structlog.get_logger(__name__)
 
 ConnectorFactory = Callable[[ChannelConfig, type[Connector]], Connector]
-
-
-def build_connector(config: ChannelConfig, cls: type[Connector]) -> Connector:
-    return cls(config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +77,12 @@ class Publisher:
         self,
         runtime: Runtime,
         policy: RetryPolicy | None = None,
-        connectors: ConnectorFactory = build_connector,
+        connectors: ConnectorFactory | None = None,
         batch_size: int = 20,
     ) -> None:
         self.runtime = runtime
         self.policy = policy or RetryPolicy()
-        self._make = connectors
+        self._make = connectors or (lambda config, cls: cls(config, clock=runtime.clock))
         self._connectors: dict[str, Connector] = {}
         self._batch_size = batch_size
         self.totals = PublisherTotals()
@@ -141,6 +138,9 @@ class Publisher:
         except PublishRefused as exc:
             self._fail(claimed, f"refused: {exc}", retry=False)
             return
+        except ConnectorFailure as exc:  # credentials, configuration: a person must act, retrying cannot help
+            self._fail(claimed, f"{type(exc).__name__}: {exc}", retry=False)
+            return
         except Exception as exc:  # a network error, a bug in a connector: retried, never fatal to the loop
             log.warning("publish raised", message_id=claimed.message_id, error=type(exc).__name__)
             self._fail(claimed, f"{type(exc).__name__}: {exc}", retry=True)
@@ -168,9 +168,9 @@ class Publisher:
         self._commit(lambda s: record_failure(s, claimed.message_id, reason, retry_at))
 
     def _connector(self, route: Route) -> Connector:
-        key = f"{route.config.kind}:{route.config.name}"
+        key = f"{route.connector.kind}:{route.name}"
         if key not in self._connectors:
-            self._connectors[key] = self._make(route.config, route.connector)
+            self._connectors[key] = self._make(route.config(self.runtime.settings.secret_key), route.connector)
         return self._connectors[key]
 
     def _commit(self, action: Callable[[Session], list[Event]]) -> None:

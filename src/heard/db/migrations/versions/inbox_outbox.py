@@ -1,7 +1,7 @@
 """inbox outbox: private replies, the publisher's retry schedule, and SLA breaches
 
 Revision ID: inbox_outbox
-Revises: coach_approval
+Revises: connectors_cursor_text
 Create Date: 2026-11-24 16:20:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "inbox_outbox"
-down_revision: str | None = "coach_approval"
+down_revision: str | None = "connectors_cursor_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
