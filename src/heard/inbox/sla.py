@@ -110,6 +110,15 @@ def targets_for(targets: dict[int | None, SlaTargets], conversation: Waiting) ->
     return targets.get(conversation.inbox_id) or targets[None]
 
 
+def sla_timer(
+    conversation: Waiting, targets: SlaTargets | dict[int | None, SlaTargets] | None, now: datetime
+) -> SlaTimer | None:
+    """`timer` with the targets as a page has them: one inbox's, every inbox's (from load_targets), or none."""
+    if isinstance(targets, dict):
+        targets = targets_for(targets, conversation)
+    return timer(conversation, targets or SlaTargets(), now)
+
+
 def record_breaches(session: Session, now: datetime, limit: int = 5000) -> int:
     """Store each target missed so far and not stored yet (one row per conversation, kind and due time, so a
     second sweep adds nothing). Returns how many it added."""

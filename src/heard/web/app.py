@@ -14,7 +14,7 @@ from heard import schema
 from heard.app import Runtime
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
-from heard.web.routes import channels, conversations, events, inbox, system
+from heard.web.routes import channels, composer, conversations, events, inbox, system
 from heard.web.sse import StreamOptions
 from heard.web.templating import make_environment
 
@@ -39,6 +39,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (inbox, conversations, events, channels, system):
+    for module in (inbox, conversations, composer, events, channels, system):
         app.include_router(module.router)
     return app

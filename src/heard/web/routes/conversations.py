@@ -13,6 +13,7 @@ from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.queries import ConversationView, get_conversation
 from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.routes.composer import composer_context
 from heard.web.templating import fragment, page
 
 router = APIRouter()
@@ -33,7 +34,8 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(conversation_id: int, session: SessionDep, env: Templates, runtime: RuntimeDep) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)
-    return page(env, "conversation.html", {"view": _found(session, conversation_id), "head": head})
+    view = _found(session, conversation_id)
+    return page(env, "conversation.html", {"view": view, "head": head, **composer_context(session, view.conversation)})
 
 
 @router.get("/conversations/{conversation_id}/thread", response_class=HTMLResponse)

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.queries import PAGE_SIZE, STATUSES, InboxFilter, list_conversations, list_networks
+from heard.inbox.sla import load_targets
 from heard.web.deps import get_runtime, get_session, get_templates
 from heard.web.templating import fragment, page
 
@@ -48,6 +49,7 @@ def _context(session: Session, params: QueueParams) -> dict[str, Any]:
         "page": list_conversations(session, params.filter, params.offset, PAGE_SIZE),
         "params": params,
         "statuses": STATUSES,
+        "sla_targets": load_targets(session),
     }
 
 
