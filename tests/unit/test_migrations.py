@@ -18,11 +18,20 @@ def test_one_head() -> None:
     assert MIGRATIONS.is_dir()
 
 
+#: Indexes on expressions: PostgreSQL hands them back reformatted, which Alembic cannot compare with the model.
+EXPRESSION_INDEXES = frozenset({"ix_conversations_queue_order"})
+
+
+def _comparable(obj: object, name: str | None, kind: str, reflected: bool, compare_to: object) -> bool:
+    return not (kind == "index" and name in EXPRESSION_INDEXES)
+
+
 def test_migrated_schema_matches_models(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        opts = {"compare_type": False, "include_object": _comparable}
+        context = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []

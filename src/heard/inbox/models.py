@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
@@ -75,6 +86,17 @@ class ContactIdentity(Base):
     followers: Mapped[int | None] = mapped_column(Integer)
 
 
+QUEUE_ORDER_SQL = (
+    "priority DESC",
+    "(CASE WHEN urgency IS NULL THEN 1 ELSE 0 END)",
+    "urgency DESC",
+    "(CASE WHEN waiting_since IS NULL THEN 1 ELSE 0 END)",
+    "waiting_since",
+    "last_activity_at DESC",
+    "id DESC",
+)
+
+
 class Conversation(Base):
     """A customer's post and everything said in its thread, incoming and outgoing."""
 
@@ -82,6 +104,10 @@ class Conversation(Base):
     __table_args__ = (
         Index("ix_conversations_queue", "status", "priority", "waiting_since"),
         Index("ix_conversations_last_activity", "last_activity_at"),
+        Index("ix_conversations_network", "network"),
+        # The inbox's working order (heard.inbox.queries.queue_order): its first page is an index walk, not a
+        # sort of every conversation. Written as SQL so that SQLite and PostgreSQL build the same index.
+        Index("ix_conversations_queue_order", *(text(key) for key in QUEUE_ORDER_SQL)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inboxes.id"))

@@ -1,4 +1,4 @@
-"""inbox outbox: private replies, the publisher's retry schedule, and SLA breaches
+"""inbox outbox: private replies, the publisher's retry schedule, SLA breaches, and the queue-order index
 
 Revision ID: inbox_outbox
 Revises: connectors_cursor_text
@@ -20,7 +20,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+QUEUE_ORDER = (
+    "priority DESC",
+    "(CASE WHEN urgency IS NULL THEN 1 ELSE 0 END)",
+    "urgency DESC",
+    "(CASE WHEN waiting_since IS NULL THEN 1 ELSE 0 END)",
+    "waiting_since",
+    "last_activity_at DESC",
+    "id DESC",
+)
+
+
 def upgrade() -> None:
+    # The inbox's first page walks this index in queue order (see heard.inbox.queries.queue_order).
+    op.create_index("ix_conversations_queue_order", "conversations", [sa.text(k) for k in QUEUE_ORDER])
+    op.create_index("ix_conversations_network", "conversations", ["network"])
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("is_private", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("next_attempt_at", heard.db.base.UTCDateTime(), nullable=True))
@@ -53,6 +67,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sla_breaches_conversation_id"))
         batch_op.drop_index(batch_op.f("ix_sla_breaches_breached_at"))
     op.drop_table("sla_breaches")
+    op.drop_index("ix_conversations_network", table_name="conversations")
+    op.drop_index("ix_conversations_queue_order", table_name="conversations")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index("ix_messages_delivery")
         batch_op.drop_column("next_attempt_at")
