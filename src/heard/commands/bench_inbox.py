@@ -59,7 +59,7 @@ def bench_inbox(
     posts: Annotated[int, typer.Option(help="Posts to store.")] = 1_000_000,
     conversations: Annotated[int, typer.Option(help="Conversations they form.")] = 200_000,
     requests: Annotated[int, typer.Option(help="Requests per page kind (bounded by --seconds).")] = 2000,
-    concurrency: Annotated[int, typer.Option(help="Concurrent clients.")] = 8,
+    concurrency: Annotated[int, typer.Option(help="Concurrent clients (the server is one uvicorn process).")] = 4,
     seconds: Annotated[float, typer.Option(help="Most seconds spent on each page kind.")] = 60.0,
     database: Annotated[Path | None, typer.Option(help="Keep the filled SQLite file here (reused if present).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
