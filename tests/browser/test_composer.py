@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from heard.app import Runtime
+from heard.app import Runtime, build_runtime
 from heard.posts import RawPost
+from heard.settings import Settings
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
@@ -19,6 +21,17 @@ from tests.inbox.helpers import replay_outbox
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    """As the shared fixture, with replies delivered to a JSONL outbox of this test's own."""
+    settings = Settings(
+        env="test", database_url=f"sqlite:///{tmp_path / 'browser.db'}", outbox_dir=tmp_path / "outbox", _env_file=None
+    )
+    rt = build_runtime(settings)
+    yield rt
+    rt.close()
 
 
 @pytest.fixture
