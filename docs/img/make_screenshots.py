@@ -15,14 +15,15 @@ import heard
 from heard.app import build_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
+from heard.inbox.agents import ensure_demo_agent
 from heard.posts import RawPost
 from heard.settings import Settings
 from heard.web.app import create_app
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
-from web.live import live_server  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.web.live import live_server  # noqa: E402
 
 OUT = Path(__file__).parent
 SAMPLE = Path(heard.__file__).parent / "samples" / "twcs-sample.csv"
@@ -44,10 +45,16 @@ def main() -> None:
         posts = [r for r in in_time_order(read_file(SAMPLE, "twcs", channel="twcs")) if isinstance(r, RawPost)]
         import_rows(runtime, compressed(posts, timedelta(hours=3)), "twcs-sample.csv")
         PipelineWorker(runtime).drain()
+        with runtime.sessions.begin() as session:
+            email, password = ensure_demo_agent(session)
         with live_server(create_app(runtime)) as live, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
             page.goto(live.url + "/")
+            page.get_by_label("E-mail").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(live.url + "/")
             page.screenshot(path=str(OUT / "inbox.png"))
             page.locator("ol.queue > li a").nth(2).click()
             page.wait_for_selector(".message")

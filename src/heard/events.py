@@ -48,7 +48,43 @@ class DeadLettered(Event):
     reason: str
 
 
-ALL_EVENTS: tuple[type[Event], ...] = (PostsStored, ConversationUpdated, DeadLettered)
+@dataclass(frozen=True, slots=True)
+class ConversationAssigned(Event):
+    """assignee_id None: unassigned."""
+
+    name: ClassVar[str] = "conversation.assigned"
+    conversation_id: int
+    assignee_id: int | None
+    by_agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationStatusChanged(Event):
+    """snoozed_until is an ISO 8601 UTC time when status is snoozed, else None."""
+
+    name: ClassVar[str] = "conversation.status_changed"
+    conversation_id: int
+    status: str
+    snoozed_until: str | None
+    by_agent_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteAdded(Event):
+    name: ClassVar[str] = "note.added"
+    conversation_id: int
+    message_id: int
+    by_agent_id: int
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    PostsStored,
+    ConversationUpdated,
+    DeadLettered,
+    ConversationAssigned,
+    ConversationStatusChanged,
+    NoteAdded,
+)
 
 
 def decode_event(payload: bytes) -> tuple[str, dict[str, Any]]:

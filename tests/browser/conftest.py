@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 import heard
 from heard.app import Runtime, build_runtime
+from heard.inbox.agents import add_agent
 from heard.settings import Settings
 from heard.web.app import create_app
 from tests.web.live import LiveServer, live_server
@@ -52,3 +54,24 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 def server(runtime: Runtime) -> Iterator[LiveServer]:
     with live_server(create_app(runtime)) as live:
         yield live
+
+
+PASSWORD = "browser test password"
+
+
+def log_in(page: Page, server: LiveServer, runtime: Runtime, email: str, role: str = "agent") -> None:
+    """Create the agent and log in through the login form, as a person would."""
+    with runtime.sessions.begin() as session:
+        add_agent(session, email, role, runtime.clock.now(), PASSWORD)
+    page.goto(server.url + "/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(server.url + "/")
+
+
+@pytest.fixture
+def agent_page(page: Page, server: LiveServer, runtime: Runtime) -> Page:
+    """A page logged in as an agent."""
+    log_in(page, server, runtime, "agent@example.com")
+    return page

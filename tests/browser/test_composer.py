@@ -16,6 +16,7 @@ from heard.settings import Settings
 from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
+from tests.browser.conftest import log_in
 from tests.browser.test_inbox_live import worker  # noqa: F401 - the pipeline worker fixture
 from tests.inbox.helpers import replay_outbox
 from tests.web.live import LiveServer
@@ -68,7 +69,7 @@ def test_draft_review_send_and_delivered(
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     import_rows(runtime, [_customer_post()], "test")
-    page.goto(server.url + "/")
+    log_in(page, server, runtime, "sam@example.com")
     row = page.locator(".queue .conversation").first
     expect(row).to_contain_text("jane_doe", timeout=15_000)
     expect(row.locator(".sla")).to_contain_text("first reply due in")
@@ -107,7 +108,7 @@ def test_draft_review_send_and_delivered(
 
 def test_suggest_a_draft(page: Page, runtime: Runtime, server: LiveServer, worker: PipelineWorker) -> None:  # noqa: F811
     import_rows(runtime, [_customer_post()], "test")
-    page.goto(server.url + "/")
+    log_in(page, server, runtime, "sam@example.com")
     page.locator(".queue .row-link").first.click(timeout=15_000)
     page.get_by_role("button", name="Suggest a draft").click()
     expect(page.locator("#reply-text")).not_to_have_value("")

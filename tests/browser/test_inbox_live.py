@@ -51,39 +51,39 @@ def _post(external_id: str, text: str, in_reply_to: str | None = None, handle: s
 
 
 def test_inbox_shows_conversations_and_new_posts_arrive_live(
-    page: Page, runtime: Runtime, server: LiveServer, worker: PipelineWorker
+    agent_page: Page, runtime: Runtime, server: LiveServer, worker: PipelineWorker
 ) -> None:
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    agent_page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     posts = _sample()
     import_rows(runtime, posts[:200], "sample")
-    page.goto(server.url + "/")
-    rows = page.locator("ol.queue > li")
+    agent_page.goto(server.url + "/")
+    rows = agent_page.locator("ol.queue > li")
     expect(rows.first).to_be_visible(timeout=20_000)
     first_words = rows.first.locator(".words").inner_text()
     rows.first.locator("a").click()
-    expect(page.locator(".message.incoming").first).to_contain_text(first_words[:40])
+    expect(agent_page.locator(".message.incoming").first).to_contain_text(first_words[:40])
 
     # While the rest of the sample replays, a Mastodon post arrives; the filtered inbox shows it in place.
-    page.goto(server.url + "/?network=mastodon")
-    expect(page.locator(".empty")).to_be_visible()
-    page.evaluate("window.__notReloaded = true")
+    agent_page.goto(server.url + "/?network=mastodon")
+    expect(agent_page.locator(".empty")).to_be_visible()
+    agent_page.evaluate("window.__notReloaded = true")
     live = [*posts[200:1200], _post("live-1", "LIVE-ONE hello"), *posts[1200:]]
     replay = threading.Thread(target=import_rows, args=(runtime, live, "replay"))
     replay.start()
-    expect(page.locator("ol.queue")).to_contain_text("LIVE-ONE hello", timeout=30_000)
-    assert page.evaluate("window.__notReloaded") is True
+    expect(agent_page.locator("ol.queue")).to_contain_text("LIVE-ONE hello", timeout=30_000)
+    assert agent_page.evaluate("window.__notReloaded") is True
     replay.join(60)
 
-    page.locator("ol.queue > li", has_text="LIVE-ONE hello").locator("a").click()
-    expect(page.locator("h1")).to_contain_text("@livecustomer")
-    page.evaluate("window.__notReloaded = true")
+    agent_page.locator("ol.queue > li", has_text="LIVE-ONE hello").locator("a").click()
+    expect(agent_page.locator("h1")).to_contain_text("@livecustomer")
+    agent_page.evaluate("window.__notReloaded = true")
 
     # The brand answers and the customer writes back: both appear in the open conversation, in place.
     import_rows(runtime, [_post("live-2", "BRAND-REPLY sorry!", "live-1", handle="BrandHelp")], "replay")
-    expect(page.locator(".message.outgoing")).to_contain_text("BRAND-REPLY sorry!", timeout=20_000)
+    expect(agent_page.locator(".message.outgoing")).to_contain_text("BRAND-REPLY sorry!", timeout=20_000)
     import_rows(runtime, [_post("live-3", "CUSTOMER-AGAIN thanks", "live-2")], "replay")
-    expect(page.locator(".message.incoming").last).to_contain_text("CUSTOMER-AGAIN thanks", timeout=20_000)
-    expect(page.locator(".wait")).to_contain_text("waiting")
-    assert page.evaluate("window.__notReloaded") is True
+    expect(agent_page.locator(".message.incoming").last).to_contain_text("CUSTOMER-AGAIN thanks", timeout=20_000)
+    expect(agent_page.locator(".wait")).to_contain_text("waiting")
+    assert agent_page.evaluate("window.__notReloaded") is True
     assert errors == [], errors  # includes Content-Security-Policy violations

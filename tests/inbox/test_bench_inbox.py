@@ -1,18 +1,14 @@
-"""`heard bench inbox` runs end to end at a tiny size, and the inbox's first page reads the queue-order index."""
+"""`heard bench inbox` runs end to end at a tiny size (logging in, through the real server)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from sqlalchemy import Engine, text
-from sqlalchemy.dialects import sqlite
 from typer.testing import CliRunner
 
 from heard.cli import build
 from heard.commands.bench_inbox import fill, percentiles
-from heard.inbox.models import Conversation
-from heard.inbox.queries import queue_order
 
 
 def test_bench_inbox_prints_the_figures(tmp_path: Path) -> None:
@@ -46,14 +42,3 @@ def test_percentiles() -> None:
     figures = percentiles([float(v) for v in range(1, 101)])
     assert figures["p50"] == 50.5
     assert figures["p99"] > figures["p95"] > figures["p50"]
-
-
-def test_the_first_page_walks_the_queue_order_index(sqlite_engine: Engine) -> None:
-    from sqlalchemy import select
-
-    query = select(Conversation).order_by(*queue_order()).limit(51)
-    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-    with sqlite_engine.connect() as conn:
-        plan = " ".join(str(row) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
-    assert "ix_conversations_queue_order" in plan
-    assert "TEMP B-TREE" not in plan, "a sort of every conversation"

@@ -14,6 +14,7 @@ from heard.inbox.models import Message
 from heard.web.app import create_app
 from heard.workers.publisher import Publisher
 from tests.inbox.helpers import flaky_inbox
+from tests.web.conftest import csrf_of, log_in
 from tests.web.factories import add_conversation
 
 GOOD = "Hi Alice, so sorry your parcel never arrived: the courier lost it. A new one left today. Thanks! ^Sam"
@@ -21,8 +22,22 @@ GOOD = "Hi Alice, so sorry your parcel never arrived: the courier lost it. A new
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as test_client:
+    """Logged in as an agent, sending the CSRF token as htmx does."""
+    with TestClient(create_app(runtime), follow_redirects=False) as test_client:
+        log_in(test_client, runtime, "sam@example.com", "agent")
+        test_client.headers["X-CSRF-Token"] = csrf_of(test_client.get("/").text)
         yield test_client
+
+
+def test_login_and_csrf_are_required(runtime: Runtime, client: TestClient) -> None:
+    cid = _conversation(runtime)
+    with TestClient(create_app(runtime), follow_redirects=False) as anonymous:
+        assert anonymous.post(f"/conversations/{cid}/review", data={"text": GOOD}).status_code in (303, 401, 403)
+        assert anonymous.get(f"/conversations/{cid}/outbox").status_code in (303, 401)
+    forged = client.post(f"/conversations/{cid}/replies", data={"text": GOOD}, headers={"X-CSRF-Token": "forged"})
+    assert forged.status_code == 403
+    with runtime.sessions() as session:
+        assert session.query(Message).filter_by(conversation_id=cid, direction="outgoing").count() == 0
 
 
 def _conversation(runtime: Runtime, **fields: object) -> int:
@@ -38,6 +53,9 @@ def test_the_page_has_the_composer_and_the_countdown(runtime: Runtime, client: T
     assert "first reply due in 2 min" in html
     assert "sla-warning" in html
     assert "first reply due in 2 min" in client.get("/").text, "the inbox row counts down too"
+    with runtime.sessions() as session:
+        message_count = session.query(Message).count()
+    assert message_count == 1
 
 
 def test_no_private_option_where_the_network_has_none(runtime: Runtime, client: TestClient) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from heard import schema  # noqa: F401 - registers every mapper
-from heard.events import EVENTS_TOPIC, ConversationUpdated, Event, PostsStored
+from heard.events import EVENTS_TOPIC, Event, PostsStored
 from heard.inbox.models import Conversation, Message
 from heard.ingest.models import Post
 from heard.stream.base import EventLog, OutMessage
@@ -90,4 +90,4 @@ def publish(log: EventLog, *events: Event) -> list[int | None]:
 
 def announce(log: EventLog, conversation: Conversation) -> list[int | None]:
     """What the worker appends after storing a post into `conversation`."""
-    return publish(log, PostsStored(count=1, conversations=1), ConversationUpdated(conversation.id))
+    return publish(log, PostsStored(count=1, conversations=1, conversation_ids=(conversation.id,)))

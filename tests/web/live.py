@@ -55,3 +55,16 @@ def live_server(app: FastAPI) -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
+
+
+def logged_in_client(url: str, email: str, password: str) -> httpx.Client:
+    """An httpx client holding a session cookie for `email`, logged in through the login form."""
+    import re
+
+    client = httpx.Client(base_url=url, timeout=10)
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
+    assert response.status_code == 303, response.text
+    return client

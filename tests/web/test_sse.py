@@ -14,12 +14,14 @@ import pytest
 from heard.app import Runtime
 from heard.clock import FrozenClock
 from heard.events import ConversationUpdated, PostsStored
+from heard.inbox.agents import add_agent
 from heard.stream.memory import MemoryLog
 from heard.web.app import create_app
 from heard.web.sse import StreamOptions, event_stream, start_offset
 
+from .conftest import PASSWORD
 from .factories import publish
-from .live import live_server
+from .live import live_server, logged_in_client
 
 T = TypeVar("T")
 FAST = StreamOptions(poll_s=0.01, heartbeat_s=0.05, retry_ms=100, max_age_s=5)
@@ -47,8 +49,8 @@ def _fields(chunk: str) -> dict[str, str]:
 
 def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: FrozenClock) -> None:
     log = MemoryLog(clock)
-    publish(log, PostsStored(1, 1), ConversationUpdated(7))
-    offsets = publish(log, PostsStored(1, 1), ConversationUpdated(8))
+    publish(log, PostsStored(1, 1, (7,)), ConversationUpdated(7))
+    offsets = publish(log, PostsStored(1, 1, (8, 9)), ConversationUpdated(8))
 
     async def main() -> list[str]:
         return await _take(event_stream(log, offsets[0] - 1, threading.Event(), None, FAST), 2)
@@ -59,7 +61,7 @@ def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: Fr
     assert fields["id"] == str(offsets[-1])
     assert fields["event"] == "inbox"
     data = json.loads(fields["data"])
-    assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8]}
+    assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8, 9]}
 
 
 def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offset(clock: FrozenClock) -> None:
@@ -132,9 +134,13 @@ def test_http_stream_resumes_from_last_event_id_and_shutdown_is_prompt(runtime: 
     offsets = publish(runtime.log, ConversationUpdated(1), ConversationUpdated(2), ConversationUpdated(3))
     app = create_app(runtime)
     app.state.stream_options = FAST
+    with runtime.sessions.begin() as session:
+        add_agent(session, "sse@example.com", "viewer", runtime.clock.now(), PASSWORD)
     with live_server(app) as live:
+        client = logged_in_client(live.url, "sse@example.com", PASSWORD)
+        assert httpx.get(f"{live.url}/events").status_code == 401
         headers = {"Last-Event-ID": str(offsets[0])}
-        with httpx.stream("GET", f"{live.url}/events", headers=headers, timeout=10) as response:
+        with client.stream("GET", "/events", headers=headers) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
             assert "default-src 'self'" in response.headers["content-security-policy"]
             chunks = response.iter_text()
@@ -148,3 +154,4 @@ def test_http_stream_resumes_from_last_event_id_and_shutdown_is_prompt(runtime: 
         assert not live.thread.is_alive()
         assert took < 3, f"shutdown waited {took:.1f}s for the open stream"
         assert time.monotonic() - started < 5
+        client.close()

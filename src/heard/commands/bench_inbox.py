@@ -82,6 +82,7 @@ def bench_inbox(
             "db_mb": round(path.stat().st_size / 2**20, 1),
             "concurrency": concurrency,
         }
+        ensure_agent(path)
         with served(path) as url:
             cookies = login(url)
             figures["inbox_first_page"] = measure(lambda _: "/", url, cookies, requests, concurrency, seconds)
@@ -258,9 +259,30 @@ def served(path: Path) -> Iterator[str]:
         process.wait(timeout=15)
 
 
+BENCH_AGENT = "bench@example.invalid"
+BENCH_PASSWORD = "bench inbox password"  # noqa: S105 - a throwaway agent in a throwaway database
+
+
+def ensure_agent(path: Path) -> None:
+    from heard.db.engine import session_factory
+    from heard.inbox.agents import add_agent, find_agent
+
+    engine = make_engine(f"sqlite:///{path}")
+    with session_factory(engine).begin() as session:
+        if find_agent(session, BENCH_AGENT) is None:
+            add_agent(session, BENCH_AGENT, "agent", datetime.now(UTC), BENCH_PASSWORD, name="Bench")
+    engine.dispose()
+
+
 def login(url: str) -> dict[str, str]:
-    """The cookies of a logged-in agent, when the app asks for a login (none when it does not)."""
-    return {}
+    """The session cookies of the bench's agent, logged in through the login form as a person would."""
+    with httpx.Client(base_url=url, follow_redirects=False) as client:
+        page = client.get("/login").text
+        token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        answer = client.post("/login", data={"email": BENCH_AGENT, "password": BENCH_PASSWORD, "csrf_token": token})
+        if answer.status_code != 303:
+            raise RuntimeError(f"the bench agent could not log in: {answer.status_code}")
+        return dict(client.cookies)
 
 
 def measure(

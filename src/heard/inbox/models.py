@@ -15,7 +15,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,17 +85,6 @@ class ContactIdentity(Base):
     followers: Mapped[int | None] = mapped_column(Integer)
 
 
-QUEUE_ORDER_SQL = (
-    "priority DESC",
-    "(CASE WHEN urgency IS NULL THEN 1 ELSE 0 END)",
-    "urgency DESC",
-    "(CASE WHEN waiting_since IS NULL THEN 1 ELSE 0 END)",
-    "waiting_since",
-    "last_activity_at DESC",
-    "id DESC",
-)
-
-
 class Conversation(Base):
     """A customer's post and everything said in its thread, incoming and outgoing."""
 
@@ -105,9 +93,6 @@ class Conversation(Base):
         Index("ix_conversations_queue", "status", "priority", "waiting_since"),
         Index("ix_conversations_last_activity", "last_activity_at"),
         Index("ix_conversations_network", "network"),
-        # The inbox's working order (heard.inbox.queries.queue_order): its first page is an index walk, not a
-        # sort of every conversation. Written as SQL so that SQLite and PostgreSQL build the same index.
-        Index("ix_conversations_queue_order", *(text(key) for key in QUEUE_ORDER_SQL)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inboxes.id"))
@@ -117,7 +102,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     urgency: Mapped[int | None] = mapped_column(Integer)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     first_customer_text: Mapped[str] = mapped_column(Text, default="")
@@ -170,3 +155,14 @@ class SlaBreach(Base):
     kind: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     breached_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Presence(Base):
+    """Who has a conversation open right now, and who is typing in it: for collision warnings. Rows are
+    refreshed by heartbeats from the open page and read with a freshness window; stale rows mean nothing."""
+
+    __tablename__ = "presence"
+    conversation_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    typing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

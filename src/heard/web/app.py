@@ -14,9 +14,11 @@ from heard import schema
 from heard.app import Runtime
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
-from heard.web.routes import channels, composer, conversations, events, inbox, system
+from heard.web.routes import channels, composer, conversations, events, inbox, login, system, work
+from heard.web.session import SessionCodec, SessionMiddleware
 from heard.web.sse import StreamOptions
 from heard.web.templating import make_environment
+from heard.web.throttle import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 _ALL_MODELS = schema.MODEL_MODULES  # every mapper must be known before the first query
@@ -36,9 +38,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.templates = make_environment(runtime.clock)
     app.state.closing = closing
     app.state.stream_options = StreamOptions()
+    app.state.login_throttle = LoginThrottle(runtime.clock)
+    codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")
+    app.add_middleware(SessionMiddleware, codec=codec)
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (inbox, conversations, composer, events, channels, system):
+    for module in (login, inbox, conversations, composer, work, events, channels, system):
         app.include_router(module.router)
     return app

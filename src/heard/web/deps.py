@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fastapi import Request
-from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
@@ -14,11 +13,6 @@ from heard.app import Runtime
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
-
-
-def get_templates(request: Request) -> Environment:
-    env: Environment = request.app.state.templates
-    return env
 
 
 def get_session(request: Request) -> Iterator[Session]:

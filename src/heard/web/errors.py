@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
+from heard.web.session import login_redirect
 from heard.web.templating import page
 
 
 def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        if exc.status_code == 401:
+            return login_redirect(request.scope)
         detail = exc.detail if isinstance(exc.detail, str) else "Something went wrong."
+        if request.headers.get("hx-request"):
+            return PlainTextResponse(detail, status_code=exc.status_code)
         context = {"status": exc.status_code, "detail": detail}
-        response = page(request.app.state.templates, "error.html", context, exc.status_code)
+        response = page(request, "error.html", context, exc.status_code)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

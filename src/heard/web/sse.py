@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 from anyio import to_thread
@@ -34,6 +35,46 @@ class StreamOptions:
     #: A stream ends after this long and the browser reconnects with Last-Event-ID: a server run without
     #: heard.web.server still gets its connections back eventually, and proxies never see an endless response.
     max_age_s: float = 600.0
+    #: How often a conversation stream looks for colleagues on the same conversation, and refreshes its own
+    #: presence (which counts for heard.inbox.presence.VIEWING_FOR seconds).
+    presence_check_s: float = 1.0
+    presence_beat_s: float = 5.0
+
+
+class PresenceFeed(Protocol):
+    """Presence of the agent behind one conversation stream (see heard.web.presence)."""
+
+    def beat(self) -> None: ...
+
+    def snapshot(self) -> str:
+        """The collision warning as one line of HTML (empty element when nobody else is there)."""
+        ...
+
+    def leave(self) -> None: ...
+
+
+class _PresenceWatcher:
+    def __init__(self, feed: PresenceFeed, options: StreamOptions) -> None:
+        self.feed = feed
+        self.options = options
+        self.since_beat = self.since_check = float("inf")
+        self.shown: str | None = None
+
+    async def tick(self, elapsed: float) -> str | None:
+        """An SSE message when the warning changed. Presence messages carry no id: they are not log records."""
+        self.since_beat += elapsed
+        self.since_check += elapsed
+        if self.since_beat >= self.options.presence_beat_s:
+            self.since_beat = 0.0
+            await to_thread.run_sync(self.feed.beat)
+        if self.since_check < self.options.presence_check_s:
+            return None
+        self.since_check = 0.0
+        html = (await to_thread.run_sync(self.feed.snapshot)).replace("\r", " ").replace("\n", " ")
+        if html == self.shown:
+            return None
+        self.shown = html
+        return f"event: presence\ndata: {html}\n\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +94,17 @@ def summarise(records: Sequence[Record]) -> Batch:
             names["unreadable"] += 1
             continue
         names[name] += 1
-        conversation = data.get("conversation_id")
-        if isinstance(conversation, int):
-            conversations.add(conversation)
-        many = data.get("conversation_ids")
-        if isinstance(many, list):
-            conversations.update(c for c in many if isinstance(c, int))
+        conversations.update(_conversation_ids(data))
     return Batch(records[-1].offset, names, frozenset(conversations))
+
+
+def _conversation_ids(data: dict[str, object]) -> list[int]:
+    """Events name one conversation (`conversation_id`) or a batch of them (`conversation_ids`)."""
+    found = [data.get("conversation_id")]
+    many = data.get("conversation_ids")
+    if isinstance(many, list):
+        found.extend(many)
+    return [c for c in found if isinstance(c, int) and not isinstance(c, bool)]
 
 
 def read_new(log: EventLog, after: int) -> list[Record]:
@@ -89,24 +134,33 @@ async def event_stream(
     closing: threading.Event,
     conversation: int | None = None,
     options: StreamOptions | None = None,
+    presence: PresenceFeed | None = None,
 ) -> AsyncIterator[str]:
     """Runs until the client goes away (Starlette cancels it) or the server shuts down (`closing` is set)."""
     options = options or StreamOptions()
+    watcher = _PresenceWatcher(presence, options) if presence is not None else None
     yield f"retry: {options.retry_ms}\n\n"
     idle = age = 0.0
-    while not closing.is_set() and age < options.max_age_s:
-        records = await to_thread.run_sync(read_new, log, after)
-        if records:
-            batch = summarise(records)
-            after = batch.offset
-            idle = 0.0
-            yield format_message(batch, conversation)
-        elif idle >= options.heartbeat_s:
-            idle = 0.0
-            yield ": keep-alive\n\n"
-        await anyio.sleep(options.poll_s)
-        idle += options.poll_s
-        age += options.poll_s
+    try:
+        while not closing.is_set() and age < options.max_age_s:
+            records = await to_thread.run_sync(read_new, log, after)
+            if records:
+                batch = summarise(records)
+                after = batch.offset
+                idle = 0.0
+                yield format_message(batch, conversation)
+            elif idle >= options.heartbeat_s:
+                idle = 0.0
+                yield ": keep-alive\n\n"
+            if watcher is not None and (warning := await watcher.tick(options.poll_s)) is not None:
+                yield warning
+            await anyio.sleep(options.poll_s)
+            idle += options.poll_s
+            age += options.poll_s
+    finally:
+        if presence is not None:
+            with anyio.CancelScope(shield=True):
+                await to_thread.run_sync(presence.leave)
 
 
 def start_offset(last_event_id: str | None, after: int | None, head: int) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2_fragments import render_block
+from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from heard.clock import Clock, as_utc
@@ -63,10 +64,21 @@ def _response(html: str, status_code: int = 200, headers: dict[str, str] | None 
     return HTMLResponse(html.encode("utf-8", "replace"), status_code=status_code, headers=headers)
 
 
-def page(env: Environment, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return _response(env.get_template(name).render(context), status_code)
+def _with_request(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    session = getattr(request.state, "session", None)
+    return {
+        "csrf_token": session.csrf if session is not None else "",
+        "me": getattr(request.state, "agent", None),
+        **context,
+    }
 
 
-def fragment(env: Environment, name: str, block: str, context: dict[str, Any]) -> HTMLResponse:
+def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    return _response(env.get_template(name).render(_with_request(request, context)), status_code)
+
+
+def fragment(request: Request, name: str, block: str, context: dict[str, Any]) -> HTMLResponse:
     """One block of a page template, for htmx to swap in: the page and its fragments can never disagree."""
-    return _response(render_block(env, name, block, context))
+    env: Environment = request.app.state.templates
+    return _response(render_block(env, name, block, _with_request(request, context)))

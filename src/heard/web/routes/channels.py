@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from jinja2 import Environment
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -22,19 +21,19 @@ from heard.inbox.channels import ChannelProblem, channel_config, get_channel, li
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
 from heard.stream.base import OutMessage
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.auth import Me
+from heard.web.deps import get_runtime, get_session
 from heard.web.templating import page
 
 router = APIRouter()
 SessionDep = Annotated[Session, Depends(get_session)]
-Templates = Annotated[Environment, Depends(get_templates)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 MAX_BODY = 5 * 1024 * 1024
 
 
 @router.get("/channels", response_class=HTMLResponse)
-def channels_page(session: SessionDep, env: Templates) -> HTMLResponse:
-    return page(env, "channels.html", {"channels": list_channels(session)})
+def channels_page(request: Request, session: SessionDep, me: Me) -> HTMLResponse:
+    return page(request, "channels.html", {"channels": list_channels(session)})
 
 
 def _connector(runtime: Runtime, session: Session, name: str) -> Connector | None:

@@ -10,8 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query
-from jinja2 import Environment
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -23,16 +22,16 @@ from heard.db.engine import unit_of_work
 from heard.events import EVENTS_TOPIC, Event
 from heard.inbox.models import Conversation, Message
 from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply, retry_delivery, review_for, route_for
-from heard.inbox.queries import list_conversations
+from heard.inbox.queries import InboxFilter, list_conversations
 from heard.inbox.sla import load_targets, targets_for
 from heard.stream.base import OutMessage
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.auth import Me, Worker
+from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment
 
 router = APIRouter()
 
 SessionDep = Annotated[Session, Depends(get_session)]
-Templates = Annotated[Environment, Depends(get_templates)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Text = Annotated[str, Form(max_length=MAX_REPLY_CHARS * 2)]
 Visibility = Annotated[str, Form(pattern="^(public|private)$")]
@@ -71,37 +70,43 @@ def _conversation(session: Session, conversation_id: int) -> Conversation:
     return conversation
 
 
-def _block(env: Environment, block: str, session: Session, conversation: Conversation, **extra: Any) -> HTMLResponse:
+def _block(request: Request, block: str, session: Session, conversation: Conversation, **extra: Any) -> HTMLResponse:
     context = {**composer_context(session, conversation), **extra}
-    return fragment(env, "composer.html", block, context)
+    return fragment(request, "composer.html", block, context)
 
 
 @router.post("/conversations/{conversation_id}/review", response_class=HTMLResponse)
 def review_draft(
-    conversation_id: int, session: SessionDep, env: Templates, text: Text = "", visibility: Visibility = "public"
+    request: Request,
+    conversation_id: int,
+    session: SessionDep,
+    me: Worker,
+    text: Text = "",
+    visibility: Visibility = "public",
 ) -> HTMLResponse:
     """The coach's review of the draft as typed (the page posts it 300 ms after the last keystroke)."""
     conversation = _conversation(session, conversation_id)
-    result = review_for(session, conversation.id, text, agent_name="", private=visibility == "private")
-    return _block(env, "coach", session, conversation, review=result, draft=text)
+    result = review_for(session, conversation.id, text, agent_name=me.name, private=visibility == "private")
+    return _block(request, "coach", session, conversation, review=result, draft=text)
 
 
 @router.post("/conversations/{conversation_id}/suggest", response_class=HTMLResponse)
 def suggest(
-    conversation_id: int, session: SessionDep, env: Templates, visibility: Visibility = "public"
+    request: Request, conversation_id: int, session: SessionDep, me: Worker, visibility: Visibility = "public"
 ) -> HTMLResponse:
     """A personal draft from the coach, swapped into the text box (which then asks for its review)."""
     conversation = _conversation(session, conversation_id)
-    ctx = context_for_conversation(session, conversation.id)
+    ctx = context_for_conversation(session, conversation.id, agent_name=me.name)
     draft = suggest_draft(replace(ctx, public=visibility != "private"))
-    return _block(env, "draft", session, conversation, draft=draft)
+    return _block(request, "draft", session, conversation, draft=draft)
 
 
 @router.post("/conversations/{conversation_id}/replies", response_class=HTMLResponse)
 def send_reply(
+    request: Request,
     conversation_id: int,
     runtime: RuntimeDep,
-    env: Templates,
+    me: Worker,
     text: Text,
     visibility: Visibility = "public",
     review_id: Annotated[int | None, Form(ge=1, lt=2**63)] = None,
@@ -116,6 +121,8 @@ def send_reply(
                 text,
                 clock=runtime.clock,
                 outbox_dir=runtime.settings.outbox_dir,
+                agent_id=me.id,
+                agent_name=me.name,
                 private=visibility == "private",
                 review_id=review_id,
             )
@@ -126,11 +133,13 @@ def send_reply(
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     _announce(runtime, events)
     with runtime.sessions() as session:
-        return _block(env, "outbox", session, _conversation(session, conversation_id), notice=notice)
+        return _block(request, "outbox", session, _conversation(session, conversation_id), notice=notice)
 
 
 @router.post("/conversations/{conversation_id}/replies/{message_id}/retry", response_class=HTMLResponse)
-def retry_reply(conversation_id: int, message_id: int, runtime: RuntimeDep, env: Templates) -> HTMLResponse:
+def retry_reply(
+    request: Request, conversation_id: int, message_id: int, runtime: RuntimeDep, me: Worker
+) -> HTMLResponse:
     try:
         with unit_of_work(runtime.sessions) as session:
             if session.get(Message, message_id) is None or message_id >= 2**63:
@@ -140,28 +149,36 @@ def retry_reply(conversation_id: int, message_id: int, runtime: RuntimeDep, env:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     _announce(runtime, events)
     with runtime.sessions() as session:
-        return _block(env, "outbox", session, _conversation(session, conversation_id), notice="")
+        return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
 
 
 @router.get("/conversations/{conversation_id}/outbox", response_class=HTMLResponse)
-def outbox(conversation_id: int, session: SessionDep, env: Templates) -> HTMLResponse:
-    return _block(env, "outbox", session, _conversation(session, conversation_id), notice="")
+def outbox(request: Request, conversation_id: int, session: SessionDep, me: Me) -> HTMLResponse:
+    return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
 
 
 @router.get("/conversations/{conversation_id}/sla", response_class=HTMLResponse)
-def sla(conversation_id: int, session: SessionDep, env: Templates) -> HTMLResponse:
-    return _block(env, "sla", session, _conversation(session, conversation_id))
+def sla(request: Request, conversation_id: int, session: SessionDep, me: Me) -> HTMLResponse:
+    return _block(request, "sla", session, _conversation(session, conversation_id))
 
 
 @router.get("/conversations/{conversation_id}/neighbour")
-def neighbour(conversation_id: int, session: SessionDep, step: Annotated[int, Query(ge=-1, le=1)] = 1) -> Response:
-    """The next (step 1) or previous (-1) conversation in the queue's first page, for the j/k shortcuts."""
-    ids = [c.id for c in list_conversations(session, None, 0, 200).conversations]
+def neighbour(
+    conversation_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    me: Me,
+    step: Annotated[int, Query(ge=-1, le=1)] = 1,
+) -> Response:
+    """The next (step 1) or previous (-1) conversation in the first page of the default queue (open work), for
+    the j/k shortcuts."""
+    view = InboxFilter(status="active")  # the inbox's default view
+    ids = [c.id for c in list_conversations(session, view, 0, 200, runtime.clock.now()).conversations]
     if not ids:
         return RedirectResponse("/", status_code=303)
     at = ids.index(conversation_id) if conversation_id in ids else -1
-    chosen = ids[min(max(at + step, 0), len(ids) - 1)] if at >= 0 else ids[0]
-    return RedirectResponse(f"/conversations/{chosen}", status_code=303)
+    target = ids[min(max(at + step, 0), len(ids) - 1)] if at >= 0 else ids[0]
+    return RedirectResponse(f"/conversations/{target}", status_code=303)
 
 
 def _announce(runtime: Runtime, events: list[Event]) -> None:

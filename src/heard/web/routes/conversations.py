@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
-from jinja2 import Environment
+from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
+from heard.inbox.agents import list_agents
 from heard.inbox.queries import ConversationView, get_conversation
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.inbox.workflow import STATUSES
+from heard.web.auth import Me
+from heard.web.deps import get_runtime
 from heard.web.routes.composer import composer_context
 from heard.web.templating import fragment, page
 
 router = APIRouter()
 
-SessionDep = Annotated[Session, Depends(get_session)]
-Templates = Annotated[Environment, Depends(get_templates)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 MAX_ID = 2**63 - 1
+SNOOZE_HOURS = (1, 4, 24, 72, 168)
 
 
 def _found(session: Session, conversation_id: int) -> ConversationView:
@@ -31,13 +32,30 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
     return view
 
 
+def _context(session: Session, conversation_id: int) -> dict[str, Any]:
+    agents = [a for a in list_agents(session) if a.role in ("agent", "admin")]
+    return {
+        "view": _found(session, conversation_id),
+        "agents": agents,
+        "statuses": STATUSES,
+        "snooze_hours": SNOOZE_HOURS,
+    }
+
+
+def render_thread(request: Request, runtime: Runtime, conversation_id: int) -> HTMLResponse:
+    with runtime.sessions() as session:
+        return fragment(request, "conversation.html", "thread", _context(session, conversation_id))
+
+
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-def conversation_page(conversation_id: int, session: SessionDep, env: Templates, runtime: RuntimeDep) -> HTMLResponse:
+def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDep, me: Me) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)
-    view = _found(session, conversation_id)
-    return page(env, "conversation.html", {"view": view, "head": head, **composer_context(session, view.conversation)})
+    with runtime.sessions() as session:
+        context = {**_context(session, conversation_id), "head": head}
+        context.update(composer_context(session, context["view"].conversation))
+        return page(request, "conversation.html", context)
 
 
 @router.get("/conversations/{conversation_id}/thread", response_class=HTMLResponse)
-def conversation_thread(conversation_id: int, session: SessionDep, env: Templates) -> HTMLResponse:
-    return fragment(env, "conversation.html", "thread", {"view": _found(session, conversation_id)})
+def conversation_thread(request: Request, conversation_id: int, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    return render_thread(request, runtime, conversation_id)

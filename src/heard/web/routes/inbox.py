@@ -2,64 +2,95 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query
-from jinja2 import Environment
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
-from heard.inbox.queries import PAGE_SIZE, STATUSES, InboxFilter, list_conversations, list_networks
+from heard.inbox.agents import AgentIdentity, list_agents
+from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
 from heard.inbox.sla import load_targets
-from heard.web.deps import get_runtime, get_session, get_templates
+from heard.web.auth import Me
+from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment, page
 
 router = APIRouter()
 
 
 class QueueParams:
-    """The query string of the inbox. Unknown statuses are ignored rather than refused: a stale bookmark still
+    """The query string of the inbox. Unknown values are ignored rather than refused: a stale bookmark still
     opens the inbox."""
 
     def __init__(
         self,
         status: Annotated[str | None, Query(max_length=16)] = None,
         network: Annotated[str | None, Query(max_length=32)] = None,
+        sentiment: Annotated[str | None, Query(max_length=16)] = None,
+        language: Annotated[str | None, Query(max_length=16)] = None,
+        assignee: Annotated[str | None, Query(max_length=20)] = None,
+        q: Annotated[str | None, Query(max_length=200)] = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> None:
-        self.filter = InboxFilter(status=status if status in STATUSES else None, network=network or None)
+        self.raw = {
+            "status": status if status in (*VIEWS, "all") else None,
+            "network": network or None,
+            "sentiment": sentiment if sentiment in SENTIMENTS else None,
+            "language": (language or "").strip().lower() or None,
+            "assignee": assignee if assignee in ("me", "none") or (assignee or "").isdigit() else None,
+            "q": (q or "").strip() or None,
+        }
         self.offset = offset
 
+    def filter_for(self, me: AgentIdentity) -> InboxFilter:
+        raw = self.raw
+        assignee: int | Literal["none"] | None = None
+        if raw["assignee"] == "me":
+            assignee = me.id
+        elif raw["assignee"] == "none":
+            assignee = "none"
+        elif raw["assignee"]:
+            assignee = int(raw["assignee"])
+        status = None if raw["status"] == "all" else (raw["status"] or "active")
+        return InboxFilter(status, raw["network"], raw["sentiment"], raw["language"], assignee, search=raw["q"])
+
     def query(self, offset: int | None = None) -> str:
-        pairs = {"status": self.filter.status, "network": self.filter.network, "offset": offset or None}
+        pairs = {**self.raw, "offset": offset or None}
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
 Params = Annotated[QueueParams, Depends()]
 SessionDep = Annotated[Session, Depends(get_session)]
-Templates = Annotated[Environment, Depends(get_templates)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _context(session: Session, params: QueueParams) -> dict[str, Any]:
+def _context(session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime) -> dict[str, Any]:
+    chosen = params.filter_for(me)
     return {
-        "page": list_conversations(session, params.filter, params.offset, PAGE_SIZE),
+        "page": list_conversations(session, chosen, params.offset, PAGE_SIZE, runtime.clock.now()),
         "params": params,
-        "statuses": STATUSES,
+        "filtered": any(v for k, v in params.raw.items()),
         "sla_targets": load_targets(session),
     }
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox_page(params: Params, session: SessionDep, env: Templates, runtime: RuntimeDep) -> HTMLResponse:
+def inbox_page(request: Request, params: Params, session: SessionDep, runtime: RuntimeDep, me: Me) -> HTMLResponse:
     head = runtime.log.head(EVENTS_TOPIC)  # before the query, so no change between the two goes unnoticed
-    context = {**_context(session, params), "head": head, "networks": list_networks(session)}
-    return page(env, "inbox.html", context)
+    context = {
+        **_context(session, params, me, runtime),
+        "head": head,
+        "networks": list_networks(session),
+        "agents": list_agents(session),
+        "views": VIEWS,
+        "sentiments": SENTIMENTS,
+    }
+    return page(request, "inbox.html", context)
 
 
 @router.get("/inbox/queue", response_class=HTMLResponse)
-def inbox_queue(params: Params, session: SessionDep, env: Templates) -> HTMLResponse:
-    return fragment(env, "inbox.html", "queue", _context(session, params))
+def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
+    return fragment(request, "inbox.html", "queue", _context(session, params, me, runtime))

@@ -1,7 +1,7 @@
-"""inbox outbox: private replies, the publisher's retry schedule, SLA breaches, and the queue-order index
+"""inbox outbox: private replies, the publisher's retry schedule, SLA breaches, and an index for the network menu
 
 Revision ID: inbox_outbox
-Revises: connectors_cursor_text
+Revises: inbox_search
 Create Date: 2026-11-24 16:20:00
 """
 
@@ -15,30 +15,18 @@ from alembic import op
 import heard.db.base
 
 revision: str = "inbox_outbox"
-down_revision: str | None = "connectors_cursor_text"
+down_revision: str | None = "inbox_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-QUEUE_ORDER = (
-    "priority DESC",
-    "(CASE WHEN urgency IS NULL THEN 1 ELSE 0 END)",
-    "urgency DESC",
-    "(CASE WHEN waiting_since IS NULL THEN 1 ELSE 0 END)",
-    "waiting_since",
-    "last_activity_at DESC",
-    "id DESC",
-)
-
-
 def upgrade() -> None:
-    # The inbox's first page walks this index in queue order (see heard.inbox.queries.queue_order).
-    op.create_index("ix_conversations_queue_order", "conversations", [sa.text(k) for k in QUEUE_ORDER])
+    # The inbox's network menu (SELECT DISTINCT network) becomes a skip-scan of this index, not a full scan.
     op.create_index("ix_conversations_network", "conversations", ["network"])
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("is_private", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column("next_attempt_at", heard.db.base.UTCDateTime(), nullable=True))
-        batch_op.create_index("ix_messages_delivery", ["delivery_state", "next_attempt_at"], unique=False)
+    # Plain ADD COLUMN, not batch mode: a batch would rebuild messages on SQLite and drop the search triggers.
+    op.add_column("messages", sa.Column("is_private", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("messages", sa.Column("next_attempt_at", heard.db.base.UTCDateTime(), nullable=True))
+    op.create_index("ix_messages_delivery", "messages", ["delivery_state", "next_attempt_at"], unique=False)
     op.create_table(
         "sla_breaches",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,8 +56,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_sla_breaches_breached_at"))
     op.drop_table("sla_breaches")
     op.drop_index("ix_conversations_network", table_name="conversations")
-    op.drop_index("ix_conversations_queue_order", table_name="conversations")
-    with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_messages_delivery")
-        batch_op.drop_column("next_attempt_at")
-        batch_op.drop_column("is_private")
+
+    op.drop_index("ix_messages_delivery", table_name="messages")
+    op.drop_column("messages", "next_attempt_at")
+    op.drop_column("messages", "is_private")

@@ -1,0 +1,92 @@
+"""`heard user add|list|password`: the agents who may log in to the inbox."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from heard.app import build_runtime
+from heard.cli import Cli
+from heard.db.engine import unit_of_work
+from heard.inbox.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
+from heard.settings import Settings
+
+users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)
+
+
+def register(cli: Cli) -> None:
+    cli.root.add_typer(users, name="user")
+
+
+def _password(from_stdin: bool) -> str | None:
+    if not from_stdin:
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users.command("add")
+def add(
+    email: Annotated[str, typer.Argument(help="The agent's e-mail address, used to log in.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "agent",
+    name: Annotated[str | None, typer.Option(help="The name shown to other agents.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Add an agent. Without --password-stdin a password is generated and printed once."""
+    given = _password(password_stdin)
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            agent, password = add_agent(session, email, role, runtime.clock.now(), given, name)
+            result = {"email": agent.email, "role": agent.role, "name": agent.name}
+    except AgentError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    if given is None:
+        result["password"] = password
+    typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+@users.command("password")
+def password(
+    email: Annotated[str, typer.Argument(help="The agent whose password to replace.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Replace an agent's password (ending their sessions). Without --password-stdin one is generated."""
+    given = _password(password_stdin)
+    new = given if given is not None else generate_password()
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            agent = find_agent(session, email)
+            if agent is None:
+                raise AgentError(f"no agent with e-mail {email[:80]!r}")
+            set_password(session, agent, new)
+    except AgentError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        runtime.close()
+    typer.echo("password changed" if given is not None else f"password: {new}")
+
+
+@users.command("list")
+def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """List the agents and their roles."""
+    runtime = build_runtime(Settings())
+    with runtime.sessions() as session:
+        rows = [{"email": a.email, "name": a.name, "role": a.role} for a in list_agents(session)]
+    runtime.close()
+    if as_json:
+        typer.echo(json.dumps({"agents": rows}))
+    else:
+        typer.echo("\n".join(f"{r['email']}\t{r['role']}\t{r['name']}" for r in rows) or "no agents yet")
