@@ -138,3 +138,13 @@ def test_neighbours_follow_the_queue(runtime: Runtime, client: TestClient) -> No
     assert client.get(f"/conversations/{newer}/neighbour?step=1", follow_redirects=False).headers["location"] == (
         f"/conversations/{newer}"
     )
+
+
+def test_hostile_text_stays_text_in_the_composer(runtime: Runtime, client: TestClient) -> None:
+    cid = _conversation(runtime, handle="<img src=x onerror=alert(1)>", text="<script>alert('pwned')</script> refund!")
+    suggestion = client.post(f"/conversations/{cid}/suggest").text
+    review = client.post(f"/conversations/{cid}/review", data={"text": "<b>hi</b> <script>alert(2)</script>"}).text
+    for html in (suggestion, review, client.get(f"/conversations/{cid}").text):
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+    assert "<b>hi</b>" not in review
