@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     batch_size: int = Field(500, ge=1, le=20_000, description="Posts the pipeline worker takes per batch.")
     ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
     log_level: str = Field("INFO", description="Log level for structured logs.")
+    public_url: str = Field(
+        "",
+        description="The knowledge base's public address (e.g. https://help.example.com/kb/), for canonical URLs, "
+        "the feed and follow-up links; empty: taken from each request, or http://HOST:PORT/kb/ outside one.",
+    )
     outbox_dir: Path = Field(Path("var/outbox"), description="Where the replay connector delivers replies.")
     coach_llm_url: str = Field(
         "",

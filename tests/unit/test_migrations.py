@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from heard.db.base import Base
 from heard.db.engine import make_engine
-from heard.db.migrate import MIGRATIONS, alembic_config, downgrade, upgrade
+from heard.db.migrate import MIGRATIONS, alembic_config, downgrade, include_name, upgrade
 
 
 def test_one_head() -> None:
@@ -22,7 +22,7 @@ def test_migrated_schema_matches_models(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        context = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name})
         diff = [d for d in compare_metadata(context, Base.metadata) if not _search_object(d)]
     engine.dispose()
     assert diff == []

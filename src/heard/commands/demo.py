@@ -17,7 +17,9 @@ from heard.cli import Cli
 from heard.commands.core import serve_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
+from heard.inbox.agents import ensure_demo_agent
 from heard.ingest.queries import ingest_counts
+from heard.knowledge.demo_articles import seed_demo_articles
 from heard.posts import RawPost
 from heard.settings import Settings
 from heard.workers.importer import Pace, import_rows
@@ -49,9 +51,16 @@ def demo(
         return
     rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
     url = f"http://{settings.host}:{settings.port}/"
+    with runtime.sessions.begin() as session:
+        email, password = ensure_demo_agent(session)
+        seed_demo_articles(session, runtime.clock)
     thread = threading.Thread(target=_replay, args=(runtime, rows, speed, preload), daemon=True)
     thread.start()
-    serve_runtime(runtime, with_worker=True, ready_message=f"Heard demo: open {url} (Ctrl-C to stop)")
+    ready = (
+        f"Heard demo: open {url} and log in as {email} / {password}\n"
+        f"           the public tips-and-tricks site is at {url}kb/ (Ctrl-C to stop)"
+    )
+    serve_runtime(runtime, with_worker=True, ready_message=ready)
 
 
 def _once(runtime: Runtime, as_json: bool) -> None:

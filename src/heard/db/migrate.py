@@ -9,6 +9,14 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: Database objects that revisions keep in raw SQL and no model maps (full-text indexes): autogenerate and the
+#: schema check leave them alone.
+UNMAPPED_PREFIXES = ("search_",)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name` hook: False for the unmapped search objects (and FTS5's shadow tables)."""
+    return not (name or "").startswith(UNMAPPED_PREFIXES)
 
 
 def alembic_config(url: str) -> Config:

@@ -1,6 +1,7 @@
 """Agents: who may log in, with which role, and how their passwords are kept (argon2id, never in clear).
 
-Roles, from least to most: viewer (reads the inbox), agent (works conversations), admin (also manages agents).
+Roles, from least to most: viewer (reads the inbox), agent (works conversations), editor (also writes and publishes
+knowledge-base articles), admin (also manages agents).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from heard.errors import HeardError
 from heard.inbox.models import Agent
 
-ROLES = ("viewer", "agent", "admin")
+ROLES = ("viewer", "agent", "editor", "admin")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 DEMO_EMAIL = "demo@heard.local"

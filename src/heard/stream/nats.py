@@ -38,7 +38,7 @@ class NatsLog:
         prefix: str = "heard",
         ack_wait_s: float = 30.0,
         dedupe_window_s: float = 7200.0,
-        fetch_timeout_s: float = 0.05,
+        fetch_timeout_s: float = 0.5,
     ) -> None:
         self._prefix = prefix
         self._ack_wait = ack_wait_s
@@ -133,8 +133,11 @@ class NatsLog:
     async def _consume(self, topic: str, group: str, limit: int) -> list[Record]:
         sub = await self._subscription(topic, group)
         try:
-            msgs = await sub.fetch(batch=limit, timeout=self._fetch_timeout)
-        except NatsTimeout:
+            # nats-py's fetch can outlive its own timeout when a pull expires under load; bound it here too
+            msgs = await asyncio.wait_for(
+                sub.fetch(batch=limit, timeout=self._fetch_timeout), timeout=self._fetch_timeout + 2.0
+            )
+        except (TimeoutError, NatsTimeout):
             return []
         inflight = self._inflight.setdefault((topic, group), {})
         out = []

@@ -14,7 +14,7 @@ from heard import schema
 from heard.app import Runtime
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
-from heard.web.routes import channels, composer, conversations, events, inbox, login, system, work
+from heard.web.routes import channels, composer, conversations, events, inbox, kb, kb_editor, login, system, work
 from heard.web.session import SessionCodec, SessionMiddleware
 from heard.web.sse import StreamOptions
 from heard.web.templating import make_environment
@@ -44,6 +44,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, inbox, conversations, composer, work, events, channels, system):
+    for module in (login, inbox, conversations, composer, work, events, channels, system, kb, kb_editor):
         app.include_router(module.router)
     return app

@@ -31,7 +31,7 @@ MAX_FORM_BYTES = 1_000_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Reachable without logging in. The public knowledge base will add its prefix here. Webhooks are called by
 #: the networks, which prove who they are with signatures the connector checks, not with a session.
-PUBLIC_PREFIXES = ("/login", "/static/", "/healthz", "/webhooks/")
+PUBLIC_PREFIXES = ("/login", "/static/", "/healthz", "/webhooks/", "/kb/")
 #: Unsafe requests that need no CSRF token: no browser session is involved (see above).
 CSRF_EXEMPT_PREFIXES = ("/webhooks/",)
 

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from heard.db.base import Base
+from heard.db.migrate import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode makes one revision fit both
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

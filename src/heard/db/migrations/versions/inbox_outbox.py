@@ -1,7 +1,7 @@
 """inbox outbox: private replies, the publisher's retry schedule, SLA breaches, and an index for the network menu
 
 Revision ID: inbox_outbox
-Revises: inbox_search
+Revises: knowledge_articles
 Create Date: 2026-11-24 16:20:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "inbox_outbox"
-down_revision: str | None = "inbox_search"
+down_revision: str | None = "knowledge_articles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,73 @@
+"""The periodic re-grouping of open incidents over the store (run by `heard incidents regroup` or a scheduler)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from heard.incidents.actions import refresh
+from heard.incidents.grouping import GroupingParams
+from heard.incidents.matcher import OPEN_WINDOW, open_incidents
+from heard.incidents.models import Incident
+from heard.incidents.regroup import regroup
+from heard.incidents.tables import alerts, conversations, posts
+from heard.pipeline.group import Embedder
+
+#: Incidents opened this recently are not absorbed for being small: a new outage starts with one post.
+YOUNG = timedelta(hours=1)
+
+
+@dataclass
+class RegroupReport:
+    """What one re-grouping did."""
+
+    posts: int = 0
+    moved: int = 0
+    merged: dict[int, int] = field(default_factory=dict)
+
+
+def regroup_open(
+    session: Session,
+    embedder: Embedder,
+    now: datetime,
+    params: GroupingParams | None = None,
+    window: timedelta = OPEN_WINDOW,
+) -> RegroupReport:
+    """Re-group the posts of open incidents; ids of surviving incidents never change."""
+    newest = session.scalar(select(func.max(Incident.last_post_at)).where(Incident.merged_into_id.is_(None)))
+    incidents = {i.id: i for i in open_incidents(session, newest or now, window)}
+    if not incidents:
+        return RegroupReport()
+    rows = session.execute(
+        select(posts.c.id, posts.c.text, posts.c.incident_id)
+        .where(posts.c.incident_id.in_(incidents))
+        .order_by(posts.c.id)
+    ).all()
+    if not rows:
+        return RegroupReport()
+    vectors = embedder.embed([r.text or "" for r in rows])
+    before = [int(r.incident_id) for r in rows]
+    pinned = {i for i, incident in incidents.items() if incident.pinned}
+    young = {i for i, incident in incidents.items() if incident.created_at >= (newest or now) - YOUNG}
+    result = regroup(vectors, before, pinned=pinned, params=params, young=young)
+    changed: set[int] = set()
+    for row, old, new in zip(rows, before, result.assignment, strict=True):
+        if old != new:
+            session.execute(update(posts).where(posts.c.id == row.id).values(incident_id=new))
+            changed |= {old, new}
+    for gone, into in result.merged.items():
+        _fold(session, incidents[gone], into, now)
+    refresh(session, changed - set(result.merged), embedder, now)
+    return RegroupReport(len(rows), result.moved(before), result.merged)
+
+
+def _fold(session: Session, gone: Incident, into: int, now: datetime) -> None:
+    gone.merged_into_id = into
+    gone.status = "closed"
+    gone.post_count = gone.author_count = gone.reach = 0
+    gone.updated_at = now
+    session.execute(update(alerts).where(alerts.c.incident_id == gone.id).values(incident_id=into))
+    session.execute(update(conversations).where(conversations.c.incident_id == gone.id).values(incident_id=into))

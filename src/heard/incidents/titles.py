@@ -1,0 +1,115 @@
+"""Readable titles and summaries drawn from an incident's own posts: its key phrases and example posts.
+
+A key phrase is a word or two-word phrase that many of the incident's posts use and that is rare in tweets
+at large (the shipped IDF), so "lost bag" beats "flight". Example posts are the ones nearest the
+incident's centroid: the most typical, not the loudest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+
+from heard.incidents import lexical
+
+_WORD = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: flight numbers and times are not phrases
+_ANALYZE = CountVectorizer(
+    preprocessor=lexical.clean, ngram_range=(1, 2), stop_words="english", token_pattern=_WORD
+).build_analyzer()
+_BIGRAM_BONUS = 1.3
+TITLE_LIMIT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What a person reads first about an incident."""
+
+    title: str
+    summary: str
+    key_phrases: list[str]
+    examples: list[str]
+
+
+def key_phrases(texts: Sequence[str], limit: int = 5) -> list[str]:
+    """Phrases used by many of `texts` and rare elsewhere, best first; bigrams cover their words."""
+    if not texts:
+        return []
+    presence: Counter[str] = Counter()
+    for text in texts:
+        presence.update(set(_ANALYZE(text if isinstance(text, str) else "")))
+    if not presence:
+        return []
+    candidates = [(p, n) for p, n in presence.items() if n >= 2 or len(texts) == 1]
+    if not candidates:
+        return []
+    rarity = lexical.word_idf([p for p, _ in candidates])
+    scored = sorted(
+        (
+            (n / len(texts) * float(idf) * (_BIGRAM_BONUS if " " in p else 1.0), p)
+            for (p, n), idf in zip(candidates, rarity, strict=True)
+        ),
+        reverse=True,
+    )
+    chosen: list[str] = []
+    for _, phrase in scored:
+        words = set(phrase.split())
+        if any(words <= set(c.split()) for c in chosen):
+            continue
+        # A common two-word phrase reads better than the word it contains ("customer service", not "customer").
+        inside = [i for i, c in enumerate(chosen) if " " not in c and c in words]
+        if inside and presence[phrase] * 2 >= presence[chosen[inside[0]]]:
+            chosen[inside[0]] = phrase
+            continue
+        if inside:
+            continue
+        chosen.append(phrase)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def examples(texts: Sequence[str], vectors: np.ndarray, limit: int = 3) -> list[str]:
+    """The texts nearest the mean of `vectors` (one row per text), without repeats."""
+    if not texts:
+        return []
+    mean = vectors.mean(axis=0)
+    order = np.argsort(-(vectors @ mean), kind="stable")
+    picked: list[str] = []
+    for index in order:
+        text = " ".join(texts[int(index)].split())
+        if text and text not in picked:
+            picked.append(text)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = None) -> Description:
+    """Title, summary, key phrases and example posts for one incident's posts."""
+    phrases = key_phrases(texts)
+    samples = examples(texts, vectors)
+    title = _title(phrases, samples)
+    who = f" from {authors} people" if authors is not None else ""
+    summary = f"{len(texts)} posts{who}"
+    if phrases:
+        summary += f" about {', '.join(phrases[:4])}"
+    if samples:
+        summary += f'. For example: "{_cut(samples[0], 200)}"'
+    return Description(title, summary + ".", phrases, samples)
+
+
+def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
+    if phrases:
+        text = " · ".join(phrases[:3])
+        return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
+    if samples:
+        return _cut(samples[0], TITLE_LIMIT)
+    return "Untitled incident"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,176 @@
+"""Personal follow-ups when a fix is published: "Hi @ana, the fix for the login loop is out: LINK. Thank you for
+reporting it." One per person who complained in the article's incident, queued in the outbox (an outgoing
+Message with delivery_state "pending" in their conversation), reviewed by the reply coach, and never twice: the
+database holds (article, contact) unique, so a second publish, or two processes publishing at once, add none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import unescape
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from heard.clock import Clock
+from heard.inbox.models import Conversation, Message
+from heard.ingest.models import Post
+from heard.knowledge.coach_hook import review_followup
+from heard.knowledge.markdown import sections
+from heard.knowledge.models import Article, ArticleFollowUp
+
+PENDING = "pending"
+MAX_POST_CHARS = 280
+LINK_CHARS = 23
+MAX_CAUSE_CHARS = 140
+#: A follow-up must fit one post on the strictest network (X: 280, links count as 23).
+MAX_PROBLEM_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Complainant:
+    """A person who complained in the incident, and where to answer them (their latest conversation in it)."""
+
+    contact_id: int
+    handle: str
+    conversation_id: int
+
+
+class FollowUpReviewer(Protocol):
+    """Reviews a follow-up before it is queued; returns the coach's score (None: not reviewed)."""
+
+    def __call__(self, session: Session, clock: Clock, message: Message, article: Article, url: str) -> int | None: ...
+
+
+def followup_text(handle: str, article: Article, url: str, signature: str = "") -> str:
+    """ "Hi @ana, sorry about the login loop. <the cause, when the article says it> The fix is out: LINK Thank you
+    for reporting it. ^SIG", fitted to one post on X (a link counts as 23 characters there)."""
+    problem = (article.problem or _lower_first(article.title)).strip()
+    if len(problem) > MAX_PROBLEM_CHARS:
+        problem = problem[: MAX_PROBLEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    name = f"@{handle.lstrip('@')}" if handle else "there"
+    sign = f" ^{signature.strip()}" if signature.strip() else ""
+    tail = f"The fix is out: {url} Thank you for reporting it.{sign}"
+    for cause in (stated_cause(article), ""):
+        text = " ".join(part for part in (f"Hi {name}, sorry about {problem}.", cause, tail) if part)
+        if len(text) - len(url) + LINK_CHARS <= MAX_POST_CHARS:
+            return text
+    return text
+
+
+def stated_cause(article: Article) -> str:
+    """The first sentence of the article's Cause section, unless it is still the draft's placeholder."""
+    cause = next((s for s in sections(article.body_md) if s.kind == "cause"), None)
+    if cause is None:
+        return ""
+    words = _html_words(cause.html)
+    if not words or words.lower().startswith("not confirmed"):
+        return ""
+    first = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+    return first if len(first) <= MAX_CAUSE_CHARS else ""
+
+
+def _html_words(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def complainants(session: Session, incident_id: int) -> list[Complainant]:
+    """Everyone whose customer posts are in the incident, each with their most recent conversation in it."""
+    rows = session.execute(
+        select(Post.contact_id, Post.author_handle, Post.conversation_id)
+        .where(Post.incident_id == incident_id, Post.is_brand.is_(False))
+        .where(Post.contact_id.is_not(None), Post.conversation_id.is_not(None))
+        .order_by(Post.created_at, Post.id)
+    )
+    latest: dict[int, Complainant] = {}
+    for contact_id, handle, conversation_id in rows:
+        if contact_id is not None and conversation_id is not None:
+            latest[contact_id] = Complainant(contact_id, handle, conversation_id)
+    for conversation in session.scalars(select(Conversation).where(Conversation.incident_id == incident_id)):
+        if conversation.contact_id is not None and conversation.contact_id not in latest:
+            latest[conversation.contact_id] = Complainant(
+                conversation.contact_id, conversation.customer_handle, conversation.id
+            )
+    return sorted(latest.values(), key=lambda c: c.contact_id)
+
+
+def queue_followups(
+    session: Session,
+    clock: Clock,
+    article: Article,
+    url: str,
+    reviewer: FollowUpReviewer | None = None,
+    signature: str = "",
+) -> list[ArticleFollowUp]:
+    """Queue a follow-up to each complainant not yet followed up for this article; returns the new ones."""
+    if article.incident_id is None:
+        return []
+    done = set(session.scalars(select(ArticleFollowUp.contact_id).where(ArticleFollowUp.article_id == article.id)))
+    queued = []
+    people = complainants(session, article.incident_id)
+    fallback = _brand_handle(session, [p.conversation_id for p in people])
+    for person in people:
+        if person.contact_id in done:
+            continue
+        followup = _claim(session, clock, article, person)
+        if followup is None:
+            continue
+        brand = _brand_handle(session, [person.conversation_id]) or fallback
+        message = _queue_message(session, clock, person, brand, followup_text(person.handle, article, url, signature))
+        followup.message_id = message.id
+        followup.review_score = (reviewer or review_followup)(session, clock, message, article, url)
+        queued.append(followup)
+    session.flush()
+    return queued
+
+
+def _claim(session: Session, clock: Clock, article: Article, person: Complainant) -> ArticleFollowUp | None:
+    """Insert the (article, contact) row first, in a savepoint: if another process got there, skip the person."""
+    followup = ArticleFollowUp(
+        article_id=article.id,
+        contact_id=person.contact_id,
+        conversation_id=person.conversation_id,
+        created_at=clock.now(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(followup)
+            session.flush()
+    except IntegrityError:
+        return None
+    return followup
+
+
+def _brand_handle(session: Session, conversation_ids: list[int]) -> str:
+    """Who answered last in these conversations: the brand account the follow-up goes out from."""
+    handle = session.scalar(
+        select(Message.author_handle)
+        .where(Message.conversation_id.in_(conversation_ids), Message.direction == "outgoing")
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    return handle or ""
+
+
+def _queue_message(session: Session, clock: Clock, person: Complainant, brand: str, text: str) -> Message:
+    message = Message(
+        conversation_id=person.conversation_id,
+        direction="outgoing",
+        author_handle=brand,
+        text=text,
+        created_at=clock.now(),
+        delivery_state=PENDING,
+        delivery_attempts=0,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _lower_first(title: str) -> str:
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper():
+        return title[0].lower() + title[1:]
+    return title

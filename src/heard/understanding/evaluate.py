@@ -1,0 +1,109 @@
+"""Measuring the judgements on labelled data, with VADER's figures on the same data beside ours.
+
+VADER (a lexicon, the usual free baseline) is optional: it is a dev dependency, and when it is missing the
+report says so instead of failing. For complaints VADER's stand-in is "negative compound score" (< -0.05).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from heard.understanding.classifier import LinearClassifier
+from heard.understanding.datasets import SENTIMENTS
+from heard.understanding.embeddings import StaticEmbeddings
+from heard.understanding.logistic import sigmoid
+from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc
+from heard.understanding.text import tokens
+from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores
+
+
+def complaint_figures(y: np.ndarray, prob: np.ndarray, threshold: float) -> dict[str, Any]:
+    pred = (prob >= threshold).astype(np.int64)
+    auc = roc_auc(y, prob)
+    return {
+        "macro_f1": round(100 * macro_f1(y, pred, [0, 1]), 2),
+        "f1_complaint": round(100 * f1(y, pred, 1), 2),
+        "accuracy": round(100 * accuracy(y, pred), 2),
+        "roc_auc": None if auc is None else round(100 * auc, 2),
+        "n": len(y),
+    }
+
+
+def sentiment_figures(y: np.ndarray, pred: np.ndarray) -> dict[str, Any]:
+    return {
+        "macro_recall": round(100 * macro_recall(y, pred, [0, 1, 2]), 2),
+        "accuracy": round(100 * accuracy(y, pred), 2),
+        "macro_f1": round(100 * macro_f1(y, pred, [0, 1, 2]), 2),
+        "n": len(y),
+    }
+
+
+def vader_compound(texts: Sequence[str]) -> np.ndarray | None:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    analyzer = SentimentIntensityAnalyzer()
+    return np.array([analyzer.polarity_scores(t[:5_000])["compound"] for t in texts], dtype=np.float64)
+
+
+def vader_sentiment(compound: np.ndarray) -> np.ndarray:
+    pred: np.ndarray = np.where(compound >= 0.05, 2, np.where(compound <= -0.05, 0, 1))
+    return pred
+
+
+def eval_complaints_model(
+    model: LinearClassifier, emb: StaticEmbeddings, texts: Sequence[str], labels: Sequence[int]
+) -> dict[str, Any]:
+    """Figures of the committed complaint model on labelled texts."""
+    toks = [tokens(t) for t in texts]
+    prob = model.proba(toks, emb.embed_tokens(toks))[:, 1]
+    return complaint_figures(np.asarray(labels), prob, model.threshold)
+
+
+def cross_validate_complaints(
+    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None
+) -> dict[str, Any]:
+    """k-fold figures: each text judged by a model trained without it (same recipe as the committed model)."""
+    oof = out_of_fold_scores(data, recipe, folds, extra)
+    margin = oof[:, 1] - oof[:, 0]
+    figures = complaint_figures(data.labels, sigmoid(margin), 0.5)
+    figures["folds"] = folds
+    return figures
+
+
+def vader_complaint_figures(texts: Sequence[str], labels: Sequence[int]) -> dict[str, Any] | str:
+    compound = vader_compound(texts)
+    if compound is None:
+        return "vaderSentiment is not installed (pip install vaderSentiment)"
+    return complaint_figures(np.asarray(labels), (1.0 - compound) / 2.0, 0.525)
+
+
+def eval_sentiment_model(
+    model: LinearClassifier, emb: StaticEmbeddings, texts: Sequence[str], labels: Sequence[int]
+) -> dict[str, Any]:
+    toks = [tokens(t) for t in texts]
+    probs = model.proba(toks, emb.embed_tokens(toks))
+    order = [model.classes.index(name) for name in SENTIMENTS]
+    return sentiment_figures(np.asarray(labels), probs[:, order].argmax(axis=1))
+
+
+def vader_sentiment_figures(texts: Sequence[str], labels: Sequence[int]) -> dict[str, Any] | str:
+    compound = vader_compound(texts)
+    if compound is None:
+        return "vaderSentiment is not installed (pip install vaderSentiment)"
+    return sentiment_figures(np.asarray(labels), vader_sentiment(compound))
+
+
+__all__ = [
+    "complaint_figures",
+    "cross_validate_complaints",
+    "eval_complaints_model",
+    "eval_sentiment_model",
+    "examples",
+    "vader_complaint_figures",
+    "vader_sentiment_figures",
+]

@@ -1,0 +1,134 @@
+"""Every judgement of a batch of posts at once: the one entry point the pipeline, the CLI and the bench use.
+
+Texts are tokenised once and embedded once; each model reads the same tokens. A text with nothing to read
+(empty, only whitespace or control characters) gets a clear "unknown" sentiment and language instead of a
+guess, and never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from heard.understanding import language
+from heard.understanding.classifier import LinearClassifier
+from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
+from heard.understanding.intents import intents
+from heard.understanding.text import model_text, split_model_text
+from heard.understanding.topics import Taxonomy, TopicModel
+from heard.understanding.urgency import UrgencyInput, urgency
+from heard.understanding.vectorize import grams_of
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class PostFacts:
+    """What urgency needs to know about a post besides its text; all optional."""
+
+    followers: int | None = None
+    public: bool = True
+    waited_minutes: float | None = None
+    language: str | None = None
+
+
+@dataclass
+class Judgement:
+    """Everything Heard concluded about one post."""
+
+    complaint: float
+    is_complaint: bool
+    intents: tuple[str, ...]
+    sentiment: str
+    sentiment_score: float
+    sentiment_probs: dict[str, float]
+    topic: str | None
+    topic_score: float
+    language: str
+    language_confidence: float
+    urgency: int
+    urgency_reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Understander:
+    """The loaded models. Build once per process (`Understander.default()`), then call `judge` per batch."""
+
+    embeddings: StaticEmbeddings
+    complaint: LinearClassifier
+    sentiment: LinearClassifier
+    topics: TopicModel
+
+    @classmethod
+    def load(cls, weights: Path = WEIGHTS_DIR, taxonomy: str = "general") -> Understander:
+        emb = StaticEmbeddings.load(weights / "embeddings")
+        return cls(
+            emb,
+            LinearClassifier.load(weights / "complaint"),
+            LinearClassifier.load(weights / "sentiment"),
+            TopicModel.train(Taxonomy.load(taxonomy), emb),
+        )
+
+    @classmethod
+    def default(cls) -> Understander:
+        return _default()
+
+    def judge(self, texts: Sequence[str], facts: Sequence[PostFacts] | None = None) -> list[Judgement]:
+        facts = facts if facts is not None else [PostFacts()] * len(texts)
+        lows = [model_text(t) for t in texts]
+        toks = [split_model_text(low) for low in lows]
+        dense = self.embeddings.embed_tokens(toks)
+        grams = grams_of(toks, self.complaint.vocab.spec)
+        complaint = self.complaint.proba(toks, dense, grams)[:, 1]
+        sentiment = self.sentiment.proba(toks, dense, grams)
+        topics = self.topics.predict(texts, dense, lows)
+        return [
+            self._one(texts[i], lows[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])
+            for i in range(len(texts))
+        ]
+
+    def _one(
+        self,
+        text: str,
+        low: str,
+        toks: list[str],
+        p_complaint: float,
+        probs: np.ndarray,
+        topic: tuple[str | None, float],
+        fact: PostFacts,
+    ) -> Judgement:
+        lang, lang_conf = (fact.language, 1.0) if fact.language else language.detect(text)
+        if not toks:
+            return Judgement(0.0, False, ("other",), UNKNOWN, 0.0, {}, None, 0.0, lang, lang_conf, 0, [])
+        names = self.sentiment.classes
+        sent = dict(zip(names, (round(float(p), 4) for p in probs), strict=True))
+        neg, pos = sent.get("negative", 0.0), sent.get("positive", 0.0)
+        is_complaint = p_complaint >= self.complaint.threshold
+        score, reasons = urgency(UrgencyInput(text, p_complaint, neg, fact.followers, fact.public, fact.waited_minutes))
+        return Judgement(
+            complaint=round(p_complaint, 4),
+            is_complaint=is_complaint,
+            intents=intents(low, is_complaint, pos, neg),
+            sentiment=names[int(np.argmax(probs))],
+            sentiment_score=round(pos - neg, 4),
+            sentiment_probs=sent,
+            topic=topic[0],
+            topic_score=round(topic[1], 4),
+            language=lang,
+            language_confidence=round(lang_conf, 4),
+            urgency=score,
+            urgency_reasons=reasons,
+        )
+
+
+@cache
+def _default() -> Understander:
+    return Understander.load()

@@ -1,0 +1,180 @@
+"""File-level training and evaluation workflows behind `heard train ...` and `heard eval ...`.
+
+Each returns a dict of figures, so the command prints it and the tests check it. Recipes for the committed
+models live here (COMPLAINT_RECIPE, SENTIMENT_RECIPE): `--cv` uses the same recipe as `heard train`, so the
+cross-validated figure describes the model that ships.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from heard.errors import BadInput
+from heard.understanding.classifier import LinearClassifier
+from heard.understanding.datasets import SENTIMENTS, read_airline, read_complaints, read_tweeteval
+from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
+from heard.understanding.evaluate import (
+    complaint_figures,
+    cross_validate_complaints,
+    eval_complaints_model,
+    eval_sentiment_model,
+    vader_complaint_figures,
+    vader_sentiment_figures,
+)
+from heard.understanding.logistic import sigmoid
+from heard.understanding.text import GramSpec
+from heard.understanding.topics import Taxonomy, TopicModel
+from heard.understanding.training import Examples, Recipe, examples, train
+
+COMPLAINT_RECIPE = Recipe(["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=1, c=10.0, dense_scale=1.0)
+SENTIMENT_RECIPE = Recipe(
+    list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
+)
+#: Airline negative reasons that mean the tweet reports a problem (the rest: "Can't Tell").
+_COMPLAINT_REASONS = {
+    "Customer Service Issue",
+    "Late Flight",
+    "Cancelled Flight",
+    "Lost Luggage",
+    "Bad Flight",
+    "Flight Booking Problems",
+    "Flight Attendant Complaints",
+    "longlines",
+    "Damaged Luggage",
+}
+#: Airline negative reasons and the topic of the shipped airline taxonomy that should cover them.
+REASON_TOPICS = {
+    "Late Flight": "delay",
+    "Cancelled Flight": "cancellation",
+    "Lost Luggage": "baggage",
+    "Damaged Luggage": "baggage",
+    "Customer Service Issue": "staff",
+    "Flight Attendant Complaints": "staff",
+    "Flight Booking Problems": "booking",
+    "Bad Flight": "inflight",
+    "longlines": "airport",
+}
+
+
+def _weak_complaints(path: Path, emb: StaticEmbeddings, weight: float) -> Examples:
+    """Airline tweets as weak complaint labels: a negative tweet with a concrete reason is a complaint,
+    a positive one is not (neutral and "Can't Tell" are left out as too ambiguous)."""
+    data = read_airline(path)
+    texts, labels = [], []
+    for text, row in zip(data.texts, data.extra, strict=True):
+        sentiment, reason = row.get("airline_sentiment"), row.get("negativereason", "")
+        if sentiment == "negative" and reason in _COMPLAINT_REASONS:
+            texts.append(text)
+            labels.append(1)
+        elif sentiment == "positive":
+            texts.append(text)
+            labels.append(0)
+    return examples(texts, labels, emb, weight)
+
+
+def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[str, Any]:
+    data = read_complaints(file)
+    if not data.texts:
+        raise BadInput(f"{file} has no labelled rows")
+    emb = default_embeddings()
+    if cv:
+        if cv < 2 or cv > len(data.texts):
+            raise BadInput(f"--cv must be between 2 and the number of rows ({len(data.texts)})")
+        weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
+        ours = cross_validate_complaints(examples(data.texts, data.labels, emb), COMPLAINT_RECIPE, cv, weak)
+    else:
+        ours = eval_complaints_model(LinearClassifier.load(WEIGHTS_DIR / "complaint"), emb, data.texts, data.labels)
+    return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
+
+
+def eval_sentiment(text: Path, labels: Path) -> dict[str, Any]:
+    data = read_tweeteval(text, labels)
+    if not data.texts:
+        raise BadInput(f"{text} has no labelled lines")
+    model = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
+    ours = eval_sentiment_model(model, default_embeddings(), data.texts, data.labels)
+    return {**ours, "skipped_rows": data.skipped, "vader": vader_sentiment_figures(data.texts, data.labels)}
+
+
+def eval_topics(file: Path, taxonomy: str = "airline") -> dict[str, Any]:
+    """Accuracy of the taxonomy's topic on airline tweets whose negative reason maps to one of its topics."""
+    data = read_airline(file)
+    pairs = [
+        (t, REASON_TOPICS[r["negativereason"]])
+        for t, r in zip(data.texts, data.extra, strict=True)
+        if r.get("negativereason") in REASON_TOPICS
+    ]
+    if not pairs:
+        raise BadInput(f"{file} has no rows with a known negativereason")
+    emb = default_embeddings()
+    model = TopicModel.train(Taxonomy.load(taxonomy), emb)
+    texts = [t for t, _ in pairs]
+    predicted = model.predict(texts, emb.embed(texts))
+    gold = np.array([g for _, g in pairs])
+    got = np.array([p or "" for p, _ in predicted])
+    per_topic = {topic: round(100 * float(np.mean(got[gold == topic] == topic)), 2) for topic in sorted(set(gold))}
+    return {
+        "accuracy": round(100 * float(np.mean(got == gold)), 2),
+        "coverage": round(100 * float(np.mean(got != "")), 2),
+        "accuracy_when_assigned": round(100 * float(np.mean((got == gold)[got != ""])), 2)
+        if np.any(got != "")
+        else 0.0,
+        "recall_per_topic": per_topic,
+        "n": len(pairs),
+    }
+
+
+def train_complaint(data_path: Path, extra: Path | None, out: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = read_complaints(data_path)
+    if not data.texts:
+        raise BadInput(f"{data_path} has no labelled rows")
+    emb = default_embeddings()
+    weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
+    labelled = examples(data.texts, data.labels, emb)
+    model, oof = train(labelled, COMPLAINT_RECIPE, weak)
+    model.meta["data"] = {"train": data_path.name, "extra": extra.name if extra else None}
+    model.save(out)
+    cv = None
+    if oof is not None:
+        cv = complaint_figures(labelled.labels, sigmoid(oof[:, 1] - oof[:, 0]), 0.5)
+    return {
+        "cv5": cv,
+        "out": str(out),
+        "n": len(data.texts),
+        "n_extra": 0 if weak is None else len(weak.toks),
+        "features": model.vocab.size,
+        "threshold": round(model.threshold, 4),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def train_sentiment(folder: Path, airline: Path | None, out: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = read_tweeteval(folder / "train_text.txt", folder / "train_labels.txt")
+    texts, labels = list(data.texts), list(data.labels)
+    if airline is not None:
+        air = read_airline(airline)
+        texts += air.texts
+        labels += air.labels
+    if not texts:
+        raise BadInput(f"{folder} has no labelled lines")
+    model, _ = train(examples(texts, labels, default_embeddings()), SENTIMENT_RECIPE)
+    model.meta["data"] = {"train": str(folder.name), "airline": airline.name if airline else None}
+    model.save(out)
+    return {
+        "out": str(out),
+        "n": len(texts),
+        "features": model.vocab.size,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def train_topic(taxonomy: str, out: Path) -> dict[str, Any]:
+    model = TopicModel.train(Taxonomy.load(taxonomy), default_embeddings())
+    model.save(out)
+    return {"out": str(out), "topics": model.taxonomy.topics}

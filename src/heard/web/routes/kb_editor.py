@@ -1,0 +1,146 @@
+"""Agent-side knowledge-base pages (login required): every article with its status, the editor (Markdown with a
+live preview rendered the way the public will see it), publish and archive, and a draft from an incident in one
+click. Viewers read; agents with the editor role (or admins) write and publish."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from heard.app import Runtime
+from heard.db.engine import unit_of_work
+from heard.errors import HeardError
+from heard.events import EVENTS_TOPIC, ConversationUpdated
+from heard.inbox.agents import AgentIdentity
+from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
+from heard.knowledge.drafting import draft_from_incident
+from heard.knowledge.markdown import sections
+from heard.knowledge.models import ISSUE_STATUSES
+from heard.knowledge.queries import get_article, list_articles
+from heard.stream.base import OutMessage
+from heard.web.auth import Me, require_role
+from heard.web.deps import get_runtime
+from heard.web.templating import page
+
+router = APIRouter(prefix="/articles")
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Editor = Annotated[AgentIdentity, Depends(require_role("editor"))]
+Text = Annotated[str, Form(max_length=200_000)]
+Line = Annotated[str, Form(max_length=256)]
+
+
+def public_url(request: Request, runtime: Runtime, slug: str) -> str:
+    base = runtime.settings.public_url or f"{str(request.base_url).rstrip('/')}/kb/"
+    return f"{base.rstrip('/')}/articles/{slug}/"
+
+
+@router.get("", response_class=HTMLResponse)
+def articles(request: Request, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    with runtime.sessions() as session:
+        return page(request, "kb_editor/list.html", {"articles": list_articles(session)})
+
+
+@router.get("/new", response_class=HTMLResponse)
+def new_article(request: Request, me: Editor) -> HTMLResponse:
+    return _editor(request, None, {}, None)
+
+
+@router.post("", response_class=HTMLResponse)
+def create(
+    request: Request, runtime: RuntimeDep, me: Editor, title: Line, body_md: Text, category: Line = "",
+    summary: Text = "", issue_status: Line = "", language: Line = "en",
+) -> Response:  # fmt: skip
+    fields = _fields(title, body_md, category, summary, issue_status, language)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            slug = create_article(session, runtime.clock, author_id=me.id, **fields).slug
+    except HeardError as error:
+        return _editor(request, None, fields, str(error))
+    return RedirectResponse(f"/articles/{slug}", status_code=303)
+
+
+@router.get("/{slug}", response_class=HTMLResponse)
+def edit(request: Request, slug: str, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    with runtime.sessions() as session:
+        article = get_article(session, slug)
+        if article is None:
+            raise HTTPException(status_code=404, detail="No such article")
+        return _editor(request, article, {}, None)
+
+
+@router.post("/{slug}", response_class=HTMLResponse)
+def save(
+    request: Request, slug: str, runtime: RuntimeDep, me: Editor, title: Line, body_md: Text, category: Line = "",
+    summary: Text = "", issue_status: Line = "", language: Line = "en",
+) -> Response:  # fmt: skip
+    fields = _fields(title, body_md, category, summary, issue_status, language)
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            update_article(session, runtime.clock, slug, **fields)
+    except HeardError as error:
+        with runtime.sessions() as session:
+            return _editor(request, get_article(session, slug), fields, str(error))
+    return RedirectResponse(f"/articles/{slug}", status_code=303)
+
+
+@router.post("/{slug}/publish")
+def publish(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Response:
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            result = publish_article(
+                session, runtime.clock, slug, public_url(request, runtime, slug), signature=me.name.split()[0]
+            )
+            touched = sorted({f.conversation_id for f in result.followups})
+    except HeardError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    if touched:
+        events = [ConversationUpdated(i) for i in touched]
+        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+    return RedirectResponse(f"/articles/{slug}?queued={len(touched)}", status_code=303)
+
+
+@router.post("/{slug}/archive")
+def archive(slug: str, runtime: RuntimeDep, me: Editor) -> Response:
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            archive_article(session, runtime.clock, slug)
+    except HeardError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    return RedirectResponse(f"/articles/{slug}", status_code=303)
+
+
+@router.post("/from-incident/{incident_id}")
+def from_incident(incident_id: int, runtime: RuntimeDep, me: Editor) -> Response:
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            slug = draft_from_incident(session, runtime.clock, incident_id, author_id=me.id).slug
+    except HeardError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    return RedirectResponse(f"/articles/{slug}", status_code=303)
+
+
+def _fields(title: str, body_md: str, category: str, summary: str, issue_status: str, language: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "body_md": body_md,
+        "category": category.strip() or None,
+        "summary": summary,
+        "issue_status": issue_status or None,
+        "language": (language.strip() or "en")[:16],
+    }
+
+
+def _editor(request: Request, article: object, typed: dict[str, Any], error: str | None) -> HTMLResponse:
+    body = str(typed.get("body_md", getattr(article, "body_md", "")))
+    context = {
+        "article": article,
+        "typed": typed,
+        "error": error,
+        "issue_statuses": ISSUE_STATUSES,
+        "preview": sections(body),
+        "queued": request.query_params.get("queued", ""),
+    }
+    return page(request, "kb_editor/edit.html", context, status_code=400 if error else 200)

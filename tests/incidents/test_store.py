@@ -1,0 +1,212 @@
+"""Grouping over the real store: the stage, linking stored posts, counts, titles, agents' edits, re-grouping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
+from heard.db.engine import unit_of_work
+from heard.errors import BadInput
+from heard.incidents import actions, queries
+from heard.incidents.batch import BatchIncidents
+from heard.incidents.lexical import LexicalEmbedder
+from heard.incidents.maintenance import regroup_open
+from heard.incidents.matcher import StoredIncidents
+from heard.incidents.models import Incident
+from heard.ingest.models import Post as PostRow
+from heard.pipeline.group import INCIDENT_KEY, Group
+from heard.pipeline.stage import StageContext
+from heard.posts import Post, RawPost
+from tests.incidents.fixtures import labelled
+
+EMBED = LexicalEmbedder(stop_terms=["acme", "acmehelp"])
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def _posts() -> tuple[list[Post], list[str]]:
+    texts, labels = labelled()
+    posts = []
+    for i, text in enumerate(texts):
+        raw = RawPost(
+            network="mastodon" if i % 3 == 0 else "x",
+            external_id=str(1000 + i),
+            author_id=f"u{i % 20}",
+            author_handle=f"user{i % 20}",
+            text=text,
+            created_at=START + timedelta(minutes=7 * i),
+            author_followers=10 * (i % 20),
+        )
+        posts.append(Post(raw=raw, text=text))
+    return posts, labels
+
+
+def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]:
+    with unit_of_work(sessions) as session:
+        for post in posts:
+            raw = post.raw
+            session.add(
+                PostRow(
+                    network=raw.network,
+                    external_id=raw.external_id,
+                    author_id=raw.author_id,
+                    author_handle=raw.author_handle,
+                    author_followers=raw.author_followers,
+                    text=post.text,
+                    created_at=raw.created_at,
+                    ingested_at=raw.created_at,
+                )
+            )
+        session.flush()
+        actions.link_grouped(session, posts, EMBED, START)
+        rows = session.execute(select(PostRow.network, PostRow.external_id, PostRow.id)).all()
+    return {f"{n}:{e}": i for n, e, i in rows}
+
+
+def _grouped(sessions: sessionmaker[Session]) -> tuple[list[Post], list[str], dict[str, int]]:
+    posts, labels = _posts()
+    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
+    for start in range(0, len(posts), 8):  # batches, as the worker takes them
+        stage(posts[start : start + 8], StageContext(now=START))
+    return posts, labels, _store(sessions, posts)
+
+
+def _incident_of(posts: list[Post], labels: list[str], label: str) -> int:
+    ids = [p.extra[INCIDENT_KEY] for p, lab in zip(posts, labels, strict=True) if lab == label]
+    return max(set(ids), key=ids.count)
+
+
+def test_complaints_become_incidents_with_counts_titles_and_networks(sessions: sessionmaker[Session]) -> None:
+    posts, labels, _ = _grouped(sessions)
+    with unit_of_work(sessions) as session:
+        rows = queries.list_incidents(session)
+        refunds = _incident_of(posts, labels, "refund")
+        view = queries.incident_view(session, refunds)
+    assert 4 <= len(rows) <= 10
+    assert sum(r.posts for r in rows) == len(posts)
+    assert view is not None
+    assert "refund" in view.row.title.lower()
+    assert view.row.posts >= 5
+    assert view.row.authors <= view.row.posts
+    assert set(view.networks) <= {"x", "mastodon"}
+    assert sum(count for _, count in view.timeline) == view.row.posts
+    assert view.row.reach > 0
+
+
+def test_a_renamed_incident_keeps_its_id_title_and_posts_through_regrouping(sessions: sessionmaker[Session]) -> None:
+    posts, labels, _ids = _grouped(sessions)
+    refunds = _incident_of(posts, labels, "refund")
+    with unit_of_work(sessions) as session:
+        actions.rename(session, refunds, "Refunds late after returns", START)
+        before = set(session.scalars(select(PostRow.id).where(PostRow.incident_id == refunds)))
+    with unit_of_work(sessions) as session:
+        regroup_open(session, EMBED, START)
+    with unit_of_work(sessions) as session:
+        incident = session.get(Incident, refunds)
+        after = set(session.scalars(select(PostRow.id).where(PostRow.incident_id == refunds)))
+    assert incident is not None
+    assert incident.merged_into_id is None
+    assert incident.title == "Refunds late after returns"
+    assert before <= after
+
+
+def test_merge_split_and_move(sessions: sessionmaker[Session]) -> None:
+    posts, labels, ids = _grouped(sessions)
+    cards, deliveries = _incident_of(posts, labels, "card"), _incident_of(posts, labels, "delivery")
+    with unit_of_work(sessions) as session:
+        actions.merge(session, cards, [deliveries], EMBED, START)
+    with unit_of_work(sessions) as session:
+        merged = queries.resolve(session, deliveries)
+        assert merged is not None
+        assert merged.id == cards
+        total = merged.post_count
+        moving = [ids[p.key] for p, lab in zip(posts, labels, strict=True) if lab == "delivery"]
+        created = actions.split(session, cards, moving, EMBED, START)
+    with unit_of_work(sessions) as session:
+        split_off = session.get(Incident, created)
+        kept = session.get(Incident, cards)
+        assert split_off is not None
+        assert kept is not None
+        assert split_off.post_count == len(moving)
+        assert kept.post_count == total - len(moving)
+        actions.move(session, moving[0], cards, EMBED, START)
+    with unit_of_work(sessions) as session:
+        row = session.get(PostRow, moving[0])
+        assert row is not None
+        assert row.incident_id == cards
+        assert session.get(Incident, created).post_count == len(moving) - 1  # type: ignore[union-attr]
+
+
+def test_bad_edits_are_refused(sessions: sessionmaker[Session]) -> None:
+    posts, labels, _ids = _grouped(sessions)
+    refunds = _incident_of(posts, labels, "refund")
+    with unit_of_work(sessions) as session:
+        with pytest.raises(BadInput):
+            actions.rename(session, refunds, "   ", START)
+        with pytest.raises(BadInput):
+            actions.merge(session, refunds, [refunds], EMBED, START)
+        with pytest.raises(BadInput):
+            actions.split(session, refunds, [10**9], EMBED, START)
+        with pytest.raises(BadInput):
+            actions.set_status(session, refunds, "gone", START)
+
+
+def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[Session]) -> None:
+    posts, _ = _posts()
+    brand = Post(raw=RawPost("x", "b1", "acme", "acme", "sorry about the refund!", START, is_brand=True), text="x")
+    praise = Post(raw=posts[0].raw, text="love the app", complaint=0.1)
+    judged = Post(raw=posts[1].raw, text=posts[1].text, complaint=0.9)
+    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
+    out = stage([brand, praise, judged], StageContext(now=START))
+    assert out == [brand, praise, judged]
+    assert INCIDENT_KEY not in brand.extra
+    assert INCIDENT_KEY not in praise.extra
+    assert isinstance(judged.extra[INCIDENT_KEY], int)
+
+
+def test_grouping_inside_a_batch_that_fails_leaves_no_incident(sessions: sessionmaker[Session]) -> None:
+    posts, _ = _posts()
+    holder: list[Session] = []
+    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
+    with pytest.raises(RuntimeError, match="outside a batch"):
+        stage(posts[:2], StageContext(now=START))
+    session = sessions()
+    holder.append(session)
+    stage(posts[:4], StageContext(now=START))
+    assert session.scalar(select(func.count()).select_from(Incident)) >= 1
+    session.rollback()  # the store step failed: the batch rolls back
+    session.close()
+    with unit_of_work(sessions) as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionmaker[Session]) -> None:
+    posts, _ = _posts()
+    holder: list[Session] = []
+    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
+    with sessions.begin() as session:
+        holder.append(session)
+        stage(posts, StageContext(now=START))
+        for post in posts:  # the worker's store step
+            raw = post.raw
+            session.add(
+                PostRow(
+                    network=raw.network,
+                    external_id=raw.external_id,
+                    author_id=raw.author_id,
+                    author_handle=raw.author_handle,
+                    author_followers=raw.author_followers,
+                    text=post.text,
+                    created_at=raw.created_at,
+                    ingested_at=raw.created_at,
+                )
+            )
+    with unit_of_work(sessions) as session:
+        linked = session.scalar(select(func.count()).select_from(PostRow).where(PostRow.incident_id.is_not(None)))
+        rows = queries.list_incidents(session)
+    assert linked == len(posts)
+    assert sum(r.posts for r in rows) == len(posts)
+    assert all(r.title != "New incident" for r in rows)

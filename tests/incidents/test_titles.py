@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heard.incidents.lexical import LexicalEmbedder
+from heard.incidents.titles import describe, key_phrases
+
+EMBED = LexicalEmbedder()
+
+
+def test_a_common_two_word_phrase_reads_better_than_its_word() -> None:
+    texts = [
+        "worst customer service ever",
+        "customer service is the worst",
+        "your customer service never answers",
+        "customer support worst",
+    ]
+    assert key_phrases(texts)[:2] == ["customer service", "worst"]
+
+
+def test_title_and_summary_come_from_the_posts() -> None:
+    texts = ["lost bag at ORD again", "they lost my bag in Denver", "lost bag, nobody answers the phone"]
+    described = describe(texts, EMBED.embed(texts), authors=3)
+    assert described.title.startswith("Lost bag")
+    assert described.summary.startswith("3 posts from 3 people about lost bag")
+    assert described.examples[0] in [" ".join(t.split()) for t in texts]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(max_size=200), min_size=1, max_size=6))
+def test_describing_any_text_never_fails(texts: list[str]) -> None:
+    described = describe(texts, EMBED.embed(texts))
+    assert 0 < len(described.title) <= 120
+    assert len(described.key_phrases) <= 5

@@ -1,0 +1,91 @@
+"""The eval, classify and bench commands on small fixtures whose answers are known."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from heard.cli import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+runner = CliRunner()
+
+
+def run(*args: str) -> dict[str, object]:
+    result = runner.invoke(build(), list(args))
+    assert result.exit_code == 0, result.output
+    out: dict[str, object] = json.loads(result.stdout)
+    return out
+
+
+def test_eval_complaints_on_obvious_rows_is_perfect_and_skips_bad_rows() -> None:
+    figures = run("eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--json")
+    assert figures["n"] == 8
+    assert figures["skipped_rows"] == 1
+    assert figures["macro_f1"] == 100.0
+    assert figures["f1_complaint"] == 100.0
+    assert figures["accuracy"] == 100.0
+    assert figures["roc_auc"] == 100.0
+    assert isinstance(figures["vader"], dict)
+    assert figures["vader"]["n"] == 8
+
+
+def test_eval_complaints_refuses_a_file_without_the_columns(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    result = runner.invoke(build(), ["eval", "complaints", str(bad), "--json"])
+    assert result.exit_code == 2
+    assert "text and label" in result.output
+
+
+def test_eval_sentiment_on_obvious_lines_is_perfect() -> None:
+    figures = run(
+        "eval",
+        "sentiment",
+        "--text",
+        str(FIXTURES / "sentiment-small_text.txt"),
+        "--labels",
+        str(FIXTURES / "sentiment-small_labels.txt"),
+        "--json",
+    )
+    assert figures["n"] == 5
+    assert figures["macro_recall"] == 100.0
+    assert figures["accuracy"] == 100.0
+    assert isinstance(figures["vader"], dict)
+
+
+def test_classify_prints_every_judgement_and_the_urgency_explained() -> None:
+    out = run("classify", "@united I'm in pain and stuck on the plane for 3 hours", "--followers", "50000", "--json")
+    for key in (
+        "complaint",
+        "is_complaint",
+        "intents",
+        "sentiment",
+        "sentiment_score",
+        "sentiment_probs",
+        "topic",
+        "language",
+        "urgency",
+        "urgency_reasons",
+    ):
+        assert key in out
+    assert out["language"] == "en"
+    reasons = out["urgency_reasons"]
+    assert isinstance(reasons, list)
+    assert any("safety" in r for r in reasons)
+    assert any("followers" in r for r in reasons)
+
+
+def test_classify_takes_empty_text() -> None:
+    out = run("classify", "", "--json")
+    assert out["sentiment"] == "unknown"
+
+
+def test_bench_reports_speed_and_memory() -> None:
+    out = run("bench", "understand", "--n", "600", "--batch", "200", "--json")
+    assert isinstance(out["posts_per_s"], float)
+    assert out["posts_per_s"] > 0
+    assert isinstance(out["peak_rss_mb"], float)
+    assert out["n"] == 600

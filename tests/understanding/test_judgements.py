@@ -1,0 +1,93 @@
+"""Judgements on plain cases an agent would agree with, and the pipeline stage filling every field."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from heard.clock import FrozenClock
+from heard.pipeline.normalize import Normalize
+from heard.pipeline.stage import StageContext, run_stages
+from heard.pipeline.understand import Understand
+from heard.posts import Post, RawPost
+from heard.understanding.judge import Understander
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    return Understander.default()
+
+
+def test_clear_complaint_question_and_praise(understander: Understander) -> None:
+    complaint, question, praise = understander.judge(
+        [
+            "@united you lost my luggage again, second time this year. Worst airline ever",
+            "@AppleSupport how do I change the email address on my Apple ID?",
+            "Thank you @Delta, the crew on my flight today were wonderful!",
+        ]
+    )
+    assert complaint.is_complaint
+    assert complaint.complaint > 0.7
+    assert "complaint" in complaint.intents
+    assert complaint.sentiment == "negative"
+    assert complaint.topic == "baggage"
+    assert complaint.language == "en"
+    assert "question" in question.intents
+    assert not praise.is_complaint
+    assert "praise" in praise.intents
+    assert praise.sentiment == "positive"
+    assert praise.sentiment_score > 0.3
+    assert complaint.urgency > praise.urgency
+
+
+def test_safety_and_reach_raise_urgency_and_are_explained(understander: Understander) -> None:
+    from heard.understanding.judge import PostFacts
+
+    text = "@united my mother is in pain, stuck on your plane for 4 hours with no water. Unacceptable"
+    calm, loud = understander.judge([text, text], [PostFacts(), PostFacts(followers=2_000_000, waited_minutes=300)])
+    assert loud.urgency > calm.urgency
+    assert any("safety" in r for r in loud.urgency_reasons)
+    assert any("followers" in r for r in loud.urgency_reasons)
+    assert any("waiting" in r for r in loud.urgency_reasons)
+
+
+def _raw(i: int, text: str, **kw: object) -> RawPost:
+    clock = FrozenClock()
+    return RawPost(
+        network="x",
+        external_id=str(i),
+        author_id=f"a{i}",
+        author_handle=f"user{i}",
+        text=text,
+        created_at=clock.now() - timedelta(hours=2),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_the_stage_fills_every_field() -> None:
+    raws = [
+        _raw(1, "@comcast my internet has been down all day, third time this week!!", author_followers=5000),
+        _raw(2, ""),
+        _raw(3, "Merci beaucoup pour votre aide rapide", language="fr"),
+    ]
+    posts = [Post(raw=raw, text=raw.text) for raw in raws]
+    ctx = StageContext(now=FrozenClock().now())
+    out = run_stages([Normalize(), Understand()], posts, ctx)
+    assert ctx.rejections == []
+    assert len(out) == 3
+    for post in out:
+        assert post.complaint is not None
+        assert post.intents
+        assert post.sentiment is not None
+        assert post.sentiment_score is not None
+        assert post.language is not None
+        assert post.urgency is not None
+        assert "judgement" in post.extra
+    first = out[0]
+    assert first.complaint is not None
+    assert first.complaint > 0.5
+    assert first.sentiment == "negative"
+    assert any("waiting 2 h" in r for r in first.urgency_reasons)
+    assert out[1].sentiment == "unknown"
+    assert out[2].language == "fr"  # the network's language is kept
