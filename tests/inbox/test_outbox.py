@@ -98,6 +98,8 @@ def test_a_low_score_waits_for_a_lead_in_an_inbox_that_requires_approval(runtime
         approve_review(session, review_id, approver_id=lead_id, approver_role="lead", clock=runtime.clock)
     with pytest.raises(DraftChanged):
         _queue(runtime, cid, BAD + " Edited.", review_id=review_id)
+    with pytest.raises(OutboxProblem, match="another conversation"):
+        _queue(runtime, _conversation(runtime), BAD, review_id=review_id)
     message = _queue(runtime, cid, BAD, review_id=review_id)
     assert message.delivery_state == "pending"
     _queue(runtime, cid, GOOD)  # a good draft needs nobody

@@ -180,7 +180,10 @@ def _reviewed(
     review_id: int | None,
 ) -> ReplyReview:
     if review_id is not None:
-        return check_can_send(session, review_id, text)
+        approved = check_can_send(session, review_id, text)
+        if approved.conversation_id != conversation.id:
+            raise OutboxProblem("that review is for another conversation: review this reply here")
+        return approved
     result = review_for(session, conversation.id, text, agent_name=agent_name, private=private)
     inbox = session.get(Inbox, conversation.inbox_id) if conversation.inbox_id else None
     return record_review(
