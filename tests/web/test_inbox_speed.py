@@ -1,4 +1,5 @@
-"""The inbox stays fast as conversations pile up: checked by query plan here, measured by `heard bench inbox`."""
+"""The inbox stays fast as conversations pile up: checked by query plan here, measured by
+`heard bench inbox-queries`."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_the_queue_walks_its_index_instead_of_sorting(
 ) -> None:
     with sessions() as session:
         if session.get_bind().dialect.name != "sqlite":
-            pytest.skip("PostgreSQL plans from statistics; see heard bench inbox --database-url")
+            pytest.skip("PostgreSQL plans from statistics; see heard bench inbox-queries --database-url")
         plan = _sqlite_plan(session, InboxFilter(status=status, network="twitter"), clock.now())
     assert "ix_conversations_queue_expr" in plan
     assert "TEMP B-TREE" not in plan
@@ -37,7 +38,9 @@ def test_the_queue_walks_its_index_instead_of_sorting(
 
 def test_bench_inbox_prints_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(build(), ["bench", "inbox", "--conversations", "500", "--repeat", "2", "--json"])
+    result = CliRunner().invoke(
+        build(), ["bench", "inbox-queries", "--conversations", "500", "--repeat", "2", "--json"]
+    )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert figures["conversations"] == 500

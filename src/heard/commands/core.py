@@ -19,6 +19,8 @@ from heard.web.app import create_app
 from heard.web.server import serve as serve_app
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
+from heard.workers.publisher import Publisher
+from heard.workers.sla_watch import SlaWatcher
 
 
 def register(cli: Cli) -> None:
@@ -89,6 +91,8 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
     threads: list[threading.Thread] = []
     if with_worker:
         threads.append(threading.Thread(target=PipelineWorker(runtime).run, args=(stop,), daemon=True))
+        threads.append(threading.Thread(target=Publisher(runtime).run, args=(stop,), daemon=True))
+        threads.append(threading.Thread(target=SlaWatcher(runtime).run, args=(stop,), daemon=True))
     for thread in threads:
         thread.start()
     settings = runtime.settings

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
@@ -82,6 +92,7 @@ class Conversation(Base):
     __table_args__ = (
         Index("ix_conversations_queue", "status", "priority", "waiting_since"),
         Index("ix_conversations_last_activity", "last_activity_at"),
+        Index("ix_conversations_network", "network"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inboxes.id"))
@@ -111,7 +122,10 @@ class Message(Base):
     """One entry in a conversation: a customer's post (incoming), the brand's reply (outgoing) or a note."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_time", "conversation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_time", "conversation_id", "created_at"),
+        Index("ix_messages_delivery", "delivery_state", "next_attempt_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), unique=True)
@@ -124,6 +138,23 @@ class Message(Base):
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
     delivery_error: Mapped[str | None] = mapped_column(Text)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: An outgoing reply sent privately (a direct message) rather than in public.
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: When the publisher may next try a pending reply (after a failure it backs off); for "sending", when
+    #: the claim goes stale.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SlaBreach(Base):
+    """A response target a conversation missed: kind is "first_response" or "next_response"."""
+
+    __tablename__ = "sla_breaches"
+    __table_args__ = (UniqueConstraint("conversation_id", "kind", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    breached_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Presence(Base):

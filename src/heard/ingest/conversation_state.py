@@ -55,7 +55,11 @@ class ConversationState:
         state = cls(conversation_id, row.status, 0, 0, row.created_at, None, None, None, row.urgency)
         query = (
             select(Message.direction, Message.created_at)
-            .where(Message.conversation_id == conversation_id, Message.direction != "note")
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction != "note",
+                Message.delivery_state.in_(("received", "sent")),  # a reply still in the outbox answers nobody
+            )
             .order_by(Message.created_at)
         )
         for direction, at in session.execute(query):

@@ -14,7 +14,19 @@ from heard import schema
 from heard.app import Runtime
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
-from heard.web.routes import alerts, channels, conversations, events, inbox, kb, kb_editor, login, system, work
+from heard.web.routes import (
+    alerts,
+    channels,
+    composer,
+    conversations,
+    events,
+    inbox,
+    kb,
+    kb_editor,
+    login,
+    system,
+    work,
+)
 from heard.web.session import SessionCodec, SessionMiddleware
 from heard.web.sse import StreamOptions
 from heard.web.templating import make_environment
@@ -44,6 +56,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, inbox, conversations, work, alerts, events, channels, system, kb, kb_editor):
+    for module in (login, inbox, conversations, composer, work, alerts, events, channels, system, kb, kb_editor):
         app.include_router(module.router)
     return app

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from heard.clock import Clock, as_utc
+from heard.inbox.sla import sla_timer
 from heard.web.linkify import http_url, linkify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,6 +49,7 @@ def make_environment(clock: Clock) -> Environment:
     def stamp(value: datetime | None) -> str:
         return "" if value is None else as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
+    env.globals["sla_timer"] = lambda conversation, targets=None: sla_timer(conversation, targets, clock.now())
     env.filters["linkify"] = linkify
     env.filters["http_url"] = http_url
     env.filters["since"] = since

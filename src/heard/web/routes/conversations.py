@@ -15,6 +15,7 @@ from heard.inbox.queries import ConversationView, get_conversation
 from heard.inbox.workflow import STATUSES
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
+from heard.web.routes.composer import composer_context
 from heard.web.templating import fragment, page
 
 router = APIRouter()
@@ -51,6 +52,7 @@ def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDe
     head = runtime.log.head(EVENTS_TOPIC)
     with runtime.sessions() as session:
         context = {**_context(session, conversation_id), "head": head}
+        context.update(composer_context(session, context["view"].conversation))
         return page(request, "conversation.html", context)
 
 

@@ -13,6 +13,7 @@ from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.agents import AgentIdentity, list_agents
 from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
+from heard.inbox.sla import load_targets
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment, page
@@ -72,6 +73,7 @@ def _context(session: Session, params: QueueParams, me: AgentIdentity, runtime: 
         "page": list_conversations(session, chosen, params.offset, PAGE_SIZE, runtime.clock.now()),
         "params": params,
         "filtered": any(v for k, v in params.raw.items()),
+        "sla_targets": load_targets(session),
     }
 
 

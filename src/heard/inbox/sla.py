@@ -1,0 +1,183 @@
+"""Response-time targets (SLAs): how long a customer may wait for the brand's first answer, and for the next one
+after they write again.
+
+The timer runs from `waiting_since` (the oldest unanswered customer message): first response while the brand
+has never answered the conversation, next response after. Resolved and snoozed conversations have no timer.
+`timer` is pure (pass the clock's now); `record_breaches` stores each missed target once, for reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from heard.clock import as_utc
+from heard.db.bulk import insert_rows
+from heard.inbox.models import Conversation, Inbox, SlaBreach
+
+SlaKind = Literal["first_response", "next_response"]
+SlaState = Literal["ok", "warning", "breached"]
+#: The share of the target left when the timer turns to "warning".
+WARNING_FRACTION = 0.2
+PAUSED_STATUSES = frozenset({"resolved", "snoozed"})
+
+
+class Waiting(Protocol):
+    """What a timer reads from a conversation (a Conversation row satisfies it)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def waiting_since(self) -> datetime | None: ...
+    @property
+    def last_outgoing_at(self) -> datetime | None: ...
+    @property
+    def inbox_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTargets:
+    """Seconds allowed for the first and the next response (the inbox's, or these defaults)."""
+
+    first_response_s: int = 900
+    next_response_s: int = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTimer:
+    kind: SlaKind
+    due_at: datetime
+    remaining_s: float  # negative once breached
+    state: SlaState
+    target_s: int
+
+    @property
+    def label(self) -> str:
+        what = "first reply" if self.kind == "first_response" else "next reply"
+        if self.state == "breached":
+            return f"{what} overdue {short_duration(-self.remaining_s)}"
+        return f"{what} due in {short_duration(self.remaining_s)}"
+
+
+def short_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours // 24} d"
+
+
+def timer(conversation: Waiting, targets: SlaTargets, now: datetime) -> SlaTimer | None:
+    """The running timer, or None when nothing is owed (answered, resolved, snoozed)."""
+    if conversation.waiting_since is None or conversation.status in PAUSED_STATUSES:
+        return None
+    first = conversation.last_outgoing_at is None
+    kind: SlaKind = "first_response" if first else "next_response"
+    target = targets.first_response_s if first else targets.next_response_s
+    due_at = as_utc(conversation.waiting_since) + timedelta(seconds=target)
+    remaining = (due_at - as_utc(now)).total_seconds()
+    return SlaTimer(kind, due_at, remaining, state_of(remaining, target), target)
+
+
+def state_of(remaining_s: float, target_s: int, warning_fraction: float = WARNING_FRACTION) -> SlaState:
+    if remaining_s <= 0:
+        return "breached"
+    if remaining_s <= target_s * warning_fraction:
+        return "warning"
+    return "ok"
+
+
+def load_targets(session: Session) -> dict[int | None, SlaTargets]:
+    """Every inbox's targets; the key None holds the defaults for conversations in no inbox."""
+    targets: dict[int | None, SlaTargets] = {None: SlaTargets()}
+    for inbox_id, first, following in session.execute(
+        select(Inbox.id, Inbox.sla_first_response_s, Inbox.sla_next_response_s)
+    ):
+        targets[inbox_id] = SlaTargets(first or 900, following or 3600)
+    return targets
+
+
+def targets_for(targets: dict[int | None, SlaTargets], conversation: Waiting) -> SlaTargets:
+    return targets.get(conversation.inbox_id) or targets[None]
+
+
+def sla_timer(
+    conversation: Waiting, targets: SlaTargets | dict[int | None, SlaTargets] | None, now: datetime
+) -> SlaTimer | None:
+    """`timer` with the targets as a page has them: one inbox's, every inbox's (from load_targets), or none."""
+    if isinstance(targets, dict):
+        targets = targets_for(targets, conversation)
+    return timer(conversation, targets or SlaTargets(), now)
+
+
+def record_breaches(session: Session, now: datetime, limit: int = 5000) -> int:
+    """Store each target missed so far and not stored yet (one row per conversation, kind and due time, so a
+    second sweep adds nothing). Returns how many it added."""
+    added = 0
+    for inbox_id, targets in load_targets(session).items():
+        for first in (True, False):
+            target = targets.first_response_s if first else targets.next_response_s
+            rows = _overdue(session, inbox_id, first, now - timedelta(seconds=target), limit)
+            breaches = [
+                {
+                    "conversation_id": cid,
+                    "kind": "first_response" if first else "next_response",
+                    "due_at": as_utc(since) + timedelta(seconds=target),
+                    "breached_at": as_utc(since) + timedelta(seconds=target),
+                }
+                for cid, since in rows
+            ]
+            insert_rows(session, SlaBreach, breaches)
+            added += len(breaches)
+    return added
+
+
+def _overdue(
+    session: Session, inbox_id: int | None, first: bool, waiting_before: datetime, limit: int
+) -> list[tuple[int, datetime]]:
+    c = Conversation
+    kind = "first_response" if first else "next_response"
+    recorded = exists().where(
+        and_(SlaBreach.conversation_id == c.id, SlaBreach.kind == kind, SlaBreach.breached_at > c.waiting_since)
+    )
+    query = select(c.id, c.waiting_since).where(
+        c.inbox_id.is_(None) if inbox_id is None else c.inbox_id == inbox_id,
+        c.waiting_since.is_not(None),
+        c.waiting_since <= waiting_before,
+        c.status.not_in(PAUSED_STATUSES),
+        c.last_outgoing_at.is_(None) if first else c.last_outgoing_at.is_not(None),
+        ~recorded,
+    )
+    return [(cid, since) for cid, since in session.execute(query.limit(limit)) if since is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class BreachFigures:
+    """Breaches in a period, for reports: how many per kind, and how many conversations missed any."""
+
+    first_response: int
+    next_response: int
+    conversations: int
+
+    @property
+    def total(self) -> int:
+        return self.first_response + self.next_response
+
+
+def breach_figures(session: Session, start: datetime, end: datetime) -> BreachFigures:
+    """Breaches whose target fell in [start, end)."""
+    in_period = and_(SlaBreach.breached_at >= start, SlaBreach.breached_at < end)
+    counts = dict(session.execute(select(SlaBreach.kind, func.count()).where(in_period).group_by(SlaBreach.kind)).all())
+    conversations = session.execute(
+        select(func.count(func.distinct(SlaBreach.conversation_id))).where(in_period)
+    ).scalar_one()
+    return BreachFigures(counts.get("first_response", 0), counts.get("next_response", 0), int(conversations))

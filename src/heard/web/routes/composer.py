@@ -1,0 +1,187 @@
+"""The reply composer on a conversation page: the coach's live review, a suggested draft, send (to the outbox),
+the replies' delivery states, the SLA countdown, and the next/previous conversation for keyboard shortcuts.
+
+Each route answers with one block of `composer.html`, which the conversation page includes whole."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from heard.app import Runtime
+from heard.coach.queries import context_for_conversation
+from heard.coach.suggest import suggest_draft
+from heard.db.engine import unit_of_work
+from heard.events import EVENTS_TOPIC, Event
+from heard.inbox.models import Conversation, Message
+from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply, retry_delivery, review_for, route_for
+from heard.inbox.queries import InboxFilter, list_conversations
+from heard.inbox.sla import load_targets, targets_for
+from heard.stream.base import OutMessage
+from heard.web.auth import Me, Worker
+from heard.web.deps import get_runtime, get_session
+from heard.web.templating import fragment
+
+router = APIRouter()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Text = Annotated[str, Form(max_length=MAX_REPLY_CHARS * 2)]
+Visibility = Annotated[str, Form(pattern="^(public|private)$")]
+#: Replies of this conversation listed under the composer with their delivery state.
+SHOWN_REPLIES = 10
+
+
+def composer_context(session: Session, conversation: Conversation) -> dict[str, Any]:
+    """What composer.html needs on first render; the conversation page adds it to its own context."""
+    route = route_for(session, conversation, Path("."))
+    return {
+        "c": conversation,
+        "composer": {
+            "allows_private": route.allows_private,
+            "max_chars": min(route.max_chars, MAX_REPLY_CHARS),
+            "replies": _replies(session, conversation.id),
+            "sla_targets": targets_for(load_targets(session), conversation),
+        },
+    }
+
+
+def _replies(session: Session, conversation_id: int) -> list[Message]:
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.direction == "outgoing", Message.post_id.is_(None))
+        .order_by(Message.id.desc())
+        .limit(SHOWN_REPLIES)
+    )
+    return list(session.scalars(query))
+
+
+def _conversation(session: Session, conversation_id: int) -> Conversation:
+    conversation = session.get(Conversation, conversation_id) if 0 < conversation_id < 2**63 else None
+    if conversation is None:
+        raise HTTPException(status_code=404, detail="No such conversation")
+    return conversation
+
+
+def _block(request: Request, block: str, session: Session, conversation: Conversation, **extra: Any) -> HTMLResponse:
+    context = {**composer_context(session, conversation), **extra}
+    return fragment(request, "composer.html", block, context)
+
+
+@router.post("/conversations/{conversation_id}/review", response_class=HTMLResponse)
+def review_draft(
+    request: Request,
+    conversation_id: int,
+    session: SessionDep,
+    me: Worker,
+    text: Text = "",
+    visibility: Visibility = "public",
+) -> HTMLResponse:
+    """The coach's review of the draft as typed (the page posts it 300 ms after the last keystroke)."""
+    conversation = _conversation(session, conversation_id)
+    result = review_for(session, conversation.id, text, agent_name=me.name, private=visibility == "private")
+    return _block(request, "coach", session, conversation, review=result, draft=text)
+
+
+@router.post("/conversations/{conversation_id}/suggest", response_class=HTMLResponse)
+def suggest(
+    request: Request, conversation_id: int, session: SessionDep, me: Worker, visibility: Visibility = "public"
+) -> HTMLResponse:
+    """A personal draft from the coach, swapped into the text box (which then asks for its review)."""
+    conversation = _conversation(session, conversation_id)
+    ctx = context_for_conversation(session, conversation.id, agent_name=me.name)
+    draft = suggest_draft(replace(ctx, public=visibility != "private"))
+    return _block(request, "draft", session, conversation, draft=draft)
+
+
+@router.post("/conversations/{conversation_id}/replies", response_class=HTMLResponse)
+def send_reply(
+    request: Request,
+    conversation_id: int,
+    runtime: RuntimeDep,
+    me: Worker,
+    text: Text,
+    visibility: Visibility = "public",
+    review_id: Annotated[int | None, Form(ge=1, lt=2**63)] = None,
+) -> HTMLResponse:
+    """Queue the reply in the outbox; the publisher sends it and the list below the composer follows it live."""
+    notice = ""
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            queued = queue_reply(
+                session,
+                conversation_id,
+                text,
+                clock=runtime.clock,
+                outbox_dir=runtime.settings.outbox_dir,
+                agent_id=me.id,
+                agent_name=me.name,
+                private=visibility == "private",
+                review_id=review_id,
+            )
+            events: list[Event] = queued.events
+            if queued.held:
+                notice = f"Held: this draft scored {queued.review.score}; a lead must approve it before it goes out."
+    except OutboxProblem as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    _announce(runtime, events)
+    with runtime.sessions() as session:
+        return _block(request, "outbox", session, _conversation(session, conversation_id), notice=notice)
+
+
+@router.post("/conversations/{conversation_id}/replies/{message_id}/retry", response_class=HTMLResponse)
+def retry_reply(
+    request: Request, conversation_id: int, message_id: int, runtime: RuntimeDep, me: Worker
+) -> HTMLResponse:
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            if session.get(Message, message_id) is None or message_id >= 2**63:
+                raise OutboxProblem(f"no reply {message_id}")
+            events = retry_delivery(session, message_id)
+    except OutboxProblem as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    _announce(runtime, events)
+    with runtime.sessions() as session:
+        return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
+
+
+@router.get("/conversations/{conversation_id}/outbox", response_class=HTMLResponse)
+def outbox(request: Request, conversation_id: int, session: SessionDep, me: Me) -> HTMLResponse:
+    return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
+
+
+@router.get("/conversations/{conversation_id}/sla", response_class=HTMLResponse)
+def sla(request: Request, conversation_id: int, session: SessionDep, me: Me) -> HTMLResponse:
+    return _block(request, "sla", session, _conversation(session, conversation_id))
+
+
+@router.get("/conversations/{conversation_id}/neighbour")
+def neighbour(
+    conversation_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    me: Me,
+    step: Annotated[int, Query(ge=-1, le=1)] = 1,
+) -> Response:
+    """The next (step 1) or previous (-1) conversation in the first page of the default queue (open work), for
+    the j/k shortcuts."""
+    view = InboxFilter(status="active")  # the inbox's default view
+    ids = [c.id for c in list_conversations(session, view, 0, 200, runtime.clock.now()).conversations]
+    if not ids:
+        return RedirectResponse("/", status_code=303)
+    at = ids.index(conversation_id) if conversation_id in ids else -1
+    target = ids[min(max(at + step, 0), len(ids) - 1)] if at >= 0 else ids[0]
+    return RedirectResponse(f"/conversations/{target}", status_code=303)
+
+
+def _announce(runtime: Runtime, events: list[Event]) -> None:
+    """After commit, never before: a page that refreshes on the event must find the change already there."""
+    if events:
+        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])

@@ -1,0 +1,117 @@
+"""SLA timers (pure, table-driven on a frozen clock) and stored breaches (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from heard.clock import FrozenClock
+from heard.inbox.models import Inbox, SlaBreach
+from heard.inbox.sla import SlaTargets, breach_figures, record_breaches, short_duration, state_of, timer
+from tests.web.factories import add_conversation
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+T = SlaTargets(first_response_s=900, next_response_s=3600)
+
+
+@dataclass
+class Conv:
+    status: str = "open"
+    waiting_since: datetime | None = None
+    last_outgoing_at: datetime | None = None
+    inbox_id: int | None = None
+
+
+def ago(seconds: float) -> datetime:
+    return NOW - timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("conversation", "expected"),
+    [
+        (Conv(waiting_since=None), None),
+        (Conv(waiting_since=ago(60), status="resolved"), None),
+        (Conv(waiting_since=ago(60), status="snoozed"), None),
+        (Conv(waiting_since=ago(0)), ("first_response", 900, "ok")),
+        (Conv(waiting_since=ago(60)), ("first_response", 840, "ok")),
+        (Conv(waiting_since=ago(719)), ("first_response", 181, "ok")),
+        (Conv(waiting_since=ago(720)), ("first_response", 180, "warning")),  # the last 20 % of 15 min
+        (Conv(waiting_since=ago(899)), ("first_response", 1, "warning")),
+        (Conv(waiting_since=ago(900)), ("first_response", 0, "breached")),
+        (Conv(waiting_since=ago(4000)), ("first_response", -3100, "breached")),
+        (Conv(waiting_since=ago(60), last_outgoing_at=ago(120)), ("next_response", 3540, "ok")),
+        (Conv(waiting_since=ago(2880), last_outgoing_at=ago(3000)), ("next_response", 720, "warning")),
+        (Conv(waiting_since=ago(3601), last_outgoing_at=ago(9000)), ("next_response", -1, "breached")),
+        (Conv(waiting_since=ago(60), status="pending"), ("first_response", 840, "ok")),
+    ],
+)
+def test_timer(conversation: Conv, expected: tuple[str, float, str] | None) -> None:
+    result = timer(conversation, T, NOW)
+    if expected is None:
+        assert result is None
+        return
+    assert result is not None
+    assert (result.kind, result.remaining_s, result.state) == expected
+    assert result.due_at == conversation.waiting_since + timedelta(seconds=result.target_s)  # type: ignore[operator]
+
+
+def test_timer_reads_naive_times_as_utc() -> None:
+    naive = Conv(waiting_since=ago(60).replace(tzinfo=None))
+    result = timer(naive, T, NOW)
+    assert result is not None
+    assert result.remaining_s == 840
+
+
+@pytest.mark.parametrize(
+    ("remaining", "target", "state"),
+    [(1000, 1000, "ok"), (201, 1000, "ok"), (200, 1000, "warning"), (0.5, 1000, "warning"), (0, 1000, "breached")],
+)
+def test_state_of(remaining: float, target: int, state: str) -> None:
+    assert state_of(remaining, target) == state
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(-5, "0 s"), (0, "0 s"), (59, "59 s"), (60, "1 min"), (3599, "59 min"), (3660, "1 h 01 min"), (200_000, "2 d")],
+)
+def test_short_duration(seconds: float, text: str) -> None:
+    assert short_duration(seconds) == text
+
+
+def test_labels() -> None:
+    late = timer(Conv(waiting_since=ago(960)), T, NOW)
+    soon = timer(Conv(waiting_since=ago(60), last_outgoing_at=ago(90)), T, NOW)
+    assert late is not None
+    assert late.label == "first reply overdue 1 min"
+    assert soon is not None
+    assert soon.label == "next reply due in 59 min"
+
+
+def test_breaches_are_stored_once_per_missed_target(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
+    now = clock.now()
+    with sessions.begin() as session:
+        strict = Inbox(name="vip", sla_first_response_s=60, sla_next_response_s=120)
+        session.add(strict)
+        session.flush()
+        late = add_conversation(session, now, waited=timedelta(minutes=20)).id  # default 15 min: breached
+        fresh = add_conversation(session, now, waited=timedelta(minutes=5)).id  # not yet
+        vip = add_conversation(session, now, waited=timedelta(minutes=5), inbox_id=strict.id).id  # 1 min: breached
+        add_conversation(session, now, waited=timedelta(hours=3), status="resolved")
+        answered = add_conversation(session, now, waited=timedelta(hours=2))
+        answered.last_outgoing_at = now - timedelta(hours=3)  # answered once, then the customer wrote again
+    with sessions.begin() as session:
+        assert record_breaches(session, now) == 3
+    with sessions.begin() as session:
+        assert record_breaches(session, now) == 0, "a second sweep adds nothing"
+        rows = {(b.conversation_id, b.kind): b for b in session.query(SlaBreach)}
+    assert set(rows) == {(late, "first_response"), (vip, "first_response"), (answered.id, "next_response")}
+    assert rows[(late, "first_response")].breached_at == now - timedelta(minutes=5)
+    assert fresh not in {cid for cid, _ in rows}
+    with sessions() as session:
+        figures = breach_figures(session, now - timedelta(days=1), now + timedelta(seconds=1))
+        assert (figures.first_response, figures.next_response, figures.conversations) == (2, 1, 3)
+        assert figures.total == 3
+        assert breach_figures(session, now - timedelta(days=2), now - timedelta(days=1)).total == 0
