@@ -15,7 +15,9 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from heard.alerts.models import Alert
 from heard.inbox.models import Agent, Conversation, Message
+from heard.inbox.reasons import PILEON_PRIORITY, RowFacts, reason
 from heard.inbox.search import matching_conversations, search_terms
 from heard.inbox.workflow import STATUSES
 from heard.ingest.models import Post
@@ -58,6 +60,8 @@ class InboxPage:
     has_more: bool
     #: Names of the agents the conversations on this page are assigned to.
     assignees: dict[int, str] = field(default_factory=dict)
+    #: Why each conversation is where it is, by conversation id (see heard.inbox.reasons).
+    reasons: dict[int, str] = field(default_factory=dict)
 
     @property
     def next_offset(self) -> int | None:
@@ -178,7 +182,51 @@ def list_conversations(
     query = _filtered(session, select(Conversation), chosen or InboxFilter(), when).order_by(*queue_order())
     rows = list(session.scalars(query.offset(offset).limit(limit + 1)))
     page = rows[:limit]
-    return InboxPage(page, offset, limit, len(rows) > limit, agent_names(session, {c.assignee_id for c in page}))
+    names = agent_names(session, {c.assignee_id for c in page})
+    return InboxPage(page, offset, limit, len(rows) > limit, names, row_reasons(session, page, when))
+
+
+def row_reasons(session: Session, page: list[Conversation], now: datetime) -> dict[int, str]:
+    """The reason line of each row: one query for the first customer post of each row, and one for pile-on
+    evidence only when the page holds conversations the radar flagged."""
+    if not page:
+        return {}
+    # The first customer post stored in each conversation: the root when the customer started the thread, their
+    # first reply when the thread hangs off a post of the brand's.
+    first = (
+        select(func.min(Post.id))
+        .where(Post.conversation_id.in_([c.id for c in page]), Post.is_brand.is_(False))
+        .group_by(Post.conversation_id)
+    )
+    posts = {p.conversation_id: p for p in session.scalars(select(Post).where(Post.id.in_(first)))}
+    authors = _pileon_authors(session, [c.id for c in page if c.priority >= PILEON_PRIORITY])
+    reasons = {}
+    for c in page:
+        post = posts.get(c.id)
+        facts = RowFacts(
+            waiting_since=c.waiting_since,
+            public=post.is_public if post else None,
+            priority=c.priority,
+            pileon_authors=authors.get(c.id),
+            complaint=post.complaint if post else None,
+            sentiment=post.sentiment if post else None,
+            followers=post.author_followers if post else None,
+        )
+        reasons[c.id] = reason(facts, now)
+    return reasons
+
+
+def _pileon_authors(session: Session, flagged: list[int]) -> dict[int, int]:
+    """The most authors any alert on each flagged conversation counted (evidence "new_authors")."""
+    if not flagged:
+        return {}
+    found: dict[int, int] = {}
+    rows = session.execute(select(Alert.conversation_id, Alert.evidence).where(Alert.conversation_id.in_(flagged)))
+    for conversation_id, evidence in rows:
+        count = evidence.get("new_authors") if isinstance(evidence, dict) else None
+        if conversation_id is not None and isinstance(count, int) and not isinstance(count, bool):
+            found[conversation_id] = max(found.get(conversation_id, 0), count)
+    return found
 
 
 def agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
