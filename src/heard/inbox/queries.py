@@ -20,6 +20,7 @@ from heard.inbox.models import Agent, Conversation, Message
 from heard.inbox.reasons import PILEON_PRIORITY, RowFacts, reason
 from heard.inbox.search import matching_conversations, search_terms
 from heard.inbox.workflow import STATUSES
+from heard.incidents.models import Incident
 from heard.ingest.models import Post
 
 PAGE_SIZE = 50
@@ -30,6 +31,9 @@ MAX_OFFSET = 10_000
 VIEWS = ("active", *STATUSES)
 #: The most recent messages a conversation page shows.
 MAX_THREAD = 500
+#: How many of the customer's other conversations, and of their judged posts, the context panel shows.
+MAX_EARLIER = 10
+MAX_MOOD = 40
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
@@ -258,3 +262,71 @@ def get_conversation(session: Session, conversation_id: int) -> ConversationView
     names = agent_names(session, {conversation.assignee_id})
     assignee = names.get(conversation.assignee_id) if conversation.assignee_id is not None else None
     return ConversationView(conversation, entries, assignee, max(0, total - len(entries)))
+
+
+@dataclass(frozen=True, slots=True)
+class SentimentMark:
+    """One judged post of the customer, for the sentiment-over-time row."""
+
+    at: datetime
+    sentiment: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContext:
+    """What the team knows around one conversation: its incident, the customer's earlier conversations (newest
+    first) and the sentiment of their posts over time (oldest first)."""
+
+    incident: Incident | None = None
+    earlier: list[Conversation] = field(default_factory=list)
+    mood: list[SentimentMark] = field(default_factory=list)
+
+
+def customer_context(session: Session, conversation: Conversation) -> CustomerContext:
+    """Three small queries, each bounded: the incident, up to MAX_EARLIER conversations, up to MAX_MOOD posts."""
+    return CustomerContext(
+        _incident_of(session, conversation), _earlier(session, conversation), _mood(session, conversation)
+    )
+
+
+def _incident_of(session: Session, conversation: Conversation) -> Incident | None:
+    incident_id = conversation.incident_id
+    if incident_id is None:
+        query = select(Post.incident_id).where(Post.conversation_id == conversation.id, Post.incident_id.is_not(None))
+        incident_id = session.scalars(query.order_by(Post.id).limit(1)).first()
+    incident = session.get(Incident, incident_id) if incident_id is not None else None
+    # An incident merged into another lives on under the one it was merged into.
+    if incident is not None and incident.merged_into_id is not None:
+        incident = session.get(Incident, incident.merged_into_id) or incident
+    return incident
+
+
+def _earlier(session: Session, conversation: Conversation) -> list[Conversation]:
+    if conversation.contact_id is None:
+        return []
+    query = (
+        select(Conversation)
+        .where(
+            Conversation.contact_id == conversation.contact_id,
+            Conversation.id != conversation.id,
+            Conversation.created_at <= conversation.created_at,
+        )
+        .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+        .limit(MAX_EARLIER)
+    )
+    return list(session.scalars(query))
+
+
+def _mood(session: Session, conversation: Conversation) -> list[SentimentMark]:
+    """The customer's judged posts, in time order: by contact when known, else in this conversation by handle."""
+    if conversation.contact_id is not None:
+        whose = Post.contact_id == conversation.contact_id
+    else:
+        whose = and_(Post.conversation_id == conversation.id, Post.author_handle == conversation.customer_handle)
+    query = (
+        select(Post.created_at, Post.sentiment)
+        .where(whose, Post.is_brand.is_(False), Post.sentiment.in_(SENTIMENTS))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(MAX_MOOD)
+    )
+    return [SentimentMark(at, sentiment) for at, sentiment in reversed(session.execute(query).all()) if sentiment]

@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.agents import list_agents
-from heard.inbox.queries import ConversationView, get_conversation
+from heard.inbox.queries import ConversationView, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
@@ -52,6 +52,7 @@ def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDe
     head = runtime.log.head(EVENTS_TOPIC)
     with runtime.sessions() as session:
         context = {**_context(session, conversation_id), "head": head}
+        context["customer"] = customer_context(session, context["view"].conversation)
         context.update(composer_context(session, context["view"].conversation))
         return page(request, "conversation.html", context)
 
