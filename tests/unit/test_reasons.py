@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from heard.alerts.actions import PILEON_PRIORITY
 from heard.inbox.reasons import RowFacts, audience, reason
@@ -58,3 +60,28 @@ def test_pileon_threshold_matches_the_radar() -> None:
     from heard.inbox.reasons import PILEON_PRIORITY as ours
 
     assert ours == PILEON_PRIORITY
+
+
+@given(
+    waited_s=st.one_of(st.none(), st.integers(min_value=-(10**9), max_value=10**9)),
+    public=st.one_of(st.none(), st.booleans()),
+    priority=st.integers(min_value=-(2**31), max_value=2**31),
+    authors=st.one_of(st.none(), st.integers(min_value=-(10**6), max_value=10**9)),
+    complaint=st.one_of(st.none(), st.floats(allow_nan=True)),
+    sentiment=st.one_of(st.none(), st.text(max_size=20)),
+    followers=st.one_of(st.none(), st.integers(min_value=-(10**6), max_value=10**12)),
+)
+def test_reason_never_fails_on_odd_facts(
+    waited_s: int | None,
+    public: bool | None,
+    priority: int,
+    authors: int | None,
+    complaint: float | None,
+    sentiment: str | None,
+    followers: int | None,
+) -> None:
+    since = None if waited_s is None else NOW - timedelta(seconds=waited_s)
+    text = reason(RowFacts(since, public, priority, authors, complaint, sentiment, followers), NOW)
+    assert isinstance(text, str)
+    assert not text.startswith(" · ")
+    assert "-" not in text.replace("pile-on", "")
