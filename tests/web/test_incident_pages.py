@@ -8,8 +8,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from sqlalchemy import select
 
+from heard.alerts.models import Alert
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
 from heard.incidents.actions import refresh
@@ -167,3 +171,29 @@ def test_an_editor_can_draft_an_article(anonymous: TestClient, runtime: Runtime)
     response = editor.post(f"/articles/from-incident/{found}", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["location"].startswith("/articles/")
+
+
+def test_incident_page_links_its_alerts(client: TestClient, runtime: Runtime) -> None:
+    found = make_incident(runtime, LOGIN_LOOP)
+    now = runtime.clock.now()
+    with unit_of_work(runtime.sessions) as session:
+        alert = Alert(
+            kind="volume", series_key="brand", severity=4.25, observed=30, expected=3, started_at=now, created_at=now,
+            incident_id=found,
+        )  # fmt: skip
+        session.add(alert)
+        session.flush()
+        alert_id = alert.id
+    html = client.get(f"/incidents/{found}").text
+    assert f'<a href="/alerts/{alert_id}">volume (severity 4.2)</a>' in html
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=80).filter(str.strip), text=st.text(max_size=200))
+def test_any_title_and_post_render_escaped(client: TestClient, runtime: Runtime, title: str, text: str) -> None:
+    found = make_incident(runtime, [text, "login loop"], title=title)
+    for path in ("/incidents", f"/incidents/{found}"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert str(escape(title)) in response.text
+    assert str(escape(text)) in client.get(f"/incidents/{found}").text
