@@ -128,6 +128,7 @@ def test_merge_split_and_move(client: TestClient, runtime: Runtime) -> None:
     assert response.status_code == 303
     created = int(response.headers["location"].rsplit("/", 1)[1])
     assert post_ids(runtime, created) == chosen
+    assert post(client, f"/incidents/{target}/split") == 400  # nothing selected
     assert post(client, f"/incidents/{other}/merge", into=target) == 303
     assert incident(runtime, other).merged_into_id == target
     assert client.get(f"/incidents/{other}").headers["location"] == f"/incidents/{target}"

@@ -148,12 +148,14 @@ def merge_into(incident_id: int, runtime: RuntimeDep, me: Worker, into: Id) -> R
 
 
 @router.post("/{incident_id}/split")
-def split_off(incident_id: int, runtime: RuntimeDep, me: Worker, post_ids: Annotated[list[int], Form()]) -> Response:
+def split_off(
+    incident_id: int, runtime: RuntimeDep, me: Worker, post_ids: Annotated[list[int] | None, Form()] = None
+) -> Response:
     embedder, now = make_embedder(brand_terms=runtime.settings.brand_handles), runtime.clock.now()
     created: list[int] = []
 
     def change(session: Session) -> None:
-        created.append(actions.split(session, incident_id, post_ids, embedder, now))
+        created.append(actions.split(session, incident_id, post_ids or [], embedder, now))
 
     _edit(runtime, incident_id, change)
     return RedirectResponse(f"/incidents/{created[0]}", status_code=303)
