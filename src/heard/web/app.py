@@ -21,6 +21,7 @@ from heard.web.routes import (
     conversations,
     events,
     inbox,
+    incidents,
     kb,
     kb_editor,
     login,
@@ -56,6 +57,19 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (login, inbox, conversations, composer, work, alerts, events, channels, system, kb, kb_editor):
+    for module in (
+        login,
+        inbox,
+        conversations,
+        composer,
+        work,
+        alerts,
+        events,
+        channels,
+        system,
+        kb,
+        kb_editor,
+        incidents,
+    ):
         app.include_router(module.router)
     return app
