@@ -20,6 +20,7 @@ from heard.web.server import serve as serve_app
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
+from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
 
 
@@ -93,6 +94,7 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
         threads.append(threading.Thread(target=PipelineWorker(runtime).run, args=(stop,), daemon=True))
         threads.append(threading.Thread(target=Publisher(runtime).run, args=(stop,), daemon=True))
         threads.append(threading.Thread(target=SlaWatcher(runtime).run, args=(stop,), daemon=True))
+        threads.append(threading.Thread(target=Scheduler(runtime).run, args=(stop,), daemon=True))
     for thread in threads:
         thread.start()
     settings = runtime.settings

@@ -1,0 +1,59 @@
+"""Periodic jobs that keep the store current while `heard serve` runs: incidents re-grouped (ids kept stable)
+and open alerts delivered to the people their rules name. Each job logs and survives its own failure."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import structlog
+
+from heard.alerts.delivery import notify_pending
+from heard.app import Runtime
+from heard.incidents.embedders import make_embedder
+from heard.incidents.maintenance import regroup_open
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Job:
+    name: str
+    every_s: float
+    run: Callable[[], object]
+    due: float = 0.0
+
+
+class Scheduler:
+    def __init__(self, runtime: Runtime, regroup_every_s: float = 600.0, notify_every_s: float = 30.0) -> None:
+        self.runtime = runtime
+        embedder = make_embedder(brand_terms=runtime.settings.brand_handles)
+
+        def regroup() -> object:
+            with runtime.sessions.begin() as session:
+                return regroup_open(session, embedder, runtime.clock.now())
+
+        def notify() -> object:
+            return notify_pending(runtime.sessions, runtime.clock, runtime.settings)
+
+        self.jobs = [Job("notify alerts", notify_every_s, notify), Job("regroup incidents", regroup_every_s, regroup)]
+
+    def run_due(self, now: float) -> list[str]:
+        ran = []
+        for job in self.jobs:
+            if now < job.due:
+                continue
+            job.due = now + job.every_s
+            try:
+                job.run()
+                ran.append(job.name)
+            except Exception:
+                log.exception("periodic job failed; it runs again next period", job=job.name)
+        return ran
+
+    def run(self, stop: threading.Event, tick_s: float = 5.0) -> None:
+        while not stop.is_set():
+            self.run_due(time.monotonic())
+            stop.wait(tick_s)

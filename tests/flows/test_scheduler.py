@@ -1,0 +1,37 @@
+"""The scheduler runs each periodic job when it is due, and a failing job does not stop the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from heard.app import Runtime, build_runtime
+from heard.settings import Settings
+from heard.workers.scheduler import Job, Scheduler
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    rt = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'heard.db'}", _env_file=None))
+    yield rt
+    rt.close()
+
+
+def test_jobs_run_when_due_on_a_real_store(runtime: Runtime) -> None:
+    scheduler = Scheduler(runtime, regroup_every_s=600, notify_every_s=30)
+    assert scheduler.run_due(1000.0) == ["notify alerts", "regroup incidents"]  # empty store: both succeed
+    assert scheduler.run_due(1010.0) == []
+    assert scheduler.run_due(1031.0) == ["notify alerts"]
+    assert scheduler.run_due(1601.0) == ["notify alerts", "regroup incidents"]
+
+
+def test_a_failing_job_does_not_stop_the_others(runtime: Runtime) -> None:
+    scheduler = Scheduler(runtime)
+
+    def broken() -> object:
+        raise RuntimeError("boom")
+
+    scheduler.jobs.insert(0, Job("broken", 10, broken))
+    assert scheduler.run_due(0.0) == ["notify alerts", "regroup incidents"]
