@@ -14,24 +14,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from heard.clock import Clock, as_utc
+from heard.inbox.reasons import waited as duration
 from heard.inbox.sla import sla_timer
 from heard.web.linkify import http_url, linkify
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def duration(seconds: float) -> str:
-    """A short human duration: 45 s, 12 min, 3 h 5 min, 4 d."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{hours // 24} d"
 
 
 def make_environment(clock: Clock) -> Environment:
