@@ -22,10 +22,10 @@ Invariants the base class guards (subclasses implement `_publish`, not `publish`
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
@@ -33,6 +33,8 @@ from heard.clock import Clock, SystemClock
 from heard.connectors.failures import Misconfigured, Transient
 from heard.errors import BadInput
 from heard.posts import RawPost
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,21 @@ class Delivery:
     error: str | None = None
     retry_after_s: float | None = None
     permalink: str | None = None
+
+
+def parse_each(
+    items: Iterable[T], parse: Callable[[T], RawPost | None], posts: list[RawPost], rejected: list[BadInput]
+) -> None:
+    """Parse every item of a payload: a bad one is set aside with its reason (never raised, so one broken item
+    does not cost the others), an item that is not a post is skipped, the rest join `posts`."""
+    for item in items:
+        try:
+            post = parse(item)
+        except BadInput as exc:
+            rejected.append(exc)
+            continue
+        if post is not None:
+            posts.append(post)
 
 
 class PublishRefused(Exception):

@@ -90,6 +90,7 @@ class BlueskyConnector(Connector):
 
     def _keep_new(self, views: list[Any], mark: Mark, posts: list[RawPost], rejected: list[BadInput]) -> Mark:
         seen: list[tuple[float, str]] = []
+        keys = {p.key for p in posts}
         for view in views:
             try:
                 when = parse_time(view.get("indexedAt") if isinstance(view, dict) else None).timestamp()
@@ -97,8 +98,9 @@ class BlueskyConnector(Connector):
             except BadInput as exc:
                 rejected.append(exc)
                 continue
-            if mark.is_new(when, post.external_id) and post.key not in {p.key for p in posts}:
+            if mark.is_new(when, post.external_id) and post.key not in keys:
                 posts.append(post)
+                keys.add(post.key)
             seen.append((when, post.external_id))
         return mark.advance(seen)
 

@@ -21,7 +21,15 @@ from typing import Any, ClassVar
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, PublishRefused, ReadResult
+from heard.connectors.base import (
+    ChannelConfig,
+    Connector,
+    Delivery,
+    OutgoingReply,
+    PublishRefused,
+    ReadResult,
+    parse_each,
+)
 from heard.connectors.facebook.parse import change_to_post, delivery_items, message_to_post, node_to_post
 from heard.connectors.facebook.signatures import handshake, signature_ok
 from heard.connectors.failures import AuthFailed, RateLimited
@@ -143,15 +151,12 @@ class FacebookConnector(Connector):
         except (ValueError, BadInput) as exc:
             reason = exc.reason if isinstance(exc, BadInput) else "Meta webhook body is not JSON"
             return ReadResult([], None, [BadInput(reason, body[:2000].decode("utf-8", "replace"))])
-        for kind, value in items:
-            try:
-                parse = change_to_post if kind == "change" else message_to_post
-                post = parse(value, self.is_brand, self.channel.name)
-            except BadInput as exc:
-                rejected.append(exc)
-                continue
-            if post is not None:
-                posts.append(post)
+
+        def parse(item: tuple[str, Any]) -> RawPost | None:
+            kind, value = item
+            return (change_to_post if kind == "change" else message_to_post)(value, self.is_brand, self.channel.name)
+
+        parse_each(items, parse, posts, rejected)
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _publish(self, reply: OutgoingReply) -> Delivery:

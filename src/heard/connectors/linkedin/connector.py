@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
+from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult, parse_each
 from heard.connectors.failures import AuthFailed
 from heard.connectors.http import Api
 from heard.connectors.linkedin.parse import comment_to_post, encode, full_urn, notification_to_post
@@ -79,12 +79,13 @@ class LinkedInConnector(Connector):
         for urn in [u.strip() for u in str(self.channel.options.get("watch_posts", "")).split(",") if u.strip()]:
             key = f"p:{urn.rsplit(':', 1)[-1]}"
             page = self.api.json("GET", f"/socialActions/{encode(urn)}/comments", headers=self._auth())
-            comments = []
-            for element in page.get("elements") or []:
-                try:
-                    comments.append(comment_to_post(element, self.is_brand, self.channel.name))
-                except BadInput as exc:
-                    rejected.append(exc)
+            comments: list[RawPost] = []
+            parse_each(
+                page.get("elements") or [],
+                lambda element: comment_to_post(element, self.is_brand, self.channel.name),
+                comments,
+                rejected,
+            )
             state[key] = self._keep(comments, Mark.from_json(state.get(key)), posts).to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
 
@@ -115,14 +116,12 @@ class LinkedInConnector(Connector):
             )
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
-        for element in elements if isinstance(elements, list) else []:
-            try:
-                post = notification_to_post(element, self.is_brand, self.channel.name) or self._fetch(element)
-            except BadInput as exc:
-                rejected.append(exc)
-                continue
-            if post is not None:
-                posts.append(post)
+        parse_each(
+            elements if isinstance(elements, list) else [],
+            lambda element: notification_to_post(element, self.is_brand, self.channel.name) or self._fetch(element),
+            posts,
+            rejected,
+        )
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _fetch(self, element: Any) -> RawPost | None:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
+from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult, parse_each
 from heard.connectors.failures import AuthFailed
 from heard.connectors.http import Api
 from heard.connectors.marks import dump_cursor, load_cursor
@@ -108,11 +108,7 @@ class XConnector(Connector):
         except BadInput as exc:
             rejected.append(exc)
             return
-        for tweet, users in tweets:
-            try:
-                posts.append(v2_to_post(tweet, users, self.is_brand, self.channel.name))
-            except BadInput as exc:
-                rejected.append(exc)
+        parse_each(tweets, lambda pair: v2_to_post(pair[0], pair[1], self.is_brand, self.channel.name), posts, rejected)
 
     def _publish(self, reply: OutgoingReply) -> Delivery:
         if reply.private:
@@ -148,24 +144,23 @@ class XConnector(Connector):
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         events = payload.get("tweet_create_events") if isinstance(payload, dict) else None
-        for tweet in events if isinstance(events, list) else []:
-            try:
-                posts.append(v1_to_post(tweet, self.is_brand, self.channel.name))
-            except BadInput as exc:
-                rejected.append(exc)
+        parse_each(
+            events if isinstance(events, list) else [],
+            lambda tweet: v1_to_post(tweet, self.is_brand, self.channel.name),
+            posts,
+            rejected,
+        )
         if isinstance(payload, dict) and "data" in payload:  # filtered stream delivered to a webhook
             self._take(payload, posts, rejected)
         listed = payload.get("users") if isinstance(payload, dict) else None
         users: dict[str, Any] = listed if isinstance(listed, dict) else {}
         messages = payload.get("direct_message_events") if isinstance(payload, dict) else None
-        for event in messages if isinstance(messages, list) else []:
-            try:
-                message = dm_to_post(event, users, self.is_brand, self.channel.name)
-            except BadInput as exc:
-                rejected.append(exc)
-                continue
-            if message is not None:
-                posts.append(message)
+        parse_each(
+            messages if isinstance(messages, list) else [],
+            lambda event: dm_to_post(event, users, self.is_brand, self.channel.name),
+            posts,
+            rejected,
+        )
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def close(self) -> None:
