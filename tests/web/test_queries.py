@@ -14,7 +14,7 @@ def _handles(session: Session, **kwargs: object) -> list[str]:
     return [c.customer_handle for c in list_conversations(session, **kwargs).conversations]  # type: ignore[arg-type]
 
 
-def test_queue_puts_priority_then_urgency_then_longest_wait_first(
+def test_queue_puts_priority_then_waiting_then_urgency_then_longest_wait_first(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     now = clock.now()
@@ -25,6 +25,8 @@ def test_queue_puts_priority_then_urgency_then_longest_wait_first(
         add_conversation(s, now, "urgent_3", waited=timedelta(minutes=1), urgency=3)
         add_conversation(s, now, "urgent_1", waited=timedelta(minutes=1), urgency=1)
         add_conversation(s, now, "priority", waited=timedelta(minutes=1), priority=5)
+        # Answered but judged urgent: nobody waits on it, so every waiting customer comes first.
+        add_conversation(s, now, "answered_urgent", waited=None, urgency=90)
         old = add_conversation(s, now, "answered_old", waited=None)
         old.last_activity_at = now - timedelta(days=3)
         s.commit()
@@ -34,6 +36,7 @@ def test_queue_puts_priority_then_urgency_then_longest_wait_first(
             "urgent_1",
             "wait_2h",
             "wait_10m",
+            "answered_urgent",
             "answered_recent",
             "answered_old",
         ]

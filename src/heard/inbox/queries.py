@@ -1,9 +1,9 @@
 """Read side of the inbox: the queue of conversations and one conversation's whole thread.
 
-The queue order is the order an agent should work in: highest priority, then most urgent (unjudged last),
-then the customer who has waited longest without an answer; conversations with nothing left to answer come
-after, most recently active first. Pages are limit/offset with a hard cap on both, so no request can ask the
-database to sort and skip an unbounded number of rows.
+The queue order is the order an agent should work in: highest priority (a pile-on), then every customer still
+waiting for an answer, most urgent first (unjudged last) and then longest waiting; conversations with nothing
+left to answer come after, most urgent and then most recently active first. Pages are limit/offset with a hard
+cap on both, so no request can ask the database to sort and skip an unbounded number of rows.
 """
 
 from __future__ import annotations
@@ -100,16 +100,18 @@ class ConversationView:
 
 def queue_order() -> list[ColumnElement[Any]]:
     """The working order of the inbox (see the module docstring). Written without NULLS LAST so that SQLite and
-    PostgreSQL sort alike: a CASE puts unjudged urgency and answered conversations after the rest."""
+    PostgreSQL sort alike: a CASE puts answered conversations and unjudged urgency after the rest."""
     c = Conversation
     # Literals, not bound parameters: the queue index (migration inbox_search) is on these very expressions.
     one: ColumnElement[int] = literal_column("1")
     zero: ColumnElement[int] = literal_column("0")
     return [
         c.priority.desc(),
+        # Waiting before urgency: an answered conversation judged urgent has nobody waiting on it, while an
+        # unanswered one of any urgency has.
+        case((c.waiting_since.is_(None), one), else_=zero).asc(),
         case((c.urgency.is_(None), one), else_=zero).asc(),
         c.urgency.desc(),
-        case((c.waiting_since.is_(None), one), else_=zero).asc(),
         c.waiting_since.asc(),
         c.last_activity_at.desc(),
         c.id.desc(),
