@@ -34,8 +34,8 @@ class RowFacts:
     followers: int | None = None
 
 
-def waited(seconds: float) -> str:
-    """45 s, 12 min, 3 h 5 min, 4 d."""
+def waited(seconds: float, padded: bool = False) -> str:
+    """45 s, 12 min, 3 h 5 min, 4 d; `padded` writes 3 h 05 min so a ticking countdown keeps its width."""
     seconds = max(0, int(seconds))
     if seconds < 60:
         return f"{seconds} s"
@@ -44,6 +44,8 @@ def waited(seconds: float) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
+        if padded:
+            return f"{hours} h {minutes:02d} min"
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     return f"{hours // 24} d"
 

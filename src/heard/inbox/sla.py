@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from heard.clock import as_utc
 from heard.db.bulk import insert_rows
 from heard.inbox.models import Conversation, Inbox, SlaBreach
+from heard.inbox.reasons import waited
 
 SlaKind = Literal["first_response", "next_response"]
 SlaState = Literal["ok", "warning", "breached"]
@@ -64,16 +65,7 @@ class SlaTimer:
 
 
 def short_duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} d"
+    return waited(seconds, padded=True)
 
 
 def timer(conversation: Waiting, targets: SlaTargets, now: datetime) -> SlaTimer | None:
