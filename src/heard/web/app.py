@@ -25,6 +25,7 @@ from heard.web.routes import (
     kb,
     kb_editor,
     login,
+    reports,
     system,
     work,
 )
@@ -70,6 +71,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         kb,
         kb_editor,
         incidents,
+        reports,
     ):
         app.include_router(module.router)
     return app

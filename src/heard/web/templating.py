@@ -42,6 +42,7 @@ def make_environment(clock: Clock) -> Environment:
     env.filters["since"] = since
     env.filters["stamp"] = stamp
     env.filters["iso"] = lambda value: "" if value is None else as_utc(value).isoformat()
+    env.filters["span"] = lambda seconds: "–" if seconds is None else duration(seconds)
     env.filters["percent"] = lambda value: "" if value is None else f"{round(float(value) * 100)} %"
     return env
 

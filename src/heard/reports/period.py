@@ -1,0 +1,57 @@
+"""The time span a report covers, and its day buckets.
+
+A report with no dates given covers the 30 days that end at the latest customer message (or now, if that is
+later than now would allow): on a live system that is "the last 30 days", and on an imported archive it is the
+archive's last month rather than an empty page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from heard.clock import as_utc
+from heard.errors import HeardError
+from heard.reports.tables import messages
+
+DEFAULT_DAYS = 30
+#: A longer span would draw unreadable charts and scan more than an interactive page should.
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """[since, until) in UTC, whole days."""
+
+    since: datetime
+    until: datetime
+
+    @property
+    def days(self) -> list[date]:
+        first = self.since.date()
+        return [first + timedelta(days=n) for n in range((self.until - self.since).days)]
+
+    def day_of(self, moment: datetime) -> date:
+        return as_utc(moment).date()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def choose_period(session: Session, now: datetime, since: date | None, until: date | None) -> Period:
+    """The period asked for (inclusive dates), or the default one; a clear error for spans that make no sense."""
+    if until is None:
+        latest = session.scalar(select(func.max(messages.c.created_at)).where(messages.c.direction == "incoming"))
+        last = min(as_utc(latest), now) if latest is not None else now
+        until = last.date()
+    if since is None:
+        since = until - timedelta(days=DEFAULT_DAYS - 1)
+    if since > until:
+        raise HeardError(f"the period starts ({since}) after it ends ({until})")
+    if (until - since).days + 1 > MAX_DAYS:
+        raise HeardError(f"a report covers at most {MAX_DAYS} days; {since} to {until} is longer")
+    return Period(_midnight(since), _midnight(until + timedelta(days=1)))

@@ -1,0 +1,103 @@
+"""What each pile-on cost: how long the brand took to answer the thread after the radar flagged it, and how many
+new people (and how much reach) joined while it waited. The product's claim is that the wait drives the pile-on;
+this puts the two side by side for every pile-on in the period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from heard.clock import as_utc
+from heard.reports.period import Period
+from heard.reports.stats import median
+from heard.reports.tables import alerts, messages, posts
+
+MAX_LISTED = 50
+
+
+@dataclass(frozen=True, slots=True)
+class PileonCost:
+    alert_id: int
+    conversation_id: int
+    series_key: str
+    started_at: datetime
+    #: Seconds from the pile-on's start to the brand's first reply after it (None: still unanswered).
+    answered_after_s: float | None
+    #: Distinct customers who joined the thread between the start and the reply (or now).
+    joined_while_waiting: int
+    reach_while_waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class PileonFigures:
+    count: int
+    answered: int
+    median_answer_s: float | None
+    joined_while_waiting: int
+    reach_while_waiting: int
+    worst: list[PileonCost]
+
+
+def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigures:
+    query = (
+        select(alerts.c.id, alerts.c.conversation_id, alerts.c.series_key, alerts.c.started_at)
+        .where(
+            alerts.c.kind == "pileon",
+            alerts.c.conversation_id.is_not(None),
+            alerts.c.started_at >= period.since,
+            alerts.c.started_at < period.until,
+        )
+        .order_by(alerts.c.started_at)
+    )
+    costs = [
+        _cost(session, row.id, row.conversation_id, row.series_key, as_utc(row.started_at), now)
+        for row in session.execute(query)
+    ]
+    waits = sorted(c.answered_after_s for c in costs if c.answered_after_s is not None)
+    worst = sorted(costs, key=lambda c: (-c.joined_while_waiting, -c.reach_while_waiting, c.alert_id))
+    return PileonFigures(
+        count=len(costs),
+        answered=len(waits),
+        median_answer_s=median(waits),
+        joined_while_waiting=sum(c.joined_while_waiting for c in costs),
+        reach_while_waiting=sum(c.reach_while_waiting for c in costs),
+        worst=worst[:MAX_LISTED],
+    )
+
+
+def _cost(session: Session, alert_id: int, cid: int, series_key: str, started: datetime, now: datetime) -> PileonCost:
+    reply = session.scalar(
+        select(func.min(messages.c.created_at)).where(
+            messages.c.conversation_id == cid,
+            messages.c.direction == "outgoing",
+            messages.c.delivery_state == "sent",
+            messages.c.created_at >= started,
+        )
+    )
+    until = as_utc(reply) if reply is not None else now
+    joined = (
+        select(posts.c.author_id, func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"))
+        .where(
+            posts.c.conversation_id == cid,
+            posts.c.is_brand.is_(False),
+            posts.c.created_at >= started,
+            posts.c.created_at < until,
+        )
+        .group_by(posts.c.author_id)
+        .subquery()
+    )
+    people, reach = session.execute(
+        select(func.count(), func.coalesce(func.sum(joined.c.followers), 0)).select_from(joined)
+    ).one()
+    return PileonCost(
+        alert_id=alert_id,
+        conversation_id=cid,
+        series_key=series_key,
+        started_at=started,
+        answered_after_s=(until - started).total_seconds() if reply is not None else None,
+        joined_while_waiting=int(people),
+        reach_while_waiting=int(reach),
+    )

@@ -1,0 +1,128 @@
+"""How fast the brand answered: first response times and SLA compliance, per day and per network.
+
+A conversation counts in the day of its first customer message. Its first response is the first reply that
+actually went out (delivery state "sent": imported brand replies and published outbox replies; notes, drafts in
+the outbox and failed sends answered nobody) at or after that message. Compliance is judged against the
+conversation's inbox target (or the default), and a conversation still unanswered past its target is a breach
+too, so a team cannot look compliant by not answering.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from heard.clock import as_utc
+from heard.reports.period import Period
+from heard.reports.stats import median, percentile
+from heard.reports.tables import conversations, inboxes, messages
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """One conversation's first customer message and first reply (None: unanswered)."""
+
+    conversation_id: int
+    network: str
+    first_in: datetime
+    first_reply: datetime | None
+    target_s: int
+
+    @property
+    def response_s(self) -> float | None:
+        return None if self.first_reply is None else (self.first_reply - self.first_in).total_seconds()
+
+    def breached(self, now: datetime) -> bool:
+        waited = self.response_s if self.response_s is not None else (now - self.first_in).total_seconds()
+        return waited > self.target_s
+
+
+@dataclass(slots=True)
+class ResponseFigures:
+    conversations: int = 0
+    answered: int = 0
+    median_first_response_s: float | None = None
+    p90_first_response_s: float | None = None
+    #: Share of conversations answered within their target (None: no conversation in the period).
+    sla_compliance: float | None = None
+    breaches: int = 0
+    by_network: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+    #: Per day: conversations opened, answered, median first response.
+    by_day: dict[date, dict[str, float | int | None]] = field(default_factory=dict)
+
+
+def first_responses(session: Session, period: Period, default_target_s: int) -> list[Answered]:
+    m = messages
+    opened = (
+        select(m.c.conversation_id, func.min(m.c.created_at).label("first_in"))
+        .where(m.c.direction == "incoming")
+        .group_by(m.c.conversation_id)
+        .subquery()
+    )
+    replied = (
+        select(m.c.conversation_id, func.min(m.c.created_at).label("first_reply"))
+        .join(opened, opened.c.conversation_id == m.c.conversation_id)
+        .where(m.c.direction == "outgoing", m.c.delivery_state == "sent", m.c.created_at >= opened.c.first_in)
+        .group_by(m.c.conversation_id)
+        .subquery()
+    )
+    query = (
+        select(
+            conversations.c.id,
+            conversations.c.network,
+            opened.c.first_in,
+            replied.c.first_reply,
+            inboxes.c.sla_first_response_s,
+        )
+        .join(opened, opened.c.conversation_id == conversations.c.id)
+        .outerjoin(replied, replied.c.conversation_id == conversations.c.id)
+        .outerjoin(inboxes, inboxes.c.id == conversations.c.inbox_id)
+        .where(and_(opened.c.first_in >= period.since, opened.c.first_in < period.until))
+    )
+    return [
+        Answered(
+            conversation_id=cid,
+            network=network,
+            first_in=as_utc(first_in),
+            first_reply=as_utc(first_reply) if first_reply is not None else None,
+            target_s=target or default_target_s,
+        )
+        for cid, network, first_in, first_reply, target in session.execute(query)
+    ]
+
+
+def _summary(rows: list[Answered], now: datetime) -> dict[str, float | int | None]:
+    times = sorted(r.response_s for r in rows if r.response_s is not None)
+    breaches = sum(1 for r in rows if r.breached(now))
+    return {
+        "conversations": len(rows),
+        "answered": len(times),
+        "median_first_response_s": median(times),
+        "p90_first_response_s": percentile(times, 90),
+        "sla_compliance": (len(rows) - breaches) / len(rows) if rows else None,
+        "breaches": breaches,
+    }
+
+
+def response_figures(rows: list[Answered], period: Period, now: datetime) -> ResponseFigures:
+    whole = _summary(rows, now)
+    figures = ResponseFigures(
+        conversations=len(rows),
+        answered=int(whole["answered"] or 0),
+        median_first_response_s=whole["median_first_response_s"],
+        p90_first_response_s=whole["p90_first_response_s"],
+        sla_compliance=whole["sla_compliance"],
+        breaches=int(whole["breaches"] or 0),
+    )
+    networks: dict[str, list[Answered]] = defaultdict(list)
+    days: dict[date, list[Answered]] = defaultdict(list)
+    for row in rows:
+        networks[row.network].append(row)
+        days[period.day_of(row.first_in)].append(row)
+    figures.by_network = {name: _summary(group, now) for name, group in sorted(networks.items())}
+    figures.by_day = {day: _summary(days.get(day, []), now) for day in period.days}
+    return figures

@@ -1,0 +1,65 @@
+"""The outcome report page: how the team did over a period, with charts drawn on the server."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse
+
+from heard.app import Runtime
+from heard.errors import HeardError
+from heard.inbox.reasons import waited
+from heard.inbox.sla import SlaTargets
+from heard.reports.outcomes import OutcomeReport, outcome_report
+from heard.web.auth import Me
+from heard.web.charts import duration_bars, stacked_bars
+from heard.web.deps import get_runtime
+from heard.web.templating import page
+
+router = APIRouter()
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Day = Annotated[str | None, Query(max_length=10)]
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise HeardError(f"{value!r} is not a date like 2026-11-24") from exc
+
+
+def _charts(found: OutcomeReport) -> dict[str, Any]:
+    days = [day.isoformat() for day in found.period.days]
+    per_day = list(found.responses.by_day.values())
+    kept = [int(f["conversations"] or 0) - int(f["breaches"] or 0) for f in per_day]
+    breached = [int(f["breaches"] or 0) for f in per_day]
+    medians = [f["median_first_response_s"] for f in per_day]
+    words = ["no conversations" if m is None else f"median first response {waited(m)}" for m in medians]
+    return {
+        "volume": stacked_bars(days, [("kept", "within SLA", kept), ("breached", "SLA breached", breached)]),
+        "response": duration_bars(days, [None if m is None else float(m) for m in medians], "median", words),
+    }
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, runtime: RuntimeDep, me: Me, since: Day = None, until: Day = None) -> HTMLResponse:
+    with runtime.sessions() as session:
+        try:
+            found = outcome_report(
+                session, runtime.clock.now(), SlaTargets().first_response_s, _day(since), _day(until)
+            )
+        except HeardError as exc:
+            refused: dict[str, Any] = {"error": str(exc), "since": since or "", "until": until or ""}
+            return page(request, "reports.html", refused, status_code=400)
+    context: dict[str, Any] = {
+        "error": None,
+        "report": found,
+        "charts": _charts(found),
+        "since": found.period.since.date().isoformat(),
+        "until": found.period.days[-1].isoformat(),
+    }
+    return page(request, "reports.html", context)

@@ -1,0 +1,86 @@
+"""The outcome report on a known history, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from heard.errors import HeardError
+from heard.reports.outcomes import as_json, outcome_report
+from heard.reports.period import choose_period
+from tests.reports.scenario import NOW, T0, build
+
+
+def test_response_times_and_sla_count_only_replies_that_went_out(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        build(s)
+        report = outcome_report(s, NOW, 900, T0.date(), T0.date())
+    r = report.responses
+    assert (r.conversations, r.answered) == (4, 2)  # the note and the reply still in the outbox answered nobody
+    assert r.median_first_response_s == 300.0
+    assert r.p90_first_response_s == 7200.0
+    assert r.breaches == 3  # late, unanswered, and only-a-note
+    assert r.sla_compliance == pytest.approx(0.25)
+    assert r.by_day[T0.date()]["conversations"] == 4
+    assert r.by_network["twitter"]["answered"] == 2
+
+
+def test_sentiment_before_and_after_the_first_reply(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        build(s)
+        shift = outcome_report(s, NOW, 900, T0.date(), T0.date()).sentiment
+    assert shift.matrix["negative"]["positive"] == 1
+    assert (shift.unhappy_to_loyal, shift.turned_around, shift.soured) == (1, 1, 0)
+    assert shift.compared == 1
+    assert shift.no_word_after == 1  # "slow": the later posts are not judged, so there is no word to compare
+    assert shift.mean_change == pytest.approx(0.9 - -0.8)
+
+
+def test_a_pileon_costs_the_people_who_joined_while_it_waited(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        ids = build(s)
+        pileons = outcome_report(s, NOW, 900, T0.date(), T0.date()).pileons
+    assert pileons.count == pileons.answered == 1
+    cost = pileons.worst[0]
+    assert cost.conversation_id == ids["slow"]
+    assert cost.answered_after_s == pytest.approx(110 * 60)
+    assert cost.joined_while_waiting == 3  # a, b, c (a twice); d came after the reply
+    assert cost.reach_while_waiting == 110
+
+
+def test_incidents_resolved_and_the_article_that_cut_complaints(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        build(s)
+        report = outcome_report(s, NOW + timedelta(days=30), 900, T0.date() - timedelta(days=5), T0.date())
+    assert (report.incidents.opened, report.incidents.resolved, report.incidents.open_now) == (1, 1, 0)
+    assert report.incidents.median_resolve_s == pytest.approx((3 * 24 + 4) * 3600)
+    [article] = report.articles
+    assert article.per_day_before == pytest.approx(1.0)
+    assert article.per_day_after == pytest.approx(1 / 7)
+    assert article.change == pytest.approx(1 / 7 - 1)
+    figures = as_json(report)
+    assert figures["articles"][0]["slug"] == "logout-fix"
+    assert figures["period"] == {"since": "2026-02-25", "until": "2026-03-02"}
+
+
+def test_the_default_period_ends_at_the_latest_customer_message(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        build(s)
+        period = choose_period(s, NOW + timedelta(days=400), None, None)
+        assert period.days[-1] == (T0 + timedelta(hours=3)).date()
+        assert len(period.days) == 30
+        empty = choose_period(s, NOW, None, None)
+        assert empty.days[-1] == T0.date()
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [(date(2026, 3, 5), date(2026, 3, 1), "after it ends"), (date(2024, 1, 1), date(2026, 3, 1), "at most 366")],
+)
+def test_periods_that_make_no_sense_are_refused(
+    sessions: sessionmaker[Session], since: date, until: date, message: str
+) -> None:
+    with sessions() as s, pytest.raises(HeardError, match=message):
+        choose_period(s, NOW, since, until)
