@@ -16,6 +16,8 @@ from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
     alerts,
+    api,
+    api_data,
     channels,
     composer,
     conversations,
@@ -72,6 +74,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         kb_editor,
         incidents,
         reports,
+        api,
+        api_data,
     ):
         app.include_router(module.router)
     return app

@@ -1,0 +1,87 @@
+"""`heard token create|list|revoke`: bearer tokens for the HTTP API (docs/api.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from heard.app import build_runtime
+from heard.cli import Cli
+from heard.db.engine import unit_of_work
+from heard.errors import HeardError
+from heard.inbox.api_tokens import create_token, list_tokens, revoke_token
+from heard.settings import Settings
+
+tokens = typer.Typer(help="Bearer tokens for the HTTP API; each acts as its agent.", no_args_is_help=True)
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def register(cli: Cli) -> None:
+    cli.root.add_typer(tokens, name="token")
+
+
+@tokens.command("create")
+def create(
+    email: Annotated[str, typer.Argument(help="The agent the token acts as (and whose role it has).")],
+    name: Annotated[str, typer.Option(help="What will use the token, e.g. 'crm-sync'.")],
+    as_json: Json = False,
+) -> None:
+    """Create a token and print it once: it is stored only as a digest."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            text, row = create_token(session, email, name, runtime.clock.now())
+            token_id = row.id
+    except HeardError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    finally:
+        runtime.close()
+    if as_json:
+        typer.echo(json.dumps({"id": token_id, "token": text}))
+        return
+    typer.echo(f"token {token_id} for {email}: {text}\n(shown once; send it as 'Authorization: Bearer <token>')")
+
+
+@tokens.command("list")
+def list_(as_json: Json = False) -> None:
+    """Every token with its agent, name, first characters and last use (never the token itself)."""
+    runtime = build_runtime(Settings())
+    try:
+        with runtime.sessions() as session:
+            found = list_tokens(session)
+    finally:
+        runtime.close()
+    rows = [
+        {
+            "id": t.id,
+            "agent": t.agent_email,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked,
+        }
+        for t in found
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    for r in rows:
+        state = "revoked" if r["revoked"] else f"last used {r['last_used_at'] or 'never'}"
+        typer.echo(f"{r['id']:>4}  {r['prefix']}…  {r['agent']}  {r['name']}  ({state})")
+
+
+@tokens.command("revoke")
+def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (heard token list).", min=1)]) -> None:
+    """Revoke a token at once; requests with it are refused from now on."""
+    runtime = build_runtime(Settings())
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            revoke_token(session, token_id, runtime.clock.now())
+    except HeardError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    finally:
+        runtime.close()
+    typer.echo(f"revoked token {token_id}")
