@@ -7,13 +7,14 @@ from sqlalchemy import MetaData
 from heard.alerts import models as _alerts
 from heard.coach import models as _coach
 from heard.db.base import Base
+from heard.hooks import models as _hooks
 from heard.inbox import models as _inbox
 from heard.incidents import models as _incidents
 from heard.ingest import models as _ingest
 from heard.knowledge import models as _knowledge
 from heard.stream import sql_log as _sql_log
 
-MODEL_MODULES = (_alerts, _coach, _inbox, _incidents, _ingest, _knowledge, _sql_log)
+MODEL_MODULES = (_alerts, _coach, _hooks, _inbox, _incidents, _ingest, _knowledge, _sql_log)
 
 
 def metadata() -> MetaData:

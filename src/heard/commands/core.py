@@ -17,6 +17,7 @@ from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.web.app import create_app
 from heard.web.server import serve as serve_app
+from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
@@ -95,6 +96,7 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
         threads.append(threading.Thread(target=Publisher(runtime).run, args=(stop,), daemon=True))
         threads.append(threading.Thread(target=SlaWatcher(runtime).run, args=(stop,), daemon=True))
         threads.append(threading.Thread(target=Scheduler(runtime).run, args=(stop,), daemon=True))
+        threads.append(threading.Thread(target=HookDispatcher(runtime).run, args=(stop,), daemon=True))
     for thread in threads:
         thread.start()
     settings = runtime.settings
