@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -13,13 +12,13 @@ from heard.app import Runtime, build_runtime
 from heard.cli import Cli
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.events import EVENTS_TOPIC, ConversationUpdated
+from heard.events import ConversationUpdated
 from heard.knowledge.actions import archive_article, publish_article
 from heard.knowledge.article_files import write_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.queries import list_articles
 from heard.settings import Settings
-from heard.stream.base import OutMessage
+from heard.stream.base import publish_events
 from heard.web.kb_export import export_site
 
 kb = typer.Typer(
@@ -129,7 +128,7 @@ def announce(runtime: Runtime, conversation_ids: list[int]) -> None:
     """After commit: tell open inbox pages that these conversations have a new (pending) follow-up."""
     if conversation_ids:
         events = [ConversationUpdated(i) for i in conversation_ids]
-        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+        publish_events(runtime.log, events)
 
 
 @kb.command("export")

@@ -12,9 +12,12 @@ Offsets grow with every append to a topic; they need not be contiguous.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from heard.events import EVENTS_TOPIC, Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +57,10 @@ class EventLog(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def publish_events(log: EventLog, events: Sequence[Event]) -> None:
+    """Domain events onto the events topic, each under a fresh id. Call it after the commit that caused them,
+    never before: a page that refreshes on the event must find the change already there."""
+    if events:
+        log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])

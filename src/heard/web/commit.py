@@ -3,7 +3,6 @@ that refreshes on the event must find the change already there)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from fastapi import HTTPException
@@ -11,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
-from heard.events import EVENTS_TOPIC, Event
+from heard.events import Event
 from heard.inbox.workflow import NotFound, WorkflowError
-from heard.stream.base import OutMessage
+from heard.stream.base import publish_events
 
 
 def run_action(runtime: Runtime, action: Callable[[Session], list[Event]]) -> list[Event]:
@@ -26,5 +25,5 @@ def run_action(runtime: Runtime, action: Callable[[Session], list[Event]]) -> li
     except WorkflowError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
     if events:
-        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+        publish_events(runtime.log, events)
     return events

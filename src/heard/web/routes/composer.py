@@ -5,7 +5,6 @@ Each route answers with one block of `composer.html`, which the conversation pag
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,12 +18,12 @@ from heard.app import Runtime
 from heard.coach.queries import context_for_conversation
 from heard.coach.suggest import suggest_draft
 from heard.db.engine import unit_of_work
-from heard.events import EVENTS_TOPIC, Event
+from heard.events import Event
 from heard.inbox.models import Conversation, Message
 from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply, retry_delivery, review_for, route_for
 from heard.inbox.queries import InboxFilter, list_conversations
 from heard.inbox.sla import load_targets, targets_for
-from heard.stream.base import OutMessage
+from heard.stream.base import publish_events
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment
@@ -131,7 +130,7 @@ def send_reply(
                 notice = f"Held: this draft scored {queued.review.score}; a lead must approve it before it goes out."
     except OutboxProblem as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
-    _announce(runtime, events)
+    publish_events(runtime.log, events)
     with runtime.sessions() as session:
         return _block(request, "outbox", session, _conversation(session, conversation_id), notice=notice)
 
@@ -147,7 +146,7 @@ def retry_reply(
             events = retry_delivery(session, message_id)
     except OutboxProblem as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from exc
-    _announce(runtime, events)
+    publish_events(runtime.log, events)
     with runtime.sessions() as session:
         return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
 
@@ -179,9 +178,3 @@ def neighbour(
     at = ids.index(conversation_id) if conversation_id in ids else -1
     target = ids[min(max(at + step, 0), len(ids) - 1)] if at >= 0 else ids[0]
     return RedirectResponse(f"/conversations/{target}", status_code=303)
-
-
-def _announce(runtime: Runtime, events: list[Event]) -> None:
-    """After commit, never before: a page that refreshes on the event must find the change already there."""
-    if events:
-        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])

@@ -4,7 +4,6 @@ click. Viewers read; agents with the editor role (or admins) write and publish."
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -13,14 +12,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.events import EVENTS_TOPIC, ConversationUpdated
+from heard.events import ConversationUpdated
 from heard.inbox.agents import AgentIdentity
 from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import ISSUE_STATUSES
 from heard.knowledge.queries import get_article, list_articles
-from heard.stream.base import OutMessage
+from heard.stream.base import publish_events
 from heard.web.auth import Me, require_role
 from heard.web.deps import get_runtime
 from heard.web.templating import page
@@ -98,7 +97,7 @@ def publish(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Res
         raise HTTPException(status_code=404, detail=str(error)) from error
     if touched:
         events = [ConversationUpdated(i) for i in touched]
-        runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+        publish_events(runtime.log, events)
     return RedirectResponse(f"/articles/{slug}?queued={len(touched)}", status_code=303)
 
 
