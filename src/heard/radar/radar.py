@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from heard.clock import Clock, SystemClock
 from heard.posts import Post
-from heard.radar.burst import BurstCounter
+from heard.radar.burst import BurstCounter, threshold
 from heard.radar.hashtags import HashtagDiscovery, HashtagProposal
 from heard.radar.keys import ThreadRoots, brand_of, series_keys
 from heard.radar.pileon import PileOnState, ThreadPileOn
@@ -123,7 +123,8 @@ class Radar:
         p, observed, expected = series.burst.surprise(when)
         # A thread is new by nature and judged against the prior; other series first learn their own rate.
         warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
-        fired = warm and p <= self.preset.max_p and observed >= self.preset.min_posts
+        limit = threshold(self.preset.false_alarms_per_week, series.burst.expected_rate(when))
+        fired = warm and p <= limit and observed >= self.preset.min_posts
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
