@@ -1,8 +1,8 @@
 """The fast path for counts of events: a Poisson scan test that can fire seconds after a pile-on starts.
 
 Per series it keeps a slow, seasonal estimate of the event rate, the times of the last few events and
-exponentially decayed counts. At each event it counts the events in the last 10 s, 30 s, 1 min and 2 min (exactly,
-from the kept times, while they fit; decayed counts beyond) and in decayed 5- and 30-minute windows, and asks how
+exponentially decayed counts. At each event it counts the events in the last 10 s, 30 s, 1, 2 and 5 min (exactly,
+from the kept times, while they fit; decayed counts beyond) and in a decayed 30-minute window, and asks how
 likely so many would be at the expected rate (Poisson upper tail). The smallest probability, times the number of
 looks, is compared with a threshold set from the series' own rate so that the whole family of looks, evaluated at
 every event, raises at most the preset's number of false alarms per week (see `threshold`). Constant memory per
@@ -15,9 +15,9 @@ import math
 from array import array
 from datetime import datetime
 
-#: Scan windows (seconds): exact counts while the last `_KEEP` event times cover them, decayed counts beyond.
+#: Scan windows (seconds): exact counts (up to 5 min) while the last `_KEEP` event times cover them, decayed beyond.
 _WINDOWS = (10.0, 30.0, 60.0, 120.0, 300.0, 1800.0)
-_EXACT = 4  # the first four windows are counted exactly from the kept event times
+_EXACT = 5  # the first five windows are counted exactly from the kept event times
 _KEEP = 32
 _DAY_BINS = 24
 _RATE_TAU = 6 * 3600.0

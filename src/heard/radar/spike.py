@@ -22,9 +22,9 @@ class BurstPreset:
 
 #: Tuned with `heard bench pileon`: "normal" keeps false alerts under one per brand-week.
 BURST_PRESETS: dict[Sensitivity, BurstPreset] = {
-    "low": BurstPreset(false_alarms_per_week=0.01, min_posts=8, cooldown_s=3600.0),
-    "normal": BurstPreset(false_alarms_per_week=0.05, min_posts=5, cooldown_s=1800.0),
-    "high": BurstPreset(false_alarms_per_week=0.25, min_posts=4, cooldown_s=900.0),
+    "low": BurstPreset(false_alarms_per_week=0.005, min_posts=8, cooldown_s=3600.0),
+    "normal": BurstPreset(false_alarms_per_week=0.02, min_posts=5, cooldown_s=1800.0),
+    "high": BurstPreset(false_alarms_per_week=0.1, min_posts=4, cooldown_s=900.0),
 }
 
 
