@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from heard.clock import FrozenClock
 from heard.posts import Post, RawPost
-from heard.radar.burst import BurstCounter, poisson_sf
+from heard.radar.burst import BurstCounter, poisson_sf, threshold
 from heard.radar.radar import Radar
 from heard.radar.series import DetectorConfig, SeriesDetector
 
@@ -89,6 +89,54 @@ def test_burst_learns_rate_and_flags_burst(clock: FrozenClock) -> None:
     p_burst, observed, expected = counter.surprise(clock.now())
     assert p_burst < 1e-6
     assert observed > 5 * expected
+
+
+def test_threshold_spends_the_weekly_budget_over_every_evaluation() -> None:
+    # One event a minute is evaluated 10 080 times a week: 0.02 false alarms a week allows p of about 2e-6 each.
+    assert abs(threshold(0.02, 1 / 60) - 0.02 / 10_080) < 1e-12
+    assert threshold(0.02, 5.0) < threshold(0.02, 1 / 60) < threshold(0.02, 1 / 3600)
+    assert threshold(0.02, 0.0) == threshold(0.02, 1 / 3600)  # never more lenient than the one-an-hour prior
+    assert threshold(100.0, 1 / 3600) == 1e-3
+
+
+def _day_of_one_a_minute(counter: BurstCounter, clock: FrozenClock) -> None:
+    for _ in range(24 * 60):
+        counter.add(clock.now())
+        clock.advance(60)
+
+
+def test_burst_counts_the_last_seconds_exactly(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(7):  # seven in 21 s, and an eighth 3 s later, where one a minute is usual
+        clock.advance(3)
+        counter.add(clock.now(), learn=False)
+    clock.advance(3)
+    p, observed, expected = counter.surprise(clock.now())
+    assert observed == 8.0  # exact: the 30 s window holds all 8 (a decayed 30 s count would be about 5.7)
+    assert expected == counter.expected_rate(clock.now()) * 30.0
+    assert p < threshold(0.02, counter.expected_rate(clock.now()))
+
+
+def test_burst_spread_over_minutes_is_not_surprising(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(5):  # the same five events over five minutes are the usual rate
+        clock.advance(60)
+        counter.add(clock.now(), learn=False)
+    p, _, _ = counter.surprise(clock.now() + timedelta(seconds=60))
+    assert p > 0.1
+
+
+def test_burst_beyond_the_kept_times_falls_back_to_decayed_counts(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(200):  # 200 in 100 s: more than the 32 kept times cover in every exact window but 10 s
+        clock.advance(0.5)
+        counter.add(clock.now(), learn=False)
+    p, observed, _ = counter.surprise(clock.now())
+    assert observed > 100  # the decayed count, not the 33 the kept times could show
+    assert p < 1e-30
 
 
 def _post(n: int, when, reply_to: str | None = None, author: str | None = None, text: str = "@acme late") -> Post:  # type: ignore[no-untyped-def]
