@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,3 +192,35 @@ def test_radar_memory_is_bounded(clock: FrozenClock) -> None:
         clock.advance(1)
         radar.observe(_post(n, clock.now(), reply_to=f"root{n}"))
     assert len(radar) <= 100
+
+
+def test_time_of_day_profile_flags_a_value_usual_at_another_hour(clock: FrozenClock) -> None:
+    _flat_night(clock, DetectorConfig())
+
+
+def test_without_the_profile_the_flat_night_goes_unseen(clock: FrozenClock) -> None:
+    with pytest.raises(AssertionError):
+        _flat_night(clock, DetectorConfig(profile_alpha=0.0))
+
+
+def _flat_night(clock: FrozenClock, profile: DetectorConfig) -> None:
+    # A square wave (80 by day, -20 by night): 40 at night is inside the range seen, but not at that hour.
+    rng = random.Random(7)
+
+    def usual(step: int) -> float:
+        return (80.0 if 108 <= step % 288 < 216 else -20.0) + rng.gauss(0, 2)
+
+    detector = SeriesDetector(profile)
+    normal_day = []
+    for step in range(288 * 12):
+        score = detector.update(clock.now(), usual(step))
+        if step >= 288 * 11:
+            normal_day.append(score)
+        clock.advance(300)
+    flat = []
+    for _ in range(36):  # three hours of 40 in the night
+        flat.append(detector.update(clock.now(), 40.0 + rng.gauss(0, 2)))
+        clock.advance(300)
+    # A detection at NAB's chosen threshold (about 0.05), which the ordinary last day never reaches.
+    assert max(flat) > 0.1
+    assert max(normal_day) < 0.05

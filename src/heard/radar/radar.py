@@ -28,7 +28,9 @@ BUCKET_S = 300.0
 _WARMUP_S = 3600.0
 _MAX_EVIDENCE = 25
 _LEAD_POSTS = 10
-COUNT_CONFIG = DetectorConfig(counts=True)
+#: Post counts keep the offset model (half-hour and weekday offsets): it carries weekly seasonality and stays
+#: small per series; the time-of-day profile is for value streams (NAB), where it was measured.
+COUNT_CONFIG = DetectorConfig(counts=True, profile_alpha=0.0)
 
 
 @dataclass(slots=True)
