@@ -56,6 +56,20 @@ def test_eval_nab_on_one_category_prints_figures_and_published(tmp_path: Path) -
     assert "ARTime" in report["published"]
 
 
+def test_eval_nab_held_out_scores_each_category_at_the_others_threshold(tmp_path: Path) -> None:
+    nab = shared_path("data", "nab")
+    data = tmp_path / "data"
+    for name in ("realKnownCause/ec2_request_latency_system_failure.csv", "realTraffic/speed_6005.csv"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_bytes((nab / "data" / name).read_bytes())
+    args = ["eval", "nab", str(data), "--labels", str(nab / "labels" / "combined_windows.json"), "--held-out"]
+    result = CliRunner().invoke(build(), [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert -100 <= report["category_held_out_score"] <= 100
+    assert report["category_held_out_score"] != report["normalised_score"]  # thresholds from one file each differ
+
+
 def test_accepting_a_proposal_adds_it_to_a_channels_listening_rules(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heard.clock import FrozenClock
 from heard.posts import Post, RawPost
-from heard.radar.burst import BurstCounter, poisson_sf
+from heard.radar.burst import BurstCounter, poisson_sf, threshold
 from heard.radar.radar import Radar
 from heard.radar.series import DetectorConfig, SeriesDetector
 
@@ -91,6 +92,54 @@ def test_burst_learns_rate_and_flags_burst(clock: FrozenClock) -> None:
     assert observed > 5 * expected
 
 
+def test_threshold_spends_the_weekly_budget_over_every_evaluation() -> None:
+    # One event a minute is evaluated 10 080 times a week: 0.02 false alarms a week allows p of about 2e-6 each.
+    assert abs(threshold(0.02, 1 / 60) - 0.02 / 10_080) < 1e-12
+    assert threshold(0.02, 5.0) < threshold(0.02, 1 / 60) < threshold(0.02, 1 / 3600)
+    assert threshold(0.02, 0.0) == threshold(0.02, 1 / 3600)  # never more lenient than the one-an-hour prior
+    assert threshold(100.0, 1 / 3600) == 1e-3
+
+
+def _day_of_one_a_minute(counter: BurstCounter, clock: FrozenClock) -> None:
+    for _ in range(24 * 60):
+        counter.add(clock.now())
+        clock.advance(60)
+
+
+def test_burst_counts_the_last_seconds_exactly(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(7):  # seven in 21 s, and an eighth 3 s later, where one a minute is usual
+        clock.advance(3)
+        counter.add(clock.now(), learn=False)
+    clock.advance(3)
+    p, observed, expected = counter.surprise(clock.now())
+    assert observed == 8.0  # exact: the 30 s window holds all 8 (a decayed 30 s count would be about 5.7)
+    assert expected == counter.expected_rate(clock.now()) * 30.0
+    assert p < threshold(0.02, counter.expected_rate(clock.now()))
+
+
+def test_burst_spread_over_minutes_is_not_surprising(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(5):  # the same five events over five minutes are the usual rate
+        clock.advance(60)
+        counter.add(clock.now(), learn=False)
+    p, _, _ = counter.surprise(clock.now() + timedelta(seconds=60))
+    assert p > 0.1
+
+
+def test_burst_beyond_the_kept_times_falls_back_to_decayed_counts(clock: FrozenClock) -> None:
+    counter = BurstCounter()
+    _day_of_one_a_minute(counter, clock)
+    for _ in range(200):  # 200 in 100 s: more than the 32 kept times cover in every exact window but 10 s
+        clock.advance(0.5)
+        counter.add(clock.now(), learn=False)
+    p, observed, _ = counter.surprise(clock.now())
+    assert observed > 100  # the decayed count, not the 33 the kept times could show
+    assert p < 1e-30
+
+
 def _post(n: int, when, reply_to: str | None = None, author: str | None = None, text: str = "@acme late") -> Post:  # type: ignore[no-untyped-def]
     raw = RawPost(
         network="x",
@@ -143,3 +192,35 @@ def test_radar_memory_is_bounded(clock: FrozenClock) -> None:
         clock.advance(1)
         radar.observe(_post(n, clock.now(), reply_to=f"root{n}"))
     assert len(radar) <= 100
+
+
+def test_time_of_day_profile_flags_a_value_usual_at_another_hour(clock: FrozenClock) -> None:
+    _flat_night(clock, DetectorConfig())
+
+
+def test_without_the_profile_the_flat_night_goes_unseen(clock: FrozenClock) -> None:
+    with pytest.raises(AssertionError):
+        _flat_night(clock, DetectorConfig(profile_alpha=0.0))
+
+
+def _flat_night(clock: FrozenClock, profile: DetectorConfig) -> None:
+    # A square wave (80 by day, -20 by night): 40 at night is inside the range seen, but not at that hour.
+    rng = random.Random(7)
+
+    def usual(step: int) -> float:
+        return (80.0 if 108 <= step % 288 < 216 else -20.0) + rng.gauss(0, 2)
+
+    detector = SeriesDetector(profile)
+    normal_day = []
+    for step in range(288 * 12):
+        score = detector.update(clock.now(), usual(step))
+        if step >= 288 * 11:
+            normal_day.append(score)
+        clock.advance(300)
+    flat = []
+    for _ in range(36):  # three hours of 40 in the night
+        flat.append(detector.update(clock.now(), 40.0 + rng.gauss(0, 2)))
+        clock.advance(300)
+    # A detection at NAB's chosen threshold (about 0.05), which the ordinary last day never reaches.
+    assert max(flat) > 0.1
+    assert max(normal_day) < 0.05

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from heard.commands.radar.pileon_bench import HourlyComparator, Outcome, PileOn, _judge, synth_brand
+from heard.commands.radar.pileon_bench import HourlyComparator, Outcome, PileOn, _judge, fifth_posts, synth_brand
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -45,3 +45,20 @@ def test_synthetic_brand_has_its_pileons_in_time_order() -> None:
     assert [p.created_at for p in posts] == sorted(p.created_at for p in posts)
     piled = [p for p in posts if p.in_reply_to == pileons[0].root_id]
     assert len({p.author_id for p in piled}) == len(piled) >= 20
+
+
+def test_floor_is_the_fifth_pileon_post_and_delays_split_by_shape() -> None:
+    posts, pileons = synth_brand("b", 0.05, 3.0, np.random.default_rng(1))
+    floors = fifth_posts(posts, pileons)
+    first = pileons[0]
+    replies = sorted(p.created_at for p in posts if p.in_reply_to == first.root_id)
+    assert floors[first.root_id] == (replies[4] - first.onset).total_seconds()
+    assert all(5.0 <= p.magnitude <= 10.0 for p in pileons)
+    assert {p.ramp for p in pileons} == {True, False}
+    step, ramp = (next(p for p in pileons if p.ramp is shape) for shape in (False, True))
+    alerts = [(f"thread:x:{step.root_id}", step.onset + timedelta(seconds=10))]
+    alerts.append((f"thread:x:{ramp.root_id}", ramp.onset + timedelta(seconds=100)))
+    outcome = Outcome()
+    _judge(alerts, [step, ramp], T0, outcome, floors)
+    assert (outcome.step_delays, outcome.ramp_delays) == ([10.0], [100.0])
+    assert len(outcome.floors) == 2

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from heard.clock import Clock, SystemClock
 from heard.posts import Post
-from heard.radar.burst import BurstCounter
+from heard.radar.burst import BurstCounter, poisson_sf, threshold
 from heard.radar.hashtags import HashtagDiscovery, HashtagProposal
 from heard.radar.keys import ThreadRoots, brand_of, series_keys
 from heard.radar.pileon import PileOnState, ThreadPileOn
@@ -28,7 +28,9 @@ BUCKET_S = 300.0
 _WARMUP_S = 3600.0
 _MAX_EVIDENCE = 25
 _LEAD_POSTS = 10
-COUNT_CONFIG = DetectorConfig(counts=True)
+#: Post counts keep the offset model (half-hour and weekday offsets): it carries weekly seasonality and stays
+#: small per series; the time-of-day profile is for value streams (NAB), where it was measured.
+COUNT_CONFIG = DetectorConfig(counts=True, profile_alpha=0.0)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class Radar:
     ) -> None:
         self.brand_handles = frozenset(h.lower().lstrip("@") for h in brand_handles)
         self.preset = BURST_PRESETS[sensitivity]
+        self._bucket_p = self.preset.false_alarms_per_week * BUCKET_S / (7 * 86_400.0)
         self.clock = clock or SystemClock()
         self.hashtags = HashtagDiscovery(known_hashtags)
         self.proposals: list[HashtagProposal] = []
@@ -123,7 +126,8 @@ class Radar:
         p, observed, expected = series.burst.surprise(when)
         # A thread is new by nature and judged against the prior; other series first learn their own rate.
         warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
-        fired = warm and p <= self.preset.max_p and observed >= self.preset.min_posts
+        limit = threshold(self.preset.false_alarms_per_week, series.burst.expected_rate(when))
+        fired = warm and p <= limit and observed >= self.preset.min_posts
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
@@ -181,10 +185,12 @@ class Radar:
         step = timedelta(seconds=BUCKET_S)
         closed = 0
         while when - series.bucket_start >= step and closed < 288:
+            expected = max(series.volume.expected(series.bucket_start), 0.0)
             score = series.volume.update(series.bucket_start, float(series.bucket_count))
-            if series.bucket_count >= self.preset.min_posts and series.bucket_count > series.volume.expected(
-                series.bucket_start
-            ):
+            # The 5-minute score is learnt, not calibrated: it may only fire on a bucket that is also improbable
+            # under Poisson (with the burst test's 25% model error), at the preset's false alarms a week.
+            improbable = poisson_sf(series.bucket_count, expected * 1.25 + 1e-9) <= self._bucket_p
+            if series.bucket_count >= self.preset.min_posts and series.bucket_count > expected and improbable:
                 best = max(best, score)
             series.bucket_start += step
             series.bucket_count = 0

@@ -17,6 +17,7 @@ one alarm per event, not one per step.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,6 +47,11 @@ class DetectorConfig:
     novelty_k: float = 0.1
     range_decay: float = 1.0
     counts: bool = False
+    #: Time of day as the mean value of each of `profile_bins` bins (288 = 5 minutes), each bin averaged over its
+    #: first visits and then tracked with `profile_alpha`; used while it predicts better than the level. 0 turns
+    #: it off in favour of the offset model (48 half-hour offsets plus weekday offsets, learnt from residuals).
+    profile_alpha: float = 0.2
+    profile_bins: int = 288
 
 
 def _tail(z: float) -> float:
@@ -57,6 +63,9 @@ class SeriesDetector:
     """One series' online anomaly detector. Constant memory: a few floats and two small seasonal arrays."""
 
     __slots__ = (
+        "_bin_err",
+        "_bin_mean",
+        "_bin_visits",
         "_cfg",
         "_day",
         "_day_err",
@@ -82,6 +91,10 @@ class SeriesDetector:
         self._level = 0.0
         self._scale = 0.0
         self._day = [0.0] * _DAY_BINS
+        bins = self._cfg.profile_bins if self._cfg.profile_alpha > 0 else 0
+        self._bin_mean = array("d", [0.0] * bins)
+        self._bin_visits = array("l", [0] * bins)
+        self._bin_err = 0.0
         self._week = [0.0] * 7
         self._day_err = 0.0
         self._flat_err = 0.0
@@ -111,6 +124,11 @@ class SeriesDetector:
         return max(base, 1e-9 + 1e-6 * abs(self._level))
 
     def _seasonal(self, when: datetime) -> float:
+        if self._cfg.profile_alpha > 0:
+            b = _day_bin(when, self._cfg.profile_bins)
+            if self._bin_visits[b] >= 3 and self._bin_err < self._flat_err * 0.9:
+                return self._bin_mean[b] - self._level
+            return 0.0
         if self._day_err < self._flat_err * 0.9:
             return self._day[_day_bin(when)] + self._week[when.weekday()]
         return 0.0
@@ -187,6 +205,8 @@ class SeriesDetector:
 
     def _learn_model(self, when: datetime, value: float) -> None:
         cfg = self._cfg
+        if cfg.profile_alpha > 0:
+            self._learn_profile(when, value)
         day_bin = _day_bin(when)
         seasonal = self._day[day_bin] + self._week[when.weekday()]
         flat_residual = value - self._level
@@ -206,7 +226,16 @@ class SeriesDetector:
         self._day[day_bin] += sa * (target - self._week[when.weekday()] - self._day[day_bin])
         self._week[when.weekday()] += sa * 0.1 * (target - self._day[day_bin] - self._week[when.weekday()])
 
+    def _learn_profile(self, when: datetime, value: float) -> None:
+        b = _day_bin(when, self._cfg.profile_bins)
+        if self._bin_visits[b] >= 1:
+            ea = self._cfg.scale_alpha
+            self._bin_err = (1 - ea) * self._bin_err + ea * abs(value - self._bin_mean[b])
+        self._bin_visits[b] += 1
+        rate = max(self._cfg.profile_alpha, 1.0 / self._bin_visits[b])
+        self._bin_mean[b] += rate * (value - self._bin_mean[b])
 
-def _day_bin(when: datetime) -> int:
+
+def _day_bin(when: datetime, bins: int = _DAY_BINS) -> int:
     seconds = when.hour * 3600 + when.minute * 60 + when.second
-    return int(seconds * _DAY_BINS / _DAY_S) % _DAY_BINS
+    return int(seconds * bins / _DAY_S) % bins

@@ -39,7 +39,7 @@ def default_stages(
         incidents = BatchIncidents(lambda: getattr(seen, "session", None), chosen)
     if incidents is not None:
         stages.append(Group(chosen, incidents))
-    stages.append(Detect(radar if radar is not None else Radar()))
+    stages.append(Detect(radar if radar is not None else Radar(brand_terms)))
     return stages
 
 

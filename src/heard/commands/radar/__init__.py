@@ -46,12 +46,17 @@ def eval_nab(
     compare_dir: Annotated[Path | None, typer.Option("--compare", help="NAB results dir to compare with.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     per_file: Annotated[bool, typer.Option("--per-file", help="Include each file's raw score.")] = False,
+    held_out: Annotated[
+        bool, typer.Option("--held-out", help="Also score each category at the threshold chosen on the others.")
+    ] = False,
 ) -> None:
     """Score the live detector on NAB with NAB's standard profile."""
-    from heard.commands.radar.nab_eval import compare, evaluate, prepare
+    from heard.commands.radar.nab_eval import category_held_out, compare, evaluate, prepare
 
     prepared = prepare(data_dir, labels)
     report = evaluate(prepared)
+    if held_out:
+        report["category_held_out_score"] = category_held_out(prepared)
     if not per_file:
         report.pop("per_file")
     if compare_dir is not None:
