@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from heard.db.bulk import insert_returning, insert_rows
 from heard.events import Event, PostsStored
 from heard.inbox.models import Conversation, Message
+from heard.inbox.search import bulk_indexed
 from heard.ingest.contacts import ensure_contacts
 from heard.ingest.conversation_state import ConversationState, apply_messages, load_states, save_states
 from heard.ingest.models import DeadLetter
@@ -63,7 +64,8 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
     messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
     messages.extend(adopted)
-    insert_rows(session, Message, messages)
+    with bulk_indexed(session):
+        insert_rows(session, Message, messages)
     touched = {m["conversation_id"] for m in messages} | merged_into
     states = load_states(session, touched)
     for cid in merged_into:
