@@ -25,6 +25,8 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def storable(text: str) -> str:
     """Text every backend can store: lone surrogates (JSON allows "\\udcff") cannot be encoded as UTF-8, and
     PostgreSQL refuses NUL in text, so both become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text  # the common case, found by two scans in C instead of a regex
     return _UNSTORABLE.sub("\ufffd", text)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import Column, Connection, Table, insert
+from sqlalchemy import JSON, Column, Connection, Table, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -83,12 +83,27 @@ def _core_insert(
 
 
 def utc_datetime_sqlite(value: datetime | None) -> str | None:
-    """UTCDateTime's bind conversion on SQLite (to naive UTC, then SQLAlchemy's text form), in one C call."""
+    """UTCDateTime's bind conversion on SQLite (to naive UTC, then SQLAlchemy's text form), in C calls."""
     if value is None:
         return None
-    if value.tzinfo is not None:
+    zone = value.tzinfo
+    if zone is UTC:
+        return value.isoformat(" ", "microseconds")[:-6]  # drop the "+00:00"
+    if zone is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(" ", "microseconds")
+
+
+def _json_processor(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The JSON columns ingest writes are mostly empty lists; their text is always "[]"."""
+    empty = serialize([])
+
+    def process(value: Any) -> Any:
+        if type(value) is list and not value:
+            return empty
+        return serialize(value)
+
+    return process
 
 
 class _Plan:
@@ -154,10 +169,8 @@ class _Plan:
         )
         group = "(" + ", ".join("?" * len(self.columns)) + ")"
         tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
-        if not returning:
-            conn.exec_driver_sql(head + group + tail, params)
-            return []
-        tail += " RETURNING " + ", ".join(preparer.quote(self.table.c[c].name) for c in returning)
+        if returning:
+            tail += " RETURNING " + ", ".join(preparer.quote(self.table.c[c].name) for c in returning)
         # Multi-row VALUES pages, as SQLAlchemy's insertmanyvalues does, within SQLite's bound-parameter limit.
         page = max(1, min(1000, 32000 // len(self.columns)))
         out: list[tuple[Any, ...]] = []
@@ -165,11 +178,16 @@ class _Plan:
             part = params[start : start + page]
             flat = [value for row in part for value in row]
             sql = head + ", ".join([group] * len(part)) + tail
-            out.extend(tuple(row) for row in conn.exec_driver_sql(sql, tuple(flat)))
+            result = conn.exec_driver_sql(sql, tuple(flat))
+            if returning:
+                out.extend(tuple(row) for row in result)
         return out
 
 
 def _processor(column: Column[Any], dialect: Dialect) -> Processor:
     if isinstance(column.type, UTCDateTime) and dialect.name == "sqlite":
         return utc_datetime_sqlite
-    return cast(Processor, column.type.dialect_impl(dialect).bind_processor(dialect))
+    process = cast(Processor, column.type.dialect_impl(dialect).bind_processor(dialect))
+    if isinstance(column.type, JSON) and process is not None:
+        return _json_processor(process)
+    return process

@@ -29,6 +29,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Temporary tables, sorts and statement journals in memory: a statement that fires a trigger and could fail
+    # a constraint (every insert into messages) keeps a statement journal, and one temporary file per row of an
+    # ingest batch cost more than the row's own write.
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
