@@ -61,7 +61,7 @@ class RawPost:
     def to_json(self) -> bytes:
         data = {name: getattr(self, name) for name in _RAW_FIELDS}
         data["created_at"] = self.created_at.isoformat()
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _ENCODER.encode(data).encode("utf-8")
 
     @classmethod
     def from_json(cls, payload: bytes | str) -> RawPost:
@@ -75,6 +75,8 @@ class RawPost:
 
 
 _RAW_FIELDS = tuple(f.name for f in fields(RawPost))
+# One encoder for every post: json.dumps with options builds a new encoder on each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _preview(payload: bytes | str) -> str:

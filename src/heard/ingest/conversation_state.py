@@ -70,6 +70,9 @@ class ConversationState:
         return state
 
 
+#: The columns a ConversationState keeps (all but the id).
+STATE_FIELDS = tuple(f.name for f in fields(ConversationState) if f.name != "id")
+
 _STATE_COLUMNS = (
     Conversation.id,
     Conversation.status,
@@ -111,7 +114,7 @@ def apply_messages(
 def save_states(session: Session, states: Mapping[int, ConversationState]) -> None:
     if not states:
         return
-    columns = [f.name for f in fields(ConversationState) if f.name != "id"]
+    columns = STATE_FIELDS
     rows = []
     for state in states.values():
         values = {name: getattr(state, name) for name in columns}
