@@ -13,7 +13,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.db.base import UTCDateTime
-from heard.db.bulk import insert_many, insert_rows, table_of, utc_datetime_sqlite
+from heard.db.bulk import insert_many, insert_rows, table_of, update_many, utc_datetime_sqlite
 from heard.db.engine import session_factory
 from heard.inbox.models import Conversation, Message
 from heard.inbox.search import bulk_indexed, matching_conversations
@@ -158,3 +158,17 @@ def test_a_rolled_back_bulk_leaves_neither_messages_nor_index_entries(sessions: 
         assert session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
         session.add(Message(**_message(cid, "later words")))  # type: ignore[arg-type]
     assert (_found(sessions, "vanishing"), _found(sessions, "later")) == (0, 1)
+
+
+def test_update_many_sets_each_row_by_its_key(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        first, second = _conversation(session), _conversation(session)
+        later = NOW + timedelta(minutes=5)
+        rows = [
+            {"id": first, "incoming_count": 3, "waiting_since": later, "urgency": None},
+            {"id": second, "incoming_count": 1, "waiting_since": None, "urgency": 2},
+        ]
+        update_many(session.connection(), table_of(Conversation), rows, where=("id",))
+    with sessions() as session:
+        got = {c.id: (c.incoming_count, c.waiting_since, c.urgency) for c in session.scalars(select(Conversation))}
+    assert got == {first: (3, later, None), second: (1, None, 2)}

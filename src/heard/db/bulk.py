@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import JSON, Column, Connection, Table, insert
+from sqlalchemy import JSON, Column, Connection, Table, bindparam, insert, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -62,6 +62,33 @@ def insert_many(
             else:
                 return plan.run(conn, params, tuple(returning), skip_conflicts)
     return _core_insert(conn, table, rows, returning, skip_conflicts)
+
+
+def update_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], where: Sequence[str]) -> None:
+    """Update one row per dict: the columns named in `where` pick the row, the other keys are set."""
+    if not rows:
+        return
+    columns = [key for key in rows[0] if key not in where]
+    if conn.dialect.name == "sqlite":
+        preparer = conn.dialect.identifier_preparer
+        names = [*columns, *where]
+        processors = [_processor(table.c[name], conn.dialect) for name in names]
+        sql = (
+            f"UPDATE {preparer.format_table(table)} SET "
+            + ", ".join(f"{preparer.quote(table.c[c].name)} = ?" for c in columns)
+            + " WHERE "
+            + " AND ".join(f"{preparer.quote(table.c[c].name)} = ?" for c in where)
+        )
+        pairs = list(zip(names, processors, strict=True))
+        params = [tuple([row[n] if p is None else p(row[n]) for n, p in pairs]) for row in rows]
+        conn.exec_driver_sql(sql, params)
+        return
+    statement = (
+        update(table)
+        .where(*(table.c[c] == bindparam(f"k_{c}") for c in where))
+        .values({c: bindparam(f"v_{c}") for c in columns})
+    )
+    conn.execute(statement, [{**{f"k_{c}": r[c] for c in where}, **{f"v_{c}": r[c] for c in columns}} for r in rows])
 
 
 def _core_insert(
