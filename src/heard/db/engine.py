@@ -33,6 +33,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # a constraint (every insert into messages) keeps a statement journal, and one temporary file per row of an
     # ingest batch cost more than the row's own write.
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # 32 MiB of page cache (the default is 2 MiB), taken only as pages are read: a batch touches the leaf pages of
+    # eight indexes on posts alone, and with the default cache a store of 100k posts rereads them from the OS.
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 
