@@ -46,6 +46,10 @@ def relax_gc() -> None:
         gc.set_threshold(GC_THRESHOLD, *threshold[1:])
 
 
+def _as_text(payload: bytes) -> str:
+    return payload.decode("utf-8", errors="replace")
+
+
 class _SessionIndex:
     """Stages are built once; the dedupe index follows whichever session the current batch uses."""
 
@@ -121,16 +125,14 @@ class PipelineWorker:
         posts: list[Post] = []
         rejected: list[Rejection] = []
         for record in records:
-            raw_text = record.payload.decode("utf-8", errors="replace")
             if record.deliveries > self._max_deliveries:
-                rejected.append(
-                    Rejection(record.id, "decode", f"gave up after {record.deliveries} deliveries", raw_text)
-                )
+                reason = f"gave up after {record.deliveries} deliveries"
+                rejected.append(Rejection(record.id, "decode", reason, _as_text(record.payload)))
                 continue
             try:
                 raw = RawPost.from_json(record.payload)
             except BadInput as exc:
-                rejected.append(Rejection(record.id, "decode", exc.reason, raw_text))
+                rejected.append(Rejection(record.id, "decode", exc.reason, _as_text(record.payload)))
                 continue
             posts.append(Post(raw=raw, text=raw.text))
         self.totals.timings.add("decode", time.perf_counter() - started)
