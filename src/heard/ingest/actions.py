@@ -70,8 +70,9 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
     messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
     messages.extend(adopted)
-    with bulk_indexed(session):
-        insert_rows(session, Message, messages)
+    if messages:
+        with bulk_indexed(session):
+            insert_rows(session, Message, messages)
     touched = {m["conversation_id"] for m in messages} | merged_into
     # Conversations opened by this batch were inserted with their figures already counted (_open_conversations);
     # only those that existed before, and merge targets, need reading and writing again.
