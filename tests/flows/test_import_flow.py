@@ -160,3 +160,29 @@ def test_twcs_sample_through_nats_jetstream(tmp_path: Path) -> None:
     finally:
         rt.log.delete_streams()  # type: ignore[attr-defined]
         rt.close()
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_stored_conversation_figures_match_a_recount(runtime: Runtime, shuffled: bool) -> None:
+    """However the posts arrive (in order, or shuffled so replies come before their parents and conversations
+    merge), each conversation's kept figures are what counting its messages again gives."""
+    import random
+
+    from heard.ingest.conversation_state import ConversationState
+    from heard.workers.synthetic_posts import synthetic_posts
+
+    posts = list(synthetic_posts(2500, seed=3))
+    if shuffled:
+        random.Random(5).shuffle(posts)
+    for start in range(0, len(posts), 300):
+        part = posts[start : start + 300]
+        runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in part])
+        PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        rows = session.execute(select(Conversation)).scalars().all()
+        assert len(rows) > 300
+        for row in rows:
+            again = ConversationState.recount(session, row.id)
+            kept = (row.incoming_count, row.outgoing_count, row.last_incoming_at, row.last_outgoing_at)
+            assert kept == (again.incoming_count, again.outgoing_count, again.last_incoming_at, again.last_outgoing_at)
+            assert (row.waiting_since, row.last_activity_at) == (again.waiting_since, again.last_activity_at)

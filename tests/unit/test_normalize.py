@@ -1,12 +1,27 @@
+import html
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heard.pipeline.normalize import Normalize, clean_text, hashtags, mentions, normalize_one, urls
+from heard.pipeline.normalize import (
+    _CONTROL,
+    _HASHTAG,
+    _MENTION,
+    _NEWLINES,
+    _SPACES,
+    _URL,
+    Normalize,
+    clean_text,
+    hashtags,
+    mentions,
+    normalize_one,
+    urls,
+)
 from heard.pipeline.stage import StageContext
-from heard.posts import MAX_TEXT_CHARS, Post, RawPost
+from heard.posts import _UNSTORABLE, MAX_TEXT_CHARS, Post, RawPost
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -73,3 +88,26 @@ def test_no_text_breaks_normalize(text: str) -> None:
     post = normalize_one(raw(text))
     post.text.encode("utf-8")  # always storable
     assert len(post.text) <= MAX_TEXT_CHARS
+
+
+def _reference_clean(text: str) -> str:
+    """clean_text as first written, without the shortcuts that skip work on plain text."""
+    text = html.unescape(text) if "&" in text else text
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _UNSTORABLE.sub("\ufffd", _CONTROL.sub("", text))
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n\n", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()[:MAX_TEXT_CHARS]
+
+
+_HOSTILE = st.text(alphabet=st.sampled_from(list("ab #@:/\n\r\t\x00\u00a0\u200b&;e\u0301\u00e9\ud800é1")))
+
+
+@given(st.one_of(st.text(), _HOSTILE))
+def test_shortcuts_change_no_result(text: str) -> None:
+    cleaned, _ = clean_text(text)
+    assert cleaned == _reference_clean(text)
+    assert hashtags(cleaned) == tuple(dict.fromkeys(t.lower() for t in _HASHTAG.findall(cleaned) if not t.isdigit()))
+    assert mentions(cleaned) == tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(cleaned)))
+    assert urls(cleaned) == tuple(dict.fromkeys(u.rstrip(".,;:!?)]}'\"") for u in _URL.findall(cleaned)))

@@ -17,8 +17,15 @@ from sqlalchemy.orm import Session
 from heard.db.bulk import insert_returning, insert_rows
 from heard.events import Event, PostsStored
 from heard.inbox.models import Conversation, Message
+from heard.inbox.search import bulk_indexed
 from heard.ingest.contacts import ensure_contacts
-from heard.ingest.conversation_state import ConversationState, apply_messages, load_states, save_states
+from heard.ingest.conversation_state import (
+    STATE_FIELDS,
+    ConversationState,
+    apply_messages,
+    load_states,
+    save_states,
+)
 from heard.ingest.models import DeadLetter
 from heard.ingest.models import Post as PostRow
 from heard.ingest.queries import StoredThreadPost, stored_ancestors, stored_replies_to
@@ -63,12 +70,18 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
     messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
     messages.extend(adopted)
-    insert_rows(session, Message, messages)
+    if messages:
+        with bulk_indexed(session):
+            insert_rows(session, Message, messages)
     touched = {m["conversation_id"] for m in messages} | merged_into
-    states = load_states(session, touched)
+    # Conversations opened by this batch were inserted with their figures already counted (_open_conversations);
+    # only those that existed before, and merge targets, need reading and writing again.
+    settled = set(new_ids.values()) - merged_into
+    states = load_states(session, touched - settled)
     for cid in merged_into:
         states[cid] = ConversationState.recount(session, cid)
-    apply_messages(states, [m for m in messages if m["conversation_id"] not in merged_into], by_key, result.post_ids)
+    later = [m for m in messages if m["conversation_id"] not in merged_into and m["conversation_id"] not in settled]
+    apply_messages(states, later, by_key, result.post_ids)
     save_states(session, states)
     result.touched = touched
     return result
@@ -102,6 +115,7 @@ def _open_conversations(
             roots.setdefault(decision.conversation.root_key, decision)
     if not roots:
         return {}
+    states = _opening_states(decisions, roots, by_key, parents)
     rows = []
     for root_key, decision in roots.items():
         post = by_key[root_key]
@@ -109,22 +123,50 @@ def _open_conversations(
         for adopted in decision.adopt:
             earlier = parents[adopted].created_at if adopted in parents else by_key[adopted].created_at
             started = min(started, earlier)
+        state = states[root_key]
         rows.append(
             {
                 "network": post.network,
                 "contact_id": contacts.get((post.network, post.raw.author_id)),
                 "root_external_id": post.external_id,
-                "status": "open",
                 "priority": 0,
                 "first_customer_text": post.text[:500],
                 "customer_handle": post.raw.author_handle,
                 "created_at": started,
-                "last_activity_at": post.created_at,
+                **{name: getattr(state, name) for name in STATE_FIELDS},
             }
         )
     # RETURNING without a parameter order lets SQLAlchemy batch the insert; rows are matched by their root.
     returned = insert_returning(session, Conversation, rows, "id", "network", "root_external_id")
     return {f"{network}:{root}": cid for cid, network, root in returned}
+
+
+def _opening_states(
+    decisions: list[ThreadDecision],
+    roots: dict[str, ThreadDecision],
+    by_key: dict[str, Post],
+    parents: dict[str, StoredThreadPost],
+) -> dict[str, ConversationState]:
+    """The figures of each conversation this batch opens, counted from the messages the batch gives it (its
+    posts and the brand posts it adopts), so the row is inserted complete instead of inserted then updated."""
+    states = {key: ConversationState(0, "open", 0, 0, by_key[key].created_at, None, None, None, None) for key in roots}
+    arrivals: list[tuple[datetime, str, bool, int | None]] = []
+    for decision in decisions:
+        ref = decision.conversation
+        if not isinstance(ref, NewConversation):
+            continue
+        post = by_key[decision.post_key]
+        arrivals.append((post.created_at, ref.root_key, post.is_brand, post.urgency))
+        for key in decision.adopt:
+            at = parents[key].created_at if key in parents else by_key[key].created_at
+            arrivals.append((at, ref.root_key, True, None))
+    # The order apply_messages uses: by time, ties in the order the messages are written.
+    for at, root_key, outgoing, urgency in sorted(arrivals, key=lambda a: a[0]):
+        if outgoing:
+            states[root_key].add_outgoing(at)
+        else:
+            states[root_key].add_incoming(at, urgency)
+    return states
 
 
 def _insert_posts(

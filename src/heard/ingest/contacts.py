@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heard.db.bulk import insert_returning, insert_rows
+from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
 from heard.inbox.models import Contact, ContactIdentity
 from heard.ingest.queries import chunks
 from heard.posts import Post
@@ -79,17 +79,8 @@ def _refresh_reach(
 ) -> None:
     """Followers change; keep the latest count the network reported."""
     changes = [
-        {"k_network": key[0], "k_external_id": key[1], "followers": authors[key].raw.author_followers}
+        {"network": key[0], "external_id": key[1], "followers": authors[key].raw.author_followers}
         for key, (_, followers) in known.items()
         if authors[key].raw.author_followers is not None and authors[key].raw.author_followers != followers
     ]
-    if changes:
-        session.connection().execute(
-            update(ContactIdentity)
-            .where(
-                ContactIdentity.network == bindparam("k_network"),
-                ContactIdentity.external_id == bindparam("k_external_id"),
-            )
-            .values(followers=bindparam("followers")),
-            changes,
-        )
+    update_many(session.connection(), table_of(ContactIdentity), changes, where=("network", "external_id"))

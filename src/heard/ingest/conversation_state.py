@@ -8,9 +8,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.db.bulk import table_of, update_many
 from heard.inbox.models import Conversation, Message
 from heard.posts import Post
 
@@ -70,6 +71,9 @@ class ConversationState:
         return state
 
 
+#: The columns a ConversationState keeps (all but the id).
+STATE_FIELDS = tuple(f.name for f in fields(ConversationState) if f.name != "id")
+
 _STATE_COLUMNS = (
     Conversation.id,
     Conversation.status,
@@ -109,15 +113,5 @@ def apply_messages(
 
 
 def save_states(session: Session, states: Mapping[int, ConversationState]) -> None:
-    if not states:
-        return
-    columns = [f.name for f in fields(ConversationState) if f.name != "id"]
-    rows = []
-    for state in states.values():
-        values = {name: getattr(state, name) for name in columns}
-        values["k_id"] = state.id
-        rows.append(values)
-    session.connection().execute(
-        update(Conversation).where(Conversation.id == bindparam("k_id")).values({c: bindparam(c) for c in columns}),
-        rows,
-    )
+    rows = [{"id": state.id, **{name: getattr(state, name) for name in STATE_FIELDS}} for state in states.values()]
+    update_many(session.connection(), table_of(Conversation), rows, where=("id",))

@@ -27,12 +27,16 @@ def clean_text(text: str) -> tuple[str, bool]:
     """The text as a person would read it, and whether it had to be cut to MAX_TEXT_CHARS."""
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():  # ASCII is its own NFC form; checking is far cheaper than normalising
+        text = unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = storable(_CONTROL.sub("", text))
     text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n\n", text)
-    text = "\n".join(line.strip() for line in text.split("\n")).strip()
+    if "\n" in text:
+        text = _NEWLINES.sub("\n\n", text)
+        text = "\n".join(line.strip() for line in text.split("\n"))
+    text = text.strip()
     truncated = len(text) > MAX_TEXT_CHARS
     return (text[:MAX_TEXT_CHARS], truncated)
 
@@ -41,15 +45,23 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+# Each extractor first checks for the character its pattern cannot match without: most posts have no hashtag or
+# link, and a substring test costs a fraction of a regex scan.
 def hashtags(text: str) -> tuple[str, ...]:
+    if "#" not in text:
+        return ()
     return _unique([tag.lower() for tag in _HASHTAG.findall(text) if not tag.isdigit()])
 
 
 def mentions(text: str) -> tuple[str, ...]:
+    if "@" not in text:
+        return ()
     return _unique([m.lower() for m in _MENTION.findall(text)])
 
 
 def urls(text: str) -> tuple[str, ...]:
+    if "://" not in text:
+        return ()
     return _unique([u.rstrip(_TRAILING_PUNCT) for u in _URL.findall(text)])
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.clock import Clock, SystemClock
 from heard.db.base import Base, UTCDateTime
+from heard.db.bulk import insert_many
 from heard.stream.base import OutMessage, Record
 
 _Offset = BigInteger().with_variant(Integer, "sqlite")
@@ -93,7 +94,7 @@ class SqlLog:
         with self._engine.begin() as conn:
             if self._pg:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": zlib.crc32(topic.encode())})
-            result = conn.execute(self._insert(_records).returning(_records.c.offset, _records.c.msg_id), rows)
+            result = insert_many(conn, _records, rows, returning=("offset", "msg_id"), skip_conflicts=True)
             offsets = {msg_id: offset for offset, msg_id in result}
         out: list[int | None] = []
         for message in messages:
@@ -112,8 +113,9 @@ class SqlLog:
             if len(out) < limit:
                 fresh = self.read_in(conn, topic, fetched_upto, limit - len(out))
                 if fresh:
-                    conn.execute(
-                        _pending.insert(),
+                    insert_many(
+                        conn,
+                        _pending,
                         [
                             {
                                 "topic": topic,

@@ -18,6 +18,7 @@ from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
 from heard.posts import RawPost
 from heard.stream.base import OutMessage
+from heard.workers.pipeline import relax_gc
 
 
 @dataclass
@@ -65,6 +66,7 @@ def import_rows(
     batch_size: int = 1000,
     on_progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
+    relax_gc()
     summary = ImportSummary()
     pending: list[RawPost] = []
     # When pacing, each post goes out as it becomes due; otherwise in batches, for throughput.

@@ -9,6 +9,7 @@ offending post is set aside; a record redelivered `max_deliveries` times is set 
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
@@ -31,6 +32,22 @@ from heard.workers.stages import default_stages, record_detections
 
 log = structlog.get_logger(__name__)
 GROUP = "pipeline"
+#: A batch allocates some hundred objects per post, all alive until the batch is stored. At CPython's default
+#: threshold (700) the cyclic collector would run every few posts and rescan them each time, about a tenth of
+#: the ingest path's CPU; collecting every 50,000 allocations instead costs nothing measurable and bounds the
+#: garbage waiting for collection to a few megabytes.
+GC_THRESHOLD = 50_000
+
+
+def relax_gc() -> None:
+    """Collect young garbage less often (process-wide; called by whatever runs the pipeline)."""
+    threshold = gc.get_threshold()
+    if threshold[0] < GC_THRESHOLD:
+        gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+
+
+def _as_text(payload: bytes) -> str:
+    return payload.decode("utf-8", errors="replace")
 
 
 class _SessionIndex:
@@ -87,11 +104,13 @@ class PipelineWorker:
         return len(records)
 
     def drain(self) -> WorkerTotals:
+        relax_gc()
         while self.run_once():
             pass
         return self.totals
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
+        relax_gc()
         while not stop.is_set():
             try:
                 taken = self.run_once()
@@ -106,16 +125,14 @@ class PipelineWorker:
         posts: list[Post] = []
         rejected: list[Rejection] = []
         for record in records:
-            raw_text = record.payload.decode("utf-8", errors="replace")
             if record.deliveries > self._max_deliveries:
-                rejected.append(
-                    Rejection(record.id, "decode", f"gave up after {record.deliveries} deliveries", raw_text)
-                )
+                reason = f"gave up after {record.deliveries} deliveries"
+                rejected.append(Rejection(record.id, "decode", reason, _as_text(record.payload)))
                 continue
             try:
                 raw = RawPost.from_json(record.payload)
             except BadInput as exc:
-                rejected.append(Rejection(record.id, "decode", exc.reason, raw_text))
+                rejected.append(Rejection(record.id, "decode", exc.reason, _as_text(record.payload)))
                 continue
             posts.append(Post(raw=raw, text=raw.text))
         self.totals.timings.add("decode", time.perf_counter() - started)
