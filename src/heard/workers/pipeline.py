@@ -12,22 +12,22 @@ from __future__ import annotations
 import gc
 import threading
 import time
-import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import structlog
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
 from heard.errors import BadInput
-from heard.events import EVENTS_TOPIC, POSTS_TOPIC, Event
+from heard.events import POSTS_TOPIC, Event
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
 from heard.ingest.queries import StoredPostIndex
 from heard.pipeline.dedupe import SeenIndex
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
-from heard.stream.base import OutMessage, Record
+from heard.stream.base import Record, publish_events
 from heard.workers.stages import default_stages, record_detections
 
 log = structlog.get_logger(__name__)
@@ -77,16 +77,22 @@ class PipelineWorker:
     def __init__(
         self,
         runtime: Runtime,
-        stages: StagesFactory = default_stages,
+        stages: StagesFactory | None = None,
         batch_size: int | None = None,
         max_deliveries: int = 5,
     ) -> None:
         self.runtime = runtime
         self._index = _SessionIndex()
-        self._stages = stages(self._index)
+        # The default stages get the brand's own handles, so grouping and the radar leave them out of comparisons.
+        factory = stages or partial(default_stages, brand_terms=runtime.settings.brand_handles)
+        self._stages = factory(self._index)
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries
         self.totals = WorkerTotals()
+
+    @property
+    def stages(self) -> list[Stage]:
+        return list(self._stages)
 
     def run_once(self) -> int:
         """Process one batch; returns how many records it took (0 when the log had nothing)."""
@@ -177,4 +183,4 @@ class PipelineWorker:
 
     def _publish(self, events: list[Event]) -> None:
         if events:
-            self.runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+            publish_events(self.runtime.log, events)

@@ -10,7 +10,6 @@ reason. A `conversation.updated` event follows every state change so an open pag
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +21,7 @@ from heard.app import Runtime
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
 from heard.connectors.failures import ConnectorFailure
 from heard.db.engine import unit_of_work
-from heard.events import EVENTS_TOPIC, ConversationUpdated, Event
+from heard.events import ConversationUpdated, Event
 from heard.inbox.models import Conversation, Message
 from heard.inbox.outbox import (
     Route,
@@ -34,7 +33,7 @@ from heard.inbox.outbox import (
     record_sent,
     route_for,
 )
-from heard.stream.base import OutMessage
+from heard.stream.base import publish_events
 
 log = structlog.get_logger(__name__)
 
@@ -180,4 +179,4 @@ class Publisher:
 
     def _announce(self, events: list[Event]) -> None:
         if events:
-            self.runtime.log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+            publish_events(self.runtime.log, events)
