@@ -15,9 +15,10 @@ from heard.understanding.classifier import LinearClassifier
 from heard.understanding.datasets import SENTIMENTS
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
-from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc
+from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 from heard.understanding.text import tokens
 from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores
+from heard.understanding.vectorize import Vocabulary
 
 
 def complaint_figures(y: np.ndarray, prob: np.ndarray, threshold: float) -> dict[str, Any]:
@@ -65,13 +66,21 @@ def eval_complaints_model(
 
 
 def cross_validate_complaints(
-    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None
+    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None, vocab: Vocabulary | None = None
 ) -> dict[str, Any]:
-    """k-fold figures: each text judged by a model trained without it (same recipe as the committed model)."""
-    oof = out_of_fold_scores(data, recipe, folds, extra)
+    """k-fold figures: each text judged by a model trained without it (same recipe as the committed model;
+    `vocab`, when given, was built from unlabelled text and is shared by every fold)."""
+    oof = out_of_fold_scores(data, recipe, folds, extra, vocab)
     margin = oof[:, 1] - oof[:, 0]
     figures = complaint_figures(data.labels, sigmoid(margin), 0.5)
     figures["folds"] = folds
+    # The spread over folds says how much of a difference between two recipes is noise.
+    per_fold = [
+        100 * macro_f1(data.labels[idx], (margin[idx] >= 0).astype(np.int64), [0, 1])
+        for idx in stratified_folds(data.labels, folds)
+    ]
+    figures["macro_f1_folds"] = [round(x, 2) for x in per_fold]
+    figures["macro_f1_sd"] = round(float(np.std(per_fold)), 2)
     return figures
 
 
