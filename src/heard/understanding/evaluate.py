@@ -17,7 +17,7 @@ from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
 from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 from heard.understanding.text import tokens
-from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores
+from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores, with_sentiment
 from heard.understanding.vectorize import Vocabulary
 
 
@@ -57,11 +57,17 @@ def vader_sentiment(compound: np.ndarray) -> np.ndarray:
 
 
 def eval_complaints_model(
-    model: LinearClassifier, emb: StaticEmbeddings, texts: Sequence[str], labels: Sequence[int]
+    model: LinearClassifier,
+    emb: StaticEmbeddings,
+    texts: Sequence[str],
+    labels: Sequence[int],
+    sentiment: LinearClassifier | None = None,
 ) -> dict[str, Any]:
-    """Figures of the committed complaint model on labelled texts."""
-    toks = [tokens(t) for t in texts]
-    prob = model.proba(toks, emb.embed_tokens(toks))[:, 1]
+    """Figures of the committed complaint model (stacked on `sentiment` when its recipe says so)."""
+    data = examples(texts, labels, emb)
+    if model.sentiment_scale and sentiment is not None:
+        data = with_sentiment(data, sentiment, model.sentiment_scale)
+    prob = model.proba(data.toks, data.dense)[:, 1]
     return complaint_figures(np.asarray(labels), prob, model.threshold)
 
 

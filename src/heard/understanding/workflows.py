@@ -30,10 +30,12 @@ from heard.understanding.evaluate import (
 from heard.understanding.logistic import sigmoid
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import Examples, Recipe, examples, train
+from heard.understanding.training import Examples, Recipe, examples, train, with_sentiment
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
-COMPLAINT_RECIPE = Recipe(["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=3, c=10.0, dense_scale=1.0)
+COMPLAINT_RECIPE = Recipe(
+    ["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=3, c=10.0, dense_scale=1.0, sentiment_scale=0.3
+)
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
 )
@@ -63,20 +65,29 @@ REASON_TOPICS = {
 }
 
 
-def _weak_complaints(path: Path, emb: StaticEmbeddings, weight: float) -> Examples:
+def _complaint_examples(
+    texts: list[str], labels: list[int], emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float = 1.0
+) -> Examples:
+    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion."""
+    data = examples(texts, labels, emb, weight)
+    scale = COMPLAINT_RECIPE.sentiment_scale
+    return with_sentiment(data, sentiment, scale) if scale else data
+
+
+def _weak_complaints(path: Path, emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float) -> Examples:
     """Airline tweets as weak complaint labels: a negative tweet with a concrete reason is a complaint,
     a positive one is not (neutral and "Can't Tell" are left out as too ambiguous)."""
     data = read_airline(path)
     texts, labels = [], []
     for text, row in zip(data.texts, data.extra, strict=True):
-        sentiment, reason = row.get("airline_sentiment"), row.get("negativereason", "")
-        if sentiment == "negative" and reason in _COMPLAINT_REASONS:
+        tone, reason = row.get("airline_sentiment"), row.get("negativereason", "")
+        if tone == "negative" and reason in _COMPLAINT_REASONS:
             texts.append(text)
             labels.append(1)
-        elif sentiment == "positive":
+        elif tone == "positive":
             texts.append(text)
             labels.append(0)
-    return examples(texts, labels, emb, weight)
+    return _complaint_examples(texts, labels, emb, sentiment, weight)
 
 
 def corpus_vocabulary(folder: Path, recipe: Recipe) -> Vocabulary:
@@ -96,15 +107,17 @@ def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[
         raise BadInput(f"{file} has no labelled rows")
     emb = default_embeddings()
     committed = LinearClassifier.load(WEIGHTS_DIR / "complaint")
+    sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
     if cv:
         if cv < 2 or cv > len(data.texts):
             raise BadInput(f"--cv must be between 2 and the number of rows ({len(data.texts)})")
-        weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
+        weak = _weak_complaints(extra, emb, sentiment, COMPLAINT_RECIPE.extra_weight) if extra else None
         # The committed model's vocabulary came from unlabelled tweets only, so every fold may share it.
         vocab = committed.vocab if committed.meta.get("vocabulary") == "corpus" else None
-        ours = cross_validate_complaints(examples(data.texts, data.labels, emb), COMPLAINT_RECIPE, cv, weak, vocab)
+        labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
+        ours = cross_validate_complaints(labelled, COMPLAINT_RECIPE, cv, weak, vocab)
     else:
-        ours = eval_complaints_model(committed, emb, data.texts, data.labels)
+        ours = eval_complaints_model(committed, emb, data.texts, data.labels, sentiment)
     return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
 
 
@@ -151,8 +164,10 @@ def train_complaint(data_path: Path, extra: Path | None, out: Path, corpus: Path
     if not data.texts:
         raise BadInput(f"{data_path} has no labelled rows")
     emb = default_embeddings()
-    weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
-    labelled = examples(data.texts, data.labels, emb)
+    # The committed sentiment model (trained without complaint labels) is stacked in; train it first.
+    sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
+    weak = _weak_complaints(extra, emb, sentiment, COMPLAINT_RECIPE.extra_weight) if extra else None
+    labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
     recipe = COMPLAINT_RECIPE if corpus is not None else replace(COMPLAINT_RECIPE, min_df=1)
     vocab = corpus_vocabulary(corpus, recipe) if corpus is not None else None
     model, oof = train(labelled, recipe, weak, vocab=vocab)
