@@ -66,3 +66,22 @@ def test_stacked_sentiment_adds_scaled_log_probabilities_and_survives_zero_proba
     assert out[0, 4] == pytest.approx(0.3 * np.log(0.5))
     assert out[1, 4] == pytest.approx(0.0)
     assert np.all(np.isfinite(out))
+
+
+def test_train_complaint_refuses_a_corpus_folder_without_the_tweets(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        build(),
+        [
+            "train",
+            "complaint",
+            "--data",
+            str(FIXTURES / "complaints-small.csv"),
+            "--corpus",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "complaint"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "is not the shared data folder" in result.output
+    assert not (tmp_path / "complaint.npz").exists()

@@ -114,8 +114,9 @@ def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[
         weak = _weak_complaints(extra, emb, sentiment, COMPLAINT_RECIPE.extra_weight) if extra else None
         # The committed model's vocabulary came from unlabelled tweets only, so every fold may share it.
         vocab = committed.vocab if committed.meta.get("vocabulary") == "corpus" else None
+        recipe = COMPLAINT_RECIPE if vocab is not None else replace(COMPLAINT_RECIPE, min_df=1)
         labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
-        ours = cross_validate_complaints(labelled, COMPLAINT_RECIPE, cv, weak, vocab)
+        ours = cross_validate_complaints(labelled, recipe, cv, weak, vocab)
     else:
         ours = eval_complaints_model(committed, emb, data.texts, data.labels, sentiment)
     return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
