@@ -32,6 +32,16 @@ def test_eval_complaints_on_obvious_rows_is_perfect_and_skips_bad_rows() -> None
     assert figures["vader"]["n"] == 8
 
 
+def test_eval_complaints_cv_reports_every_fold_and_their_spread() -> None:
+    figures = run("eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--cv", "2", "--json")
+    assert figures["folds"] == 2
+    per_fold = figures["macro_f1_folds"]
+    assert isinstance(per_fold, list)
+    assert len(per_fold) == 2
+    assert all(0.0 <= f <= 100.0 for f in per_fold)
+    assert isinstance(figures["macro_f1_sd"], float)
+
+
 def test_eval_complaints_refuses_a_file_without_the_columns(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")

@@ -12,11 +12,23 @@ from heard.pipeline.stage import StageContext, run_stages
 from heard.pipeline.understand import Understand
 from heard.posts import Post, RawPost
 from heard.understanding.judge import Understander
+from heard.understanding.training import examples, with_sentiment
 
 
 @pytest.fixture(scope="module")
 def understander() -> Understander:
     return Understander.default()
+
+
+def test_the_complaint_probability_is_the_one_the_figures_measure(understander: Understander) -> None:
+    """The stage stacks the sentiment model into the complaint model exactly as training and eval do."""
+    texts = ["@acme my order never arrived and support ignores me", "@acme thanks, the new app is lovely", "ok"]
+    data = with_sentiment(examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, 0.3)
+    assert understander.complaint.sentiment_scale == 0.3
+    expected = understander.complaint.proba(data.toks, data.dense)[:, 1]
+    got = [j.complaint for j in understander.judge(texts)]
+    assert got == pytest.approx(expected.tolist(), abs=1e-4)
+    assert got[0] > 0.5 > got[1]
 
 
 def test_clear_complaint_question_and_praise(understander: Understander) -> None:

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from heard.cli import build
 from heard.understanding import logistic
 from heard.understanding.classifier import LinearClassifier
-from heard.understanding.embeddings import default_embeddings
+from heard.understanding.embeddings import WEIGHTS_DIR, default_embeddings
 from heard.understanding.text import tokens
+from heard.understanding.training import stack_sentiment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -47,7 +48,40 @@ def test_train_complaint_command_saves_a_model_that_loads_and_predicts_the_same(
     texts = ["you lost my luggage and nobody answers", "happy birthday, love you"]
     toks = [tokens(t) for t in texts]
     dense = default_embeddings().embed_tokens(toks)
+    sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
+    dense = stack_sentiment(dense, sentiment.proba(toks, dense), model.sentiment_scale)
+    assert model.dense_dim == dense.shape[1]
     probs = model.proba(toks, dense)
     assert probs[0, 1] > probs[1, 1]
     again = LinearClassifier.load(out)
     assert np.array_equal(again.proba(toks, dense), probs)
+
+
+def test_stacked_sentiment_adds_scaled_log_probabilities_and_survives_zero_probabilities() -> None:
+    dense = np.ones((2, 4), np.float32)
+    probs = np.array([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
+    out = stack_sentiment(dense, probs, 0.3)
+    assert out.shape == (2, 7)
+    assert np.array_equal(out[:, :4], dense)
+    assert out[0, 4] == pytest.approx(0.3 * np.log(0.5))
+    assert out[1, 4] == pytest.approx(0.0)
+    assert np.all(np.isfinite(out))
+
+
+def test_train_complaint_refuses_a_corpus_folder_without_the_tweets(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        build(),
+        [
+            "train",
+            "complaint",
+            "--data",
+            str(FIXTURES / "complaints-small.csv"),
+            "--corpus",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "complaint"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "is not the shared data folder" in result.output
+    assert not (tmp_path / "complaint.npz").exists()

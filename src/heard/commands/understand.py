@@ -104,11 +104,15 @@ def train_complaint(
     data: Annotated[Path, typer.Option(help="Complaints CSV with text,label (complaints-dev.csv).")],
     extra: Annotated[Path | None, typer.Option(help="Airline tweets CSV, added as weak labels.")] = None,
     out: Annotated[Path, typer.Option(help="Output stem (.npz + .json).")] = _WEIGHTS / "complaint",
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Shared data folder whose unlabelled tweets give the n-gram vocabulary (else the data's)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train the complaint model (and its calibration) from labelled tweets."""
     try:
-        _print(workflows.train_complaint(data, extra, out), as_json)
+        _print(workflows.train_complaint(data, extra, out, corpus), as_json)
     except BadInput as exc:
         _fail(exc)
 

@@ -32,6 +32,12 @@ class LinearClassifier:
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def sentiment_scale(self) -> float:
+        """How much a sentiment model's stacked log-probabilities weigh in the dense features (0: not stacked)."""
+        recipe = self.meta.get("recipe", {})
+        return float(recipe.get("sentiment_scale", 0.0)) if isinstance(recipe, dict) else 0.0
+
     def features(
         self, docs: list[list[str]], dense: np.ndarray | None, grams: Grams | None = None
     ) -> sparse.csr_matrix:

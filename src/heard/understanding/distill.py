@@ -95,13 +95,15 @@ def tweets(data: Path) -> list[str]:
     return [t for texts in _read_sources(data).values() for t in texts if t.strip()]
 
 
-def corpus_sample(data: Path) -> list[str]:
-    """The tweets whose MiniLM embeddings the table is fitted to: a fixed mix of general and customer tweets."""
+def corpus_sample(data: Path, size: int | None = None) -> list[str]:
+    """The tweets whose MiniLM embeddings the table is fitted to: a fixed mix of general and customer tweets,
+    shuffled so that the first `size` of them are the same mix (encoding is the slow step on a CPU)."""
     sources = _read_sources(data)
     rng = random.Random(0)
     picked = rng.sample(sources["tweeteval"], 14_000) + rng.sample(sources["twacs"], 7_000)
     picked += sources["twcs"] + rng.sample(sources["airline"], 4_000)
-    return [t.replace("\n", " ") for t in picked if t.strip()]
+    rng.shuffle(picked)
+    return [t.replace("\n", " ") for t in picked if t.strip()][:size]
 
 
 def _encode(texts: list[str]) -> np.ndarray:
@@ -138,6 +140,7 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=128)
     parser.add_argument("--ridge", type=float, default=0.05)
     parser.add_argument("--no-fit", action="store_true", help="Keep the per-word MiniLM vectors (model2vec only).")
+    parser.add_argument("--corpus-size", type=int, default=None, help="Fit to the first N tweets of the sample.")
     args = parser.parse_args()
     texts = tweets(args.data)
     counts: Counter[str] = Counter()
@@ -148,7 +151,7 @@ def main() -> None:
     base = _cached(args.cache, "words", [_PLACEHOLDER_TEXT.get(w, w) for w in words])
     fitted = base
     if not args.no_fit:
-        corpus = corpus_sample(args.data)
+        corpus = corpus_sample(args.data, args.corpus_size)
         targets = _cached(args.cache, "corpus", corpus)
         fitted = fit_static(bag_matrix([tokens(t) for t in corpus], index), targets, base, args.ridge)
     StaticEmbeddings(index, pca(fitted, args.dim)).save(args.out)

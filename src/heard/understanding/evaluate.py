@@ -15,9 +15,10 @@ from heard.understanding.classifier import LinearClassifier
 from heard.understanding.datasets import SENTIMENTS
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
-from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc
+from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 from heard.understanding.text import tokens
-from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores
+from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores, with_sentiment
+from heard.understanding.vectorize import Vocabulary
 
 
 def complaint_figures(y: np.ndarray, prob: np.ndarray, threshold: float) -> dict[str, Any]:
@@ -56,22 +57,36 @@ def vader_sentiment(compound: np.ndarray) -> np.ndarray:
 
 
 def eval_complaints_model(
-    model: LinearClassifier, emb: StaticEmbeddings, texts: Sequence[str], labels: Sequence[int]
+    model: LinearClassifier,
+    emb: StaticEmbeddings,
+    texts: Sequence[str],
+    labels: Sequence[int],
+    sentiment: LinearClassifier | None = None,
 ) -> dict[str, Any]:
-    """Figures of the committed complaint model on labelled texts."""
-    toks = [tokens(t) for t in texts]
-    prob = model.proba(toks, emb.embed_tokens(toks))[:, 1]
+    """Figures of the committed complaint model (stacked on `sentiment` when its recipe says so)."""
+    data = examples(texts, labels, emb)
+    if model.sentiment_scale and sentiment is not None:
+        data = with_sentiment(data, sentiment, model.sentiment_scale)
+    prob = model.proba(data.toks, data.dense)[:, 1]
     return complaint_figures(np.asarray(labels), prob, model.threshold)
 
 
 def cross_validate_complaints(
-    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None
+    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None, vocab: Vocabulary | None = None
 ) -> dict[str, Any]:
-    """k-fold figures: each text judged by a model trained without it (same recipe as the committed model)."""
-    oof = out_of_fold_scores(data, recipe, folds, extra)
+    """k-fold figures: each text judged by a model trained without it (same recipe as the committed model;
+    `vocab`, when given, was built from unlabelled text and is shared by every fold)."""
+    oof = out_of_fold_scores(data, recipe, folds, extra, vocab)
     margin = oof[:, 1] - oof[:, 0]
     figures = complaint_figures(data.labels, sigmoid(margin), 0.5)
     figures["folds"] = folds
+    # The spread over folds says how much of a difference between two recipes is noise.
+    per_fold = [
+        100 * macro_f1(data.labels[idx], (margin[idx] >= 0).astype(np.int64), [0, 1])
+        for idx in stratified_folds(data.labels, folds)
+    ]
+    figures["macro_f1_folds"] = [round(x, 2) for x in per_fold]
+    figures["macro_f1_sd"] = round(float(np.std(per_fold)), 2)
     return figures
 
 

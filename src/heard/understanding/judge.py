@@ -21,6 +21,7 @@ from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
 from heard.understanding.text import model_text, split_model_text
 from heard.understanding.topics import Taxonomy, TopicModel
+from heard.understanding.training import stack_sentiment
 from heard.understanding.urgency import UrgencyInput, urgency
 from heard.understanding.vectorize import grams_of
 
@@ -87,8 +88,10 @@ class Understander:
         toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
         grams = grams_of(toks, self.complaint.vocab.spec)
-        complaint = self.complaint.proba(toks, dense, grams)[:, 1]
         sentiment = self.sentiment.proba(toks, dense, grams)
+        scale = self.complaint.sentiment_scale
+        complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense
+        complaint = self.complaint.proba(toks, complaint_dense, grams)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         return [
             self._one(texts[i], lows[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])

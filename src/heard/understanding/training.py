@@ -19,7 +19,7 @@ from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.metrics import stratified_folds
 from heard.understanding.text import GramSpec, tokens
-from heard.understanding.vectorize import build_vocabulary
+from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Recipe:
     calibrate: bool = True
     extra_weight: float = 0.3
     max_iter: int = 500
+    #: > 0: the sentiment model's log-probabilities, times this, join the dense features (see `stack_sentiment`).
+    sentiment_scale: float = 0.0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -47,6 +49,7 @@ class Recipe:
             "balanced": self.balanced,
             "extra_weight": self.extra_weight,
             "max_iter": self.max_iter,
+            "sentiment_scale": self.sentiment_scale,
         }
 
 
@@ -83,10 +86,29 @@ def examples(
     return Examples(toks, np.asarray(labels, dtype=np.int64), np.full(len(toks), weight), dense)
 
 
-def fit_model(train: Examples, recipe: Recipe) -> LinearClassifier:
-    """One fit, without calibration."""
+def stack_sentiment(dense: np.ndarray, sentiment_probs: np.ndarray, scale: float) -> np.ndarray:
+    """Dense features followed by `scale` x log P(sentiment class): how negative a post sounds is evidence of a
+    complaint that the complaint data alone (2,300 tweets) is too small to learn, and the sentiment model learnt
+    it from ~60k other labelled tweets. Fixed across cross-validation folds: it never saw complaint labels."""
+    logp = np.log(np.clip(sentiment_probs, 1e-6, 1.0))
+    out: np.ndarray = np.hstack([dense, scale * logp]).astype(np.float32)
+    return out
+
+
+def with_sentiment(data: Examples, sentiment: LinearClassifier, scale: float) -> Examples:
+    """The examples with the sentiment model's stacked log-probabilities in their dense features."""
+    if data.dense is None:
+        return data
+    probs = sentiment.proba(data.toks, data.dense)
+    return Examples(data.toks, data.labels, data.weights, stack_sentiment(data.dense, probs, scale))
+
+
+def fit_model(train: Examples, recipe: Recipe, vocab: Vocabulary | None = None) -> LinearClassifier:
+    """One fit, without calibration; the n-gram vocabulary is `vocab` when given (one built from unlabelled
+    text), else the training texts' own."""
     k = len(recipe.classes)
-    vocab = build_vocabulary(train.toks, recipe.spec, recipe.min_df, recipe.max_feats)
+    if vocab is None:
+        vocab = build_vocabulary(train.toks, recipe.spec, recipe.min_df, recipe.max_feats)
     dense_dim = 0 if train.dense is None else train.dense.shape[1]
     model = LinearClassifier(
         recipe.classes, vocab, np.zeros((0, k), np.float32), np.zeros(k, np.float32), dense_dim, recipe.dense_scale
@@ -101,31 +123,38 @@ def fit_model(train: Examples, recipe: Recipe) -> LinearClassifier:
     return model
 
 
-def out_of_fold_scores(data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None) -> np.ndarray:
-    """Scores of each example from a model that did not see it (extra data joins every training fold)."""
+def out_of_fold_scores(
+    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None, vocab: Vocabulary | None = None
+) -> np.ndarray:
+    """Scores of each example from a model that did not see it (extra data joins every training fold; a given
+    vocabulary, built without labels, is shared by every fold)."""
     out = np.zeros((len(data.toks), len(recipe.classes)), np.float32)
     for test_idx in stratified_folds(data.labels, folds):
         train_idx = np.setdiff1d(np.arange(len(data.toks)), test_idx)
         train = data.take(train_idx)
         if extra is not None:
             train = train.plus(extra)
-        model = fit_model(train, recipe)
+        model = fit_model(train, recipe, vocab)
         test = data.take(test_idx)
         out[test_idx] = model.scores(test.toks, test.dense)
     return out
 
 
 def train(
-    data: Examples, recipe: Recipe, extra: Examples | None = None, folds: int = 5
+    data: Examples,
+    recipe: Recipe,
+    extra: Examples | None = None,
+    folds: int = 5,
+    vocab: Vocabulary | None = None,
 ) -> tuple[LinearClassifier, np.ndarray | None]:
     """Fit on all data; binary models get Platt calibration from `folds`-fold out-of-fold scores, which are
     returned too (they are the cross-validation of this very recipe)."""
     calibration = None
     oof = None
     if recipe.calibrate and len(recipe.classes) == 2:
-        oof = out_of_fold_scores(data, recipe, folds, extra)
+        oof = out_of_fold_scores(data, recipe, folds, extra, vocab)
         calibration = logistic.platt(oof[:, 1] - oof[:, 0], data.labels)
-    model = fit_model(data if extra is None else data.plus(extra), recipe)
+    model = fit_model(data if extra is None else data.plus(extra), recipe, vocab)
     if calibration is not None:
         model.calibration = calibration
         # The balanced model's own decision (score margin 0) is what maximises macro-F1 on held-out folds;

@@ -8,6 +8,7 @@ cross-validated figure describes the model that ships.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import numpy as np
 from heard.errors import BadInput
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.datasets import SENTIMENTS, read_airline, read_complaints, read_tweeteval
+from heard.understanding.distill import tweets
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
 from heard.understanding.evaluate import (
     complaint_figures,
@@ -26,11 +28,14 @@ from heard.understanding.evaluate import (
     vader_sentiment_figures,
 )
 from heard.understanding.logistic import sigmoid
-from heard.understanding.text import GramSpec
+from heard.understanding.text import GramSpec, tokens
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import Examples, Recipe, examples, train
+from heard.understanding.training import Examples, Recipe, examples, train, with_sentiment
+from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
-COMPLAINT_RECIPE = Recipe(["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=1, c=10.0, dense_scale=1.0)
+COMPLAINT_RECIPE = Recipe(
+    ["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=3, c=10.0, dense_scale=1.0, sentiment_scale=0.3
+)
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
 )
@@ -60,20 +65,40 @@ REASON_TOPICS = {
 }
 
 
-def _weak_complaints(path: Path, emb: StaticEmbeddings, weight: float) -> Examples:
+def _complaint_examples(
+    texts: list[str], labels: list[int], emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float = 1.0
+) -> Examples:
+    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion."""
+    data = examples(texts, labels, emb, weight)
+    scale = COMPLAINT_RECIPE.sentiment_scale
+    return with_sentiment(data, sentiment, scale) if scale else data
+
+
+def _weak_complaints(path: Path, emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float) -> Examples:
     """Airline tweets as weak complaint labels: a negative tweet with a concrete reason is a complaint,
     a positive one is not (neutral and "Can't Tell" are left out as too ambiguous)."""
     data = read_airline(path)
     texts, labels = [], []
     for text, row in zip(data.texts, data.extra, strict=True):
-        sentiment, reason = row.get("airline_sentiment"), row.get("negativereason", "")
-        if sentiment == "negative" and reason in _COMPLAINT_REASONS:
+        tone, reason = row.get("airline_sentiment"), row.get("negativereason", "")
+        if tone == "negative" and reason in _COMPLAINT_REASONS:
             texts.append(text)
             labels.append(1)
-        elif sentiment == "positive":
+        elif tone == "positive":
             texts.append(text)
             labels.append(0)
-    return examples(texts, labels, emb, weight)
+    return _complaint_examples(texts, labels, emb, sentiment, weight)
+
+
+def corpus_vocabulary(folder: Path, recipe: Recipe) -> Vocabulary:
+    """The n-grams (and their idf) of the unlabelled tweets in `folder` (the shared data folder: TweetEval,
+    TwACS, twcs, airline; never the complaints file), kept when seen in at least `recipe.min_df` of them.
+    Built without any label, so one vocabulary can serve every cross-validation fold honestly."""
+    try:
+        texts = tweets(folder)
+    except (OSError, KeyError) as exc:
+        raise BadInput(f"{folder} is not the shared data folder (TweetEval, TwACS, twcs, airline): {exc}") from exc
+    return build_vocabulary([tokens(t) for t in texts], recipe.spec, recipe.min_df, recipe.max_feats)
 
 
 def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[str, Any]:
@@ -81,13 +106,19 @@ def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[
     if not data.texts:
         raise BadInput(f"{file} has no labelled rows")
     emb = default_embeddings()
+    committed = LinearClassifier.load(WEIGHTS_DIR / "complaint")
+    sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
     if cv:
         if cv < 2 or cv > len(data.texts):
             raise BadInput(f"--cv must be between 2 and the number of rows ({len(data.texts)})")
-        weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
-        ours = cross_validate_complaints(examples(data.texts, data.labels, emb), COMPLAINT_RECIPE, cv, weak)
+        weak = _weak_complaints(extra, emb, sentiment, COMPLAINT_RECIPE.extra_weight) if extra else None
+        # The committed model's vocabulary came from unlabelled tweets only, so every fold may share it.
+        vocab = committed.vocab if committed.meta.get("vocabulary") == "corpus" else None
+        recipe = COMPLAINT_RECIPE if vocab is not None else replace(COMPLAINT_RECIPE, min_df=1)
+        labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
+        ours = cross_validate_complaints(labelled, recipe, cv, weak, vocab)
     else:
-        ours = eval_complaints_model(LinearClassifier.load(WEIGHTS_DIR / "complaint"), emb, data.texts, data.labels)
+        ours = eval_complaints_model(committed, emb, data.texts, data.labels, sentiment)
     return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
 
 
@@ -128,15 +159,20 @@ def eval_topics(file: Path, taxonomy: str = "airline") -> dict[str, Any]:
     }
 
 
-def train_complaint(data_path: Path, extra: Path | None, out: Path) -> dict[str, Any]:
+def train_complaint(data_path: Path, extra: Path | None, out: Path, corpus: Path | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     data = read_complaints(data_path)
     if not data.texts:
         raise BadInput(f"{data_path} has no labelled rows")
     emb = default_embeddings()
-    weak = _weak_complaints(extra, emb, COMPLAINT_RECIPE.extra_weight) if extra else None
-    labelled = examples(data.texts, data.labels, emb)
-    model, oof = train(labelled, COMPLAINT_RECIPE, weak)
+    # The committed sentiment model (trained without complaint labels) is stacked in; train it first.
+    sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
+    weak = _weak_complaints(extra, emb, sentiment, COMPLAINT_RECIPE.extra_weight) if extra else None
+    labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
+    recipe = COMPLAINT_RECIPE if corpus is not None else replace(COMPLAINT_RECIPE, min_df=1)
+    vocab = corpus_vocabulary(corpus, recipe) if corpus is not None else None
+    model, oof = train(labelled, recipe, weak, vocab=vocab)
+    model.meta["vocabulary"] = "corpus" if corpus is not None else "train"
     model.meta["data"] = {"train": data_path.name, "extra": extra.name if extra else None}
     model.save(out)
     cv = None
