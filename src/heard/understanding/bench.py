@@ -7,13 +7,14 @@ file of real posts instead. BLAS threads are limited to one so the figure is per
 
 from __future__ import annotations
 
-import os
 import random
 import resource
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from threadpoolctl import threadpool_limits
 
 _TEMPLATES = [
     "@{brand} my flight {n} has been delayed {h} hours and nobody at the gate can tell us anything",
@@ -50,8 +51,13 @@ def _peak_rss_mb() -> float:
 
 
 def run(n: int, batch: int, data: Path | None = None) -> dict[str, Any]:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+    # "One core" is the target: numpy is already imported by now, so environment variables would come too late
+    # to keep BLAS to one thread; threadpoolctl limits the loaded pools themselves.
+    with threadpool_limits(limits=1):
+        return _run(n, batch, data)
+
+
+def _run(n: int, batch: int, data: Path | None) -> dict[str, Any]:
     from heard.understanding.judge import PostFacts, Understander
 
     if data is not None:

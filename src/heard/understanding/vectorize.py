@@ -52,18 +52,22 @@ class Vocabulary:
         """TF-IDF rows from n-grams already cut with this vocabulary's spec (shared between models)."""
         offset = len(self.words)
         wget, cget = self.words.get, self.chars.get
-        doc_ids: list[int] = []
         feats: list[int] = []
-        blocks: list[int] = []
-        for row, (word_list, char_list) in enumerate(zip(grams.words, grams.chars, strict=True)):
+        # Per row, how many word and character features it has: row and block ids are expanded from these with
+        # np.repeat, which is much cheaper than growing two more Python lists one id per feature.
+        sizes: list[int] = []
+        for word_list, char_list in zip(grams.words, grams.chars, strict=True):
             w = [i for i in map(wget, word_list) if i is not None]
             c = [i + offset for i in map(cget, char_list) if i is not None]
             feats.extend(w)
             feats.extend(c)
-            doc_ids.extend([row] * (len(w) + len(c)))
-            blocks.extend([row * 2] * len(w))
-            blocks.extend([row * 2 + 1] * len(c))
-        return _tfidf(len(grams.words), self.size, np.asarray(doc_ids), np.asarray(feats), np.asarray(blocks), self.idf)
+            sizes.append(len(w))
+            sizes.append(len(c))
+        n_rows = len(grams.words)
+        per_block = np.asarray(sizes, dtype=np.int64)
+        blocks = np.repeat(np.arange(2 * n_rows, dtype=np.int64), per_block)
+        doc_ids = blocks // 2
+        return _tfidf(n_rows, self.size, doc_ids, np.asarray(feats, dtype=np.int64), blocks, self.idf)
 
     def to_json(self) -> dict[str, object]:
         return {"spec": self.spec.to_json(), "words": _ordered(self.words), "chars": _ordered(self.chars)}
