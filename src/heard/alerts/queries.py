@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert, AlertDelivery, AlertRule, HashtagProposal
+from heard.db.keys import pairs_match
 from heard.ingest.models import Post
 
 MAX_ALERTS = 200
@@ -22,10 +23,11 @@ def recent_alerts(session: Session, limit: int = 50, status: str | None = None) 
 
 def alert_posts(session: Session, alert: Alert) -> Sequence[Post]:
     """The stored posts behind an alert, oldest first."""
-    pairs = [tuple(key.split(":", 1)) for key in alert.post_keys if ":" in key]
+    pairs = [(net, ext) for net, _, ext in (key.partition(":") for key in alert.post_keys if ":" in key)]
     if not pairs:
         return []
-    query = select(Post).where(tuple_(Post.network, Post.external_id).in_(pairs)).order_by(Post.created_at)
+    chosen = pairs_match(Post.__table__.c.network, Post.__table__.c.external_id, pairs)
+    query = select(Post).where(chosen).order_by(Post.created_at)
     return session.scalars(query).all()
 
 

@@ -10,9 +10,10 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from heard.db.keys import pairs_match
 from heard.errors import BadInput
 from heard.incidents.matcher import NEW_TITLE, pack
 from heard.incidents.models import STATUSES, Incident
@@ -31,9 +32,66 @@ def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
         by_incident.setdefault(incident_id, []).append((network, external_id))
     for incident_id, keys in by_incident.items():
         session.execute(
-            update(posts).where(tuple_(posts.c.network, posts.c.external_id).in_(keys)).values(incident_id=incident_id)
+            update(posts).where(pairs_match(posts.c.network, posts.c.external_id, keys)).values(incident_id=incident_id)
         )
     return set(by_incident)
+
+
+def count_linked(session: Session, assignments: Mapping[str, int], embedder: Embedder, now: datetime) -> None:
+    """Add a batch's newly linked posts to their incidents' figures without recounting every post of each
+    incident (which made each batch cost more as incidents grew). Post count and first/last post are exact;
+    an author counts as new unless they already have a post in the incident (looked up through the contact
+    index, so the cost follows the batch, not the incident); reach adds new authors' followers (a known
+    author's grown follower count waits for the next full recount by re-grouping). Incidents with a post of
+    unknown contact are recounted in full. Titles are redrawn when an incident's size passes a power of two."""
+    by_incident: dict[int, list[tuple[str, str]]] = {}
+    for key, incident_id in assignments.items():
+        network, _, external_id = key.partition(":")
+        by_incident.setdefault(incident_id, []).append((network, external_id))
+    full: list[int] = []
+    grown: list[Incident] = []
+    for incident in session.scalars(select(Incident).where(Incident.id.in_(sorted(by_incident)))):
+        keys = by_incident[incident.id]
+        rows = session.execute(
+            select(
+                posts.c.network,
+                posts.c.author_id,
+                posts.c.contact_id,
+                func.coalesce(posts.c.author_followers, 0),
+                posts.c.created_at,
+            ).where(pairs_match(posts.c.network, posts.c.external_id, keys), posts.c.incident_id == incident.id)
+        ).all()
+        if not rows:
+            continue
+        if any(contact is None for _, _, contact, _, _ in rows):
+            full.append(incident.id)
+            continue
+        followers: dict[tuple[str, str, int], int] = {}
+        for network, author, contact, count, _ in rows:
+            followers[(network, author, contact)] = max(followers.get((network, author, contact), 0), int(count))
+        earlier = (
+            select(posts.c.network, posts.c.author_id)
+            .where(
+                posts.c.contact_id.in_(sorted({c for _, _, c in followers})),
+                posts.c.incident_id == incident.id,
+                ~pairs_match(posts.c.network, posts.c.external_id, keys),
+            )
+            .distinct()
+        )
+        known = {(network, author) for network, author in session.execute(earlier)}
+        fresh = {(n, a): f for (n, a, _), f in followers.items() if (n, a) not in known}
+        before = incident.post_count
+        times = [created for *_, created in rows]
+        incident.post_count += len(rows)
+        incident.author_count += len(fresh)
+        incident.reach += sum(fresh.values())
+        incident.first_post_at = min([t for t in (incident.first_post_at, *times) if t is not None])
+        incident.last_post_at = max([t for t in (incident.last_post_at, *times) if t is not None])
+        incident.updated_at = now
+        if _grew_a_lot(before, incident):
+            grown.append(incident)
+    _redescribe(session, grown, embedder)
+    refresh(session, full, embedder, now, recentre=False, redescribe=False)
 
 
 #: Posts a title and summary are drawn from: the most recent ones, so a huge incident refreshes quickly.

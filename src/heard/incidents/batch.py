@@ -2,7 +2,7 @@
 
 The group stage runs before the batch's posts are stored, so the incident ids it picks cannot be written to
 `posts.incident_id` yet. `BatchIncidents` opens incidents in the batch's own session and, when that session
-commits (the posts are stored by then), links the posts and recounts their incidents. A batch that fails to
+commits (the posts are stored by then), links the posts and adds them to their incidents' figures. A batch that fails to
 store rolls back: no incident is left behind and no post is linked.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from heard.incidents.actions import link_posts, refresh
+from heard.incidents.actions import count_linked, link_posts
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.matcher import assign_in
 from heard.pipeline.group import Embedder, Grouped
@@ -52,5 +52,5 @@ class BatchIncidents:
         if not pending:
             return
         session.flush()
-        touched = link_posts(session, pending)
-        refresh(session, touched, self._embedder, now, recentre=False, redescribe=False)
+        link_posts(session, pending)
+        count_linked(session, pending, self._embedder, now)

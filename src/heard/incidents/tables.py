@@ -18,6 +18,7 @@ posts = table(
     column("author_id", String),
     column("author_handle", String),
     column("author_followers", Integer),
+    column("contact_id", Integer),
     column("is_brand", Integer),
     column("text", Text),
     column("hashtags", JSON),
