@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="The brand's own handles (without @); their posts are never treated as customer posts.",
     )
+    log_retention_days: float = Field(
+        7.0,
+        ge=0,
+        description="Days the SQL event log keeps records every consumer has acknowledged (0: keep them forever).",
+    )
     batch_size: int = Field(500, ge=1, le=20_000, description="Posts the pipeline worker takes per batch.")
     ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
     log_level: str = Field("INFO", description="Log level for structured logs.")

@@ -222,5 +222,31 @@ class SqlLog:
             ).scalar_one()
         return int(new) + int(pending)
 
+    def prune(self, older_than: datetime) -> dict[str, int]:
+        """Delete records appended before `older_than` that every consumer group of their topic has fetched and
+        acknowledged; returns how many went, per topic. The newest record of each topic always stays, so offsets
+        keep growing (SQLite would otherwise hand out a deleted offset again) and `head` does not move. Dedupe by
+        message id holds within what is kept: the pipeline's own dedupe (by post key) covers older repeats."""
+        removed: dict[str, int] = {}
+        with self._engine.begin() as conn:
+            topics = [t for (t,) in conn.execute(select(_records.c.topic).distinct())]
+            for topic in topics:
+                newest = conn.execute(select(func.max(_records.c.offset)).where(_records.c.topic == topic)).scalar()
+                fetched = conn.execute(
+                    select(func.min(_consumers.c.fetched_upto)).where(_consumers.c.topic == topic)
+                ).scalar()
+                limit = min(int(newest or 0) - 1, int(fetched) if fetched is not None else int(newest or 0))
+                waiting = select(_pending.c.offset).where(_pending.c.topic == topic)
+                result = conn.execute(
+                    delete(_records).where(
+                        _records.c.topic == topic,
+                        _records.c.appended_at < older_than,
+                        _records.c.offset <= limit,
+                        _records.c.offset.not_in(waiting),
+                    )
+                )
+                removed[topic] = int(result.rowcount or 0)
+        return removed
+
     def close(self) -> None:
         return None

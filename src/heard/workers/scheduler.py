@@ -1,5 +1,6 @@
-"""Periodic jobs that keep the store current while `heard serve` runs: incidents re-grouped (ids kept stable)
-and open alerts delivered to the people their rules name. Each job logs and survives its own failure."""
+"""Periodic jobs that keep the store current while `heard serve` runs: incidents re-grouped (ids kept stable),
+open alerts delivered to the people their rules name, and the SQL event log pruned of old acknowledged records.
+Each job logs and survives its own failure."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import structlog
 
@@ -14,6 +16,7 @@ from heard.alerts.delivery import notify_pending
 from heard.app import Runtime
 from heard.incidents.embedders import make_embedder
 from heard.incidents.maintenance import regroup_open
+from heard.stream.sql_log import SqlLog
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +30,13 @@ class Job:
 
 
 class Scheduler:
-    def __init__(self, runtime: Runtime, regroup_every_s: float = 600.0, notify_every_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        regroup_every_s: float = 600.0,
+        notify_every_s: float = 30.0,
+        prune_every_s: float = 3600.0,
+    ) -> None:
         self.runtime = runtime
         embedder = make_embedder(brand_terms=runtime.settings.brand_handles)
 
@@ -38,7 +47,17 @@ class Scheduler:
         def notify() -> object:
             return notify_pending(runtime.sessions, runtime.clock, runtime.settings)
 
-        self.jobs = [Job("notify alerts", notify_every_s, notify), Job("regroup incidents", regroup_every_s, regroup)]
+        def prune() -> object:
+            days = runtime.settings.log_retention_days
+            if days <= 0 or not isinstance(runtime.log, SqlLog):
+                return {}  # kept forever, or another backend's retention (JetStream's own limits)
+            return runtime.log.prune(runtime.clock.now() - timedelta(days=days))
+
+        self.jobs = [
+            Job("notify alerts", notify_every_s, notify),
+            Job("regroup incidents", regroup_every_s, regroup),
+            Job("prune event log", prune_every_s, prune),
+        ]
 
     def run_due(self, now: float) -> list[str]:
         ran = []
