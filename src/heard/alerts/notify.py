@@ -32,6 +32,8 @@ class DeliveryResult:
     status: str  # "delivered" or "failed"
     attempts: int
     error: str | None = None
+    #: The receiver refused in a way a retry will not change (a 4xx other than 429).
+    refused: bool = False
 
 
 def alert_payload(alert: Alert, base_url: str = "") -> dict[str, Any]:
@@ -101,7 +103,7 @@ class WebhookNotifier:
                     return DeliveryResult("delivered", attempt)
                 error = f"HTTP {response.status_code}"
                 if response.status_code < 500 and response.status_code != 429:
-                    return DeliveryResult("failed", attempt, error)
+                    return DeliveryResult("failed", attempt, error, refused=response.status_code >= 400)
             if attempt < self._attempts:
                 self._clock.sleep(self._backoff_s * 2 ** (attempt - 1))
         return DeliveryResult("failed", self._attempts, error[:1000])

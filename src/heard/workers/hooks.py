@@ -57,9 +57,8 @@ class HookDispatcher:
         for item in claimed:
             result = self._notifier.send(item.url, json.loads(item.payload), item.secret)
             ok = result.status == "delivered"
-            final = not ok and result.error is not None and _refused(result.error)
             with self.runtime.sessions.begin() as session:
-                record_attempt(session, item.delivery_id, ok, result.error, final, self.runtime.clock.now())
+                record_attempt(session, item.delivery_id, ok, result.error, result.refused, self.runtime.clock.now())
             if ok:
                 totals.delivered += 1
             else:
@@ -75,11 +74,3 @@ class HookDispatcher:
                 totals = DispatchTotals()
             if not (totals.queued or totals.delivered or totals.failed_attempts):
                 stop.wait(idle_s)
-
-
-def _refused(error: str) -> bool:
-    """A 4xx other than 429 will not change on retry (the notifier reports "HTTP <code>")."""
-    if not error.startswith("HTTP "):
-        return False
-    code = error.removeprefix("HTTP ").strip()
-    return code.isdigit() and 400 <= int(code) < 500 and int(code) != 429
