@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Protocol
 
 import typer
@@ -15,6 +15,7 @@ from heard.errors import HeardError
 from heard.inbox.reasons import waited
 from heard.inbox.sla import SlaTargets
 from heard.reports.outcomes import OutcomeReport, as_json, outcome_report
+from heard.reports.period import parse_day
 from heard.settings import Settings
 
 
@@ -25,15 +26,6 @@ class _Groups(Protocol):
 
 def register(cli: _Groups) -> None:
     cli.root.command("report")(report)
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-24", param_hint=name) from exc
 
 
 def report(
@@ -47,9 +39,9 @@ def report(
 ) -> None:
     """How the team did: response times and SLA, pile-ons and their cost, sentiment before and after the reply,
     incidents resolved, and whether published fixes cut complaints."""
-    first, last = _day(since, "--since"), _day(until, "--until")
     runtime = build_runtime(Settings())
     try:
+        first, last = parse_day(since, "--since"), parse_day(until, "--until")
         with unit_of_work(runtime.sessions) as session:
             found = outcome_report(session, runtime.clock.now(), SlaTargets().first_response_s, first, last)
     except HeardError as exc:

@@ -42,6 +42,16 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+def parse_day(value: str | None, name: str) -> date | None:
+    """A day as typed by a person (YYYY-MM-DD); None for nothing; a clear error naming the field otherwise."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise HeardError(f"{name}: {value[:20]!r} is not a date like 2026-11-24") from exc
+
+
 def choose_period(session: Session, now: datetime, since: date | None, until: date | None) -> Period:
     """The period asked for (inclusive dates), or the default one; a clear error for spans that make no sense."""
     if until is None:

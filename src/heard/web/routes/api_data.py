@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -25,6 +25,7 @@ from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
 from heard.posts import RawPost
 from heard.reports.outcomes import as_json, outcome_report
+from heard.reports.period import parse_day
 from heard.stream.base import OutMessage
 from heard.web.api_auth import ApiAdmin, Caller
 from heard.web.deps import get_runtime
@@ -42,15 +43,6 @@ class PushResult(BaseModel):
     #: Lines that could not become posts: each is kept as a dead letter with its reason.
     set_aside: int
     reasons: list[str]
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"{name}: {value[:20]!r} is not a date like 2026-11-24") from exc
 
 
 def _plain(value: Any) -> Any:
@@ -102,9 +94,9 @@ def outcomes(
     until: Annotated[str | None, Query(max_length=10)] = None,
 ) -> dict[str, Any]:
     """The outcome report (the same figures as /reports and `heard report --json`)."""
-    first, last = _day(since, "since"), _day(until, "until")
     with runtime.sessions() as session:
         try:
+            first, last = parse_day(since, "since"), parse_day(until, "until")
             found = outcome_report(session, runtime.clock.now(), SlaTargets().first_response_s, first, last)
         except HeardError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from exc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +12,7 @@ from heard.errors import HeardError
 from heard.inbox.reasons import waited
 from heard.inbox.sla import SlaTargets
 from heard.reports.outcomes import OutcomeReport, outcome_report
+from heard.reports.period import parse_day
 from heard.web.auth import Me
 from heard.web.charts import duration_bars, stacked_bars
 from heard.web.deps import get_runtime
@@ -21,15 +21,6 @@ from heard.web.templating import page
 router = APIRouter()
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Day = Annotated[str | None, Query(max_length=10)]
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise HeardError(f"{value!r} is not a date like 2026-11-24") from exc
 
 
 def _charts(found: OutcomeReport) -> dict[str, Any]:
@@ -50,7 +41,11 @@ def reports_page(request: Request, runtime: RuntimeDep, me: Me, since: Day = Non
     with runtime.sessions() as session:
         try:
             found = outcome_report(
-                session, runtime.clock.now(), SlaTargets().first_response_s, _day(since), _day(until)
+                session,
+                runtime.clock.now(),
+                SlaTargets().first_response_s,
+                parse_day(since, "From"),
+                parse_day(until, "To"),
             )
         except HeardError as exc:
             refused: dict[str, Any] = {"error": str(exc), "since": since or "", "until": until or ""}
