@@ -26,15 +26,20 @@ from heard.posts import Post
 def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
     """Set posts.incident_id from the group stage's choices ({"network:external_id": incident id}), after the
     posts are stored. Returns the incidents touched, for `refresh`."""
-    by_incident: dict[int, list[tuple[str, str]]] = {}
-    for key, incident_id in assignments.items():
-        network, _, external_id = key.partition(":")
-        by_incident.setdefault(incident_id, []).append((network, external_id))
+    by_incident = _keys_by_incident(assignments)
     for incident_id, keys in by_incident.items():
         session.execute(
             update(posts).where(pairs_match(posts.c.network, posts.c.external_id, keys)).values(incident_id=incident_id)
         )
     return set(by_incident)
+
+
+def _keys_by_incident(assignments: Mapping[str, int]) -> dict[int, list[tuple[str, str]]]:
+    by_incident: dict[int, list[tuple[str, str]]] = {}
+    for key, incident_id in assignments.items():
+        network, _, external_id = key.partition(":")
+        by_incident.setdefault(incident_id, []).append((network, external_id))
+    return by_incident
 
 
 def count_linked(session: Session, assignments: Mapping[str, int], embedder: Embedder, now: datetime) -> None:
@@ -44,10 +49,7 @@ def count_linked(session: Session, assignments: Mapping[str, int], embedder: Emb
     index, so the cost follows the batch, not the incident); reach adds new authors' followers (a known
     author's grown follower count waits for the next full recount by re-grouping). Incidents with a post of
     unknown contact are recounted in full. Titles are redrawn when an incident's size passes a power of two."""
-    by_incident: dict[int, list[tuple[str, str]]] = {}
-    for key, incident_id in assignments.items():
-        network, _, external_id = key.partition(":")
-        by_incident.setdefault(incident_id, []).append((network, external_id))
+    by_incident = _keys_by_incident(assignments)
     full: list[int] = []
     grown: list[Incident] = []
     for incident in session.scalars(select(Incident).where(Incident.id.in_(sorted(by_incident)))):
