@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from heard.events import EVENTS_TOPIC, Event
+from heard.events import EVENTS_TOPIC, POSTS_TOPIC, Event
+from heard.posts import RawPost
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,11 @@ def publish_events(log: EventLog, events: Sequence[Event]) -> None:
     never before: a page that refreshes on the event must find the change already there."""
     if events:
         log.append(EVENTS_TOPIC, [OutMessage(uuid.uuid4().hex, e.to_json()) for e in events])
+
+
+def append_posts(log: EventLog, posts: Sequence[RawPost]) -> list[int | None]:
+    """Raw posts onto the posts topic under their post key as message id, so a post offered twice (a redelivered
+    webhook, a re-read page, a re-import) is stored on the log once; None marks those already there."""
+    if not posts:
+        return []
+    return log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in posts])

@@ -13,11 +13,10 @@ from heard.app import Runtime
 from heard.connectors.replay.connector import in_time_order, paced
 from heard.connectors.replay.formats import Format, Row, read_file
 from heard.errors import BadInput
-from heard.events import POSTS_TOPIC
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
 from heard.posts import RawPost
-from heard.stream.base import OutMessage
+from heard.stream.base import append_posts
 from heard.workers.pipeline import relax_gc
 
 
@@ -90,7 +89,7 @@ def import_rows(
 def _append(runtime: Runtime, posts: list[RawPost], summary: ImportSummary) -> None:
     if not posts:
         return
-    offsets = runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in posts])
+    offsets = append_posts(runtime.log, posts)
     taken = sum(1 for o in offsets if o is not None)
     summary.taken += taken
     summary.duplicates += len(offsets) - taken

@@ -23,12 +23,11 @@ from heard.connectors.base import ChannelConfig, Connector
 from heard.connectors.failures import ConnectorFailure, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.events import POSTS_TOPIC
 from heard.inbox.channels import channel_config, record_health
 from heard.inbox.models import Channel
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
-from heard.stream.base import OutMessage
+from heard.stream.base import append_posts
 
 log = structlog.get_logger(__name__)
 
@@ -131,7 +130,7 @@ class Listener:
             cooldown = connector.cooldown_s()
         finally:
             connector.close()
-        offsets = self.runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in result.posts])
+        offsets = append_posts(self.runtime.log, result.posts)
         taken = sum(1 for o in offsets if o is not None)
         with self.runtime.sessions.begin() as session:
             if result.rejected:

@@ -18,17 +18,14 @@ from heard.alerts.queries import recent_alerts
 from heard.app import Runtime
 from heard.connectors.replay.formats import read_jsonl
 from heard.errors import BadInput, HeardError
-from heard.events import POSTS_TOPIC
 from heard.inbox.sla import SlaTargets
 from heard.incidents.queries import list_incidents
-from heard.ingest.actions import record_dead_letters
-from heard.pipeline.stage import Rejection
 from heard.posts import RawPost
 from heard.reports.outcomes import as_json, outcome_report
 from heard.reports.period import parse_day
-from heard.stream.base import OutMessage
 from heard.web.api_auth import ApiAdmin, Caller
 from heard.web.deps import get_runtime
+from heard.web.intake import take_posts
 from heard.web.routes import api
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
@@ -123,12 +120,7 @@ def _push(runtime: Runtime, text: str, source: str) -> PushResult:
             bad.append(row)
         else:
             posts.append(row)
-    if posts:
-        runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in posts])
-    if bad:
-        with runtime.sessions.begin() as session:
-            rejections = [Rejection("", "api", b.reason, b.raw) for b in bad]
-            record_dead_letters(session, rejections, source, runtime.clock.now())
+    take_posts(runtime, posts, bad, "api", source)
     return PushResult(taken=len(posts), set_aside=len(bad), reasons=[b.reason for b in bad[:20]])
 
 

@@ -12,17 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from heard.app import Runtime
-from heard.connectors.base import Connector, PublishRefused, ReadResult
+from heard.connectors.base import Connector, PublishRefused
 from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.events import POSTS_TOPIC
 from heard.inbox.channels import ChannelProblem, channel_config, get_channel, list_channels
-from heard.ingest.actions import record_dead_letters
-from heard.pipeline.stage import Rejection
-from heard.stream.base import OutMessage
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
+from heard.web.intake import take_posts
 from heard.web.templating import page
 
 router = APIRouter()
@@ -82,14 +79,6 @@ def _deliver(runtime: Runtime, name: str, headers: dict[str, str], body: bytes) 
         result = connector.parse_webhook(headers, body)
     except (ConnectorFailure, PublishRefused):
         return PlainTextResponse("signature does not match", status_code=403)
-    _take(runtime, name, result)
+    # Message id = post key, so a redelivered webhook adds nothing.
+    take_posts(runtime, result.posts, result.rejected, "webhook", f"channel:{name}")
     return JSONResponse({"taken": len(result.posts), "set_aside": len(result.rejected)})
-
-
-def _take(runtime: Runtime, name: str, result: ReadResult) -> None:
-    """Posts onto the log (message id = post key, so a redelivered webhook adds nothing), bad items aside."""
-    runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in result.posts])
-    if result.rejected:
-        with runtime.sessions.begin() as session:
-            rejections = [Rejection("", "webhook", r.reason, r.raw) for r in result.rejected]
-            record_dead_letters(session, rejections, f"channel:{name}", runtime.clock.now())
