@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from heard.alerts.actions import record_proposals, record_spikes
-from heard.app import Runtime, build_runtime
+from heard.app import Runtime
 from heard.clock import FrozenClock
 from heard.ingest.models import Post as PostRow
 from heard.radar.hashtags import HashtagProposal
 from heard.radar.spike import Spike
-from heard.settings import Settings
-from heard.web.app import create_app
-from tests.web.conftest import log_in
+from tests.web.conftest import anonymous, log_in, runtime
+
+__all__ = ["anonymous", "runtime"]  # the web tests' fixtures: a runtime on a SQLite file, a logged-out browser
 
 
 @pytest.fixture
-def runtime(tmp_path: Path, clock: FrozenClock) -> Iterator[Runtime]:
-    settings = Settings(env="test", database_url=f"sqlite:///{tmp_path / 'web.db'}", _env_file=None)
-    rt = build_runtime(settings, clock)
-    yield rt
-    rt.close()
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
+def client(anonymous: TestClient, runtime: Runtime) -> TestClient:
     """An agent's browser: the alerts pages are behind the login like the rest of the inbox."""
-    with TestClient(create_app(runtime), follow_redirects=False) as test_client:
-        yield log_in(test_client, runtime, "lead@example.com", "agent")
+    return log_in(anonymous, runtime, "lead@example.com", "agent")
 
 
-def test_alerts_need_a_login(runtime: Runtime) -> None:
-    with TestClient(create_app(runtime), follow_redirects=False) as anonymous:
-        assert anonymous.get("/alerts").status_code in (302, 303, 401)
+def test_alerts_need_a_login(anonymous: TestClient) -> None:
+    assert anonymous.get("/alerts").status_code in (302, 303, 401)
 
 
 def _post(external_id: str, text: str, when) -> PostRow:  # type: ignore[no-untyped-def]
