@@ -174,10 +174,12 @@ def test_stored_conversation_figures_match_a_recount(runtime: Runtime, shuffled:
     posts = list(synthetic_posts(2500, seed=3))
     if shuffled:
         random.Random(5).shuffle(posts)
+    dead = 0
     for start in range(0, len(posts), 300):
         part = posts[start : start + 300]
         runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in part])
-        PipelineWorker(runtime).drain()
+        dead += PipelineWorker(runtime).drain().dead_letters
+    assert dead == 0, "posts arriving out of order are stored, not set aside"
     with runtime.sessions() as session:
         rows = session.execute(select(Conversation)).scalars().all()
         assert len(rows) > 300

@@ -224,3 +224,21 @@ def _flat_night(clock: FrozenClock, profile: DetectorConfig) -> None:
     # A detection at NAB's chosen threshold (about 0.05), which the ordinary last day never reaches.
     assert max(flat) > 0.1
     assert max(normal_day) < 0.05
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_posts_in_any_order_never_break_the_radar(rng: random.Random) -> None:
+    """Networks deliver late and backfills arrive old: a post older than the spike it joins must not raise."""
+    clock = FrozenClock()
+    start = clock.now()
+    posts = [_post(0, start, author="victim")]
+    posts += [
+        _post(i, start + timedelta(seconds=rng.uniform(0, 600)), reply_to="0", text="@acme same here")
+        for i in range(1, 60)
+    ]
+    posts += [_post(100 + i, start + timedelta(seconds=rng.uniform(-3600, 3600))) for i in range(60)]
+    rng.shuffle(posts)
+    radar = Radar(["acme"], clock=clock)
+    spikes = [s for post in posts for s in radar.observe(post)]
+    assert all(0.0 <= s.severity <= 1.0 for s in spikes)

@@ -165,7 +165,8 @@ class Radar:
         severity: float,
         evidence: dict[str, object],
     ) -> Spike:
-        lasted_min = (when - open_.started_at).total_seconds() / 60.0
+        # A late post (a network delivering out of order, a backfill) may be older than the spike it joins.
+        lasted_min = max((when - open_.started_at).total_seconds(), 0.0) / 60.0
         grown = max(open_.peak, min(1.0, severity + 0.02 * math.log1p(lasted_min)))
         open_.peak, open_.last_fired = grown, when
         if len(open_.post_keys) < _MAX_EVIDENCE:
