@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
@@ -81,3 +81,14 @@ class HashtagProposal(Base):
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RadarSnapshot(Base):
+    """The radar's learnt state (rates, seasonality, open spikes), saved by the pipeline worker so that a restart
+    does not blind every series for its warm-up. One row per worker name; `body` is `heard.radar.snapshot.dump`."""
+
+    __tablename__ = "radar_snapshots"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    series: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)

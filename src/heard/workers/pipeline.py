@@ -14,19 +14,24 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
 import structlog
 from sqlalchemy.orm import Session
 
+from heard.alerts.radar_memory import load_radar, save_radar
 from heard.app import Runtime
 from heard.errors import BadInput
 from heard.events import POSTS_TOPIC, Event
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
 from heard.ingest.queries import StoredPostIndex
 from heard.pipeline.dedupe import SeenIndex
+from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
+from heard.radar.radar import Radar
+from heard.radar.snapshot import IncompatibleSnapshot
 from heard.stream.base import Record, publish_events
 from heard.workers.stages import default_stages, record_detections
 
@@ -89,6 +94,11 @@ class PipelineWorker:
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries
         self.totals = WorkerTotals()
+        self._radar = next(
+            (s.detector for s in self._stages if isinstance(s, Detect) and isinstance(s.detector, Radar)), None
+        )
+        self._radar_loaded = False
+        self._radar_saved: datetime | None = None
 
     @property
     def stages(self) -> list[Stage]:
@@ -96,6 +106,8 @@ class PipelineWorker:
 
     def run_once(self) -> int:
         """Process one batch; returns how many records it took (0 when the log had nothing)."""
+        if not self._radar_loaded:
+            self.load_radar()
         records = self.runtime.log.consume(POSTS_TOPIC, GROUP, self._batch_size)
         if not records:
             return 0
@@ -107,12 +119,14 @@ class PipelineWorker:
         self.totals.records += len(records)
         self.totals.stored += sum(len(r.post_ids) for r in result)
         self.totals.dead_letters += dead
+        self._save_radar_when_due()
         return len(records)
 
     def drain(self) -> WorkerTotals:
         relax_gc()
         while self.run_once():
             pass
+        self.save_radar()
         return self.totals
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
@@ -125,6 +139,49 @@ class PipelineWorker:
                 taken = 0
             if not taken:
                 stop.wait(idle_sleep_s)
+        self.save_radar()
+
+    def load_radar(self) -> int:
+        """Load the radar state the last worker saved (once, before the first batch); the series restored."""
+        self._radar_loaded = True
+        if self._radar is None or not self.runtime.settings.radar_snapshot_s:
+            return 0
+        try:
+            with self.runtime.sessions.begin() as session:
+                loaded = load_radar(session, self._radar, GROUP)
+        except IncompatibleSnapshot as exc:
+            log.warning("radar snapshot not loaded; the radar starts fresh", reason=str(exc))
+            return 0
+        except Exception:
+            log.exception("radar snapshot not loaded; the radar starts fresh")
+            return 0
+        if loaded is None:
+            return 0
+        log.info("radar state loaded", series=loaded[0], saved_at=loaded[1].isoformat())
+        return loaded[0]
+
+    def save_radar(self) -> int:
+        """Save the radar's state now; the series saved (0 without a radar or with saving turned off)."""
+        if self._radar is None or not self.runtime.settings.radar_snapshot_s:
+            return 0
+        now = self.runtime.clock.now()
+        try:
+            with self.runtime.sessions.begin() as session:
+                saved = save_radar(session, self._radar, GROUP, now)
+        except Exception:
+            # Losing a snapshot costs a warm-up after the next restart; it must never stop the pipeline.
+            log.exception("radar snapshot not saved")
+            return 0
+        self._radar_saved = now
+        return saved
+
+    def _save_radar_when_due(self) -> None:
+        interval = self.runtime.settings.radar_snapshot_s
+        now = self.runtime.clock.now()
+        if self._radar_saved is None:
+            self._radar_saved = now
+        elif interval and (now - self._radar_saved).total_seconds() >= interval:
+            self.save_radar()
 
     def _decode(self, records: Sequence[Record]) -> tuple[list[Post], list[Rejection]]:
         started = time.perf_counter()
