@@ -188,3 +188,41 @@ def test_stored_conversation_figures_match_a_recount(runtime: Runtime, shuffled:
             kept = (row.incoming_count, row.outgoing_count, row.last_incoming_at, row.last_outgoing_at)
             assert kept == (again.incoming_count, again.outgoing_count, again.last_incoming_at, again.last_outgoing_at)
             assert (row.waiting_since, row.last_activity_at) == (again.waiting_since, again.last_activity_at)
+
+
+def test_a_reply_to_an_early_reply_follows_its_conversation_when_the_root_arrives(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    """Batch 1 holds two replies whose root has not come yet (they open a conversation of their own); batch 2
+    brings the root, which folds that conversation into its own, and a reply to one of the early replies. The
+    whole batch stores at once (it used to fail on a message pointing at the folded conversation, and only the
+    worker's post-by-post retry saved it)."""
+    from datetime import timedelta
+
+    from heard.ingest.actions import store_batch
+    from heard.posts import Post, RawPost
+
+    t0 = clock.now()
+
+    def post(external_id: str, author: str, reply_to: str | None, minutes: int) -> Post:
+        raw = RawPost(
+            network="x",
+            external_id=external_id,
+            author_id=author,
+            author_handle=author,
+            text=f"@acme {external_id}",
+            created_at=t0 + timedelta(minutes=minutes),
+            in_reply_to=reply_to,
+        )
+        return Post(raw=raw, text=raw.text)
+
+    with runtime.sessions.begin() as session:
+        store_batch(session, [post("r1", "c1", "root", 5), post("r2", "c2", "r1", 6)], clock.now())
+    with runtime.sessions.begin() as session:
+        store_batch(session, [post("root", "c0", None, 0), post("q", "c3", "r2", 7)], clock.now())
+    with runtime.sessions() as session:
+        conversations = session.scalars(select(Conversation)).all()
+        assert len(conversations) == 1
+        texts = session.scalars(select(Message.text).where(Message.conversation_id == conversations[0].id)).all()
+        assert sorted(texts) == ["@acme q", "@acme r1", "@acme r2", "@acme root"]
+        assert conversations[0].incoming_count == 4

@@ -66,9 +66,18 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     result.opened = list(new_ids.values())
     conv_of = {d.post_key: _resolve(d.conversation, new_ids) for d in decisions}
     result.post_ids = _insert_posts(session, posts, conv_of, contacts, now)
-    merged_into = _merge(session, decisions, new_ids)
+    merged = _merge(session, decisions, new_ids)
+    merged_into = {_followed(merged, target) for target in merged.values()}
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
-    messages = [_message_row(by_key[k], result.post_ids[k], cid) for k, cid in conv_of.items() if cid is not None]
+    # A post of this batch may have been placed in a conversation the batch then merged away (its parent is a
+    # stored early reply whose conversation folds into a new root): its message goes where the merge went.
+    messages = [
+        _message_row(by_key[k], result.post_ids[k], _followed(merged, cid))
+        for k, cid in conv_of.items()
+        if cid is not None
+    ]
+    for row in adopted:
+        row["conversation_id"] = _followed(merged, row["conversation_id"])
     messages.extend(adopted)
     if messages:
         with bulk_indexed(session):
@@ -265,9 +274,10 @@ def _adopt(
     return rows
 
 
-def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str, int]) -> set[int]:
-    """Conversations of replies that arrived before their parent are folded into the parent's."""
-    into: set[int] = set()
+def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str, int]) -> dict[int, int]:
+    """Conversations of replies that arrived before their parent are folded into the parent's; returns which
+    conversation went into which."""
+    into: dict[int, int] = {}
     for decision in decisions:
         target = _resolve(decision.conversation, new_ids)
         for source in decision.merge:
@@ -276,8 +286,17 @@ def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str,
             session.execute(update(PostRow).where(PostRow.conversation_id == source).values(conversation_id=target))
             session.execute(update(Message).where(Message.conversation_id == source).values(conversation_id=target))
             session.execute(delete(Conversation).where(Conversation.id == source))
-            into.add(target)
+            into[source] = target
     return into
+
+
+def _followed(merged: dict[int, int], conversation_id: int) -> int:
+    """Where a conversation ended up after the batch's merges (a target can itself be merged further)."""
+    seen = 0
+    while conversation_id in merged and seen <= len(merged):
+        conversation_id = merged[conversation_id]
+        seen += 1
+    return conversation_id
 
 
 def record_dead_letters(session: Session, rejections: Iterable[Rejection], source: str, now: datetime) -> int:
