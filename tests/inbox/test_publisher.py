@@ -182,3 +182,41 @@ def test_two_publishers_never_send_the_same_reply(runtime: Runtime, db_url: str,
     sent = [line["external_id"] for line in replay_outbox(runtime)]
     assert sorted(sent) == sorted(f"replay-{m}" for m in mids), "every reply exactly once"
     assert sum(p.totals.sent for p in publishers) == 30
+
+
+def test_a_sent_reply_echoed_back_by_the_network_is_linked_not_added_again(runtime: Runtime) -> None:
+    """Listeners read the brand's own timeline too: the reply Heard sent comes back as a post with the id the
+    network gave it. It becomes that message's post; the conversation gets no second copy of the answer."""
+    from heard.ingest.models import Post as PostRow
+    from heard.posts import RawPost
+    from heard.stream.base import append_posts
+    from heard.workers.pipeline import PipelineWorker
+
+    cid = _conversation(runtime)
+    mid = _queue(runtime, cid)
+    runtime.clock.advance(5)  # type: ignore[attr-defined]
+    Publisher(runtime).drain()
+    with runtime.sessions() as session:
+        incoming = session.query(Message).filter_by(conversation_id=cid, direction="incoming").one()
+    echo = RawPost(
+        network="x",
+        external_id=f"replay-{mid}",
+        author_id="brand",
+        author_handle="AcmeHelp",
+        text=REPLY,
+        created_at=runtime.clock.now(),
+        in_reply_to=incoming.external_id,
+        is_brand=True,
+    )
+    append_posts(runtime.log, [echo])
+    assert PipelineWorker(runtime).drain().stored == 1
+    with runtime.sessions() as session:
+        messages = session.query(Message).filter_by(conversation_id=cid).order_by(Message.id).all()
+        conversation = session.get_one(Conversation, cid)
+        post = session.query(PostRow).filter_by(network="x", external_id=f"replay-{mid}").one()
+    assert [m.direction for m in messages] == ["incoming", "outgoing"]
+    assert messages[1].id == mid
+    assert messages[1].post_id == post.id
+    assert post.conversation_id == cid
+    assert conversation.outgoing_count == 1
+    assert conversation.waiting_since is None

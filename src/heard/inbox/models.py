@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -125,6 +126,13 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_conversation_time", "conversation_id", "created_at"),
         Index("ix_messages_delivery", "delivery_state", "next_attempt_at"),
+        # Replies Heard sent and has not yet seen come back from the network (heard.ingest.queries.sent_replies).
+        Index(
+            "ix_messages_sent_unlinked",
+            "external_id",
+            sqlite_where=text("post_id IS NULL AND external_id IS NOT NULL"),
+            postgresql_where=text("post_id IS NULL AND external_id IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from heard.db.bulk import insert_returning, insert_rows
+from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
 from heard.events import Event, PostsStored
 from heard.inbox.models import Conversation, Message
 from heard.inbox.search import bulk_indexed
@@ -28,7 +28,7 @@ from heard.ingest.conversation_state import (
 )
 from heard.ingest.models import DeadLetter
 from heard.ingest.models import Post as PostRow
-from heard.ingest.queries import StoredThreadPost, stored_ancestors, stored_replies_to
+from heard.ingest.queries import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
 from heard.pipeline.stage import Rejection
 from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
 from heard.posts import Post, storable
@@ -58,6 +58,12 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
         return result
     posts = sorted(posts, key=lambda p: p.created_at)
     contacts = ensure_contacts(session, posts, now)
+    echoes = sent_replies(session, posts)
+    if echoes:
+        _store_echoes(session, [p for p in posts if p.key in echoes], echoes, contacts, now, result)
+        posts = [p for p in posts if p.key not in echoes]
+        if not posts:
+            return result
     parents = stored_ancestors(session, {k for p in posts if (k := parent_key(p))})
     early = stored_replies_to(session, {p.key for p in posts})
     decisions = assign_threads(posts, _as_stored(parents), {k: _as_stored_list(v) for k, v in early.items()})
@@ -94,6 +100,26 @@ def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> Store
     save_states(session, states)
     result.touched = touched
     return result
+
+
+def _store_echoes(
+    session: Session,
+    posts: Sequence[Post],
+    echoes: dict[str, SentReply],
+    contacts: dict[tuple[str, str], int],
+    now: datetime,
+    result: StoreResult,
+) -> None:
+    """A reply Heard sent, read back from the network: stored as a post of its conversation and linked to the
+    message already there, which was counted when it was sent, so the conversation neither grows a second copy
+    nor counts the answer twice."""
+    rows = [_post_row(p, echoes[p.key].conversation_id, contacts.get((p.network, p.raw.author_id)), now) for p in posts]
+    returned = insert_returning(session, PostRow, rows, "id", "network", "external_id")
+    ids = {f"{network}:{external_id}": pid for pid, network, external_id in returned}
+    links = [{"id": echoes[key].message_id, "post_id": pid} for key, pid in ids.items()]
+    update_many(session.connection(), table_of(Message), links, where=("id",))
+    result.post_ids.update(ids)
+    result.touched |= {echoes[key].conversation_id for key in ids}
 
 
 def _as_stored(posts: dict[str, StoredThreadPost]) -> dict[str, StoredPost]:

@@ -10,8 +10,10 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from heard.inbox.models import Conversation, Message
 from heard.ingest.models import DeadLetter
 from heard.ingest.models import Post as PostRow
+from heard.posts import Post
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit with room for the other parameters
 
@@ -45,6 +47,33 @@ class StoredPostIndex:
                 )
                 found.update(f"{network}:{external_id}" for (external_id,) in rows)
         return found
+
+
+class SentReply(NamedTuple):
+    message_id: int
+    conversation_id: int
+
+
+def sent_replies(session: Session, posts: Iterable[Post]) -> dict[str, SentReply]:
+    """Posts that are replies Heard itself sent (a network echoing the brand's own post back through the
+    listener): post key -> the outgoing message, not yet linked to a post, that carries its external id. The
+    partial index `ix_messages_sent_unlinked` holds only such messages, so this costs an index probe a batch."""
+    found: dict[str, SentReply] = {}
+    for network, ids in split_keys(p.key for p in posts).items():
+        for part in chunks(ids):
+            rows = session.execute(
+                select(Message.id, Message.conversation_id, Message.external_id)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .where(
+                    Message.post_id.is_(None),
+                    Message.external_id.is_not(None),
+                    Message.external_id.in_(part),
+                    Conversation.network == network,
+                )
+            )
+            for message_id, conversation_id, external_id in rows:
+                found[f"{network}:{external_id}"] = SentReply(message_id, conversation_id)
+    return found
 
 
 class StoredThreadPost(NamedTuple):
