@@ -1,8 +1,9 @@
-"""`heard log prune`: drop old event-log records every consumer has acknowledged (SQL backend)."""
+"""`heard log prune|groups|drop-group`: the SQL event log's retention and its consumer groups."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated
 
@@ -40,3 +41,42 @@ def prune(
     finally:
         runtime.close()
     typer.echo(json.dumps({"removed": removed}) if as_json else f"removed {sum(removed.values())} records {removed}")
+
+
+@log_app.command("groups")
+def groups(as_json: Annotated[bool, typer.Option("--json", help="Print the groups as JSON.")] = False) -> None:
+    """List the consumer groups of the SQL event log with their lag; a group whose lag only grows is one nobody
+    runs any more, and it holds back pruning of its topic until dropped."""
+    runtime = build_runtime(Settings())
+    try:
+        if not isinstance(runtime.log, SqlLog):
+            typer.echo("consumer groups of this event log are managed by its server (JetStream) or live in memory")
+            return
+        found = [asdict(g) for g in runtime.log.groups()]
+    finally:
+        runtime.close()
+    if as_json:
+        typer.echo(json.dumps({"groups": found}))
+        return
+    lines = [f"{g['topic']}\t{g['group']}\tlag {g['lag']}\tpending {g['pending']}" for g in found]
+    typer.echo("\n".join(lines) or "no consumer groups yet")
+
+
+@log_app.command("drop-group")
+def drop_group(
+    topic: Annotated[str, typer.Argument(help="The topic, e.g. posts.raw or events.")],
+    group: Annotated[str, typer.Argument(help="The group's name, as `heard log groups` lists it.")],
+) -> None:
+    """Forget a consumer group nobody runs any more, so its topic can be pruned again."""
+    runtime = build_runtime(Settings())
+    try:
+        if not isinstance(runtime.log, SqlLog):
+            typer.echo("consumer groups of this event log are managed by its server (JetStream) or live in memory")
+            return
+        dropped = runtime.log.drop_group(topic, group)
+    finally:
+        runtime.close()
+    if not dropped:
+        typer.echo(f"error: no consumer group {group!r} on topic {topic!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"dropped {group} on {topic}")

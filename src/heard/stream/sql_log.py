@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -248,5 +249,41 @@ class SqlLog:
                 removed[topic] = int(result.rowcount or 0)
         return removed
 
+    def groups(self) -> list[GroupState]:
+        """Every consumer group of every topic, with how far behind it is: a group nobody runs any more shows a
+        lag that only grows, and holds back `prune` for its topic until it is dropped."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_consumers.c.topic, _consumers.c.group, _consumers.c.fetched_upto).order_by(
+                    _consumers.c.topic, _consumers.c.group
+                )
+            ).all()
+        states = []
+        for topic, group, fetched in rows:
+            waiting = select(func.count()).select_from(_pending)
+            with self._engine.connect() as conn:
+                pending = conn.execute(waiting.where(_pending.c.topic == topic, _pending.c.group == group)).scalar_one()
+            lag = self.lag(topic, group)
+            states.append(GroupState(topic, group, int(fetched or 0), self.head(topic), lag, int(pending)))
+        return states
+
+    def drop_group(self, topic: str, group: str) -> bool:
+        """Forget a consumer group (its position and unacknowledged records); False when there was none. A
+        process that still uses the name starts again from the beginning of what is kept."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(_pending).where(_pending.c.topic == topic, _pending.c.group == group))
+            result = conn.execute(delete(_consumers).where(_consumers.c.topic == topic, _consumers.c.group == group))
+        return bool(result.rowcount)
+
     def close(self) -> None:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupState:
+    topic: str
+    group: str
+    fetched_upto: int
+    head: int
+    lag: int
+    pending: int
