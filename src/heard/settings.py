@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         description="Seconds between saves of the radar's learnt state by the pipeline worker, which loads it again "
         "on start so a restart does not blind the pile-on radar for its warm-up (0: never save or load).",
     )
+    api_requests_per_min: int = Field(
+        600, ge=0, description="Requests a minute each HTTP API token may make, per web process (0: no limit)."
+    )
     batch_size: int = Field(500, ge=1, le=20_000, description="Posts the pipeline worker takes per batch.")
     ack_wait_s: float = Field(30.0, gt=0, description="Seconds before an unacknowledged log record is redelivered.")
     log_level: str = Field("INFO", description="Log level for structured logs.")

@@ -28,7 +28,7 @@ def test_a_token_acts_as_its_agent_until_revoked(sessions: sessionmaker[Session]
         assert text not in (stored.digest, stored.prefix)  # only a digest and a few characters are kept
         me = authenticate(s, text, now)
         assert me is not None
-        assert (me.email, me.role) == ("ana@example.com", "agent")
+        assert (me.token_id, me.agent.email, me.agent.role) == (token_id, "ana@example.com", "agent")
         assert authenticate(s, text + "x", now) is None
         assert authenticate(s, "not-a-heard-token", now) is None
     with sessions.begin() as s:
@@ -39,6 +39,23 @@ def test_a_token_acts_as_its_agent_until_revoked(sessions: sessionmaker[Session]
     with sessions.begin() as s:
         assert authenticate(s, text, now) is None
         assert list_tokens(s)[0].revoked
+
+
+def test_a_read_token_acts_as_a_viewer_whatever_its_agent_can_do(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    with sessions.begin() as s:
+        add_agent(s, "boss@example.com", "admin", clock.now(), "correct horse battery staple")
+        read, _ = create_token(s, "boss@example.com", "bi", clock.now(), scope="read")
+        write, _ = create_token(s, "boss@example.com", "ops", clock.now())
+        with pytest.raises(TokenError, match="scope"):
+            create_token(s, "boss@example.com", "x", clock.now(), scope="admin")
+    with sessions.begin() as s:
+        reader, writer = authenticate(s, read, clock.now()), authenticate(s, write, clock.now())
+        assert reader is not None
+        assert writer is not None
+        assert (reader.agent.role, writer.agent.role) == ("viewer", "admin")
+        assert [t.scope for t in list_tokens(s)] == ["read", "write"]
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,10 @@ from tests.web.conftest import PASSWORD, log_in
 from tests.web.factories import add_conversation, add_message
 
 
-def _token(runtime: Runtime, email: str, role: str) -> dict[str, str]:
+def _token(runtime: Runtime, email: str, role: str, scope: str = "write") -> dict[str, str]:
     with unit_of_work(runtime.sessions) as session:
         add_agent(session, email, role, runtime.clock.now(), PASSWORD)
-        text, _ = create_token(session, email, "test", runtime.clock.now())
+        text, _ = create_token(session, email, "test", runtime.clock.now(), scope)
     return {"Authorization": f"Bearer {text}"}
 
 
@@ -139,3 +139,32 @@ def test_the_report_and_the_schema(anonymous: TestClient, runtime: Runtime, conv
     schema = anonymous.get("/api/v1/openapi.json").json()
     assert "/api/v1/conversations/{conversation_id}/replies" in schema["paths"]
     assert not any(path.startswith("/conversations") for path in schema["paths"])
+
+
+def test_a_read_token_of_an_admin_reads_but_changes_nothing(
+    anonymous: TestClient, runtime: Runtime, conversations: dict[str, int]
+) -> None:
+    reader = _token(runtime, "boss@example.com", "admin", scope="read")
+    assert anonymous.get("/api/v1/conversations", headers=reader).status_code == 200
+    late = conversations["late"]
+    assert anonymous.post(f"/api/v1/conversations/{late}/notes", headers=reader, json={"text": "x"}).status_code == 403
+    pushed = anonymous.post("/api/v1/posts", headers=reader, content=b"{}")
+    assert pushed.status_code == 403
+
+
+def test_a_token_past_its_requests_a_minute_waits_and_others_do_not(
+    anonymous: TestClient, runtime: Runtime, conversations: dict[str, int]
+) -> None:
+    from heard.web.api_rate import ApiRateLimit
+
+    anonymous.app.state.api_rate = ApiRateLimit(runtime.clock, per_minute=3)  # type: ignore[attr-defined]
+    busy, other = _token(runtime, "sync@example.com", "viewer"), _token(runtime, "bi@example.com", "viewer")
+    assert [anonymous.get("/api/v1/incidents", headers=busy).status_code for _ in range(3)] == [200] * 3
+    refused = anonymous.get("/api/v1/incidents", headers=busy)
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "20"
+    assert "try again in 20 s" in refused.json()["detail"]
+    assert anonymous.get("/api/v1/incidents", headers=other).status_code == 200
+    runtime.clock.advance(20)  # type: ignore[attr-defined]
+    assert anonymous.get("/api/v1/incidents", headers=busy).status_code == 200
+    assert anonymous.get("/api/v1/incidents", headers=busy).status_code == 429

@@ -26,13 +26,16 @@ def register(cli: Cli) -> None:
 def create(
     email: Annotated[str, typer.Argument(help="The agent the token acts as (and whose role it has).")],
     name: Annotated[str, typer.Option(help="What will use the token, e.g. 'crm-sync'.")],
+    scope: Annotated[
+        str, typer.Option(help="write: acts with the agent's role; read: at most a viewer's (reads, changes nothing).")
+    ] = "write",
     as_json: Json = False,
 ) -> None:
     """Create a token and print it once: it is stored only as a digest."""
     runtime = build_runtime(Settings())
     try:
         with unit_of_work(runtime.sessions) as session:
-            text, row = create_token(session, email, name, runtime.clock.now())
+            text, row = create_token(session, email, name, runtime.clock.now(), scope)
             token_id = row.id
     except HeardError as exc:
         raise typer.BadParameter(str(exc)) from exc
@@ -62,6 +65,7 @@ def list_(as_json: Json = False) -> None:
             "created_at": t.created_at.isoformat(),
             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
             "revoked": t.revoked,
+            "scope": t.scope,
         }
         for t in found
     ]
@@ -70,7 +74,7 @@ def list_(as_json: Json = False) -> None:
         return
     for r in rows:
         state = "revoked" if r["revoked"] else f"last used {r['last_used_at'] or 'never'}"
-        typer.echo(f"{r['id']:>4}  {r['prefix']}…  {r['agent']}  {r['name']}  ({state})")
+        typer.echo(f"{r['id']:>4}  {r['prefix']}…  {r['agent']}  {r['name']}  {r['scope']}  ({state})")
 
 
 @tokens.command("revoke")

@@ -190,3 +190,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: "write" acts with the agent's role; "read" with at most a viewer's, whatever the agent's role.
+    scope: Mapped[str] = mapped_column(String(16), default="write", server_default="write")

@@ -11,12 +11,14 @@ from fastapi import Depends, HTTPException, Request
 from heard.db.engine import unit_of_work
 from heard.inbox.agents import AgentIdentity
 from heard.inbox.api_tokens import authenticate
+from heard.web.api_rate import ApiRateLimit
 from heard.web.deps import get_runtime
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="heard"'}
 
 
 def api_caller(request: Request) -> AgentIdentity:
+    """The token's agent, after the per-token rate limit (429 with Retry-After past it)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(status_code=401, detail="Send a token: Authorization: Bearer heard_...", headers=CHALLENGE)
@@ -25,7 +27,12 @@ def api_caller(request: Request) -> AgentIdentity:
         me = authenticate(session, token.strip(), runtime.clock.now())
     if me is None:
         raise HTTPException(status_code=401, detail="This token is unknown or revoked.", headers=CHALLENGE)
-    return me
+    limit: ApiRateLimit = request.app.state.api_rate
+    wait = limit.wait_s(me.token_id)
+    if wait is not None:
+        detail = f"Too many requests for this token; try again in {wait} s (HEARD_API_REQUESTS_PER_MIN)."
+        raise HTTPException(status_code=429, detail=detail, headers={"Retry-After": str(wait)})
+    return me.agent
 
 
 def api_role(role: str) -> Callable[..., AgentIdentity]:

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from heard import schema
 from heard.app import Runtime
+from heard.web.api_rate import ApiRateLimit
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
@@ -55,6 +56,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.closing = closing
     app.state.stream_options = StreamOptions()
     app.state.login_throttle = LoginThrottle(runtime.clock)
+    app.state.api_rate = ApiRateLimit(runtime.clock, runtime.settings.api_requests_per_min)
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")
     app.add_middleware(SessionMiddleware, codec=codec)
     app.add_middleware(SecurityHeaders)
