@@ -1,8 +1,10 @@
 """understand: fill each post's judgement fields (complaint, intents, sentiment, topic, language, urgency).
 
-The models load once (when the stage is built) and judge the whole batch in one call. Brand posts are
-judged too (a brand's own reply is not a complaint, but its language and tone still help the inbox); the
-time a post has waited is measured from its creation to the batch's `ctx.now`.
+The models load once (when the stage is built) and judge the whole batch in one call. A brand's own post keeps
+its language, tone and topic, which help the inbox, but no complaint probability, intents or urgency: those are
+about customers, and an apology ("sorry to hear this, can you DM us?") reads like a complaint and a question to
+the models, which the thread would show as if the brand had complained. The time a post has waited is measured
+from its creation to the batch's `ctx.now`.
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ class Understand:
             post.language = judged.language
             post.urgency = judged.urgency
             post.urgency_reasons = tuple(judged.urgency_reasons)
+            if post.is_brand:
+                post.complaint, post.intents, post.urgency, post.urgency_reasons = None, (), None, ()
             post.extra["judgement"] = {
-                "is_complaint": judged.is_complaint,
+                "is_complaint": judged.is_complaint and not post.is_brand,
                 "sentiment_probs": judged.sentiment_probs,
                 "topic_score": judged.topic_score,
                 "language_confidence": judged.language_confidence,

@@ -1,0 +1,31 @@
+"""A brand's own reply keeps its language, tone and topic but gets no complaint, intents or urgency."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from heard.clock import FrozenClock
+from heard.pipeline.normalize import Normalize
+from heard.pipeline.stage import StageContext, run_stages
+from heard.pipeline.understand import Understand
+from heard.posts import Post, RawPost
+
+APOLOGY = "@ana We're sorry to hear this was your experience. Can you send us a DM with your email address?"
+COMPLAINT = "@AcmeHelp my parcel is lost again and nobody answers, this is a disgrace"
+
+
+def test_a_brand_apology_is_not_judged_as_a_complaint() -> None:
+    now = FrozenClock().now()
+    raws = [
+        RawPost("x", "1", "ana", "ana", COMPLAINT, now - timedelta(hours=1)),
+        RawPost("x", "2", "brand", "AcmeHelp", APOLOGY, now, in_reply_to="1", is_brand=True),
+    ]
+    ctx = StageContext(now=now)
+    customer, brand = run_stages([Normalize(), Understand()], [Post(raw=r, text=r.text) for r in raws], ctx)
+    assert customer.complaint is not None
+    assert customer.complaint > 0.5
+    assert customer.urgency is not None
+    assert (brand.complaint, brand.intents, brand.urgency, brand.urgency_reasons) == (None, (), None, ())
+    assert brand.language == "en"
+    assert brand.sentiment is not None
+    assert brand.extra["judgement"]["is_complaint"] is False
