@@ -33,3 +33,21 @@ def test_describing_any_text_never_fails(texts: list[str]) -> None:
     described = describe(texts, EMBED.embed(texts))
     assert 0 < len(described.title) <= 120
     assert len(described.key_phrases) <= 5
+
+
+def test_contraction_stems_and_greetings_never_make_a_title() -> None:
+    texts = [
+        "@XboxSupport hello, the DLC wasn't there after redeeming it",
+        "@XboxSupport hello? my save data wasn't backed up to the cloud",
+        "@XboxSupport hello, DLC gone and save data wasn't synced",
+    ]
+    phrases = key_phrases(texts)
+    assert not {"hello", "wasn"} & set(phrases)
+    assert "save data" in phrases
+
+
+def test_a_lone_word_gives_way_to_the_most_typical_post() -> None:
+    texts = ["@AppleSupport my iphone is hot", "iphone restarts at night", "@AppleSupport new iphone, no sound"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.key_phrases == ["iphone"]
+    assert described.title in [" ".join(t.split()) for t in texts]

@@ -12,13 +12,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from heard.incidents import lexical
 
 _WORD = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: flight numbers and times are not phrases
+#: Beyond sklearn's English list: what is left of contractions once the apostrophe splits them ("wasn't" ->
+#: "wasn"), greetings and courtesy, and verbs every support tweet uses. Seen as whole incident titles ("Hello",
+#: "Did", "Wasn") in the demo before they were listed.
+_TWEET_STOP_LINES = (
+    "wasn didn doesn isn aren couldn wouldn shouldn haven hasn hadn won don ain ll ve re im ive dont cant wont",
+    "didnt doesnt isnt wasnt hello hi hey hiya thanks thank thx ty pls plz please sir madam dear guys team",
+    "did does doing done got get gets getting going gone know need needs want wants just really still said",
+    "say says tried try trying let lets ok okay yes yeah today day time way thing things sure able",
+)
+_TWEET_STOP_WORDS = frozenset(word for line in _TWEET_STOP_LINES for word in line.split())
 _ANALYZE = CountVectorizer(
-    preprocessor=lexical.clean, ngram_range=(1, 2), stop_words="english", token_pattern=_WORD
+    preprocessor=lexical.clean,
+    ngram_range=(1, 2),
+    stop_words=sorted(ENGLISH_STOP_WORDS | _TWEET_STOP_WORDS),
+    token_pattern=_WORD,
 ).build_analyzer()
 _BIGRAM_BONUS = 1.3
 TITLE_LIMIT = 120
@@ -58,6 +71,9 @@ def key_phrases(texts: Sequence[str], limit: int = 5) -> list[str]:
     for _, phrase in scored:
         words = set(phrase.split())
         if any(words <= set(c.split()) for c in chosen):
+            continue
+        # Two bigrams sharing a word say the same thing twice ("customer service · worst customer").
+        if " " in phrase and any(" " in c and words & set(c.split()) for c in chosen):
             continue
         # A common two-word phrase reads better than the word it contains ("customer service", not "customer").
         inside = [i for i, c in enumerate(chosen) if " " not in c and c in words]
@@ -103,6 +119,9 @@ def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = No
 
 
 def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
+    # One lone word ("Iphone", "Told") says less than the incident's most typical post.
+    if samples and len(phrases) < 2 and not any(" " in p for p in phrases):
+        return _cut(samples[0], 90)
     if phrases:
         text = " · ".join(phrases[:3])
         return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
