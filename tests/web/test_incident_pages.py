@@ -198,3 +198,19 @@ def test_any_title_and_post_render_escaped(client: TestClient, runtime: Runtime,
         assert response.status_code == 200
         assert str(escape(title)) in response.text
     assert str(escape(text)) in client.get(f"/incidents/{found}").text
+
+
+def test_the_list_shows_incidents_of_two_or_more_people_unless_asked_for_all(
+    client: TestClient, runtime: Runtime
+) -> None:
+    shared = make_incident(runtime, LOGIN_LOOP, title="Login loop")
+    single = make_incident(runtime, ["my one odd problem"], title="One person")
+    html = client.get("/incidents").text
+    assert f'data-incident-id="{shared}"' in html
+    assert f'data-incident-id="{single}"' not in html
+    assert '<option value="2" selected>' in html
+    everything = client.get("/incidents", params={"people": 1}).text
+    assert f'data-incident-id="{single}"' in everything
+    only_big = client.get("/incidents", params={"people": 5}).text
+    assert "No open incidents reported by 5 or more people" in only_big
+    assert client.get("/incidents", params={"people": 0}).status_code == 422

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +31,7 @@ Id = Annotated[int, Form(ge=1, lt=2**63)]
 #: Incidents on the list page, and posts on an incident page (the ones split and move act on).
 LISTED = 100
 SHOWN_POSTS = 50
+DEFAULT_PEOPLE = 2
 MAX_ID = 2**63 - 1
 
 
@@ -48,10 +49,15 @@ def _owners(session: Session, ids: set[int]) -> dict[int, str]:
     return {a.id: a.name for a in session.scalars(select(Agent).where(Agent.id.in_(ids)))}
 
 
-def _open_incidents(session: Session) -> list[Incident]:
+def _open_incidents(session: Session, min_people: int) -> list[Incident]:
     query = (
         select(Incident)
-        .where(Incident.merged_into_id.is_(None), Incident.status != "closed", Incident.post_count > 0)
+        .where(
+            Incident.merged_into_id.is_(None),
+            Incident.status != "closed",
+            Incident.post_count > 0,
+            Incident.author_count >= min_people,
+        )
         .order_by(func.coalesce(Incident.last_post_at, Incident.updated_at).desc(), Incident.id.desc())
         .limit(LISTED)
     )
@@ -59,11 +65,19 @@ def _open_incidents(session: Session) -> list[Incident]:
 
 
 @router.get("", response_class=HTMLResponse)
-def incidents_page(request: Request, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+def incidents_page(
+    request: Request,
+    runtime: RuntimeDep,
+    me: Me,
+    people: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_PEOPLE,
+) -> HTMLResponse:
+    """Open incidents, latest activity first; by default only those two or more people reported (one person's
+    complaint is a conversation, and it stays one click away)."""
     with runtime.sessions() as session:
-        found = _open_incidents(session)
+        found = _open_incidents(session, people)
         context = {
             "incidents": found,
+            "people": people,
             "networks": _networks(session, [i.id for i in found]),
             "owners": _owners(session, {i.owner_id for i in found if i.owner_id is not None}),
         }
