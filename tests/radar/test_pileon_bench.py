@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from heard.commands.radar.pileon_bench import HourlyComparator, Outcome, PileOn, _judge, fifth_posts, synth_brand
+from heard.commands.radar.pileon_bench import (
+    HourlyComparator,
+    Outcome,
+    PileOn,
+    _judge,
+    fifth_posts,
+    nth_posts,
+    synth_brand,
+)
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -59,6 +67,12 @@ def test_floor_is_the_fifth_pileon_post_and_delays_split_by_shape() -> None:
     alerts = [(f"thread:x:{step.root_id}", step.onset + timedelta(seconds=10))]
     alerts.append((f"thread:x:{ramp.root_id}", ramp.onset + timedelta(seconds=100)))
     outcome = Outcome()
-    _judge(alerts, [step, ramp], T0, outcome, floors)
+    second = nth_posts(posts, pileons, 2)
+    assert second[first.root_id] == (replies[1] - first.onset).total_seconds()
+    _judge(alerts, [step, ramp], T0, outcome, floors, second)
     assert (outcome.step_delays, outcome.ramp_delays) == ([10.0], [100.0])
-    assert len(outcome.floors) == 2
+    assert len(outcome.floors) == len(outcome.second_floors) == 2
+    summary = outcome.floor_summary()
+    assert summary["p95_second_post_s"] is not None
+    assert summary["p95_fifth_post_s"] is not None
+    assert summary["p95_second_post_s"] <= summary["p95_fifth_post_s"]
