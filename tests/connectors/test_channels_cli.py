@@ -48,7 +48,9 @@ def test_add_list_accept_and_remove_a_channel(heard: CliRunner) -> None:
     assert channel["options"] == {"instance": "https://mastodon.example", "token": "***"}
     assert channel["rules"]["hashtags"] == ["acme"]
     assert "tok-SECRET" not in json.dumps(listed)
-    assert "#acme, #acmefail" in run(heard, "channels", "accept-hashtags", "mastodon", "#AcmeFail")
+    accepted = run(heard, "channels", "accept-hashtags", "mastodon", "#AcmeFail", "--backfill-days", "0")
+    assert "#acme, #acmefail" in accepted
+    assert "back-fill" not in accepted
     run(heard, "channels", "remove", "mastodon")
     assert json.loads(run(heard, "channels", "list", "--json")) == {"channels": []}
 
@@ -94,3 +96,12 @@ def test_listen_once_reads_a_replay_channel_onto_the_log(heard: CliRunner, tmp_p
     again = json.loads(run(heard, "listen", "--once", "--json"))
     assert again["channels"][0]["taken"] == 0
     assert json.loads(run(heard, "channels", "list", "--json"))["channels"][0]["health"] == "ok"
+
+
+def test_accepting_a_hashtag_on_a_network_that_cannot_search_says_there_is_no_back_fill(
+    heard: CliRunner, tmp_path: Path
+) -> None:
+    run(heard, "channels", "add", "replay", "--set", f"path={tmp_path / 'posts.jsonl'}")
+    accepted = run(heard, "channels", "accept-hashtags", "replay", "#AcmeFail")
+    assert "replay now listens for #acmefail" in accepted
+    assert "no back-fill: replay cannot search past posts by hashtag" in accepted

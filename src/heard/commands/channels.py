@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from datetime import timedelta
 from typing import Annotated, Any, TextIO, cast
 
 import structlog
 import typer
 
-from heard.app import build_runtime
+from heard.app import Runtime, build_runtime
 from heard.cli import Cli
-from heard.connectors.base import ListeningRules
+from heard.connectors.base import BackfillUnsupported, ListeningRules
+from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class, known_kinds
-from heard.errors import HeardError
+from heard.errors import HeardError, MissingExtra
 from heard.inbox.channels import accept_hashtags, add_channel, list_channels, remove_channel
 from heard.settings import Settings
 from heard.workers.listen import ChannelOutcome, Listener
@@ -166,20 +168,44 @@ def remove(name: Annotated[str, typer.Argument(help="The channel's name.")]) -> 
     typer.echo(f"removed {name}")
 
 
+BackfillDays = Annotated[
+    float,
+    typer.Option(
+        help="Also fetch the hashtags' posts of this many past days, where the network can search (0: no).", min=0
+    ),
+]
+
+
 def accept(
     name: Annotated[str, typer.Argument(help="The channel's name.")],
     hashtags: Annotated[list[str], typer.Argument(help="Hashtags to start listening for.")],
+    backfill_days: BackfillDays = 7.0,
 ) -> None:
-    """Listen for hashtags (for example, ones discovery suggested) on a channel."""
+    """Listen for hashtags (for example, ones discovery suggested) on a channel, and back-fill their recent past."""
     runtime = build_runtime(Settings())
     try:
         with runtime.sessions.begin() as session:
             rules = accept_hashtags(session, name, hashtags)
+        typer.echo(f"{name} now listens for #{', #'.join(rules.hashtags)}")
+        if backfill_days:
+            typer.echo(backfill(runtime, name, tuple(hashtags), backfill_days))
     except HeardError as exc:
         raise typer.BadParameter(str(exc)) from exc
     finally:
         runtime.close()
-    typer.echo(f"{name} now listens for #{', #'.join(rules.hashtags)}")
+
+
+def backfill(runtime: Runtime, name: str, hashtags: tuple[str, ...], days: float) -> str:
+    """Back-fill `hashtags` on channel `name` for `days`; a sentence saying what happened (never raises for a
+    network that cannot search, or one that fails: the hashtag is in the rules either way)."""
+    since = runtime.clock.now() - timedelta(days=days)
+    try:
+        outcome = Listener(runtime).backfill(name, hashtags, since)
+    except BackfillUnsupported as exc:
+        return f"no back-fill: {exc}"
+    except (ConnectorFailure, MissingExtra) as exc:
+        return f"back-fill failed, new posts will still be read: {exc}"
+    return f"back-filled {outcome.taken} posts ({outcome.duplicates} already known, {outcome.set_aside} set aside)"
 
 
 def _outcome(o: ChannelOutcome) -> dict[str, Any]:

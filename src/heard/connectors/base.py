@@ -109,6 +109,14 @@ class PublishRefused(Exception):
     """The reply cannot be published as asked (too long, private replies not allowed, a note)."""
 
 
+class BackfillUnsupported(Exception):
+    """The network (or Heard's connector for it) cannot search its past posts by hashtag."""
+
+
+#: The most pages one back-fill reads per hashtag, whatever the network's search would give.
+BACKFILL_PAGES = 10
+
+
 class Connector(ABC):
     kind: ClassVar[str]
     max_chars: ClassVar[int] = 280
@@ -164,6 +172,13 @@ class Connector(ABC):
 
     def _publish(self, reply: OutgoingReply) -> Delivery:
         raise PublishRefused(f"{self.kind} cannot publish")
+
+    def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
+        """Posts carrying any of `hashtags` from `since` on, as far back as the network's search reaches (X's
+        recent search: 7 days), newest first, at most `BACKFILL_PAGES` pages a tag. A one-off read for a hashtag
+        that just joined the listening rules: it has no cursor and moves none. Connectors with the "search"
+        capability implement it."""
+        raise BackfillUnsupported(f"{self.kind} cannot search past posts by hashtag; only new ones will be read")
 
     def cooldown_s(self) -> float:
         """Seconds to wait before the next read because the last one spent the rate-limit window."""

@@ -14,16 +14,17 @@ import traceback
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.connectors.base import ChannelConfig, Connector
+from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector
 from heard.connectors.failures import ConnectorFailure, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.inbox.channels import channel_config, record_health
+from heard.inbox.channels import ChannelProblem, channel_config, record_health
 from heard.inbox.models import Channel
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
@@ -141,6 +142,31 @@ class Listener:
         outcome = ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
         outcome.wait_s = cooldown
         return outcome
+
+    def backfill(self, name: str, hashtags: tuple[str, ...], since: datetime) -> ChannelOutcome:
+        """Search the channel's network for `hashtags` back to `since` and put what it finds on the log, once
+        (a hashtag just joined the listening rules: its recent past matters as much as what comes next). The
+        channel's cursor and health stay as they are. BackfillUnsupported for networks that cannot search."""
+        with self.runtime.sessions() as session:
+            channel = session.scalars(select(Channel).where(Channel.name == name)).first()
+            if channel is None:
+                raise ChannelProblem(f"no channel named {name!r} (see `heard channels list`)")
+            config = channel_config(channel, self.runtime.settings.secret_key, self.runtime.settings.brand_handles)
+        connector = self._build(config)
+        try:
+            if "search" not in connector.capabilities:
+                raise BackfillUnsupported(f"{config.kind} cannot search past posts by hashtag; only new ones are read")
+            result = connector.backfill(hashtags, since)
+        finally:
+            connector.close()
+        offsets = append_posts(self.runtime.log, result.posts)
+        taken = sum(1 for o in offsets if o is not None)
+        if result.rejected:
+            with self.runtime.sessions.begin() as session:
+                rejections = [Rejection("", "backfill", r.reason, r.raw) for r in result.rejected]
+                record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
+        detail = f"back-filled {', '.join('#' + t.lstrip('#') for t in hashtags)} since {since:%Y-%m-%d %H:%M}Z"
+        return ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
 
     def next_due_in(self) -> float:
         now = self.runtime.clock.monotonic()

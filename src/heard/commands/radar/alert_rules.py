@@ -85,10 +85,16 @@ def decide(
     tag: Annotated[str, typer.Argument(help="The proposed hashtag.")],
     accept: Annotated[bool, typer.Option("--accept/--reject", help="Join the listening rules, or not.")] = True,
     channel: Annotated[str | None, typer.Option(help="The channel whose listening rules it joins.")] = None,
+    backfill_days: Annotated[
+        float,
+        typer.Option(help="Also fetch the tag's posts of this many past days, where the network can search.", min=0),
+    ] = 7.0,
 ) -> None:
-    """Accept a proposed hashtag into the listening rules (of --channel), or reject it."""
+    """Accept a proposed hashtag into the listening rules (of --channel) and back-fill its recent past, or reject
+    it."""
     from heard.alerts.actions import decide_proposal
     from heard.app import build_runtime
+    from heard.commands.channels import backfill
     from heard.inbox.channels import ChannelProblem, accept_hashtags
     from heard.settings import Settings
 
@@ -99,6 +105,9 @@ def decide(
             if accept and channel:
                 accept_hashtags(session, channel, [row.tag])
             typer.echo(f"{row.tag}: {row.status}" + (f" on {channel}" if accept and channel else ""))
+            accepted_tag = row.tag
+        if accept and channel and backfill_days:
+            typer.echo(backfill(runtime, channel, (accepted_tag,), backfill_days))
     except BadInput as exc:
         raise typer.BadParameter(exc.reason) from exc
     except ChannelProblem as exc:

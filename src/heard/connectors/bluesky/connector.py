@@ -19,7 +19,15 @@ from typing import Any, ClassVar
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, PublishRefused, ReadResult
+from heard.connectors.base import (
+    BACKFILL_PAGES,
+    ChannelConfig,
+    Connector,
+    Delivery,
+    OutgoingReply,
+    PublishRefused,
+    ReadResult,
+)
 from heard.connectors.bluesky import jetstream
 from heard.connectors.bluesky.parse import POST, matches, view_to_post, web_link
 from heard.connectors.http import Api
@@ -39,7 +47,7 @@ class BlueskyConnector(Connector):
 
     kind = "bluesky"
     max_chars = 300
-    capabilities = frozenset({"read", "publish", "private", "stream"})
+    capabilities = frozenset({"read", "publish", "private", "stream", "search"})
     required_options: ClassVar[tuple[str, ...]] = ("identifier", "app_password")
     secret_options = frozenset({"app_password"})
 
@@ -81,6 +89,20 @@ class BlueskyConnector(Connector):
             mark = self._keep_new(found.get("posts") or [], mark, posts, rejected)
             state["s"] = mark.to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
+        """searchPosts for the tags since `since` (the AppView's search, whichever read mode the channel uses)."""
+        posts: list[RawPost] = []
+        rejected: list[BadInput] = []
+        terms = [f"#{t.lstrip('#')}" for t in hashtags if t.strip("#")]
+        params = {"q": " OR ".join(terms), "sort": "latest", "limit": "100", "since": _stamp(since)}
+        for _ in range(BACKFILL_PAGES if terms else 0):
+            found = self.api.json("GET", "/xrpc/app.bsky.feed.searchPosts", params=params, headers=self._auth())
+            self._keep_new(found.get("posts") or [], Mark(), posts, rejected)
+            if not found.get("cursor") or not found.get("posts"):
+                break
+            params["cursor"] = str(found["cursor"])
+        return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _query(self) -> str:
         rules = self.channel.rules

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, ClassVar
 
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
+from heard.connectors.base import BACKFILL_PAGES, ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
 from heard.connectors.http import Api, check
 from heard.connectors.marks import dump_cursor, load_cursor
 from heard.connectors.mastodon.parse import Frame, frame_status, notification_status, sse_frames, status_to_post
@@ -35,7 +36,7 @@ class MastodonConnector(Connector):
 
     kind = "mastodon"
     max_chars = 500
-    capabilities = frozenset({"read", "publish", "private", "stream"})
+    capabilities = frozenset({"read", "publish", "private", "stream", "search"})
     required_options: ClassVar[tuple[str, ...]] = ("instance", "token")
     secret_options = frozenset({"token"})
 
@@ -100,6 +101,26 @@ class MastodonConnector(Connector):
         self._take(notification, True, posts, rejected)
         if len(posts) > before and posts[-1].key in {p.key for p in posts[:-1]}:
             posts.pop()  # already read by the catch-up poll
+
+    def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
+        """Each tag's timeline, newest first, paging back (max_id) until a page reaches past `since`."""
+        posts: list[RawPost] = []
+        rejected: list[BadInput] = []
+        for tag in dict.fromkeys(t.lstrip("#").lower() for t in hashtags if t.strip("#")):
+            params = {"limit": str(PAGE)}
+            for _ in range(BACKFILL_PAGES):
+                page = self.api.json("GET", f"/api/v1/timelines/tag/{tag}", params=params)
+                items = [i for i in page if isinstance(i, dict)] if isinstance(page, list) else []
+                before = len(posts)
+                for item in items:
+                    self._take(item, False, posts, rejected)
+                taken = posts[before:]
+                older = [p for p in taken if p.created_at < since]
+                posts[before:] = [p for p in taken if p.created_at >= since]
+                if older or len(items) < PAGE:
+                    break
+                params["max_id"] = str(min((str(i.get("id", "")) for i in items), key=_num))
+        return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _page_through(
         self,

@@ -10,12 +10,13 @@ user_agent.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, ClassVar
 
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
+from heard.connectors.base import BACKFILL_PAGES, ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
 from heard.connectors.failures import ApiRejected, RateLimited
 from heard.connectors.http import Api
 from heard.connectors.marks import Mark, dump_cursor, load_cursor
@@ -35,7 +36,7 @@ class RedditConnector(Connector):
 
     kind = "reddit"
     max_chars = 10_000
-    capabilities = frozenset({"read", "publish", "private"})
+    capabilities = frozenset({"read", "publish", "private", "search"})
     required_options: ClassVar[tuple[str, ...]] = ("client_id", "client_secret", "username", "password")
     secret_options = frozenset({"client_secret", "password"})
 
@@ -86,6 +87,25 @@ class RedditConnector(Connector):
             )
             state[key] = self._keep_new(listing, Mark.from_json(state.get(key)), posts, rejected).to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
+        """Site search for the tags' words, newest first, paging back (after=) until a page reaches past `since`."""
+        posts: list[RawPost] = []
+        rejected: list[BadInput] = []
+        terms = [t.lstrip("#") for t in hashtags if t.strip("#")]
+        params = {"q": " OR ".join(terms), "sort": "new", "type": "link,comment", "limit": "100", "raw_json": "1"}
+        for _ in range(BACKFILL_PAGES if terms else 0):
+            listing = self.api.json("GET", "/search", params=params, headers=self._auth())
+            before = len(posts)
+            self._keep_new(listing, Mark(), posts, rejected)
+            taken = posts[before:]
+            posts[before:] = [p for p in taken if p.created_at >= since]
+            data = listing.get("data") if isinstance(listing, dict) else None
+            after = data.get("after") if isinstance(data, dict) else None
+            if not after or len(posts) - before < len(taken) or not taken:
+                break
+            params["after"] = str(after)
+        return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _keep_new(self, listing: Any, mark: Mark, posts: list[RawPost], rejected: list[BadInput]) -> Mark:
         seen: list[tuple[float, str]] = []

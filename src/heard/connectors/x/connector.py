@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
 from heard.clock import Clock
-from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult, parse_each
+from heard.connectors.base import (
+    BACKFILL_PAGES,
+    ChannelConfig,
+    Connector,
+    Delivery,
+    OutgoingReply,
+    ReadResult,
+    parse_each,
+)
 from heard.connectors.failures import AuthFailed
 from heard.connectors.http import Api
 from heard.connectors.marks import dump_cursor, load_cursor
@@ -54,7 +63,7 @@ class XConnector(Connector):
 
     kind = "x"
     max_chars = 280
-    capabilities = frozenset({"read", "publish", "private", "webhook"})
+    capabilities = frozenset({"read", "publish", "private", "webhook", "search"})
     required_options: ClassVar[tuple[str, ...]] = ("bearer_token",)
     secret_options = frozenset({"bearer_token", "user_token", "consumer_secret"})
 
@@ -79,6 +88,26 @@ class XConnector(Connector):
         if user_id:
             state["m"] = self._poll(f"/2/users/{user_id}/mentions", {}, state.get("m"), posts, rejected)
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
+        posts: list[RawPost] = []
+        rejected: list[BadInput] = []
+        query: dict[str, str] = {
+            **FIELDS,
+            "query": search_query((), (), hashtags),
+            # Recent search reaches back 7 days; asking for more is refused, so never ask.
+            "start_time": max(since, self.clock.now() - timedelta(days=7, minutes=-1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": "100",
+        }
+        for _ in range(BACKFILL_PAGES):
+            page = self.api.json("GET", "/2/tweets/search/recent", params=query, headers=self._auth("bearer_token"))
+            self._take(page, posts, rejected)
+            meta = page.get("meta") if isinstance(page, dict) else None
+            token = meta.get("next_token") if isinstance(meta, dict) else None
+            if not token:
+                break
+            query["next_token"] = str(token)
+        return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _poll(
         self, path: str, params: dict[str, str], since_id: str | None, posts: list[RawPost], rejected: list[BadInput]
