@@ -148,6 +148,34 @@ def accept_hashtags(session: Session, name: str, hashtags: Iterable[str]) -> Lis
     return _rules(config)
 
 
+def request_backfill(session: Session, name: str, hashtags: Iterable[str], since: datetime) -> None:
+    """Ask the listen loop to back-fill `hashtags` on this channel at its next read (the web app cannot wait on
+    a network search inside a request)."""
+    channel = get_channel(session, name)
+    config = dict(channel.config or {})
+    pending = list(config.get("backfill") or [])
+    pending.append({"hashtags": [t.lstrip("#").lower() for t in _split(hashtags)], "since": since.isoformat()})
+    config["backfill"] = pending[-20:]
+    channel.config = config
+
+
+def take_backfills(session: Session, channel_id: int) -> list[tuple[tuple[str, ...], datetime]]:
+    """The back-fills asked for on this channel, removed from it: (hashtags, since) each."""
+    channel = session.get(Channel, channel_id)
+    if channel is None or not (channel.config or {}).get("backfill"):
+        return []
+    config = dict(channel.config or {})
+    pending = config.pop("backfill")
+    channel.config = config
+    out = []
+    for item in pending if isinstance(pending, list) else []:
+        try:
+            out.append((tuple(str(t) for t in item["hashtags"]), datetime.fromisoformat(str(item["since"]))))
+        except (KeyError, TypeError, ValueError):
+            continue  # a hand-edited entry that makes no sense is dropped, not retried forever
+    return out
+
+
 def record_health(
     session: Session,
     channel_id: int,

@@ -24,7 +24,7 @@ from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector
 from heard.connectors.failures import ConnectorFailure, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.inbox.channels import ChannelProblem, channel_config, record_health
+from heard.inbox.channels import ChannelProblem, channel_config, record_health, take_backfills
 from heard.inbox.models import Channel
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
@@ -128,6 +128,7 @@ class Listener:
         connector = self._build(config)
         try:
             result = connector.read(cursor)
+            self._requested_backfills(channel_id, connector, name)
             cooldown = connector.cooldown_s()
         finally:
             connector.close()
@@ -154,11 +155,14 @@ class Listener:
             config = channel_config(channel, self.runtime.settings.secret_key, self.runtime.settings.brand_handles)
         connector = self._build(config)
         try:
-            if "search" not in connector.capabilities:
-                raise BackfillUnsupported(f"{config.kind} cannot search past posts by hashtag; only new ones are read")
-            result = connector.backfill(hashtags, since)
+            return self._backfill(connector, name, hashtags, since)
         finally:
             connector.close()
+
+    def _backfill(self, connector: Connector, name: str, hashtags: tuple[str, ...], since: datetime) -> ChannelOutcome:
+        if "search" not in connector.capabilities:
+            raise BackfillUnsupported(f"{connector.kind} cannot search past posts by hashtag; only new ones are read")
+        result = connector.backfill(hashtags, since)
         offsets = append_posts(self.runtime.log, result.posts)
         taken = sum(1 for o in offsets if o is not None)
         if result.rejected:
@@ -167,6 +171,19 @@ class Listener:
                 record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
         detail = f"back-filled {', '.join('#' + t.lstrip('#') for t in hashtags)} since {since:%Y-%m-%d %H:%M}Z"
         return ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+
+    def _requested_backfills(self, channel_id: int, connector: Connector, name: str) -> None:
+        """Back-fills asked for from the web app run with the channel's next read; one that cannot run is
+        logged and dropped (the hashtag is in the rules either way)."""
+        with self.runtime.sessions.begin() as session:
+            pending = take_backfills(session, channel_id)
+        for hashtags, since in pending:
+            try:
+                outcome = self._backfill(connector, name, hashtags, since)
+            except (BackfillUnsupported, ConnectorFailure) as exc:
+                log.warning("listen.backfill_skipped", channel=name, hashtags=hashtags, reason=str(exc))
+                continue
+            log.info("listen.backfilled", channel=name, hashtags=hashtags, taken=outcome.taken)
 
     def next_due_in(self) -> float:
         now = self.runtime.clock.monotonic()

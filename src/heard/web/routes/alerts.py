@@ -1,22 +1,35 @@
-"""Alerts: what the radar raised, newest first, and one alert with the posts behind it."""
+"""Alerts: what the radar raised, newest first, and one alert with the posts behind it; agents acknowledge and
+resolve alerts, editors take proposed hashtags into a channel's listening rules (its back-fill runs with the
+channel's next read) or turn them down."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from heard.alerts.actions import acknowledge, decide_proposal
 from heard.alerts.models import Alert
 from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts
-from heard.web.auth import Me
-from heard.web.deps import get_session
+from heard.app import Runtime
+from heard.db.engine import unit_of_work
+from heard.errors import HeardError
+from heard.inbox.agents import AgentIdentity
+from heard.inbox.channels import accept_hashtags, list_channels, request_backfill
+from heard.web.auth import Me, Worker, require_role
+from heard.web.deps import get_runtime, get_session
 from heard.web.templating import page
 
 router = APIRouter()
 SessionDep = Annotated[Session, Depends(get_session)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Editor = Annotated[AgentIdentity, Depends(require_role("editor"))]
+AlertId = Annotated[int, Path(ge=1, le=2**62)]
 STATUSES = ("open", "acknowledged", "resolved")
+BACKFILL_DAYS = 7
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -27,6 +40,8 @@ def alerts_page(
     context = {
         "alerts": recent_alerts(session, 100, chosen),
         "proposals": proposals(session),
+        "channels": [c.name for c in list_channels(session)],
+        "can_decide": me.can("editor"),
         "status": chosen,
         "statuses": STATUSES,
     }
@@ -34,11 +49,50 @@ def alerts_page(
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def alert_page(
-    request: Request, session: SessionDep, me: Me, alert_id: Annotated[int, Path(ge=1, le=2**62)]
-) -> HTMLResponse:
+def alert_page(request: Request, session: SessionDep, me: Me, alert_id: AlertId) -> HTMLResponse:
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise HTTPException(status_code=404, detail="no such alert")
-    context = {"alert": alert, "posts": alert_posts(session, alert), "deliveries": deliveries(session, alert_id)}
+    context = {
+        "alert": alert,
+        "posts": alert_posts(session, alert),
+        "deliveries": deliveries(session, alert_id),
+        "statuses": STATUSES,
+        "can_act": me.can("agent"),
+    }
     return page(request, "alert.html", context)
+
+
+@router.post("/alerts/{alert_id}/status")
+def set_status(
+    alert_id: AlertId, runtime: RuntimeDep, me: Worker, status: Annotated[str, Form(max_length=16)]
+) -> Response:
+    """Acknowledge (someone is on it), resolve, or reopen an alert."""
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            acknowledge(session, alert_id, runtime.clock.now(), status)
+    except HeardError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+
+
+@router.post("/alerts/hashtags")
+def decide_hashtag(
+    runtime: RuntimeDep,
+    me: Editor,
+    tag: Annotated[str, Form(min_length=1, max_length=120)],
+    decision: Annotated[str, Form(pattern="^(accept|reject)$")],
+    channel: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """Take a proposed hashtag into a channel's listening rules, asking for its last week to be back-filled
+    with the channel's next read, or turn it down."""
+    now = runtime.clock.now()
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            row = decide_proposal(session, tag, decision == "accept", now)
+            if decision == "accept" and channel:
+                accept_hashtags(session, channel, [row.tag])
+                request_backfill(session, channel, [row.tag], now - timedelta(days=BACKFILL_DAYS))
+    except HeardError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+    return RedirectResponse("/alerts", status_code=303)
