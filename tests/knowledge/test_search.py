@@ -65,3 +65,17 @@ def test_any_query_is_answered(sessions: sessionmaker[Session], query: str) -> N
     with sessions() as session:
         assert isinstance(search(session, query), list)
         assert isinstance(suggest(session, query), list)
+
+
+def test_search_and_suggestions_fold_accents_both_ways(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
+    with unit_of_work(sessions) as session:
+        create_article(
+            session, clock, "Reçu de paiement introuvable", summary="Le reçu n'arrive pas après l'achat.",
+            body_md="Ouvrez Paramètres puis Achats pour télécharger le reçu.", category="Facturation",
+        )  # fmt: skip
+        publish_article(session, clock, "recu-de-paiement-introuvable", "https://x/")
+    with sessions() as session:
+        for query in ("recu paiement", "REÇU", "parametres", "telecharger"):
+            assert [h.article.slug for h in search(session, query)] == ["recu-de-paiement-introuvable"], query
+        suggested = suggest(session, "@Shop mon recu de paiement est introuvable!")
+        assert [h.article.slug for h in suggested] == ["recu-de-paiement-introuvable"]

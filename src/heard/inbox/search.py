@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from heard.db.accents import ACCENTED, PLAIN, fold, sql_literal
 from heard.inbox.models import Message
 
 MAX_TERMS = 8
@@ -27,8 +28,11 @@ MAX_TERM_CHARS = 64
 #: search, and the inbox must answer fast anyway.
 MAX_MATCHES = 10_000
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A literal, not a bound parameter: the planner uses the GIN index only for the very expression it indexes.
+# Literals, not bound parameters: the planner uses the GIN index only for the very expression it indexes
+# (migration inbox_search_accents: to_tsvector('simple', translate(lower(text), ACCENTED, PLAIN))).
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+_ACCENTED: ColumnElement[Any] = literal_column(sql_literal(ACCENTED))
+_PLAIN: ColumnElement[Any] = literal_column(sql_literal(PLAIN))
 
 
 @contextmanager
@@ -63,7 +67,8 @@ def bulk_indexed(session: Session) -> Iterator[None]:
 
 
 def search_terms(query: str) -> list[str]:
-    return [w[:MAX_TERM_CHARS].lower() for w in _WORD.findall(query or "")][:MAX_TERMS]
+    """The search box's words, lower case and accents off (both indexes hold the text that way)."""
+    return [fold(w[:MAX_TERM_CHARS]) for w in _WORD.findall(query or "")][:MAX_TERMS]
 
 
 def fts5_query(terms: list[str]) -> str:
@@ -74,12 +79,15 @@ def tsquery(terms: list[str]) -> str:
     return " & ".join(f"{t}:*" for t in terms)
 
 
+_folded = func.translate(func.lower(Message.text), _ACCENTED, _PLAIN)
+
+
 def matching_conversations(session: Session, terms: list[str]) -> Select[Any]:
     """A subquery of the ids of conversations with a message containing every term (as a word prefix)."""
     if session.get_bind().dialect.name == "postgresql":
         matched = (
             select(Message.conversation_id)
-            .where(func.to_tsvector(_SIMPLE, Message.text).op("@@")(func.to_tsquery(_SIMPLE, tsquery(terms))))
+            .where(func.to_tsvector(_SIMPLE, _folded).op("@@")(func.to_tsquery(_SIMPLE, tsquery(terms))))
             .limit(MAX_MATCHES)
         )
         return select(matched.subquery().c.conversation_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from heard.db.accents import fold, folded_sql
 from heard.knowledge.markdown import plain_text
 from heard.knowledge.models import PUBLISHED, Article
 from heard.knowledge.slugs import is_slug
@@ -37,8 +38,9 @@ STOPWORDS = frozenset(
 #: A suggestion shares this many of the post's telling words with the problem's words in the article's title or
 #: summary (or one of them, and more than this many anywhere in it).
 MIN_SHARED_WORDS = 2
-PG_DOCUMENT = (
-    "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body_md, ''))"
+#: The expression the GIN index holds (migration inbox_search_accents): accents folded as the query's words are.
+PG_DOCUMENT = "to_tsvector('simple', {})".format(
+    folded_sql("coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body_md, '')")
 )
 
 
@@ -53,7 +55,7 @@ class Hit:
 def words(query: str, drop_stopwords: bool = False) -> list[str]:
     raw = _NOISE.sub(" ", query if isinstance(query, str) else "")
     found: list[str] = []
-    for word in _WORD.findall(raw.lower()):
+    for word in _WORD.findall(fold(raw)):
         if not word or word in found or (drop_stopwords and (word in STOPWORDS or len(word) < 3)):
             continue
         found.append(word[:40])
@@ -83,9 +85,9 @@ def suggest(session: Session, post_text: str, limit: int = 3) -> list[Hit]:
 def _shares_enough(article: Article, terms: set[str]) -> bool:
     # The product's own name ("iOS", "Spotify") says which product, not which problem: it counts, but a match
     # also needs a word of the problem from the title or summary.
-    product = set(_WORD.findall(f"{article.product or ''} {article.category or ''}".lower()))
-    head = set(_WORD.findall(f"{article.title} {article.summary}".lower())) - product
-    body = set(_WORD.findall(plain_text(article.body_md, 20_000).lower()))
+    product = set(_WORD.findall(fold(f"{article.product or ''} {article.category or ''}")))
+    head = set(_WORD.findall(fold(f"{article.title} {article.summary}"))) - product
+    body = set(_WORD.findall(fold(plain_text(article.body_md, 20_000))))
     shared = terms & (head | product | body)
     return len(shared & head) >= MIN_SHARED_WORDS or (len(shared & head) == 1 and len(shared) > MIN_SHARED_WORDS)
 
