@@ -12,7 +12,7 @@ from heard.pipeline.stage import StageContext, run_stages
 from heard.pipeline.understand import Understand
 from heard.posts import Post, RawPost
 from heard.understanding.judge import Understander
-from heard.understanding.training import examples, with_sentiment
+from heard.understanding.training import complaint_inputs, examples
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +21,15 @@ def understander() -> Understander:
 
 
 def test_the_complaint_probability_is_the_one_the_figures_measure(understander: Understander) -> None:
-    """The stage stacks the sentiment model into the complaint model exactly as training and eval do."""
+    """The stage stacks the sentiment model and the shape into the complaint model exactly as training and eval
+    do."""
     texts = ["@acme my order never arrived and support ignores me", "@acme thanks, the new app is lovely", "ok"]
-    data = with_sentiment(examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, 0.3)
-    assert understander.complaint.sentiment_scale == 0.3
+    model = understander.complaint
+    assert model.sentiment_scale == 0.3
+    assert model.shape
+    data = complaint_inputs(
+        examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, 0.3, shape=True
+    )
     expected = understander.complaint.proba(data.toks, data.dense)[:, 1]
     got = [j.complaint for j in understander.judge(texts)]
     assert got == pytest.approx(expected.tolist(), abs=1e-4)

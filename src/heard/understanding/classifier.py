@@ -38,6 +38,12 @@ class LinearClassifier:
         recipe = self.meta.get("recipe", {})
         return float(recipe.get("sentiment_scale", 0.0)) if isinstance(recipe, dict) else 0.0
 
+    @property
+    def shape(self) -> bool:
+        """Whether the post's shape features (`heard.understanding.shape`) end its dense features."""
+        recipe = self.meta.get("recipe", {})
+        return bool(recipe.get("shape", False)) if isinstance(recipe, dict) else False
+
     def features(
         self, docs: list[list[str]], dense: np.ndarray | None, grams: Grams | None = None
     ) -> sparse.csr_matrix:

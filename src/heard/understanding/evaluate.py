@@ -17,7 +17,7 @@ from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
 from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 from heard.understanding.text import tokens
-from heard.understanding.training import Examples, Recipe, examples, out_of_fold_scores, with_sentiment
+from heard.understanding.training import Examples, Recipe, complaint_inputs, examples, out_of_fold_scores
 from heard.understanding.vectorize import Vocabulary
 
 
@@ -63,10 +63,10 @@ def eval_complaints_model(
     labels: Sequence[int],
     sentiment: LinearClassifier | None = None,
 ) -> dict[str, Any]:
-    """Figures of the committed complaint model (stacked on `sentiment` when its recipe says so)."""
+    """Figures of the committed complaint model (stacked on `sentiment` and the shape when its recipe says so)."""
     data = examples(texts, labels, emb)
-    if model.sentiment_scale and sentiment is not None:
-        data = with_sentiment(data, sentiment, model.sentiment_scale)
+    if sentiment is not None:
+        data = complaint_inputs(data, sentiment, model.sentiment_scale, model.shape)
     prob = model.proba(data.toks, data.dense)[:, 1]
     return complaint_figures(np.asarray(labels), prob, model.threshold)
 

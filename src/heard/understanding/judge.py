@@ -21,7 +21,7 @@ from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
 from heard.understanding.text import model_text, split_model_text
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import stack_sentiment
+from heard.understanding.training import stack_sentiment, stack_shape
 from heard.understanding.urgency import UrgencyInput, urgency
 from heard.understanding.vectorize import grams_of
 
@@ -91,6 +91,8 @@ class Understander:
         sentiment = self.sentiment.proba(toks, dense, grams)
         scale = self.complaint.sentiment_scale
         complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense
+        if self.complaint.shape:
+            complaint_dense = stack_shape(complaint_dense, toks)
         complaint = self.complaint.proba(toks, complaint_dense, grams)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         return [

@@ -1,7 +1,8 @@
 """Training and cross-validating the linear models (complaint, sentiment) from labelled texts.
 
 The recipe is one function for both: TF-IDF word and character n-grams plus the static sentence embedding
-as dense features, class-balanced softmax regression, and for binary models Platt calibration fitted on
+as dense features (for complaints also the sentiment model's stacked log-probabilities and the post's shape,
+see `complaint_inputs`), class-balanced softmax regression, and for binary models Platt calibration fitted on
 out-of-fold scores (so a probability of 0.8 means about 8 in 10 such posts are complaints). Extra weakly
 labelled data (airline tweets for complaints) can be added with a lower weight; it is never used to
 measure.
@@ -18,6 +19,7 @@ from heard.understanding import logistic
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.metrics import stratified_folds
+from heard.understanding.shape import shape_features
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
@@ -38,6 +40,8 @@ class Recipe:
     max_iter: int = 500
     #: > 0: the sentiment model's log-probabilities, times this, join the dense features (see `stack_sentiment`).
     sentiment_scale: float = 0.0
+    #: The post's shape (length, handles, links, ... see `heard.understanding.shape`) joins the dense features.
+    shape: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -50,6 +54,7 @@ class Recipe:
             "extra_weight": self.extra_weight,
             "max_iter": self.max_iter,
             "sentiment_scale": self.sentiment_scale,
+            "shape": self.shape,
         }
 
 
@@ -95,12 +100,24 @@ def stack_sentiment(dense: np.ndarray, sentiment_probs: np.ndarray, scale: float
     return out
 
 
-def with_sentiment(data: Examples, sentiment: LinearClassifier, scale: float) -> Examples:
-    """The examples with the sentiment model's stacked log-probabilities in their dense features."""
+def stack_shape(dense: np.ndarray, docs: Sequence[list[str]]) -> np.ndarray:
+    """Dense features followed by the posts' shape features (see `heard.understanding.shape`)."""
+    out: np.ndarray = np.hstack([dense, shape_features(docs)]).astype(np.float32)
+    return out
+
+
+def complaint_inputs(data: Examples, sentiment: LinearClassifier, sentiment_scale: float, shape: bool) -> Examples:
+    """The examples with the dense features a complaint model of that recipe reads: the embedding, then the
+    stacked sentiment log-probabilities (when `sentiment_scale` > 0), then the shape (when `shape`). Training,
+    evaluation and the pipeline stage all build them in this order."""
     if data.dense is None:
         return data
-    probs = sentiment.proba(data.toks, data.dense)
-    return Examples(data.toks, data.labels, data.weights, stack_sentiment(data.dense, probs, scale))
+    dense = data.dense
+    if sentiment_scale:
+        dense = stack_sentiment(dense, sentiment.proba(data.toks, dense), sentiment_scale)
+    if shape:
+        dense = stack_shape(dense, data.toks)
+    return Examples(data.toks, data.labels, data.weights, dense)
 
 
 def fit_model(train: Examples, recipe: Recipe, vocab: Vocabulary | None = None) -> LinearClassifier:

@@ -30,11 +30,17 @@ from heard.understanding.evaluate import (
 from heard.understanding.logistic import sigmoid
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import Examples, Recipe, examples, train, with_sentiment
+from heard.understanding.training import Examples, Recipe, complaint_inputs, examples, train
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
 COMPLAINT_RECIPE = Recipe(
-    ["not_complaint", "complaint"], GramSpec(2, 2, 5), min_df=3, c=10.0, dense_scale=1.0, sentiment_scale=0.3
+    ["not_complaint", "complaint"],
+    GramSpec(2, 2, 5),
+    min_df=3,
+    c=10.0,
+    dense_scale=1.0,
+    sentiment_scale=0.3,
+    shape=True,
 )
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
@@ -68,10 +74,10 @@ REASON_TOPICS = {
 def _complaint_examples(
     texts: list[str], labels: list[int], emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float = 1.0
 ) -> Examples:
-    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion."""
+    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion and
+    the post's shape."""
     data = examples(texts, labels, emb, weight)
-    scale = COMPLAINT_RECIPE.sentiment_scale
-    return with_sentiment(data, sentiment, scale) if scale else data
+    return complaint_inputs(data, sentiment, COMPLAINT_RECIPE.sentiment_scale, COMPLAINT_RECIPE.shape)
 
 
 def _weak_complaints(path: Path, emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float) -> Examples:

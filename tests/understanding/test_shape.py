@@ -1,0 +1,37 @@
+"""A post's shape features: the counts TF-IDF normalisation hides, on the scale of the other dense features."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from heard.understanding.shape import SHAPE_DIM, shape_features
+from heard.understanding.text import tokens
+from heard.understanding.training import stack_shape
+
+
+def test_shape_counts_length_handles_links_hashtags_numbers_and_punctuation() -> None:
+    toks = tokens("@acme @bob order 12 lost!! why?? #fail https://t.co/x")
+    # <user> <user> order <num> lost !! why ?? #fail <url>
+    row = shape_features([toks])[0]
+    assert row.shape == (SHAPE_DIM,)
+    expected = [math.log1p(10) / 3, 1 / 2, 2 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1.0]
+    assert row.tolist() == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_lone_hash_is_not_a_hashtag_and_a_handle_later_does_not_start_the_post() -> None:
+    row = shape_features([tokens("thanks # @acme")])[0]
+    assert row[3] == 0.0
+    assert row[2] == pytest.approx(1 / 3)
+    assert row[7] == 0.0
+
+
+def test_an_empty_post_has_an_all_zero_shape_and_stacking_appends_it() -> None:
+    dense = np.ones((2, 3), np.float32)
+    out = stack_shape(dense, [[], tokens("hello there")])
+    assert out.shape == (2, 3 + SHAPE_DIM)
+    assert np.array_equal(out[:, :3], dense)
+    assert not out[0, 3:].any()
+    assert out[1, 3] == pytest.approx(math.log1p(2) / 3)
