@@ -42,6 +42,23 @@ def test_eval_complaints_cv_reports_every_fold_and_their_spread() -> None:
     assert isinstance(figures["macro_f1_sd"], float)
 
 
+def test_eval_complaints_cv_repeated_on_other_splits_reports_each_and_the_mean() -> None:
+    once = run("eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--cv", "2", "--json")
+    figures = run("eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--cv", "2", "--repeats", "3", "--json")
+    assert "repeated" not in once
+    repeated = figures["repeated"]
+    assert repeated["splits"] == 3
+    per_split = repeated["macro_f1_per_split"]
+    assert len(per_split) == 3
+    assert per_split[0] == figures["macro_f1"] == once["macro_f1"]  # the first split is the one --cv alone uses
+    assert (
+        repeated["macro_f1_mean"] == round(sum(per_split) / 3, 2)
+        or abs(repeated["macro_f1_mean"] - sum(per_split) / 3) < 0.01
+    )
+    refused = runner.invoke(build(), ["eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--repeats", "0"])
+    assert refused.exit_code == 2
+
+
 def test_eval_complaints_refuses_a_file_without_the_columns(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")

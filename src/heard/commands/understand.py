@@ -54,11 +54,17 @@ def eval_complaints(
     extra: Annotated[
         Path | None, typer.Option(help="Airline tweets CSV to add as weak labels in each fold (with --cv).")
     ] = None,
+    repeats: Annotated[
+        int, typer.Option(help="With --cv: repeat it on this many different splits and report each and the mean.")
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Complaint detection: macro_f1, f1_complaint, accuracy, roc_auc, n, with VADER's on the same data."""
+    if not 1 <= repeats <= 20:
+        _fail(BadInput("--repeats must be between 1 and 20"))
+        return
     try:
-        _print(workflows.eval_complaints(file, cv, extra), as_json)
+        _print(workflows.eval_complaints(file, cv, extra, repeats), as_json)
     except BadInput as exc:
         _fail(exc)
 

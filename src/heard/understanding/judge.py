@@ -87,7 +87,7 @@ class Understander:
         lows = [model_text(t) for t in texts]
         toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
-        grams = grams_of(toks, self.complaint.vocab.spec)
+        grams = grams_of(toks, self.complaint.vocab.spec, by_token=True)
         sentiment = self.sentiment.proba(toks, dense, grams)
         scale = self.complaint.sentiment_scale
         complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense

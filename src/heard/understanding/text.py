@@ -69,14 +69,22 @@ def word_grams(toks: list[str], spec: GramSpec) -> list[str]:
 
 def char_grams(toks: list[str], spec: GramSpec) -> list[str]:
     """Character n-grams of each distinct word, padded with '~' so that prefixes and suffixes stand out."""
-    lo, hi = spec.char_min, spec.char_max
     out: list[str] = []
-    if not hi >= lo > 0:
-        return out
-    for tok in set(toks):
-        if tok[0] == "<":
-            continue
-        word = f"~{tok}~"
-        size = len(word)
-        out += [word[i : i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1)]
+    for tok in char_tokens(toks):
+        out += token_char_grams(tok, spec)
     return out
+
+
+def char_tokens(toks: list[str]) -> list[str]:
+    """The distinct words whose character n-grams a post has (placeholders such as <url> have none)."""
+    return [tok for tok in set(toks) if tok[0] != "<"]
+
+
+def token_char_grams(tok: str, spec: GramSpec) -> list[str]:
+    """One word's character n-grams."""
+    lo, hi = spec.char_min, spec.char_max
+    if not hi >= lo > 0:
+        return []
+    word = f"~{tok}~"
+    size = len(word)
+    return [word[i : i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1)]

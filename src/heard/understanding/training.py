@@ -141,12 +141,17 @@ def fit_model(train: Examples, recipe: Recipe, vocab: Vocabulary | None = None) 
 
 
 def out_of_fold_scores(
-    data: Examples, recipe: Recipe, folds: int, extra: Examples | None = None, vocab: Vocabulary | None = None
+    data: Examples,
+    recipe: Recipe,
+    folds: int,
+    extra: Examples | None = None,
+    vocab: Vocabulary | None = None,
+    seed: int = 0,
 ) -> np.ndarray:
     """Scores of each example from a model that did not see it (extra data joins every training fold; a given
-    vocabulary, built without labels, is shared by every fold)."""
+    vocabulary, built without labels, is shared by every fold; `seed` picks the split)."""
     out = np.zeros((len(data.toks), len(recipe.classes)), np.float32)
-    for test_idx in stratified_folds(data.labels, folds):
+    for test_idx in stratified_folds(data.labels, folds, seed):
         train_idx = np.setdiff1d(np.arange(len(data.toks)), test_idx)
         train = data.take(train_idx)
         if extra is not None:

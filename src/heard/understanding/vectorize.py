@@ -7,28 +7,42 @@ Word n-grams and character n-grams are two blocks of one vocabulary, each block 
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 from scipy import sparse
 
-from heard.understanding.text import GramSpec, char_grams, word_grams
+from heard.understanding.text import GramSpec, char_grams, char_tokens, token_char_grams, word_grams
+
+#: Words whose character n-gram ids a vocabulary remembers (as compact int arrays, about 0.2 KB a word); past
+#: this the memory starts again, so it stays bounded whatever the stream says.
+TOKEN_CACHE = 100_000
 
 
 @dataclass(frozen=True)
 class Grams:
-    """The word and character n-grams of a batch of token lists, cut once and read by every model."""
+    """The word and character n-grams of a batch of token lists, cut once and read by every model.
+
+    With `chars` None the character n-grams are not cut here: `tokens` holds each post's distinct words and the
+    vocabulary looks up, per word, the ids of its n-grams, remembered from the last time it saw the word. Words
+    repeat across posts far more than posts do, so that skips most of the slicing and dictionary lookups (the
+    pipeline's path; training cuts them in full)."""
 
     spec: GramSpec
     words: list[list[str]]
-    chars: list[list[str]]
+    chars: list[list[str]] | None
+    tokens: list[list[str]] | None = None
 
 
-def grams_of(docs: Sequence[list[str]], spec: GramSpec) -> Grams:
-    return Grams(spec, [word_grams(t, spec) for t in docs], [char_grams(t, spec) for t in docs])
+def grams_of(docs: Sequence[list[str]], spec: GramSpec, by_token: bool = False) -> Grams:
+    words = [word_grams(t, spec) for t in docs]
+    if by_token:
+        return Grams(spec, words, None, [char_tokens(t) for t in docs])
+    return Grams(spec, words, [char_grams(t, spec) for t in docs])
 
 
 @dataclass
@@ -39,6 +53,7 @@ class Vocabulary:
     words: dict[str, int]
     chars: dict[str, int]
     idf: np.ndarray
+    _token_ids: dict[str, array[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -56,9 +71,12 @@ class Vocabulary:
         # Per row, how many word and character features it has: row and block ids are expanded from these with
         # np.repeat, which is much cheaper than growing two more Python lists one id per feature.
         sizes: list[int] = []
-        for word_list, char_list in zip(grams.words, grams.chars, strict=True):
+        for n, word_list in enumerate(grams.words):
             w = [i for i in map(wget, word_list) if i is not None]
-            c = [i + offset for i in map(cget, char_list) if i is not None]
+            if grams.chars is not None:
+                c = [i + offset for i in map(cget, grams.chars[n]) if i is not None]
+            else:
+                c = self._char_ids(grams.tokens[n] if grams.tokens is not None else [], grams.spec)
             feats.extend(w)
             feats.extend(c)
             sizes.append(len(w))
@@ -68,6 +86,21 @@ class Vocabulary:
         blocks = np.repeat(np.arange(2 * n_rows, dtype=np.int64), per_block)
         doc_ids = blocks // 2
         return _tfidf(n_rows, self.size, doc_ids, np.asarray(feats, dtype=np.int64), blocks, self.idf)
+
+    def _char_ids(self, tokens: list[str], spec: GramSpec) -> list[int]:
+        """Feature ids (offset into the character block) of the character n-grams of `tokens`."""
+        remembered = self._token_ids
+        offset, cget = len(self.words), self.chars.get
+        out: list[int] = []
+        for tok in tokens:
+            ids = remembered.get(tok)
+            if ids is None:
+                ids = array("i", [i + offset for i in map(cget, token_char_grams(tok, spec)) if i is not None])
+                if len(remembered) >= TOKEN_CACHE:
+                    remembered.clear()
+                remembered[tok] = ids
+            out.extend(ids)
+        return out
 
     def to_json(self) -> dict[str, object]:
         return {"spec": self.spec.to_json(), "words": _ordered(self.words), "chars": _ordered(self.chars)}

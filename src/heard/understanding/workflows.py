@@ -107,7 +107,7 @@ def corpus_vocabulary(folder: Path, recipe: Recipe) -> Vocabulary:
     return build_vocabulary([tokens(t) for t in texts], recipe.spec, recipe.min_df, recipe.max_feats)
 
 
-def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[str, Any]:
+def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None, repeats: int = 1) -> dict[str, Any]:
     data = read_complaints(file)
     if not data.texts:
         raise BadInput(f"{file} has no labelled rows")
@@ -122,7 +122,7 @@ def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None) -> dict[
         vocab = committed.vocab if committed.meta.get("vocabulary") == "corpus" else None
         recipe = COMPLAINT_RECIPE if vocab is not None else replace(COMPLAINT_RECIPE, min_df=1)
         labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
-        ours = cross_validate_complaints(labelled, recipe, cv, weak, vocab)
+        ours = cross_validate_complaints(labelled, recipe, cv, weak, vocab, repeats)
     else:
         ours = eval_complaints_model(committed, emb, data.texts, data.labels, sentiment)
     return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
