@@ -20,7 +20,7 @@ import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector
+from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ReadResult
 from heard.connectors.failures import ConnectorFailure, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
@@ -132,17 +132,23 @@ class Listener:
             cooldown = connector.cooldown_s()
         finally:
             connector.close()
-        offsets = append_posts(self.runtime.log, result.posts)
-        taken = sum(1 for o in offsets if o is not None)
+        taken = self._put_on_log(result, name, "listen")
+        detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
         with self.runtime.sessions.begin() as session:
-            if result.rejected:
-                rejections = [Rejection("", "listen", r.reason, r.raw) for r in result.rejected]
-                record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
-            detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
             record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
-        outcome = ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+        outcome = ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)
         outcome.wait_s = cooldown
         return outcome
+
+    def _put_on_log(self, result: ReadResult, name: str, stage: str) -> int:
+        """Append a read's posts to the log and keep its unreadable payloads as dead letters; how many posts
+        were new to the log."""
+        offsets = append_posts(self.runtime.log, result.posts)
+        if result.rejected:
+            with self.runtime.sessions.begin() as session:
+                rejections = [Rejection("", stage, r.reason, r.raw) for r in result.rejected]
+                record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
+        return sum(1 for o in offsets if o is not None)
 
     def backfill(self, name: str, hashtags: tuple[str, ...], since: datetime) -> ChannelOutcome:
         """Search the channel's network for `hashtags` back to `since` and put what it finds on the log, once
@@ -163,14 +169,9 @@ class Listener:
         if "search" not in connector.capabilities:
             raise BackfillUnsupported(f"{connector.kind} cannot search past posts by hashtag; only new ones are read")
         result = connector.backfill(hashtags, since)
-        offsets = append_posts(self.runtime.log, result.posts)
-        taken = sum(1 for o in offsets if o is not None)
-        if result.rejected:
-            with self.runtime.sessions.begin() as session:
-                rejections = [Rejection("", "backfill", r.reason, r.raw) for r in result.rejected]
-                record_dead_letters(session, rejections, f"channel:{name}", self.runtime.clock.now())
+        taken = self._put_on_log(result, name, "backfill")
         detail = f"back-filled {', '.join('#' + t.lstrip('#') for t in hashtags)} since {since:%Y-%m-%d %H:%M}Z"
-        return ChannelOutcome(name, "ok", taken, len(offsets) - taken, len(result.rejected), detail)
+        return ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)
 
     def _requested_backfills(self, channel_id: int, connector: Connector, name: str) -> None:
         """Back-fills asked for from the web app run with the channel's next read; one that cannot run is
