@@ -53,14 +53,13 @@ class ArticleEffect:
 
 def incident_figures(session: Session, period: Period) -> IncidentFigures:
     live = incidents.c.merged_into_id.is_(None)
-    in_period = (incidents.c.created_at >= period.since) & (incidents.c.created_at < period.until)
+    in_period = period.holds(incidents.c.created_at)
     opened = session.scalar(select(func.count()).select_from(incidents).where(live, in_period)) or 0
     resolved_rows = session.execute(
         select(incidents.c.created_at, incidents.c.updated_at).where(
             live,
             incidents.c.status.in_(RESOLVED),
-            incidents.c.updated_at >= period.since,
-            incidents.c.updated_at < period.until,
+            period.holds(incidents.c.updated_at),
         )
     ).all()
     still_open = select(func.count()).select_from(incidents).where(live, incidents.c.status.not_in(RESOLVED))
@@ -77,8 +76,7 @@ def article_effects(session: Session, period: Period, now: datetime) -> list[Art
         .where(
             articles.c.status == "published",
             articles.c.incident_id.is_not(None),
-            articles.c.published_at >= period.since,
-            articles.c.published_at < period.until,
+            period.holds(articles.c.published_at),
         )
         .order_by(articles.c.published_at)
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
@@ -36,6 +37,10 @@ class Period:
 
     def day_of(self, moment: datetime) -> date:
         return as_utc(moment).date()
+
+    def holds(self, moment: ColumnElement[Any]) -> ColumnElement[bool]:
+        """SQL: `moment` falls in [since, until)."""
+        return and_(moment >= self.since, moment < self.until)
 
 
 def _midnight(day: date) -> datetime:

@@ -47,8 +47,7 @@ def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigur
         .where(
             alerts.c.kind == "pileon",
             alerts.c.conversation_id.is_not(None),
-            alerts.c.started_at >= period.since,
-            alerts.c.started_at < period.until,
+            period.holds(alerts.c.started_at),
         )
         .order_by(alerts.c.started_at)
     )

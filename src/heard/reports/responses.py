@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
@@ -81,7 +81,7 @@ def first_responses(session: Session, period: Period, default_target_s: int) -> 
         .join(opened, opened.c.conversation_id == conversations.c.id)
         .outerjoin(replied, replied.c.conversation_id == conversations.c.id)
         .outerjoin(inboxes, inboxes.c.id == conversations.c.inbox_id)
-        .where(and_(opened.c.first_in >= period.since, opened.c.first_in < period.until))
+        .where(period.holds(opened.c.first_in))
     )
     return [
         Answered(
