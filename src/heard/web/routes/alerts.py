@@ -17,16 +17,14 @@ from heard.alerts.queries import alert_posts, deliveries, proposals, recent_aler
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.inbox.agents import AgentIdentity
 from heard.inbox.channels import accept_hashtags, list_channels, request_backfill
-from heard.web.auth import Me, Worker, require_role
+from heard.web.auth import Editor, Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import page
 
 router = APIRouter()
 SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-Editor = Annotated[AgentIdentity, Depends(require_role("editor"))]
 AlertId = Annotated[int, Path(ge=1, le=2**62)]
 STATUSES = ("open", "acknowledged", "resolved")
 BACKFILL_DAYS = 7

@@ -13,20 +13,18 @@ from heard.app import Runtime
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
 from heard.events import ConversationUpdated
-from heard.inbox.agents import AgentIdentity
 from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import ISSUE_STATUSES
 from heard.knowledge.queries import get_article, list_articles
 from heard.stream.base import publish_events
-from heard.web.auth import Me, require_role
+from heard.web.auth import Editor, Me
 from heard.web.deps import get_runtime
 from heard.web.templating import page
 
 router = APIRouter(prefix="/articles")
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-Editor = Annotated[AgentIdentity, Depends(require_role("editor"))]
 Text = Annotated[str, Form(max_length=200_000)]
 Line = Annotated[str, Form(max_length=256)]
 
