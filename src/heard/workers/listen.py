@@ -125,10 +125,12 @@ class Listener:
             channel = session.get(Channel, channel_id)
             assert channel is not None
             config = channel_config(channel, self.runtime.settings.secret_key, self.runtime.settings.brand_handles)
+            asked_backfill = bool((channel.config or {}).get("backfill"))
         connector = self._build(config)
         try:
             result = connector.read(cursor)
-            self._requested_backfills(channel_id, connector, name)
+            if asked_backfill:
+                self._requested_backfills(channel_id, connector, name)
             cooldown = connector.cooldown_s()
         finally:
             connector.close()
