@@ -51,18 +51,29 @@ class LinearClassifier:
             x = self.vocab.transform_grams(grams)
         else:
             x = self.vocab.transform(docs)
-        if self.dense_dim:
-            block = np.zeros((len(docs), self.dense_dim), np.float32) if dense is None else dense
-            x = sparse.hstack([x, sparse.csr_matrix(block * self.dense_scale)], format="csr")
-        return x
+        return self.with_dense(x, dense)
+
+    def with_dense(self, rows: sparse.csr_matrix, dense: np.ndarray | None) -> sparse.csr_matrix:
+        """The model's TF-IDF rows followed by its dense features (zeros when none are given)."""
+        if not self.dense_dim:
+            return rows
+        block = np.zeros((rows.shape[0], self.dense_dim), np.float32) if dense is None else dense
+        return sparse.hstack([rows, sparse.csr_matrix(block * self.dense_scale)], format="csr")
 
     def scores(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
-        out: np.ndarray = np.asarray(self.features(docs, dense, grams) @ self.weights) + self.bias
+        return self.scores_of(self.features(docs, dense, grams))
+
+    def scores_of(self, features: sparse.csr_matrix) -> np.ndarray:
+        out: np.ndarray = np.asarray(features @ self.weights) + self.bias
         return out
 
     def proba(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
         """Class probabilities (rows sum to 1); calibrated for binary models."""
         return self.proba_from_scores(self.scores(docs, dense, grams))
+
+    def proba_of_rows(self, rows: sparse.csr_matrix, dense: np.ndarray | None = None) -> np.ndarray:
+        """`proba` from TF-IDF rows already made for this model's vocabulary (`SharedLexicon.rows`)."""
+        return self.proba_from_scores(self.scores_of(self.with_dense(rows, dense)))
 
     def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
         if self.calibration is None or len(self.classes) != 2:

@@ -19,6 +19,7 @@ from heard.understanding import language
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
+from heard.understanding.lexicon import SharedLexicon
 from heard.understanding.text import model_text, split_model_text
 from heard.understanding.topics import Taxonomy, TopicModel
 from heard.understanding.training import stack_sentiment, stack_shape
@@ -67,6 +68,12 @@ class Understander:
     complaint: LinearClassifier
     sentiment: LinearClassifier
     topics: TopicModel
+    #: One n-gram lookup for both linear models (built from their vocabularies when not given).
+    lexicon: SharedLexicon | None = None
+
+    def __post_init__(self) -> None:
+        if self.lexicon is None:
+            self.lexicon = SharedLexicon([self.sentiment.vocab, self.complaint.vocab])
 
     @classmethod
     def load(cls, weights: Path = WEIGHTS_DIR, taxonomy: str = "general") -> Understander:
@@ -87,13 +94,14 @@ class Understander:
         lows = [model_text(t) for t in texts]
         toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
-        grams = grams_of(toks, self.complaint.vocab.spec, by_token=True)
-        sentiment = self.sentiment.proba(toks, dense, grams)
+        lexicon = self.lexicon if self.lexicon is not None else SharedLexicon([self.sentiment.vocab])
+        counted = lexicon.count(grams_of(toks, lexicon.spec, by_token=True))
+        sentiment = self.sentiment.proba_of_rows(lexicon.rows(0, counted), dense)
         scale = self.complaint.sentiment_scale
         complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense
         if self.complaint.shape:
             complaint_dense = stack_shape(complaint_dense, toks)
-        complaint = self.complaint.proba(toks, complaint_dense, grams)[:, 1]
+        complaint = self.complaint.proba_of_rows(lexicon.rows(1, counted), complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         return [
             self._one(texts[i], lows[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])

@@ -7,10 +7,9 @@ Word n-grams and character n-grams are two blocks of one vocabulary, each block 
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
@@ -18,19 +17,14 @@ from scipy import sparse
 
 from heard.understanding.text import GramSpec, char_grams, char_tokens, token_char_grams, word_grams
 
-#: Words whose character n-gram ids a vocabulary remembers (as compact int arrays, about 0.2 KB a word); past
-#: this the memory starts again, so it stays bounded whatever the stream says.
-TOKEN_CACHE = 100_000
-
 
 @dataclass(frozen=True)
 class Grams:
     """The word and character n-grams of a batch of token lists, cut once and read by every model.
 
-    With `chars` None the character n-grams are not cut here: `tokens` holds each post's distinct words and the
-    vocabulary looks up, per word, the ids of its n-grams, remembered from the last time it saw the word. Words
-    repeat across posts far more than posts do, so that skips most of the slicing and dictionary lookups (the
-    pipeline's path; training cuts them in full)."""
+    With `chars` None the character n-grams are not cut here: `tokens` holds each post's distinct words, and
+    `heard.understanding.lexicon.SharedLexicon` looks up the ids of each word's n-grams, remembered from the
+    last time it saw the word (the pipeline's path; training cuts them in full)."""
 
     spec: GramSpec
     words: list[list[str]]
@@ -53,7 +47,6 @@ class Vocabulary:
     words: dict[str, int]
     chars: dict[str, int]
     idf: np.ndarray
-    _token_ids: dict[str, array[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -73,34 +66,19 @@ class Vocabulary:
         sizes: list[int] = []
         for n, word_list in enumerate(grams.words):
             w = [i for i in map(wget, word_list) if i is not None]
-            if grams.chars is not None:
-                c = [i + offset for i in map(cget, grams.chars[n]) if i is not None]
-            else:
-                c = self._char_ids(grams.tokens[n] if grams.tokens is not None else [], grams.spec)
+            chars = grams.chars[n] if grams.chars is not None else _cut_chars(grams, n)
+            c = [i + offset for i in map(cget, chars) if i is not None]
             feats.extend(w)
             feats.extend(c)
             sizes.append(len(w))
             sizes.append(len(c))
         n_rows = len(grams.words)
-        per_block = np.asarray(sizes, dtype=np.int64)
-        blocks = np.repeat(np.arange(2 * n_rows, dtype=np.int64), per_block)
-        doc_ids = blocks // 2
-        return _tfidf(n_rows, self.size, doc_ids, np.asarray(feats, dtype=np.int64), blocks, self.idf)
-
-    def _char_ids(self, tokens: list[str], spec: GramSpec) -> list[int]:
-        """Feature ids (offset into the character block) of the character n-grams of `tokens`."""
-        remembered = self._token_ids
-        offset, cget = len(self.words), self.chars.get
-        out: list[int] = []
-        for tok in tokens:
-            ids = remembered.get(tok)
-            if ids is None:
-                ids = array("i", [i + offset for i in map(cget, token_char_grams(tok, spec)) if i is not None])
-                if len(remembered) >= TOKEN_CACHE:
-                    remembered.clear()
-                remembered[tok] = ids
-            out.extend(ids)
-        return out
+        blocks = np.repeat(np.arange(2 * n_rows, dtype=np.int64), np.asarray(sizes, dtype=np.int64))
+        if not feats:
+            return sparse.csr_matrix((n_rows, self.size), dtype=np.float32)
+        keys = (blocks // 2) * self.size + np.asarray(feats, dtype=np.int64)
+        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        return tfidf_rows(n_rows, self.size, uniq // self.size, uniq % self.size, counts, blocks[first], self.idf)
 
     def to_json(self) -> dict[str, object]:
         return {"spec": self.spec.to_json(), "words": _ordered(self.words), "chars": _ordered(self.chars)}
@@ -117,20 +95,28 @@ def _ordered(index: dict[str, int]) -> list[str]:
     return [g for g, _ in sorted(index.items(), key=lambda item: item[1])]
 
 
-def _tfidf(
-    n_docs: int, n_feats: int, doc_ids: np.ndarray, feats: np.ndarray, blocks: np.ndarray, idf: np.ndarray
+def _cut_chars(grams: Grams, n: int) -> list[str]:
+    tokens = grams.tokens[n] if grams.tokens is not None else []
+    return [g for tok in tokens for g in token_char_grams(tok, grams.spec)]
+
+
+def tfidf_rows(
+    n_docs: int,
+    n_feats: int,
+    docs: np.ndarray,
+    cols: np.ndarray,
+    counts: np.ndarray,
+    blocks: np.ndarray,
+    idf: np.ndarray,
 ) -> sparse.csr_matrix:
-    if feats.size == 0:
+    """TF-IDF rows from each post's distinct features and their counts; `blocks` is 2 x post + (1 for the
+    character block), the unit each L2 norm is taken over."""
+    if cols.size == 0:
         return sparse.csr_matrix((n_docs, n_feats), dtype=np.float32)
-    keys = doc_ids.astype(np.int64) * n_feats + feats
-    uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    rows = (uniq // n_feats).astype(np.int64)
-    cols = (uniq % n_feats).astype(np.int64)
     values = (1.0 + np.log(counts)) * idf[cols]
-    block = blocks[first]
-    norms = np.sqrt(np.bincount(block, weights=values * values, minlength=n_docs * 2))
-    values = values / np.maximum(norms[block], 1e-12)
-    return sparse.csr_matrix((values.astype(np.float32), (rows, cols)), shape=(n_docs, n_feats))
+    norms = np.sqrt(np.bincount(blocks, weights=values * values, minlength=n_docs * 2))
+    values = values / np.maximum(norms[blocks], 1e-12)
+    return sparse.csr_matrix((values.astype(np.float32), (docs, cols)), shape=(n_docs, n_feats))
 
 
 def build_vocabulary(
