@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 EVENTS_TOPIC = "events"
 POSTS_TOPIC = "posts.raw"
+#: Stored posts with their judgements, for a radar that runs apart from the pipeline workers.
+JUDGED_TOPIC = "posts.judged"
 
 
 @dataclass(frozen=True, slots=True)

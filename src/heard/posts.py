@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -65,13 +66,17 @@ class RawPost:
 
     @classmethod
     def from_json(cls, payload: bytes | str) -> RawPost:
-        try:
-            data = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadInput(f"payload is not JSON: {exc}", _preview(payload)) from exc
-        if not isinstance(data, dict):
-            raise BadInput("payload is not a JSON object", _preview(payload))
-        return raw_post_from_mapping(data, raw=_preview(payload))
+        return raw_post_from_mapping(_json_object(payload), raw=_preview(payload))
+
+
+def _json_object(payload: bytes | str) -> dict[str, Any]:
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput(f"payload is not JSON: {exc}", _preview(payload)) from exc
+    if not isinstance(data, dict):
+        raise BadInput("payload is not a JSON object", _preview(payload))
+    return data
 
 
 _RAW_FIELDS = tuple(f.name for f in fields(RawPost))
@@ -204,3 +209,68 @@ class Post:
     @property
     def is_brand(self) -> bool:
         return self.raw.is_brand
+
+    def to_judged_json(self) -> bytes:
+        """The stored post with its judgements: the wire format of "posts.judged", which a radar running apart
+        from the pipeline workers reads (`HEARD_RADAR_MODE=separate`)."""
+        data: dict[str, Any] = {name: getattr(self, name) for name in _JUDGED_FIELDS}
+        data["raw"] = json.loads(self.raw.to_json())
+        incident = self.extra.get("incident_id")
+        data["incident_id"] = incident if isinstance(incident, int) else None
+        return _ENCODER.encode(data).encode("utf-8")
+
+    @classmethod
+    def from_judged_json(cls, payload: bytes | str) -> Post:
+        """Read `to_judged_json` back; BadInput for anything else (the radar sets it aside as a dead letter)."""
+        data = _json_object(payload)
+        if not isinstance(data.get("raw"), dict):
+            raise BadInput("payload is not a judged post", _preview(payload))
+        raw = raw_post_from_mapping(data["raw"], raw=_preview(payload))
+        try:
+            post = cls(
+                raw=raw,
+                text=str(data.get("text", raw.text)),
+                hashtags=tuple(str(t) for t in data.get("hashtags") or ()),
+                mentions=tuple(str(m) for m in data.get("mentions") or ()),
+                urls=tuple(str(u) for u in data.get("urls") or ()),
+                language=_optional(data.get("language"), str),
+                truncated=bool(data.get("truncated", False)),
+                complaint=_optional(data.get("complaint"), float),
+                intents=tuple(str(i) for i in data.get("intents") or ()),
+                sentiment=_optional(data.get("sentiment"), str),
+                sentiment_score=_optional(data.get("sentiment_score"), float),
+                topic=_optional(data.get("topic"), str),
+                urgency=_optional(data.get("urgency"), int),
+                urgency_reasons=tuple(str(r) for r in data.get("urgency_reasons") or ()),
+            )
+        except (TypeError, ValueError) as exc:
+            raise BadInput(f"judged post has a malformed field: {exc}", _preview(payload)) from exc
+        incident = data.get("incident_id")
+        if isinstance(incident, int) and not isinstance(incident, bool):
+            post.extra["incident_id"] = incident
+        return post
+
+
+_JUDGED_FIELDS = (
+    "text",
+    "hashtags",
+    "mentions",
+    "urls",
+    "language",
+    "truncated",
+    "complaint",
+    "intents",
+    "sentiment",
+    "sentiment_score",
+    "topic",
+    "urgency",
+    "urgency_reasons",
+)
+
+
+def _optional(value: Any, kind: Callable[[Any], Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool | dict | list):
+        raise ValueError(f"unexpected {type(value).__name__}")
+    return kind(value)

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         description="Seconds between saves of the radar's learnt state by the pipeline worker, which loads it again "
         "on start so a restart does not blind the pile-on radar for its warm-up (0: never save or load).",
     )
+    radar_mode: Literal["inline", "separate"] = Field(
+        "inline",
+        description="inline: each pipeline worker runs the pile-on radar over the posts it stores (one worker). "
+        "separate: workers put the posts they store on the posts.judged topic and one `heard radar` process "
+        "watches them all (many workers: each would otherwise see only its share of every series).",
+    )
     api_requests_per_min: int = Field(
         600, ge=0, description="Requests a minute each HTTP API token may make, per web process (0: no limit)."
     )

@@ -1,4 +1,4 @@
-"""`heard init`, `heard import`, `heard worker`, `heard serve`: the embedded path from a file to the inbox."""
+"""`heard init`, `import`, `worker`, `radar`, `serve`: the embedded path from a file to the inbox, and its workers."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
+from heard.workers.radar import RadarWorker
 from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
 
@@ -29,6 +30,7 @@ def register(cli: Cli) -> None:
     cli.root.command("init")(init)
     cli.root.command("import")(import_)
     cli.root.command("worker")(worker)
+    cli.root.command("radar")(radar)
     cli.root.command("serve")(serve)
 
 
@@ -73,6 +75,24 @@ def worker() -> None:
     stop = threading.Event()
     try:
         PipelineWorker(runtime).run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        runtime.close()
+
+
+def radar() -> None:
+    """Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate)."""
+    settings = Settings()
+    if settings.radar_mode != "separate":
+        raise typer.BadParameter(
+            "HEARD_RADAR_MODE is 'inline': each pipeline worker already runs the radar. Set it to 'separate' for "
+            "the workers and this process."
+        )
+    runtime = build_runtime(settings)
+    stop = threading.Event()
+    try:
+        RadarWorker(runtime).run(stop)
     except KeyboardInterrupt:
         stop.set()
     finally:

@@ -14,16 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 
 import structlog
 from sqlalchemy.orm import Session
 
-from heard.alerts.radar_memory import load_radar, save_radar
 from heard.app import Runtime
 from heard.errors import BadInput
-from heard.events import POSTS_TOPIC, Event
+from heard.events import JUDGED_TOPIC, POSTS_TOPIC, Event
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
 from heard.ingest.queries import StoredPostIndex
 from heard.pipeline.dedupe import SeenIndex
@@ -31,8 +29,8 @@ from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
 from heard.radar.radar import Radar
-from heard.radar.snapshot import IncompatibleSnapshot
-from heard.stream.base import Record, publish_events
+from heard.stream.base import OutMessage, Record, publish_events
+from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.stages import default_stages, record_detections
 
 log = structlog.get_logger(__name__)
@@ -89,16 +87,20 @@ class PipelineWorker:
         self.runtime = runtime
         self._index = _SessionIndex()
         # The default stages get the brand's own handles, so grouping and the radar leave them out of comparisons.
-        factory = stages or partial(default_stages, brand_terms=runtime.settings.brand_handles)
+        factory = stages or partial(
+            default_stages,
+            brand_terms=runtime.settings.brand_handles,
+            detect=runtime.settings.radar_mode == "inline",
+        )
         self._stages = factory(self._index)
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries
         self.totals = WorkerTotals()
-        self._radar = next(
-            (s.detector for s in self._stages if isinstance(s, Detect) and isinstance(s.detector, Radar)), None
-        )
-        self._radar_loaded = False
-        self._radar_saved: datetime | None = None
+        detects = [s for s in self._stages if isinstance(s, Detect)]
+        radar = next((s.detector for s in detects if isinstance(s.detector, Radar)), None)
+        self._keeper = RadarKeeper(runtime, radar, GROUP)
+        # HEARD_RADAR_MODE=separate: the stages end at group and stored posts go to the radar process on the log.
+        self._hand_to_radar = runtime.settings.radar_mode == "separate" and not detects
 
     @property
     def stages(self) -> list[Stage]:
@@ -106,8 +108,7 @@ class PipelineWorker:
 
     def run_once(self) -> int:
         """Process one batch; returns how many records it took (0 when the log had nothing)."""
-        if not self._radar_loaded:
-            self.load_radar()
+        self._keeper.load_once()
         records = self.runtime.log.consume(POSTS_TOPIC, GROUP, self._batch_size)
         if not records:
             return 0
@@ -119,7 +120,7 @@ class PipelineWorker:
         self.totals.records += len(records)
         self.totals.stored += sum(len(r.post_ids) for r in result)
         self.totals.dead_letters += dead
-        self._save_radar_when_due()
+        self._keeper.save_when_due()
         return len(records)
 
     def drain(self) -> WorkerTotals:
@@ -143,45 +144,11 @@ class PipelineWorker:
 
     def load_radar(self) -> int:
         """Load the radar state the last worker saved (once, before the first batch); the series restored."""
-        self._radar_loaded = True
-        if self._radar is None or not self.runtime.settings.radar_snapshot_s:
-            return 0
-        try:
-            with self.runtime.sessions.begin() as session:
-                loaded = load_radar(session, self._radar, GROUP)
-        except IncompatibleSnapshot as exc:
-            log.warning("radar snapshot not loaded; the radar starts fresh", reason=str(exc))
-            return 0
-        except Exception:
-            log.exception("radar snapshot not loaded; the radar starts fresh")
-            return 0
-        if loaded is None:
-            return 0
-        log.info("radar state loaded", series=loaded[0], saved_at=loaded[1].isoformat())
-        return loaded[0]
+        return self._keeper.load()
 
     def save_radar(self) -> int:
         """Save the radar's state now; the series saved (0 without a radar or with saving turned off)."""
-        if self._radar is None or not self.runtime.settings.radar_snapshot_s:
-            return 0
-        now = self.runtime.clock.now()
-        try:
-            with self.runtime.sessions.begin() as session:
-                saved = save_radar(session, self._radar, GROUP, now)
-        except Exception:
-            # Losing a snapshot costs a warm-up after the next restart; it must never stop the pipeline.
-            log.exception("radar snapshot not saved")
-            return 0
-        self._radar_saved = now
-        return saved
-
-    def _save_radar_when_due(self) -> None:
-        interval = self.runtime.settings.radar_snapshot_s
-        now = self.runtime.clock.now()
-        if self._radar_saved is None:
-            self._radar_saved = now
-        elif interval and (now - self._radar_saved).total_seconds() >= interval:
-            self.save_radar()
+        return self._keeper.save()
 
     def _decode(self, records: Sequence[Record]) -> tuple[list[Post], list[Rejection]]:
         started = time.perf_counter()
@@ -229,7 +196,19 @@ class PipelineWorker:
             self.totals.timings.add("store", time.perf_counter() - started)
             self._index.session = None
         self.totals.dead_letters += len(ctx.rejections)
+        self._hand_to_radar_process(survivors)
         return result
+
+    def _hand_to_radar_process(self, posts: list[Post]) -> None:
+        """After the commit, put the stored posts on the topic the radar process reads (separate mode only)."""
+        if not self._hand_to_radar or not posts:
+            return
+        try:
+            self.runtime.log.append(JUDGED_TOPIC, [OutMessage(p.key, p.to_judged_json(), p.key) for p in posts])
+        except Exception:
+            # The posts are stored and their records will be acked: a retry would find them already stored and
+            # hand nothing over, so the radar misses them either way. Say so rather than fail the batch.
+            log.exception("stored posts not handed to the radar", posts=len(posts))
 
     def _dead(self, rejections: list[Rejection]) -> int:
         if not rejections:

@@ -25,13 +25,15 @@ def default_stages(
     embedder: Embedder | None = None,
     brand_terms: Sequence[str] = (),
     radar: SpikeDetector | None = None,
+    detect: bool = True,
 ) -> list[Stage]:
     """normalize -> dedupe -> understand -> group -> detect.
 
     Group goes after understanding so that it sees `post.complaint`; detect goes last so that it counts posts
     by topic and incident too. Without a matcher, grouping runs inside the batch transaction when the index
     carries the batch's session (the pipeline worker's does), and not at all otherwise (tools that only clean
-    posts). `brand_terms` (settings.brand_handles) are ignored when comparing texts.
+    posts). `brand_terms` (settings.brand_handles) are ignored when comparing texts. Without `detect` the list
+    ends at group (the radar runs in its own process: `heard.workers.radar`).
     """
     stages: list[Stage] = [Normalize(), Dedupe(seen), Understand()]
     chosen = embedder or make_embedder(brand_terms=brand_terms)
@@ -39,7 +41,8 @@ def default_stages(
         incidents = BatchIncidents(lambda: getattr(seen, "session", None), chosen)
     if incidents is not None:
         stages.append(Group(chosen, incidents))
-    stages.append(Detect(radar if radar is not None else Radar(brand_terms)))
+    if detect:
+        stages.append(Detect(radar if radar is not None else Radar(brand_terms)))
     return stages
 
 
