@@ -3,6 +3,7 @@ which sees every post of every series, raises the pile-on once and tops the inbo
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -48,6 +49,34 @@ def _share(workers: list[PipelineWorker]) -> int:
 
 
 def test_two_workers_and_one_radar_raise_the_pileon_once(runtime: Runtime) -> None:
+    _two_workers_and_one_radar(runtime)
+
+
+@pytest.mark.nats
+def test_the_same_over_nats_jetstream(tmp_path: Path) -> None:
+    """The cluster's configuration: the workers and the radar meet on JetStream."""
+    from tests.contract.test_event_log import NATS_URL, nats_reachable
+
+    if not nats_reachable():
+        pytest.skip(f"no NATS server at {NATS_URL}")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'heard.db'}",
+        event_log="nats",
+        nats_url=NATS_URL,
+        nats_prefix=f"r{uuid.uuid4().hex[:10]}",
+        batch_size=200,
+        radar_mode="separate",
+        _env_file=None,
+    )
+    rt = build_runtime(settings)
+    try:
+        _two_workers_and_one_radar(rt)
+    finally:
+        rt.log.delete_streams()  # type: ignore[attr-defined]
+        rt.close()
+
+
+def _two_workers_and_one_radar(runtime: Runtime) -> None:
     import_file(runtime, sample_path(), "twcs", limit=800)
     workers = [PipelineWorker(runtime), PipelineWorker(runtime)]
     assert not any(isinstance(s, Detect) for s in workers[0].stages), "separate mode: no radar in the workers"
