@@ -32,6 +32,13 @@ class Runtime:
         self.log.close()
         self.engine.dispose()
 
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """A command's runtime is closed however the command ends (`with build_runtime(...) as runtime:`)."""
+        self.close()
+
 
 def make_event_log(settings: Settings, engine: Engine, clock: Clock) -> EventLog:
     if settings.event_log == "memory":

@@ -107,33 +107,29 @@ def add(
             options[option] = typer.prompt(option.replace("_", " "), hide_input=secret)
     rules = ListeningRules(tuple(listen_handle), tuple(keyword), tuple(hashtag))
     settings = Settings()
-    runtime = build_runtime(settings)
-    try:
-        with runtime.sessions.begin() as session:
-            add_channel(
-                session,
-                kind=kind,
-                name=name or kind,
-                options=options,
-                secret_key=settings.secret_key,
-                now=runtime.clock.now(),
-                handle=handle,
-                rules=rules,
-                brand_handles=brand_handle,
-            )
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(settings) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                add_channel(
+                    session,
+                    kind=kind,
+                    name=name or kind,
+                    options=options,
+                    secret_key=settings.secret_key,
+                    now=runtime.clock.now(),
+                    handle=handle,
+                    rules=rules,
+                    brand_handles=brand_handle,
+                )
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"added {kind} channel {name or kind!r}; run `heard listen` to start reading")
 
 
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Channels with their health (credentials are never shown)."""
-    runtime = build_runtime(Settings())
-    with runtime.sessions() as session:
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
         rows = list_channels(session)
-    runtime.close()
     if as_json:
         channels: list[dict[str, Any]] = [
             {
@@ -157,14 +153,12 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON o
 
 def remove(name: Annotated[str, typer.Argument(help="The channel's name.")]) -> None:
     """Remove a channel and its stored credentials."""
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions.begin() as session:
-            remove_channel(session, name)
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                remove_channel(session, name)
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"removed {name}")
 
 
@@ -182,17 +176,15 @@ def accept(
     backfill_days: BackfillDays = 7.0,
 ) -> None:
     """Listen for hashtags (for example, ones discovery suggested) on a channel, and back-fill their recent past."""
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions.begin() as session:
-            rules = accept_hashtags(session, name, hashtags)
-        typer.echo(f"{name} now listens for #{', #'.join(rules.hashtags)}")
-        if backfill_days:
-            typer.echo(backfill(runtime, name, tuple(hashtags), backfill_days))
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                rules = accept_hashtags(session, name, hashtags)
+            typer.echo(f"{name} now listens for #{', #'.join(rules.hashtags)}")
+            if backfill_days:
+                typer.echo(backfill(runtime, name, tuple(hashtags), backfill_days))
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
 
 
 def backfill(runtime: Runtime, name: str, hashtags: tuple[str, ...], days: float) -> str:

@@ -22,6 +22,7 @@ from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
 from heard.workers.radar import RadarWorker
+from heard.workers.running import run_until_interrupted
 from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
 
@@ -36,9 +37,8 @@ def register(cli: Cli) -> None:
 
 def init() -> None:
     """Create the database or bring it to the newest schema (safe to run again)."""
-    runtime = build_runtime(Settings())
-    typer.echo(f"database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
-    runtime.close()
+    with build_runtime(Settings()) as runtime:
+        typer.echo(f"database ready: {runtime.engine.url.render_as_string(hide_password=True)}")
 
 
 def import_(
@@ -51,15 +51,14 @@ def import_(
     if fmt not in ("twcs", "jsonl"):
         raise typer.BadParameter("use twcs or jsonl", param_hint="--format")
     chosen: Format = "twcs" if fmt == "twcs" else "jsonl"
-    runtime = build_runtime(Settings())
-    started = time.perf_counter()
-    summary: dict[str, float | int] = dict(import_file(runtime, path, chosen).as_dict())
-    if process:
-        PipelineWorker(runtime).drain()
-        with runtime.sessions() as session:
-            summary.update(ingest_counts(session))
-    summary["seconds"] = round(time.perf_counter() - started, 3)
-    runtime.close()
+    with build_runtime(Settings()) as runtime:
+        started = time.perf_counter()
+        summary: dict[str, float | int] = dict(import_file(runtime, path, chosen).as_dict())
+        if process:
+            PipelineWorker(runtime).drain()
+            with runtime.sessions() as session:
+                summary.update(ingest_counts(session))
+        summary["seconds"] = round(time.perf_counter() - started, 3)
     if as_json:
         typer.echo(json.dumps(summary))
     else:
@@ -71,14 +70,7 @@ def import_(
 
 def worker() -> None:
     """Run the pipeline worker until interrupted (distributed mode: many of these may run)."""
-    runtime = build_runtime(Settings())
-    stop = threading.Event()
-    try:
-        PipelineWorker(runtime).run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        runtime.close()
+    run_until_interrupted(Settings(), lambda runtime: PipelineWorker(runtime).run)
 
 
 def radar() -> None:
@@ -89,14 +81,7 @@ def radar() -> None:
             "HEARD_RADAR_MODE is 'inline': each pipeline worker already runs the radar. Set it to 'separate' for "
             "the workers and this process."
         )
-    runtime = build_runtime(settings)
-    stop = threading.Event()
-    try:
-        RadarWorker(runtime).run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        runtime.close()
+    run_until_interrupted(settings, lambda runtime: RadarWorker(runtime).run)
 
 
 def serve(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -24,6 +23,7 @@ from heard.hooks.actions import (
 )
 from heard.settings import Settings
 from heard.workers.hooks import HookDispatcher
+from heard.workers.running import run_until_interrupted
 
 hooks = typer.Typer(help="Outgoing webhooks: POST each domain event to other tools, signed.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -47,36 +47,30 @@ def add(
 ) -> None:
     """Subscribe a URL to events from now on (not the history)."""
     secret = sys.stdin.readline().rstrip("\r\n") if secret_stdin else None
-    runtime = build_runtime(Settings())
-    try:
-        head = runtime.log.head(EVENTS_TOPIC)
-        with unit_of_work(runtime.sessions) as session:
-            row = add_subscription(session, url, event or [], secret, runtime.clock.now(), head)
-            found: dict[str, Any] = {
-                "id": row.id,
-                "url": row.url,
-                "events": row.events,
-                "signed": row.secret is not None,
-            }
-    except HookError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            head = runtime.log.head(EVENTS_TOPIC)
+            with unit_of_work(runtime.sessions) as session:
+                row = add_subscription(session, url, event or [], secret, runtime.clock.now(), head)
+                found: dict[str, Any] = {
+                    "id": row.id,
+                    "url": row.url,
+                    "events": row.events,
+                    "signed": row.secret is not None,
+                }
+        except HookError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     typer.echo(json.dumps(found) if as_json else f"webhook {found['id']} -> {url} ({', '.join(found['events'])})")
 
 
 @hooks.command("list")
 def list_(as_json: Json = False) -> None:
     """Every subscription with its deliveries by status (never the secret)."""
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions() as session:
-            rows: list[dict[str, Any]] = [
-                {"id": s.id, "url": s.url, "events": s.events, "signed": s.secret is not None, "deliveries": counts}
-                for s, counts in subscriptions(session)
-            ]
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
+        rows: list[dict[str, Any]] = [
+            {"id": s.id, "url": s.url, "events": s.events, "signed": s.secret is not None, "deliveries": counts}
+            for s, counts in subscriptions(session)
+        ]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -87,26 +81,20 @@ def list_(as_json: Json = False) -> None:
 @hooks.command("remove")
 def remove(subscription_id: Annotated[int, typer.Argument(help="The webhook's id (heard hooks list).", min=1)]) -> None:
     """Stop sending to a webhook and forget its deliveries."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            remove_subscription(session, subscription_id)
-    except HookError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                remove_subscription(session, subscription_id)
+        except HookError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"removed webhook {subscription_id}")
 
 
 @hooks.command("retry")
 def retry(subscription_id: Annotated[int, typer.Argument(help="The webhook's id.", min=1)]) -> None:
     """Send a webhook's failed deliveries again (after the receiver is fixed)."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            count = retry_failed(session, subscription_id, runtime.clock.now())
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime, unit_of_work(runtime.sessions) as session:
+        count = retry_failed(session, subscription_id, runtime.clock.now())
     typer.echo(f"{count} deliveries queued again")
 
 
@@ -115,15 +103,8 @@ def dispatch(
     once: Annotated[bool, typer.Option("--once", help="One pass, print what it did, exit.")] = False,
 ) -> None:
     """Send webhooks until interrupted (`heard serve` runs this itself; distributed mode runs it apart)."""
-    runtime = build_runtime(Settings())
-    dispatcher = HookDispatcher(runtime)
-    stop = threading.Event()
-    try:
-        if once:
-            typer.echo(json.dumps(asdict(dispatcher.pass_once())))
-        else:
-            dispatcher.run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        runtime.close()
+    if once:
+        with build_runtime(Settings()) as runtime:
+            typer.echo(json.dumps(asdict(HookDispatcher(runtime).pass_once())))
+        return
+    run_until_interrupted(Settings(), lambda runtime: HookDispatcher(runtime).run)

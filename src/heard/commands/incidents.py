@@ -71,14 +71,12 @@ def eval_grouping(
 
 @contextmanager
 def _store() -> Iterator[tuple[Runtime, Session]]:
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            yield runtime, session
-    except BadInput as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                yield runtime, session
+        except BadInput as exc:
+            raise typer.BadParameter(str(exc)) from exc
 
 
 def _embedder(runtime: Runtime) -> Embedder:

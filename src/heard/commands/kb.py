@@ -41,13 +41,11 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """List articles, newest first."""
-    runtime = build_runtime(Settings())
-    with runtime.sessions() as session:
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
         rows = [
             {"slug": a.slug, "status": a.status, "language": a.language, "title": a.title, "incident": a.incident_id}
             for a in list_articles(session, status)
         ]
-    runtime.close()
     if as_json:
         typer.echo(json.dumps({"articles": rows}))
         return
@@ -60,44 +58,38 @@ def write(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A Markdown file with front matter.")],
 ) -> None:
     """Create an article from a Markdown file, or update the article with the file's slug (status unchanged)."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            article, created = write_article(session, runtime.clock, path.read_text(encoding="utf-8"))
-            slug, status = article.slug, article.status
-    except HeardError as error:
-        raise typer.BadParameter(str(error), param_hint="PATH") from error
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                article, created = write_article(session, runtime.clock, path.read_text(encoding="utf-8"))
+                slug, status = article.slug, article.status
+        except HeardError as error:
+            raise typer.BadParameter(str(error), param_hint="PATH") from error
     typer.echo(f"{'created' if created else 'updated'} {slug} ({status})")
 
 
 @kb.command("archive")
 def archive(slug: Annotated[str, typer.Argument(help="The article's slug.")]) -> None:
     """Take an article off the public site (it stays in the database)."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            archive_article(session, runtime.clock, slug)
-    except HeardError as error:
-        raise typer.BadParameter(str(error), param_hint="SLUG") from error
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                archive_article(session, runtime.clock, slug)
+        except HeardError as error:
+            raise typer.BadParameter(str(error), param_hint="SLUG") from error
     typer.echo(f"archived {slug}")
 
 
 @kb.command("draft")
 def draft(incident_id: Annotated[int, typer.Argument(help="The incident to draft from.")]) -> None:
     """Create a draft article from an incident's posts (symptom, product) and the agents' replies (steps)."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            article = draft_from_incident(session, runtime.clock, incident_id)
-            slug = article.slug
-    except HeardError as error:
-        raise typer.BadParameter(str(error), param_hint="INCIDENT_ID") from error
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                article = draft_from_incident(session, runtime.clock, incident_id)
+                slug = article.slug
+        except HeardError as error:
+            raise typer.BadParameter(str(error), param_hint="INCIDENT_ID") from error
     typer.echo(f"draft created: {slug} (edit it, then: heard kb publish {slug})")
 
 
@@ -109,18 +101,16 @@ def publish(
 ) -> None:
     """Publish an article; if it answers an incident, queue one follow-up per complainant (never twice)."""
     settings = Settings()
-    runtime = build_runtime(settings)
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            url = f"{public_root(settings)}articles/{slug}/"
-            result = publish_article(session, runtime.clock, slug, url, signature=sign)
-            summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
-            touched = sorted({f.conversation_id for f in result.followups})
-        announce(runtime, touched)
-    except HeardError as error:
-        raise typer.BadParameter(str(error), param_hint="SLUG") from error
-    finally:
-        runtime.close()
+    with build_runtime(settings) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                url = f"{public_root(settings)}articles/{slug}/"
+                result = publish_article(session, runtime.clock, slug, url, signature=sign)
+                summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
+                touched = sorted({f.conversation_id for f in result.followups})
+            announce(runtime, touched)
+        except HeardError as error:
+            raise typer.BadParameter(str(error), param_hint="SLUG") from error
     typer.echo(json.dumps(summary) if as_json else f"published {url}; {summary['followups_queued']} follow-ups queued")
 
 
@@ -139,10 +129,8 @@ def export(
 ) -> None:
     """Write the public knowledge base as a static site for any web host."""
     settings = Settings()
-    runtime = build_runtime(settings)
-    with runtime.sessions() as session:
+    with build_runtime(settings) as runtime, runtime.sessions() as session:
         result = export_site(session, runtime.clock, folder, base_url or settings.public_url)
-    runtime.close()
     summary = {"folder": str(folder), "pages": result.pages, "articles": result.articles}
     typer.echo(
         json.dumps(summary) if as_json else f"wrote {result.pages} pages ({result.articles} articles) to {folder}"

@@ -31,15 +31,12 @@ def prune(
     """Delete records older than the age that every consumer group has fetched and acknowledged (`heard serve`
     does this hourly by itself). The newest record of each topic stays, so offsets keep growing."""
     settings = Settings()
-    runtime = build_runtime(settings)
-    try:
+    with build_runtime(settings) as runtime:
         if not isinstance(runtime.log, SqlLog):
             typer.echo("this event log keeps its own retention (JetStream limits, or memory); nothing to prune")
             return
         days = settings.log_retention_days if older_than_days is None else older_than_days
         removed = runtime.log.prune(runtime.clock.now() - timedelta(days=days))
-    finally:
-        runtime.close()
     typer.echo(json.dumps({"removed": removed}) if as_json else f"removed {sum(removed.values())} records {removed}")
 
 
@@ -47,14 +44,11 @@ def prune(
 def groups(as_json: Annotated[bool, typer.Option("--json", help="Print the groups as JSON.")] = False) -> None:
     """List the consumer groups of the SQL event log with their lag; a group whose lag only grows is one nobody
     runs any more, and it holds back pruning of its topic until dropped."""
-    runtime = build_runtime(Settings())
-    try:
+    with build_runtime(Settings()) as runtime:
         if not isinstance(runtime.log, SqlLog):
             typer.echo("consumer groups of this event log are managed by its server (JetStream) or live in memory")
             return
         found = [asdict(g) for g in runtime.log.groups()]
-    finally:
-        runtime.close()
     if as_json:
         typer.echo(json.dumps({"groups": found}))
         return
@@ -68,14 +62,11 @@ def drop_group(
     group: Annotated[str, typer.Argument(help="The group's name, as `heard log groups` lists it.")],
 ) -> None:
     """Forget a consumer group nobody runs any more, so its topic can be pruned again."""
-    runtime = build_runtime(Settings())
-    try:
+    with build_runtime(Settings()) as runtime:
         if not isinstance(runtime.log, SqlLog):
             typer.echo("consumer groups of this event log are managed by its server (JetStream) or live in memory")
             return
         dropped = runtime.log.drop_group(topic, group)
-    finally:
-        runtime.close()
     if not dropped:
         typer.echo(f"error: no consumer group {group!r} on topic {topic!r}", err=True)
         raise typer.Exit(1)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
-from heard.app import build_runtime
 from heard.cli import Cli
 from heard.settings import Settings
 from heard.workers.publisher import Publisher
+from heard.workers.running import run_until_interrupted
 
 
 def register(cli: Cli) -> None:
@@ -16,11 +14,4 @@ def register(cli: Cli) -> None:
 
 def publisher() -> None:
     """Send pending replies (distributed mode: run as many as you like, each reply goes out once)."""
-    runtime = build_runtime(Settings())
-    stop = threading.Event()
-    try:
-        Publisher(runtime).run(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        runtime.close()
+    run_until_interrupted(Settings(), lambda runtime: Publisher(runtime).run)

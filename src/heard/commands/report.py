@@ -39,15 +39,13 @@ def report(
 ) -> None:
     """How the team did: response times and SLA, pile-ons and their cost, sentiment before and after the reply,
     incidents resolved, and whether published fixes cut complaints."""
-    runtime = build_runtime(Settings())
-    try:
-        first, last = parse_day(since, "--since"), parse_day(until, "--until")
-        with unit_of_work(runtime.sessions) as session:
-            found = outcome_report(session, runtime.clock.now(), SlaTargets().first_response_s, first, last)
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            first, last = parse_day(since, "--since"), parse_day(until, "--until")
+            with unit_of_work(runtime.sessions) as session:
+                found = outcome_report(session, runtime.clock.now(), SlaTargets().first_response_s, first, last)
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     if as_json_:
         typer.echo(json.dumps(as_json(found)))
         return

@@ -32,15 +32,13 @@ def create(
     as_json: Json = False,
 ) -> None:
     """Create a token and print it once: it is stored only as a digest."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            text, row = create_token(session, email, name, runtime.clock.now(), scope)
-            token_id = row.id
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                text, row = create_token(session, email, name, runtime.clock.now(), scope)
+                token_id = row.id
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     if as_json:
         typer.echo(json.dumps({"id": token_id, "token": text}))
         return
@@ -50,12 +48,8 @@ def create(
 @tokens.command("list")
 def list_(as_json: Json = False) -> None:
     """Every token with its agent, name, first characters and last use (never the token itself)."""
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions() as session:
-            found = list_tokens(session)
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
+        found = list_tokens(session)
     rows = [
         {
             "id": t.id,
@@ -80,12 +74,10 @@ def list_(as_json: Json = False) -> None:
 @tokens.command("revoke")
 def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (heard token list).", min=1)]) -> None:
     """Revoke a token at once; requests with it are refused from now on."""
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            revoke_token(session, token_id, runtime.clock.now())
-    except HeardError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                revoke_token(session, token_id, runtime.clock.now())
+        except HeardError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"revoked token {token_id}")

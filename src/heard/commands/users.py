@@ -39,16 +39,14 @@ def add(
 ) -> None:
     """Add an agent. Without --password-stdin a password is generated and printed once."""
     given = _password(password_stdin)
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            agent, password = add_agent(session, email, role, runtime.clock.now(), given, name)
-            result = {"email": agent.email, "role": agent.role, "name": agent.name}
-    except AgentError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                agent, password = add_agent(session, email, role, runtime.clock.now(), given, name)
+                result = {"email": agent.email, "role": agent.role, "name": agent.name}
+        except AgentError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
     if given is None:
         result["password"] = password
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
@@ -64,28 +62,24 @@ def password(
     """Replace an agent's password (ending their sessions). Without --password-stdin one is generated."""
     given = _password(password_stdin)
     new = given if given is not None else generate_password()
-    runtime = build_runtime(Settings())
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            agent = find_agent(session, email)
-            if agent is None:
-                raise AgentError(f"no agent with e-mail {email[:80]!r}")
-            set_password(session, agent, new)
-    except AgentError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with unit_of_work(runtime.sessions) as session:
+                agent = find_agent(session, email)
+                if agent is None:
+                    raise AgentError(f"no agent with e-mail {email[:80]!r}")
+                set_password(session, agent, new)
+        except AgentError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
     typer.echo("password changed" if given is not None else f"password: {new}")
 
 
 @users.command("list")
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """List the agents and their roles."""
-    runtime = build_runtime(Settings())
-    with runtime.sessions() as session:
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
         rows = [{"email": a.email, "name": a.name, "role": a.role} for a in list_agents(session)]
-    runtime.close()
     if as_json:
         typer.echo(json.dumps({"agents": rows}))
     else:

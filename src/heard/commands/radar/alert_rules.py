@@ -43,15 +43,15 @@ def add_rule(
     for target in targets:
         if "url" in target and urlsplit(target["url"]).scheme not in ("http", "https"):
             raise typer.BadParameter(f"{target['url']} is not an http(s) URL")
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions.begin() as session:
-            rule = create_rule(session, name, runtime.clock.now(), series, sensitivity, cooldown, min_severity, targets)
-            typer.echo(f"rule {rule.id} {rule.name}: {rule.series} -> {len(targets)} target(s)")
-    except BadInput as exc:
-        raise typer.BadParameter(exc.reason) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                rule = create_rule(
+                    session, name, runtime.clock.now(), series, sensitivity, cooldown, min_severity, targets
+                )
+                typer.echo(f"rule {rule.id} {rule.name}: {rule.series} -> {len(targets)} target(s)")
+        except BadInput as exc:
+            raise typer.BadParameter(exc.reason) from exc
 
 
 @alerts_app.command("list")
@@ -65,14 +65,12 @@ def list_alerts(
     from heard.app import build_runtime
     from heard.settings import Settings
 
-    runtime = build_runtime(Settings())
-    with runtime.sessions() as session:
+    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
         report = {
             "alerts": [alert_payload(a) for a in recent_alerts(session, limit)],
             "rules": [{"name": r.name, "series": r.series, "targets": len(r.targets)} for r in rules(session)],
             "proposals": [{"tag": p.tag, "growth": p.growth, "posts": p.posts} for p in proposals(session)],
         }
-    runtime.close()
     if as_json:
         typer.echo(json.dumps(report, default=str))
         return
@@ -98,22 +96,20 @@ def decide(
     from heard.inbox.channels import ChannelProblem, accept_hashtags
     from heard.settings import Settings
 
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions.begin() as session:
-            row = decide_proposal(session, tag, accept, runtime.clock.now())
-            if accept and channel:
-                accept_hashtags(session, channel, [row.tag])
-            typer.echo(f"{row.tag}: {row.status}" + (f" on {channel}" if accept and channel else ""))
-            accepted_tag = row.tag
-        if accept and channel and backfill_days:
-            typer.echo(backfill(runtime, channel, (accepted_tag,), backfill_days))
-    except BadInput as exc:
-        raise typer.BadParameter(exc.reason) from exc
-    except ChannelProblem as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                row = decide_proposal(session, tag, accept, runtime.clock.now())
+                if accept and channel:
+                    accept_hashtags(session, channel, [row.tag])
+                typer.echo(f"{row.tag}: {row.status}" + (f" on {channel}" if accept and channel else ""))
+                accepted_tag = row.tag
+            if accept and channel and backfill_days:
+                typer.echo(backfill(runtime, channel, (accepted_tag,), backfill_days))
+        except BadInput as exc:
+            raise typer.BadParameter(exc.reason) from exc
+        except ChannelProblem as exc:
+            raise typer.BadParameter(str(exc)) from exc
 
 
 @alerts_app.command("notify")
@@ -123,11 +119,8 @@ def notify(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON 
     from heard.app import build_runtime
     from heard.settings import Settings
 
-    runtime = build_runtime(Settings())
-    try:
+    with build_runtime(Settings()) as runtime:
         counts = notify_pending(runtime.sessions, runtime.clock, runtime.settings)
-    finally:
-        runtime.close()
     typer.echo(json.dumps(counts) if as_json else f"delivered {counts['delivered']}, failed {counts['failed']}")
 
 
@@ -141,13 +134,11 @@ def ack(
     from heard.app import build_runtime
     from heard.settings import Settings
 
-    runtime = build_runtime(Settings())
-    try:
-        with runtime.sessions.begin() as session:
-            status = "resolved" if resolve else "acknowledged"
-            alert = acknowledge(session, alert_id, runtime.clock.now(), status)
-            typer.echo(f"alert {alert.id}: {alert.status}")
-    except BadInput as exc:
-        raise typer.BadParameter(exc.reason) from exc
-    finally:
-        runtime.close()
+    with build_runtime(Settings()) as runtime:
+        try:
+            with runtime.sessions.begin() as session:
+                status = "resolved" if resolve else "acknowledged"
+                alert = acknowledge(session, alert_id, runtime.clock.now(), status)
+                typer.echo(f"alert {alert.id}: {alert.status}")
+        except BadInput as exc:
+            raise typer.BadParameter(exc.reason) from exc
