@@ -58,9 +58,10 @@ class DetectorConfig:
     #: it off in favour of the offset model (48 half-hour offsets plus weekday offsets, learnt from residuals).
     profile_alpha: float = 0.2
     profile_bins: int = 288
-    #: Contextual novelty (`heard.radar.context`) for value streams: the last `context_len` values cut into
-    #: `context_levels` bins; a never-seen context scores `1 - rate / context_rate`, where rate is the series' running
-    #: rate of never-seen contexts (tracked with `context_alpha`). 0 turns it off; post counts (`counts`) never use it.
+    #: Contextual novelty for value streams: the last `context_len` values cut into `context_levels` equal bins of the
+    #: range seen (laid again, forgetting what was seen, when the range outgrows the grid `context_regrid` times); a
+    #: never-seen context scores `1 - rate / context_rate`, where rate is the series' running rate of never-seen
+    #: contexts (a mean, then decayed with `context_alpha`). 0 turns it off; post counts (`counts`) never use it.
     context_len: int = 6
     context_levels: int = 8
     context_rate: float = 0.01
