@@ -242,3 +242,44 @@ def test_posts_in_any_order_never_break_the_radar(rng: random.Random) -> None:
     radar = Radar(["acme"], clock=clock)
     spikes = [s for post in posts for s in radar.observe(post)]
     assert all(0.0 <= s.severity <= 1.0 for s in spikes)
+
+
+def _spikes_then_early_one(clock: FrozenClock, config: DetectorConfig) -> tuple[list[float], float]:
+    # A spike of 20 every 50 steps on a flat 0 (nothing new for a long while), then one spike 4 steps after another:
+    # each value was seen thousands of times, only the sequence is new.
+    detector = SeriesDetector(config)
+    usual = []
+    for step in range(3000):
+        score = detector.update(clock.now(), 20.0 if step % 50 == 0 else 0.0)
+        if step >= 750:
+            usual.append(score)
+        clock.advance(300)
+    for step in range(4):  # within the context's six values
+        detector.update(clock.now(), 20.0 if step == 0 else 0.0)
+        clock.advance(300)
+    return usual, detector.update(clock.now(), 20.0)
+
+
+def test_context_novelty_flags_a_new_sequence_of_usual_values(clock: FrozenClock) -> None:
+    usual, early = _spikes_then_early_one(clock, DetectorConfig())
+    assert max(usual) < 0.05
+    assert early > 0.5
+
+
+def test_without_context_novelty_the_early_spike_goes_unseen(clock: FrozenClock) -> None:
+    _, early = _spikes_then_early_one(clock, DetectorConfig(context_len=0))
+    assert early < 0.05
+
+
+def test_post_counts_keep_no_context_set_and_value_streams_a_fixed_one(clock: FrozenClock) -> None:
+    counts = SeriesDetector(DetectorConfig(counts=True))
+    values = SeriesDetector()
+    rng = random.Random(3)
+    for step in range(5000):
+        value = rng.gauss(0, 1) * (1 + step)  # the range keeps growing: the level grid is laid again and again
+        counts.update(clock.now(), abs(value))
+        values.update(clock.now(), value)
+        clock.advance(300)
+    assert len(counts._ctx_seen) == 0
+    assert len(values._ctx_seen) == 8192
+    assert len(values._ctx_recent) <= DetectorConfig().context_len

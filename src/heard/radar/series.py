@@ -10,19 +10,25 @@ keeps O(1) state: it is causal (it scores a value before learning from it) and o
 Three surprises are computed at each step (this value, the mean of the last few, the spread of the last few)
 and turned into tail probabilities; the smallest (corrected for the three looks) is the raw surprise. Like
 Numenta's anomaly likelihood, the raw surprise is then compared with its own recent distribution, so a series
-that is always jumpy does not alarm all the time. After a detection the score is damped for `cooldown` steps:
-one alarm per event, not one per step.
+that is always jumpy does not alarm all the time. Value streams (not post counts) also score contextual novelty, in
+the spirit of NAB's CAD OSE: the last `context_len` values cut into `context_levels` coarse levels of the range
+seen so far form a context, and a context never seen before scores by how rare new contexts have been in this
+series (its own running rate of them), so a repetitive series that suddenly shows a new pattern alarms while a
+noisy one, which shows new contexts all the time, does not. The seen contexts are bits of a fixed 8 KiB set.
+After a detection the score is damped for `cooldown` steps: one alarm per event, not one per step.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
 _DAY_BINS = 48
 _DAY_S = 86_400.0
+_CONTEXT_BITS = 1 << 16  # the seen-context set: 8 KiB per value stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,15 @@ class DetectorConfig:
     #: it off in favour of the offset model (48 half-hour offsets plus weekday offsets, learnt from residuals).
     profile_alpha: float = 0.2
     profile_bins: int = 288
+    #: Contextual novelty for value streams: the last `context_len` values cut into `context_levels` equal bins of the
+    #: range seen (laid again, forgetting what was seen, when the range outgrows the grid `context_regrid` times); a
+    #: never-seen context scores `1 - rate / context_rate`, where rate is the series' running rate of never-seen
+    #: contexts (a mean, then decayed with `context_alpha`). 0 turns it off; post counts (`counts`) never use it.
+    context_len: int = 6
+    context_levels: int = 8
+    context_rate: float = 0.01
+    context_alpha: float = 0.001
+    context_regrid: float = 2.0
 
 
 def _tail(z: float) -> float:
@@ -60,13 +75,20 @@ def _tail(z: float) -> float:
 
 
 class SeriesDetector:
-    """One series' online anomaly detector. Constant memory: a few floats and two small seasonal arrays."""
+    """One series' online anomaly detector. Constant memory: a few floats, small seasonal arrays and, for value
+    streams, the seen-context bit set."""
 
     __slots__ = (
         "_bin_err",
         "_bin_mean",
         "_bin_visits",
         "_cfg",
+        "_ctx_base",
+        "_ctx_count",
+        "_ctx_rate",
+        "_ctx_recent",
+        "_ctx_seen",
+        "_ctx_width",
         "_day",
         "_day_err",
         "_flat_err",
@@ -107,6 +129,13 @@ class SeriesDetector:
         self._smooth_lo = math.inf
         self._smooth_hi = -math.inf
         self._quiet = 0
+        on = self._cfg.context_len > 0 and not self._cfg.counts
+        self._ctx_seen = array("B", bytes(_CONTEXT_BITS // 8 if on else 0))
+        self._ctx_recent: deque[int] = deque(maxlen=max(self._cfg.context_len, 1))
+        self._ctx_base = 0.0
+        self._ctx_width = 0.0
+        self._ctx_rate = 1.0
+        self._ctx_count = 0
 
     @property
     def observations(self) -> int:
@@ -175,6 +204,7 @@ class SeriesDetector:
         excess = max(ratio - 1.0, 0.0)
         novel = self._novelty(value)
         raw = max(excess / (excess + cfg.record_k), cfg.novelty_weight * novel / (novel + cfg.novelty_k))
+        raw = max(raw, self._context_surprise(value))
         if self._quiet > 0:
             raw *= cfg.damp
         elif raw >= cfg.alarm:
@@ -203,7 +233,52 @@ class SeriesDetector:
         mid = (self._hi + self._lo) / 2.0
         self._hi = max(value, mid + (self._hi - mid) * cfg.range_decay)
         self._lo = min(value, mid + (self._lo - mid) * cfg.range_decay)
+        self._learn_context(value)
         self._learn_model(when, value)
+
+    def _context_slot(self, value: float) -> int | None:
+        """The bit of the context ending in `value` (None while too few values have been seen)."""
+        length = self._cfg.context_len
+        if not self._ctx_seen or self._ctx_width <= 0.0 or len(self._ctx_recent) < length - 1:
+            return None
+        key = 0
+        for level in (*list(self._ctx_recent)[len(self._ctx_recent) - (length - 1) :], self._ctx_level(value)):
+            key = ((key ^ (level & 0xFFFF)) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF  # FNV-1a over the levels
+        return (key ^ (key >> 29)) & (_CONTEXT_BITS - 1)
+
+    def _ctx_level(self, value: float) -> int:
+        return math.floor(max(-1e9, min(1e9, (value - self._ctx_base) / self._ctx_width)))
+
+    def _context_surprise(self, value: float) -> float:
+        """Contextual novelty: 0 for a context of coarse levels seen before, else how rare new contexts have been."""
+        slot = self._context_slot(value)
+        if slot is None or self._ctx_seen[slot >> 3] & (1 << (slot & 7)):
+            return 0.0
+        return max(0.0, 1.0 - self._ctx_rate / self._cfg.context_rate)
+
+    def _learn_context(self, value: float) -> None:
+        """Learn the context ending in `value`; lay the level grid again when the range outgrows it."""
+        cfg = self._cfg
+        if not self._ctx_seen:
+            return
+        span = self._hi - self._lo
+        if self._ctx_width <= 0.0 or span > cfg.context_regrid * self._ctx_width * cfg.context_levels:
+            if span <= 0.0:
+                return
+            self._ctx_width = span / cfg.context_levels
+            self._ctx_base = self._lo
+            self._ctx_seen = array("B", bytes(_CONTEXT_BITS // 8))
+            self._ctx_recent.clear()
+            self._ctx_rate = 1.0
+            self._ctx_count = 0
+        slot = self._context_slot(value)
+        if slot is not None:
+            byte, bit = slot >> 3, 1 << (slot & 7)
+            novel = 0.0 if self._ctx_seen[byte] & bit else 1.0
+            self._ctx_seen[byte] |= bit
+            self._ctx_count += 1
+            self._ctx_rate += max(cfg.context_alpha, 1.0 / self._ctx_count) * (novel - self._ctx_rate)
+        self._ctx_recent.append(self._ctx_level(value))
 
     def _learn_model(self, when: datetime, value: float) -> None:
         cfg = self._cfg
