@@ -24,6 +24,7 @@ from heard.posts import RawPost
 from heard.settings import Settings
 from heard.workers.importer import Pace, import_rows
 from heard.workers.pipeline import PipelineWorker
+from heard.workers.staged_pileon import stage_pileon
 
 
 def register(cli: Cli) -> None:
@@ -40,6 +41,9 @@ def demo(
     speed: Annotated[float, typer.Option(help="Replay speed, times real time.")] = 60.0,
     preload: Annotated[int, typer.Option(help="Posts stored before the live replay starts.")] = 3000,
     database: Annotated[Path, typer.Option(help="The demo's SQLite file, recreated each run.")] = Path("var/demo.db"),
+    pileon: Annotated[
+        bool, typer.Option(help="Stage a pile-on (invented replies to one real complaint) a minute in.")
+    ] = True,
 ) -> None:
     """Migrate a fresh SQLite file, replay the bundled twcs sample live and serve the inbox."""
     for suffix in ("", "-wal", "-shm"):
@@ -56,10 +60,18 @@ def demo(
         seed_demo_articles(session, runtime.clock)
     thread = threading.Thread(target=_replay, args=(runtime, rows, speed, preload), daemon=True)
     thread.start()
+    if pileon:
+        staged = threading.Thread(target=stage_pileon, args=(runtime, threading.Event()), daemon=True)
+        staged.start()
     ready = (
         f"Heard demo: open {url} and log in as {email} / {password}\n"
         f"           the public tips-and-tricks site is at {url}kb/ (Ctrl-C to stop)"
     )
+    if pileon:
+        ready += (
+            "\n           in about a minute the demo stages a pile-on: a dozen invented replies to one real"
+            "\n           complaint, to show the radar (see /alerts; --no-pileon leaves the sample as it is)"
+        )
     serve_runtime(runtime, with_worker=True, ready_message=ready)
 
 
