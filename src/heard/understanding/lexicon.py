@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -70,26 +71,27 @@ class SharedLexicon:
         """Union ids and counts of each post's n-grams (word n-grams, then the n-grams of its distinct words)."""
         if grams.spec != self.spec:
             raise ValueError("n-grams cut with another spec than the lexicon's")
-        wget, cget = self.words.get, self.chars.get
-        parts: list[np.ndarray] = []
-        per_doc: list[int] = []
-        for n, word_list in enumerate(grams.words):
-            found = np.asarray([i for i in map(wget, word_list) if i is not None], dtype=np.int64)
-            parts.append(found)
-            total = found.size
-            if grams.chars is not None:
-                found = np.asarray([i for i in map(cget, grams.chars[n]) if i is not None], dtype=np.int64)
-                parts.append(found)
-                total += found.size
-            else:
-                for tok in grams.tokens[n] if grams.tokens is not None else []:
-                    found = self._char_ids(tok)
-                    parts.append(found)
-                    total += found.size
-            per_doc.append(total)
         n_docs = len(grams.words)
-        ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), per_doc)
+        doc_ids = np.arange(n_docs, dtype=np.int64)
+        # The whole batch at once: one flat lookup per kind of n-gram, with the posts' boundaries kept as
+        # lengths, costs far less than a list and an array per post.
+        words = [w for word_list in grams.words for w in word_list]
+        word_ids = np.fromiter(map(self.words.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        word_docs = np.repeat(doc_ids, [len(word_list) for word_list in grams.words])
+        if grams.chars is not None:
+            chars = [c for char_list in grams.chars for c in char_list]
+            char_ids = np.fromiter(map(self.chars.get, chars, repeat(-1)), dtype=np.int64, count=len(chars))
+            char_docs = np.repeat(doc_ids, [len(char_list) for char_list in grams.chars])
+        else:
+            tokens = grams.tokens if grams.tokens is not None else [[] for _ in grams.words]
+            per_token = [self._char_ids(tok) for toks in tokens for tok in toks]
+            char_ids = np.concatenate(per_token) if per_token else np.zeros(0, dtype=np.int64)
+            token_docs = np.repeat(doc_ids, [len(toks) for toks in tokens])
+            char_docs = np.repeat(token_docs, np.fromiter(map(len, per_token), dtype=np.int64, count=len(per_token)))
+        ids = np.concatenate([word_ids, char_ids])
+        docs = np.concatenate([word_docs, char_docs])
+        known = ids >= 0
+        ids, docs = ids[known], docs[known]
         keys, counts = np.unique(docs * self.size + ids, return_counts=True)
         return Counted(n_docs, keys // self.size, keys % self.size, counts)
 

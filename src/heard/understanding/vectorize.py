@@ -109,14 +109,17 @@ def tfidf_rows(
     blocks: np.ndarray,
     idf: np.ndarray,
 ) -> sparse.csr_matrix:
-    """TF-IDF rows from each post's distinct features and their counts; `blocks` is 2 x post + (1 for the
-    character block), the unit each L2 norm is taken over."""
+    """TF-IDF rows from each post's distinct features and their counts, given in post order (`docs` ascending);
+    `blocks` is 2 x post + (1 for the character block), the unit each L2 norm is taken over."""
     if cols.size == 0:
         return sparse.csr_matrix((n_docs, n_feats), dtype=np.float32)
     values = (1.0 + np.log(counts)) * idf[cols]
     norms = np.sqrt(np.bincount(blocks, weights=values * values, minlength=n_docs * 2))
     values = values / np.maximum(norms[blocks], 1e-12)
-    return sparse.csr_matrix((values.astype(np.float32), (docs, cols)), shape=(n_docs, n_feats))
+    # Entries already come post by post, so the row pointers are counts: no COO sort and conversion.
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(docs, minlength=n_docs), out=indptr[1:])
+    return sparse.csr_matrix((values.astype(np.float32), cols, indptr), shape=(n_docs, n_feats))
 
 
 def build_vocabulary(
