@@ -13,8 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from heard.understanding import language
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
@@ -103,8 +101,10 @@ class Understander:
             complaint_dense = stack_shape(complaint_dense, toks)
         complaint = self.complaint.proba_of_rows(lexicon.rows(1, counted), complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
+        # Python floats for the per-post work: rounding and comparing numpy scalars one by one costs more.
+        p_complaint, probs, best = complaint.tolist(), sentiment.tolist(), sentiment.argmax(axis=1).tolist()
         return [
-            self._one(texts[i], lows[i], toks[i], float(complaint[i]), sentiment[i], topics[i], facts[i])
+            self._one(texts[i], lows[i], toks[i], p_complaint[i], probs[i], best[i], topics[i], facts[i])
             for i in range(len(texts))
         ]
 
@@ -114,7 +114,8 @@ class Understander:
         low: str,
         toks: list[str],
         p_complaint: float,
-        probs: np.ndarray,
+        probs: list[float],
+        best: int,
         topic: tuple[str | None, float],
         fact: PostFacts,
     ) -> Judgement:
@@ -122,7 +123,7 @@ class Understander:
         if not toks:
             return Judgement(0.0, False, ("other",), UNKNOWN, 0.0, {}, None, 0.0, lang, lang_conf, 0, [])
         names = self.sentiment.classes
-        sent = dict(zip(names, (round(float(p), 4) for p in probs), strict=True))
+        sent = dict(zip(names, (round(p, 4) for p in probs), strict=True))
         neg, pos = sent.get("negative", 0.0), sent.get("positive", 0.0)
         is_complaint = p_complaint >= self.complaint.threshold
         score, reasons = urgency(UrgencyInput(text, p_complaint, neg, fact.followers, fact.public, fact.waited_minutes))
@@ -130,7 +131,7 @@ class Understander:
             complaint=round(p_complaint, 4),
             is_complaint=is_complaint,
             intents=intents(low, is_complaint, pos, neg),
-            sentiment=names[int(np.argmax(probs))],
+            sentiment=names[best],
             sentiment_score=round(pos - neg, 4),
             sentiment_probs=sent,
             topic=topic[0],

@@ -41,8 +41,9 @@ def detect(text: str) -> tuple[str, float]:
     model = _model()
     if model is None:
         return UNKNOWN, 0.0
-    # fastText takes one line of valid UTF-8: lone surrogates would make it raise.
-    line = body.replace("\n", " ").encode("utf-8", errors="replace").decode("utf-8")
+    # fastText takes one line (`_STRIP` folded every run of whitespace into a space) of valid UTF-8: lone
+    # surrogates would make it raise.
+    line = body if body.isascii() else body.encode("utf-8", errors="replace").decode("utf-8")
     try:
         labels, probs = model.predict(line, k=1)
     except (TypeError, ValueError):
