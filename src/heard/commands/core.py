@@ -105,6 +105,8 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
     for thread in threads:
         thread.start()
     settings = runtime.settings
+    if with_worker and settings.radar_mode == "separate":
+        typer.echo("HEARD_RADAR_MODE=separate: this worker raises no alerts; run one `heard radar` for them", err=True)
     if ready_message:
         typer.echo(ready_message)
     try:
