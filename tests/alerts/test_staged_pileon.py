@@ -43,7 +43,8 @@ def test_the_staged_pileon_raises_one_alert_on_a_real_complaint(runtime: Runtime
     worker = PipelineWorker(runtime)
     worker.drain()
     root = pick_complaint(runtime)
-    assert root is not None and (root.complaint or 0) >= 0.7
+    assert root is not None
+    assert (root.complaint or 0) >= 0.7
     with runtime.sessions() as session:
         before = set(session.scalars(select(Alert.id)))
 

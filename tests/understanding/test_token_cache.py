@@ -73,6 +73,23 @@ def test_any_text_gives_the_same_rows_either_way(texts: list[str]) -> None:
     understander = Understander.default()
     toks = [split_model_text(model_text(t)) for t in texts]
     vocabs = [understander.sentiment.vocab, understander.complaint.vocab]
-    assert understander.lexicon is not None
-    for vocab, rows in zip(vocabs, _shared_rows(understander.lexicon, toks), strict=True):
+    assert len(understander.lexicons) == 1, "the shipped models cut the same n-grams and share one lookup"
+    for vocab, rows in zip(vocabs, _shared_rows(understander.lexicons[0], toks), strict=True):
         assert _same(vocab.transform(toks), rows)
+
+
+def test_a_model_retrained_with_other_ngrams_gets_its_own_lookup() -> None:
+    from dataclasses import replace
+
+    from heard.understanding.text import GramSpec
+
+    shipped = Understander.default()
+    toks = [split_model_text(model_text(t)) for t in POSTS]
+    other = build_vocabulary(toks, GramSpec(word_n=1, char_min=3, char_max=4), min_df=1)
+    complaint = replace(
+        shipped.complaint, vocab=other, weights=shipped.complaint.weights[: other.size + shipped.complaint.dense_dim]
+    )
+    mixed = Understander(shipped.embeddings, complaint, shipped.sentiment, shipped.topics)
+    assert len(mixed.lexicons) == 2
+    judged = mixed.judge(POSTS)
+    assert len(judged) == len(POSTS)

@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from scipy import sparse
+
 from heard.understanding import language
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
@@ -66,12 +68,14 @@ class Understander:
     complaint: LinearClassifier
     sentiment: LinearClassifier
     topics: TopicModel
-    #: One n-gram lookup for both linear models (built from their vocabularies when not given).
-    lexicon: SharedLexicon | None = None
+    #: One n-gram lookup for both linear models when they cut the same n-grams (the shipped ones do); a model
+    #: retrained with another `GramSpec` gets a lookup of its own.
+    lexicons: list[SharedLexicon] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.lexicon is None:
-            self.lexicon = SharedLexicon([self.sentiment.vocab, self.complaint.vocab])
+        vocabs = [self.sentiment.vocab, self.complaint.vocab]
+        shared = vocabs[0].spec == vocabs[1].spec
+        self.lexicons = [SharedLexicon(vocabs)] if shared else [SharedLexicon([v]) for v in vocabs]
 
     @classmethod
     def load(cls, weights: Path = WEIGHTS_DIR, taxonomy: str = "general") -> Understander:
@@ -92,14 +96,13 @@ class Understander:
         lows = [model_text(t) for t in texts]
         toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
-        lexicon = self.lexicon if self.lexicon is not None else SharedLexicon([self.sentiment.vocab])
-        counted = lexicon.count(grams_of(toks, lexicon.spec, by_token=True))
-        sentiment = self.sentiment.proba_of_rows(lexicon.rows(0, counted), dense)
+        rows = self._tfidf_rows(toks)
+        sentiment = self.sentiment.proba_of_rows(rows[0], dense)
         scale = self.complaint.sentiment_scale
         complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense
         if self.complaint.shape:
             complaint_dense = stack_shape(complaint_dense, toks)
-        complaint = self.complaint.proba_of_rows(lexicon.rows(1, counted), complaint_dense)[:, 1]
+        complaint = self.complaint.proba_of_rows(rows[1], complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         # Python floats for the per-post work: rounding and comparing numpy scalars one by one costs more.
         p_complaint, probs, best = complaint.tolist(), sentiment.tolist(), sentiment.argmax(axis=1).tolist()
@@ -107,6 +110,14 @@ class Understander:
             self._one(texts[i], lows[i], toks[i], p_complaint[i], probs[i], best[i], topics[i], facts[i])
             for i in range(len(texts))
         ]
+
+    def _tfidf_rows(self, toks: list[list[str]]) -> list[sparse.csr_matrix]:
+        """The sentiment model's rows, then the complaint model's."""
+        rows: list[sparse.csr_matrix] = []
+        for lexicon in self.lexicons:
+            counted = lexicon.count(grams_of(toks, lexicon.spec, by_token=True))
+            rows.extend(lexicon.rows(which, counted) for which in range(len(lexicon.vocabs)))
+        return rows
 
     def _one(
         self,
