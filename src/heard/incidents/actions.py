@@ -50,38 +50,49 @@ def count_linked(session: Session, assignments: Mapping[str, int], embedder: Emb
     author's grown follower count waits for the next full recount by re-grouping). Incidents with a post of
     unknown contact are recounted in full. Titles are redrawn when an incident's size passes a power of two."""
     by_incident = _keys_by_incident(assignments)
+    if not by_incident:
+        return
+    ids = sorted(by_incident)
+    batch_keys = [key for keys in by_incident.values() for key in keys]
+    # Two statements for the whole batch, not two per incident: a batch of new complaints touches hundreds.
+    linked: dict[int, list[tuple[str, str, int | None, int, datetime]]] = {}
+    for incident_id, network, author, contact, count, created in session.execute(
+        select(
+            posts.c.incident_id,
+            posts.c.network,
+            posts.c.author_id,
+            posts.c.contact_id,
+            func.coalesce(posts.c.author_followers, 0),
+            posts.c.created_at,
+        ).where(pairs_match(posts.c.network, posts.c.external_id, batch_keys), posts.c.incident_id.in_(ids))
+    ):
+        linked.setdefault(int(incident_id), []).append((network, author, contact, int(count), created))
+    contacts = sorted({contact for rows in linked.values() for _, _, contact, _, _ in rows if contact is not None})
+    known: set[tuple[int, str, str]] = set()
+    if contacts:
+        earlier = (
+            select(posts.c.incident_id, posts.c.network, posts.c.author_id)
+            .where(
+                posts.c.contact_id.in_(contacts),
+                posts.c.incident_id.in_(ids),
+                ~pairs_match(posts.c.network, posts.c.external_id, batch_keys),
+            )
+            .distinct()
+        )
+        known = {(int(incident_id), network, author) for incident_id, network, author in session.execute(earlier)}
     full: list[int] = []
     grown: list[Incident] = []
-    for incident in session.scalars(select(Incident).where(Incident.id.in_(sorted(by_incident)))):
-        keys = by_incident[incident.id]
-        rows = session.execute(
-            select(
-                posts.c.network,
-                posts.c.author_id,
-                posts.c.contact_id,
-                func.coalesce(posts.c.author_followers, 0),
-                posts.c.created_at,
-            ).where(pairs_match(posts.c.network, posts.c.external_id, keys), posts.c.incident_id == incident.id)
-        ).all()
+    for incident in session.scalars(select(Incident).where(Incident.id.in_(ids))):
+        rows = linked.get(incident.id, [])
         if not rows:
             continue
         if any(contact is None for _, _, contact, _, _ in rows):
             full.append(incident.id)
             continue
-        followers: dict[tuple[str, str, int], int] = {}
-        for network, author, contact, count, _ in rows:
-            followers[(network, author, contact)] = max(followers.get((network, author, contact), 0), int(count))
-        earlier = (
-            select(posts.c.network, posts.c.author_id)
-            .where(
-                posts.c.contact_id.in_(sorted({c for _, _, c in followers})),
-                posts.c.incident_id == incident.id,
-                ~pairs_match(posts.c.network, posts.c.external_id, keys),
-            )
-            .distinct()
-        )
-        known = {(network, author) for network, author in session.execute(earlier)}
-        fresh = {(n, a): f for (n, a, _), f in followers.items() if (n, a) not in known}
+        followers: dict[tuple[str, str], int] = {}
+        for network, author, _, count, _ in rows:
+            followers[(network, author)] = max(followers.get((network, author), 0), count)
+        fresh = {author: f for author, f in followers.items() if (incident.id, *author) not in known}
         before = incident.post_count
         times = [created for *_, created in rows]
         incident.post_count += len(rows)

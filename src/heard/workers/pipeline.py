@@ -195,6 +195,9 @@ class PipelineWorker:
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             self.totals.timings.add("store", time.perf_counter() - started)
             self._index.session = None
+            committing = time.perf_counter()
+        # The commit links the batch's posts to their incidents (BatchIncidents' before_commit hook) and writes.
+        self.totals.timings.add("commit", time.perf_counter() - committing)
         self.totals.dead_letters += len(ctx.rejections)
         self._hand_to_radar_process(survivors)
         return result
