@@ -28,6 +28,7 @@ from heard.stream.base import OutMessage
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.radar import RadarWorker
+from heard.workers.staged_pileon import pileon_replies
 
 
 @pytest.fixture
@@ -99,20 +100,7 @@ def _two_workers_and_one_radar(runtime: Runtime) -> None:
         alerts_before = session.scalar(select(func.count()).select_from(Alert)) or 0
         assert session.get(RadarSnapshot, "radar") is not None, "the radar process saves its own state"
 
-    start = latest + timedelta(minutes=1)
-    pile = [
-        RawPost(
-            network=complaint.network,
-            external_id=f"pile-{i}",
-            author_id=f"stranger-{i}",
-            author_handle=f"stranger{i}",
-            text="same here, three days and no answer",
-            created_at=start + timedelta(seconds=6 * i),
-            in_reply_to=complaint.external_id,
-            author_followers=500,
-        )
-        for i in range(8)
-    ]
+    pile = pileon_replies(complaint, latest + timedelta(minutes=1))[:8]
     _pile_onto_both(runtime, workers, pile)
     radar.drain()
     with runtime.sessions() as session:
