@@ -166,3 +166,28 @@ def test_the_radar_command_refuses_inline_mode(db_url: str) -> None:
     result = CliRunner().invoke(build(), ["radar"], env={"HEARD_DATABASE_URL": db_url, "HEARD_RADAR_MODE": "inline"})
     assert result.exit_code != 0
     assert "separate" in result.output
+
+
+def test_one_radar_watches_at_a_time_and_another_takes_over(runtime: Runtime, clock: FrozenClock) -> None:
+    def post(n: int) -> RawPost:
+        clock.advance(5)
+        return RawPost("x", f"p{n}", f"a{n}", f"a{n}", f"@acme parcel {n} is late", clock.now())
+
+    worker = PipelineWorker(runtime)
+    runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in map(post, range(3))])
+    worker.drain()
+    first, second = RadarWorker(runtime, holder="first"), RadarWorker(runtime, holder="second")
+    assert first.run_once() == 3
+    runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in map(post, range(3, 5))])
+    worker.drain()
+    assert second.run_once() == 0, "the first radar holds the lease"
+    assert runtime.log.lag(JUDGED_TOPIC, "radar") == 2
+
+    clock.advance(31)  # the first radar died: its lease runs out, and the second takes over from its state
+    assert second.run_once() == 2
+    assert first.run_once() == 0, "a radar that lost its lease waits"
+    second.stop()  # a clean stop gives the lease up: the waiting radar's next try (a third of a lease) takes it
+    clock.advance(11)
+    assert first.holds_lease()
+    with runtime.sessions() as session:
+        assert session.get(RadarSnapshot, "radar") is not None

@@ -92,3 +92,13 @@ class RadarSnapshot(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     series: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RadarLease(Base):
+    """Which `heard radar` process may watch the judged posts, until when (decision 0201): one radar at a time,
+    the others wait and take over when its lease runs out."""
+
+    __tablename__ = "radar_leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

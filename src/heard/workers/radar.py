@@ -5,7 +5,9 @@ series: a pile-on split four ways reaches the fifth post a detector needs four t
 snapshot would overwrite the others'. With `HEARD_RADAR_MODE=separate` the workers end their stages at group
 and put each stored post, with its judgements, on the "posts.judged" topic after the commit; this worker reads
 all of it in one consumer group, runs the same detect stage the inline mode runs, and stores the alerts and
-hashtag proposals. Run exactly one (a second would split the topic again).
+hashtag proposals. Only one watches at a time: each holds a lease in the database (`radar_leases`, renewed while
+it works); another `heard radar` waits, and takes over, from the last saved state, when the lease runs out or is
+given up on a clean stop.
 
 Delivery is at least once: a batch whose alerts fail to store (the database is away) is not acked and comes
 back, and its posts are counted a second time, which can only make a spike look larger, never hide one. A judged
@@ -15,10 +17,16 @@ post that does not decode is a dead letter. After a crash the radar resumes from
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import uuid
+from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 
+from heard.alerts.radar_memory import hold_lease, release_lease
 from heard.app import Runtime
 from heard.errors import BadInput
 from heard.events import JUDGED_TOPIC, ConversationUpdated
@@ -33,11 +41,24 @@ from heard.workers.stages import record_detections
 
 log = structlog.get_logger(__name__)
 GROUP = "radar"
+#: How long a radar's lease lasts without renewal: how long a standby waits after a radar dies.
+LEASE_S = 30.0
 
 
 class RadarWorker:
-    def __init__(self, runtime: Runtime, radar: Radar | None = None, batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        radar: Radar | None = None,
+        batch_size: int | None = None,
+        holder: str | None = None,
+        lease_s: float = LEASE_S,
+    ) -> None:
         self.runtime = runtime
+        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lease_s = lease_s
+        self._lease_until: datetime | None = None
+        self._next_try: datetime | None = None
         self.radar = radar if radar is not None else Radar(runtime.settings.brand_handles)
         self._detect = Detect(self.radar)
         self._keeper = RadarKeeper(runtime, self.radar, GROUP)
@@ -47,8 +68,10 @@ class RadarWorker:
         self.alerts = 0
 
     def run_once(self) -> int:
-        """Watch one batch of stored posts; returns how many records it took (0 when there were none)."""
-        self._keeper.load_once()
+        """Watch one batch of stored posts; returns how many records it took (0 when there were none, or while
+        another radar holds the lease)."""
+        if not self.holds_lease():
+            return 0
         records = self.runtime.log.consume(JUDGED_TOPIC, GROUP, self._batch_size)
         if not records:
             return 0
@@ -73,12 +96,43 @@ class RadarWorker:
         self._keeper.save_when_due()
         return len(records)
 
+    def holds_lease(self) -> bool:
+        """Whether this radar may watch now: renews its lease when half of it has run, and tries to take it
+        (at most every third of a lease while another holds it)."""
+        now = self.runtime.clock.now()
+        half = timedelta(seconds=self._lease_s / 2)
+        if self._lease_until is not None and now < self._lease_until - half:
+            return True
+        if self._lease_until is None and self._next_try is not None and now < self._next_try:
+            return False
+        try:
+            with self.runtime.sessions.begin() as session:
+                held = hold_lease(session, GROUP, self.holder, now, self._lease_s)
+        except IntegrityError:  # another radar created the lease first
+            held = False
+        if held and self._lease_until is None:
+            # Taking over: whoever watched before saved its state; carry on from there.
+            self._keeper.load()
+            log.info("radar lease taken", holder=self.holder)
+        self._lease_until = now + timedelta(seconds=self._lease_s) if held else None
+        self._next_try = None if held else now + timedelta(seconds=self._lease_s / 3)
+        return held
+
+    def stop(self) -> None:
+        """Save the state and give the lease up, so a waiting radar takes over at once."""
+        if self._lease_until is None:
+            return
+        self._keeper.save()
+        with self.runtime.sessions.begin() as session:
+            release_lease(session, GROUP, self.holder, self.runtime.clock.now())
+        self._lease_until = None
+
     def drain(self) -> int:
-        """Watch everything waiting, save the state; the records taken."""
+        """Watch everything waiting, save the state and give the lease up; the records taken."""
         taken = 0
         while n := self.run_once():
             taken += n
-        self._keeper.save()
+        self.stop()
         return taken
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
@@ -90,4 +144,4 @@ class RadarWorker:
                 taken = 0
             if not taken:
                 stop.wait(idle_sleep_s)
-        self._keeper.save()
+        self.stop()
