@@ -30,7 +30,7 @@ def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _shared_rows(lexicon: SharedLexicon, toks: list[list[str]]) -> list:  # type: ignore[type-arg]
-    counted = lexicon.count(grams_of(toks, lexicon.spec, by_token=True))
+    counted = lexicon.count(grams_of(toks, lexicon.spec))
     return [lexicon.rows(i, counted) for i in range(len(lexicon.vocabs))]
 
 

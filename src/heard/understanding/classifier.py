@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from heard.understanding.logistic import sigmoid, softmax
-from heard.understanding.vectorize import Grams, Vocabulary
+from heard.understanding.vectorize import Vocabulary
 
 
 @dataclass
@@ -44,14 +44,8 @@ class LinearClassifier:
         recipe = self.meta.get("recipe", {})
         return bool(recipe.get("shape", False)) if isinstance(recipe, dict) else False
 
-    def features(
-        self, docs: list[list[str]], dense: np.ndarray | None, grams: Grams | None = None
-    ) -> sparse.csr_matrix:
-        if grams is not None and grams.spec == self.vocab.spec:
-            x = self.vocab.transform_grams(grams)
-        else:
-            x = self.vocab.transform(docs)
-        return self.with_dense(x, dense)
+    def features(self, docs: list[list[str]], dense: np.ndarray | None) -> sparse.csr_matrix:
+        return self.with_dense(self.vocab.transform(docs), dense)
 
     def with_dense(self, rows: sparse.csr_matrix, dense: np.ndarray | None) -> sparse.csr_matrix:
         """The model's TF-IDF rows followed by its dense features (zeros when none are given)."""
@@ -60,16 +54,16 @@ class LinearClassifier:
         block = np.zeros((rows.shape[0], self.dense_dim), np.float32) if dense is None else dense
         return sparse.hstack([rows, sparse.csr_matrix(block * self.dense_scale)], format="csr")
 
-    def scores(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
-        return self.scores_of(self.features(docs, dense, grams))
+    def scores(self, docs: list[list[str]], dense: np.ndarray | None = None) -> np.ndarray:
+        return self.scores_of(self.features(docs, dense))
 
     def scores_of(self, features: sparse.csr_matrix) -> np.ndarray:
         out: np.ndarray = np.asarray(features @ self.weights) + self.bias
         return out
 
-    def proba(self, docs: list[list[str]], dense: np.ndarray | None = None, grams: Grams | None = None) -> np.ndarray:
+    def proba(self, docs: list[list[str]], dense: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities (rows sum to 1); calibrated for binary models."""
-        return self.proba_from_scores(self.scores(docs, dense, grams))
+        return self.proba_from_scores(self.scores(docs, dense))
 
     def proba_of_rows(self, rows: sparse.csr_matrix, dense: np.ndarray | None = None) -> np.ndarray:
         """`proba` from TF-IDF rows already made for this model's vocabulary (`SharedLexicon.rows`)."""

@@ -115,7 +115,7 @@ class Understander:
         """The sentiment model's rows, then the complaint model's."""
         rows: list[sparse.csr_matrix] = []
         for lexicon in self.lexicons:
-            counted = lexicon.count(grams_of(toks, lexicon.spec, by_token=True))
+            counted = lexicon.count(grams_of(toks, lexicon.spec))
             rows.extend(lexicon.rows(which, counted) for which in range(len(lexicon.vocabs)))
         return rows
 

@@ -78,16 +78,10 @@ class SharedLexicon:
         words = [w for word_list in grams.words for w in word_list]
         word_ids = np.fromiter(map(self.words.get, words, repeat(-1)), dtype=np.int64, count=len(words))
         word_docs = np.repeat(doc_ids, [len(word_list) for word_list in grams.words])
-        if grams.chars is not None:
-            chars = [c for char_list in grams.chars for c in char_list]
-            char_ids = np.fromiter(map(self.chars.get, chars, repeat(-1)), dtype=np.int64, count=len(chars))
-            char_docs = np.repeat(doc_ids, [len(char_list) for char_list in grams.chars])
-        else:
-            tokens = grams.tokens if grams.tokens is not None else [[] for _ in grams.words]
-            per_token = [self._char_ids(tok) for toks in tokens for tok in toks]
-            char_ids = np.concatenate(per_token) if per_token else np.zeros(0, dtype=np.int64)
-            token_docs = np.repeat(doc_ids, [len(toks) for toks in tokens])
-            char_docs = np.repeat(token_docs, np.fromiter(map(len, per_token), dtype=np.int64, count=len(per_token)))
+        per_token = [self._char_ids(tok) for toks in grams.tokens for tok in toks]
+        char_ids = np.concatenate(per_token) if per_token else np.zeros(0, dtype=np.int64)
+        token_docs = np.repeat(doc_ids, [len(toks) for toks in grams.tokens])
+        char_docs = np.repeat(token_docs, np.fromiter(map(len, per_token), dtype=np.int64, count=len(per_token)))
         ids = np.concatenate([word_ids, char_ids])
         docs = np.concatenate([word_docs, char_docs])
         known = ids >= 0

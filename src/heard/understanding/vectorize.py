@@ -15,28 +15,23 @@ from typing import cast
 import numpy as np
 from scipy import sparse
 
-from heard.understanding.text import GramSpec, char_grams, char_tokens, token_char_grams, word_grams
+from heard.understanding.text import GramSpec, char_grams, char_tokens, word_grams
 
 
 @dataclass(frozen=True)
 class Grams:
-    """The word and character n-grams of a batch of token lists, cut once and read by every model.
-
-    With `chars` None the character n-grams are not cut here: `tokens` holds each post's distinct words, and
-    `heard.understanding.lexicon.SharedLexicon` looks up the ids of each word's n-grams, remembered from the
-    last time it saw the word (the pipeline's path; training cuts them in full)."""
+    """The word n-grams of a batch of token lists, cut once and read by every model, and each post's distinct
+    words: `heard.understanding.lexicon.SharedLexicon` looks up the ids of a word's character n-grams,
+    remembered from the last time it saw the word, instead of cutting them for every post (the pipeline's path;
+    training cuts them in full, `Vocabulary.transform`)."""
 
     spec: GramSpec
     words: list[list[str]]
-    chars: list[list[str]] | None
-    tokens: list[list[str]] | None = None
+    tokens: list[list[str]]
 
 
-def grams_of(docs: Sequence[list[str]], spec: GramSpec, by_token: bool = False) -> Grams:
-    words = [word_grams(t, spec) for t in docs]
-    if by_token:
-        return Grams(spec, words, None, [char_tokens(t) for t in docs])
-    return Grams(spec, words, [char_grams(t, spec) for t in docs])
+def grams_of(docs: Sequence[list[str]], spec: GramSpec) -> Grams:
+    return Grams(spec, [word_grams(t, spec) for t in docs], [char_tokens(t) for t in docs])
 
 
 @dataclass
@@ -54,25 +49,20 @@ class Vocabulary:
 
     def transform(self, docs: Sequence[list[str]]) -> sparse.csr_matrix:
         """TF-IDF rows for token lists (see `heard.understanding.text.tokens`)."""
-        return self.transform_grams(grams_of(docs, self.spec))
-
-    def transform_grams(self, grams: Grams) -> sparse.csr_matrix:
-        """TF-IDF rows from n-grams already cut with this vocabulary's spec (shared between models)."""
         offset = len(self.words)
         wget, cget = self.words.get, self.chars.get
         feats: list[int] = []
         # Per row, how many word and character features it has: row and block ids are expanded from these with
         # np.repeat, which is much cheaper than growing two more Python lists one id per feature.
         sizes: list[int] = []
-        for n, word_list in enumerate(grams.words):
-            w = [i for i in map(wget, word_list) if i is not None]
-            chars = grams.chars[n] if grams.chars is not None else _cut_chars(grams, n)
-            c = [i + offset for i in map(cget, chars) if i is not None]
+        for toks in docs:
+            w = [i for i in map(wget, word_grams(toks, self.spec)) if i is not None]
+            c = [i + offset for i in map(cget, char_grams(toks, self.spec)) if i is not None]
             feats.extend(w)
             feats.extend(c)
             sizes.append(len(w))
             sizes.append(len(c))
-        n_rows = len(grams.words)
+        n_rows = len(docs)
         blocks = np.repeat(np.arange(2 * n_rows, dtype=np.int64), np.asarray(sizes, dtype=np.int64))
         if not feats:
             return sparse.csr_matrix((n_rows, self.size), dtype=np.float32)
@@ -93,11 +83,6 @@ class Vocabulary:
 
 def _ordered(index: dict[str, int]) -> list[str]:
     return [g for g, _ in sorted(index.items(), key=lambda item: item[1])]
-
-
-def _cut_chars(grams: Grams, n: int) -> list[str]:
-    tokens = grams.tokens[n] if grams.tokens is not None else []
-    return [g for tok in tokens for g in token_char_grams(tok, grams.spec)]
 
 
 def tfidf_rows(
