@@ -14,7 +14,7 @@ from heard.understanding import logistic
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, default_embeddings
 from heard.understanding.text import tokens
-from heard.understanding.training import stack_sentiment, stack_shape
+from heard.understanding.training import complaint_dense, stack_sentiment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,9 +49,8 @@ def test_train_complaint_command_saves_a_model_that_loads_and_predicts_the_same(
     toks = [tokens(t) for t in texts]
     dense = default_embeddings().embed_tokens(toks)
     sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
-    dense = stack_sentiment(dense, sentiment.proba(toks, dense), model.sentiment_scale)
-    if model.shape:
-        dense = stack_shape(dense, toks)
+    embedded = dense
+    dense = complaint_dense(dense, toks, lambda: sentiment.proba(toks, embedded), model.sentiment_scale, model.shape)
     assert model.dense_dim == dense.shape[1]
     probs = model.proba(toks, dense)
     assert probs[0, 1] > probs[1, 1]

@@ -15,14 +15,13 @@ from typing import Any
 
 from scipy import sparse
 
-from heard.understanding import language
+from heard.understanding import language, training
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
 from heard.understanding.lexicon import SharedLexicon
 from heard.understanding.text import model_text, split_model_text
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import stack_sentiment, stack_shape
 from heard.understanding.urgency import UrgencyInput, urgency
 from heard.understanding.vectorize import grams_of
 
@@ -98,10 +97,9 @@ class Understander:
         dense = self.embeddings.embed_tokens(toks)
         rows = self._tfidf_rows(toks)
         sentiment = self.sentiment.proba_of_rows(rows[0], dense)
-        scale = self.complaint.sentiment_scale
-        complaint_dense = stack_sentiment(dense, sentiment, scale) if scale else dense
-        if self.complaint.shape:
-            complaint_dense = stack_shape(complaint_dense, toks)
+        complaint_dense = training.complaint_dense(
+            dense, toks, lambda: sentiment, self.complaint.sentiment_scale, self.complaint.shape
+        )
         complaint = self.complaint.proba_of_rows(rows[1], complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         # Python floats for the per-post work: rounding and comparing numpy scalars one by one costs more.

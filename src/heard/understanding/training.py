@@ -10,7 +10,7 @@ measure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,17 +106,29 @@ def stack_shape(dense: np.ndarray, docs: Sequence[list[str]]) -> np.ndarray:
     return out
 
 
+def complaint_dense(
+    dense: np.ndarray,
+    docs: Sequence[list[str]],
+    sentiment_probs: Callable[[], np.ndarray],
+    sentiment_scale: float,
+    shape: bool,
+) -> np.ndarray:
+    """The dense features a complaint model of that recipe reads: the embedding, then the stacked sentiment
+    log-probabilities (when `sentiment_scale` > 0; `sentiment_probs` is asked only then), then the shape (when
+    `shape`). Training, evaluation and the pipeline stage all build them here, so in the same order."""
+    if sentiment_scale:
+        dense = stack_sentiment(dense, sentiment_probs(), sentiment_scale)
+    if shape:
+        dense = stack_shape(dense, docs)
+    return dense
+
+
 def complaint_inputs(data: Examples, sentiment: LinearClassifier, sentiment_scale: float, shape: bool) -> Examples:
-    """The examples with the dense features a complaint model of that recipe reads: the embedding, then the
-    stacked sentiment log-probabilities (when `sentiment_scale` > 0), then the shape (when `shape`). Training,
-    evaluation and the pipeline stage all build them in this order."""
+    """The examples with the dense features a complaint model of that recipe reads (`complaint_dense`)."""
     if data.dense is None:
         return data
-    dense = data.dense
-    if sentiment_scale:
-        dense = stack_sentiment(dense, sentiment.proba(data.toks, dense), sentiment_scale)
-    if shape:
-        dense = stack_shape(dense, data.toks)
+    source = data.dense
+    dense = complaint_dense(source, data.toks, lambda: sentiment.proba(data.toks, source), sentiment_scale, shape)
     return Examples(data.toks, data.labels, data.weights, dense)
 
 
