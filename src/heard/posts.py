@@ -60,9 +60,13 @@ class RawPost:
         return f"{self.network}:{self.external_id}"
 
     def to_json(self) -> bytes:
+        return _ENCODER.encode(self.to_mapping()).encode("utf-8")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The JSON-ready fields (what `raw_post_from_mapping` reads back)."""
         data = {name: getattr(self, name) for name in _RAW_FIELDS}
         data["created_at"] = self.created_at.isoformat()
-        return _ENCODER.encode(data).encode("utf-8")
+        return data
 
     @classmethod
     def from_json(cls, payload: bytes | str) -> RawPost:
@@ -214,7 +218,7 @@ class Post:
         """The stored post with its judgements: the wire format of "posts.judged", which a radar running apart
         from the pipeline workers reads (`HEARD_RADAR_MODE=separate`)."""
         data: dict[str, Any] = {name: getattr(self, name) for name in _JUDGED_FIELDS}
-        data["raw"] = json.loads(self.raw.to_json())
+        data["raw"] = self.raw.to_mapping()
         incident = self.extra.get("incident_id")
         data["incident_id"] = incident if isinstance(incident, int) else None
         return _ENCODER.encode(data).encode("utf-8")
