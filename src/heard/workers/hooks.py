@@ -17,6 +17,7 @@ from heard.alerts.notify import WebhookNotifier
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC, decode_event
 from heard.hooks.actions import LoggedEvent, claim_due, enqueue, record_attempt
+from heard.workers.running import poll_until_stopped
 
 log = structlog.get_logger(__name__)
 GROUP = "webhooks"
@@ -66,11 +67,8 @@ class HookDispatcher:
         return totals
 
     def run(self, stop: threading.Event, idle_s: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                totals = self.pass_once()
-            except Exception:
-                log.exception("webhook pass failed; trying again")
-                totals = DispatchTotals()
-            if not (totals.queued or totals.delivered or totals.failed_attempts):
-                stop.wait(idle_s)
+        def step() -> int:
+            totals = self.pass_once()
+            return totals.queued + totals.delivered + totals.failed_attempts
+
+        poll_until_stopped(stop, step, idle_s, log, "webhook pass failed; trying again")

@@ -31,6 +31,7 @@ from heard.posts import Post, RawPost
 from heard.radar.radar import Radar
 from heard.stream.base import OutMessage, Record, publish_events
 from heard.workers.radar_keeper import RadarKeeper
+from heard.workers.running import poll_until_stopped
 from heard.workers.stages import default_stages, record_detections
 
 log = structlog.get_logger(__name__)
@@ -132,14 +133,7 @@ class PipelineWorker:
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
         relax_gc()
-        while not stop.is_set():
-            try:
-                taken = self.run_once()
-            except Exception:
-                log.exception("pipeline batch failed; records will be redelivered")
-                taken = 0
-            if not taken:
-                stop.wait(idle_sleep_s)
+        poll_until_stopped(stop, self.run_once, idle_sleep_s, log, "pipeline batch failed; records will be redelivered")
         self.save_radar()
 
     def load_radar(self) -> int:

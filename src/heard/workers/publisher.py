@@ -34,6 +34,7 @@ from heard.inbox.outbox import (
     route_for,
 )
 from heard.stream.base import publish_events
+from heard.workers.running import poll_until_stopped
 
 log = structlog.get_logger(__name__)
 
@@ -107,14 +108,9 @@ class Publisher:
         return self.totals
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                tried = self.run_once()
-            except Exception:
-                log.exception("publisher round failed; pending replies stay pending")
-                tried = 0
-            if not tried:
-                stop.wait(idle_sleep_s)
+        poll_until_stopped(
+            stop, self.run_once, idle_sleep_s, log, "publisher round failed; pending replies stay pending"
+        )
 
     def _claim(self, message_id: int) -> _Claimed | None:
         now = self.runtime.clock.now()

@@ -37,6 +37,7 @@ from heard.posts import Post
 from heard.radar.radar import Radar
 from heard.stream.base import publish_events
 from heard.workers.radar_keeper import RadarKeeper
+from heard.workers.running import poll_until_stopped
 from heard.workers.stages import record_detections
 
 log = structlog.get_logger(__name__)
@@ -136,12 +137,5 @@ class RadarWorker:
         return taken
 
     def run(self, stop: threading.Event, idle_sleep_s: float = 0.2) -> None:
-        while not stop.is_set():
-            try:
-                taken = self.run_once()
-            except Exception:
-                log.exception("radar batch failed; records will be redelivered")
-                taken = 0
-            if not taken:
-                stop.wait(idle_sleep_s)
+        poll_until_stopped(stop, self.run_once, idle_sleep_s, log, "radar batch failed; records will be redelivered")
         self.stop()

@@ -1,9 +1,10 @@
-"""How a long-running command process runs: one runtime, one worker loop, Ctrl-C stops it cleanly."""
+"""How a long-running worker runs: one runtime, one polling loop, Ctrl-C stops it cleanly."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from heard.app import Runtime, build_runtime
 from heard.settings import Settings
@@ -21,3 +22,17 @@ def run_until_interrupted(settings: Settings, loop_of: Callable[[Runtime], Loop]
             loop_of(runtime)(stop)
         except KeyboardInterrupt:
             stop.set()
+
+
+def poll_until_stopped(stop: threading.Event, step: Callable[[], int], idle_s: float, log: Any, failure: str) -> None:
+    """Run `step` until `stop` is set, sleeping `idle_s` whenever it found nothing to do (it returns how much it
+    did). A step that raises is logged with `failure`, on the worker's own logger, and counts as idle: one bad
+    round must not end the worker."""
+    while not stop.is_set():
+        try:
+            done = step()
+        except Exception:
+            log.exception(failure)
+            done = 0
+        if not done:
+            stop.wait(idle_s)
