@@ -13,6 +13,7 @@ from heard.pipeline.understand import Understand
 from heard.posts import Post, RawPost
 from heard.understanding.judge import Understander
 from heard.understanding.training import complaint_inputs, examples
+from heard.understanding.workflows import COMPLAINT_RECIPE
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +22,15 @@ def understander() -> Understander:
 
 
 def test_the_complaint_probability_is_the_one_the_figures_measure(understander: Understander) -> None:
-    """The stage stacks the sentiment model and the shape into the complaint model exactly as training and eval
-    do."""
+    """The stage stacks the sentiment model, the shape and the cues into the complaint model exactly as training
+    and eval do."""
     texts = ["@acme my order never arrived and support ignores me", "@acme thanks, the new app is lovely", "ok"]
     model = understander.complaint
     assert model.sentiment_scale == 0.3
     assert model.shape
+    assert model.cues
     data = complaint_inputs(
-        examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, 0.3, shape=True
+        examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, COMPLAINT_RECIPE
     )
     expected = understander.complaint.proba(data.toks, data.dense)[:, 1]
     got = [j.complaint for j in understander.judge(texts)]

@@ -50,7 +50,7 @@ def test_train_complaint_command_saves_a_model_that_loads_and_predicts_the_same(
     dense = default_embeddings().embed_tokens(toks)
     sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
     embedded = dense
-    dense = complaint_dense(dense, toks, lambda: sentiment.proba(toks, embedded), model.sentiment_scale, model.shape)
+    dense = complaint_dense(dense, texts, toks, lambda: sentiment.proba(toks, embedded), model)
     assert model.dense_dim == dense.shape[1]
     probs = model.proba(toks, dense)
     assert probs[0, 1] > probs[1, 1]

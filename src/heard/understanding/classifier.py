@@ -44,6 +44,12 @@ class LinearClassifier:
         recipe = self.meta.get("recipe", {})
         return bool(recipe.get("shape", False)) if isinstance(recipe, dict) else False
 
+    @property
+    def cues(self) -> bool:
+        """Whether the post's cues (`heard.understanding.cues`) end its dense features."""
+        recipe = self.meta.get("recipe", {})
+        return bool(recipe.get("cues", False)) if isinstance(recipe, dict) else False
+
     def features(self, docs: list[list[str]], dense: np.ndarray | None) -> sparse.csr_matrix:
         return self.with_dense(self.vocab.transform(docs), dense)
 

@@ -66,7 +66,7 @@ def eval_complaints_model(
     """Figures of the committed complaint model (stacked on `sentiment` and the shape when its recipe says so)."""
     data = examples(texts, labels, emb)
     if sentiment is not None:
-        data = complaint_inputs(data, sentiment, model.sentiment_scale, model.shape)
+        data = complaint_inputs(data, sentiment, model)
     prob = model.proba(data.toks, data.dense)[:, 1]
     return complaint_figures(np.asarray(labels), prob, model.threshold)
 

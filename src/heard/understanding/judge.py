@@ -97,9 +97,7 @@ class Understander:
         dense = self.embeddings.embed_tokens(toks)
         rows = self._tfidf_rows(toks)
         sentiment = self.sentiment.proba_of_rows(rows[0], dense)
-        complaint_dense = training.complaint_dense(
-            dense, toks, lambda: sentiment, self.complaint.sentiment_scale, self.complaint.shape
-        )
+        complaint_dense = training.complaint_dense(dense, texts, toks, lambda: sentiment, self.complaint)
         complaint = self.complaint.proba_of_rows(rows[1], complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         # Python floats for the per-post work: rounding and comparing numpy scalars one by one costs more.

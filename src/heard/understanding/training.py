@@ -1,8 +1,8 @@
 """Training and cross-validating the linear models (complaint, sentiment) from labelled texts.
 
 The recipe is one function for both: TF-IDF word and character n-grams plus the static sentence embedding
-as dense features (for complaints also the sentiment model's stacked log-probabilities and the post's shape,
-see `complaint_inputs`), class-balanced softmax regression, and for binary models Platt calibration fitted on
+as dense features (for complaints also the sentiment model's stacked log-probabilities, the post's shape and
+its cues, see `complaint_dense`), class-balanced softmax regression, and for binary models Platt calibration fitted on
 out-of-fold scores (so a probability of 0.8 means about 8 in 10 such posts are complaints). Extra weakly
 labelled data (airline tweets for complaints) can be added with a lower weight; it is never used to
 measure.
@@ -12,16 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from heard.understanding import logistic
 from heard.understanding.classifier import LinearClassifier
+from heard.understanding.cues import cue_features
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.metrics import stratified_folds
 from heard.understanding.shape import shape_features
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
+
+
+class Stacking(Protocol):
+    """What a complaint model reads beside its n-grams and the embedding: a `Recipe` when training, the loaded
+    `LinearClassifier` (from its recipe) when judging."""
+
+    @property
+    def sentiment_scale(self) -> float: ...
+
+    @property
+    def shape(self) -> bool: ...
+
+    @property
+    def cues(self) -> bool: ...
 
 
 @dataclass
@@ -42,6 +58,8 @@ class Recipe:
     sentiment_scale: float = 0.0
     #: The post's shape (length, handles, links, ... see `heard.understanding.shape`) joins the dense features.
     shape: bool = False
+    #: Whom the post addresses and in whose voice, crossed with its sentiment (`heard.understanding.cues`).
+    cues: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -55,13 +73,15 @@ class Recipe:
             "max_iter": self.max_iter,
             "sentiment_scale": self.sentiment_scale,
             "shape": self.shape,
+            "cues": self.cues,
         }
 
 
 @dataclass
 class Examples:
-    """Tokenised texts, their labels, per-example weights and dense features."""
+    """Texts, their tokens, their labels, per-example weights and dense features."""
 
+    texts: list[str]
     toks: list[list[str]]
     labels: np.ndarray
     weights: np.ndarray
@@ -69,13 +89,16 @@ class Examples:
 
     def take(self, idx: np.ndarray) -> Examples:
         dense = None if self.dense is None else self.dense[idx]
-        return Examples([self.toks[i] for i in idx], self.labels[idx], self.weights[idx], dense)
+        return Examples(
+            [self.texts[i] for i in idx], [self.toks[i] for i in idx], self.labels[idx], self.weights[idx], dense
+        )
 
     def plus(self, other: Examples) -> Examples:
         dense = None
         if self.dense is not None and other.dense is not None:
             dense = np.vstack([self.dense, other.dense])
         return Examples(
+            self.texts + other.texts,
             self.toks + other.toks,
             np.concatenate([self.labels, other.labels]),
             np.concatenate([self.weights, other.weights]),
@@ -88,7 +111,7 @@ def examples(
 ) -> Examples:
     toks = [tokens(t) for t in texts]
     dense = emb.embed_tokens(toks) if emb is not None else None
-    return Examples(toks, np.asarray(labels, dtype=np.int64), np.full(len(toks), weight), dense)
+    return Examples(list(texts), toks, np.asarray(labels, dtype=np.int64), np.full(len(toks), weight), dense)
 
 
 def stack_sentiment(dense: np.ndarray, sentiment_probs: np.ndarray, scale: float) -> np.ndarray:
@@ -108,28 +131,32 @@ def stack_shape(dense: np.ndarray, docs: Sequence[list[str]]) -> np.ndarray:
 
 def complaint_dense(
     dense: np.ndarray,
+    texts: Sequence[str],
     docs: Sequence[list[str]],
     sentiment_probs: Callable[[], np.ndarray],
-    sentiment_scale: float,
-    shape: bool,
+    stacking: Stacking,
 ) -> np.ndarray:
-    """The dense features a complaint model of that recipe reads: the embedding, then the stacked sentiment
-    log-probabilities (when `sentiment_scale` > 0; `sentiment_probs` is asked only then), then the shape (when
-    `shape`). Training, evaluation and the pipeline stage all build them here, so in the same order."""
-    if sentiment_scale:
-        dense = stack_sentiment(dense, sentiment_probs(), sentiment_scale)
-    if shape:
+    """The dense features a complaint model that stacks `stacking` reads: the embedding, then the sentiment
+    model's log-probabilities (when `sentiment_scale` > 0), the shape (when `shape`), the cues (when `cues`);
+    `sentiment_probs` is asked only when something needs it. Training, evaluation and the pipeline stage all
+    build them here, so in the same order."""
+    probs = sentiment_probs() if stacking.sentiment_scale or stacking.cues else None
+    if probs is not None and stacking.sentiment_scale:
+        dense = stack_sentiment(dense, probs, stacking.sentiment_scale)
+    if stacking.shape:
         dense = stack_shape(dense, docs)
+    if probs is not None and stacking.cues:
+        dense = np.hstack([dense, cue_features(texts, docs, probs)])
     return dense
 
 
-def complaint_inputs(data: Examples, sentiment: LinearClassifier, sentiment_scale: float, shape: bool) -> Examples:
-    """The examples with the dense features a complaint model of that recipe reads (`complaint_dense`)."""
+def complaint_inputs(data: Examples, sentiment: LinearClassifier, stacking: Stacking) -> Examples:
+    """The examples with the dense features a complaint model stacking `stacking` reads (`complaint_dense`)."""
     if data.dense is None:
         return data
     source = data.dense
-    dense = complaint_dense(source, data.toks, lambda: sentiment.proba(data.toks, source), sentiment_scale, shape)
-    return Examples(data.toks, data.labels, data.weights, dense)
+    dense = complaint_dense(source, data.texts, data.toks, lambda: sentiment.proba(data.toks, source), stacking)
+    return Examples(data.texts, data.toks, data.labels, data.weights, dense)
 
 
 def fit_model(train: Examples, recipe: Recipe, vocab: Vocabulary | None = None) -> LinearClassifier:

@@ -41,6 +41,7 @@ COMPLAINT_RECIPE = Recipe(
     dense_scale=1.0,
     sentiment_scale=0.3,
     shape=True,
+    cues=True,
 )
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
@@ -74,10 +75,10 @@ REASON_TOPICS = {
 def _complaint_examples(
     texts: list[str], labels: list[int], emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float = 1.0
 ) -> Examples:
-    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion and
-    the post's shape."""
+    """Complaint examples: n-grams, the static embedding and (per the recipe) the sentiment model's opinion, the
+    post's shape and its cues."""
     data = examples(texts, labels, emb, weight)
-    return complaint_inputs(data, sentiment, COMPLAINT_RECIPE.sentiment_scale, COMPLAINT_RECIPE.shape)
+    return complaint_inputs(data, sentiment, COMPLAINT_RECIPE)
 
 
 def _weak_complaints(path: Path, emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float) -> Examples:
