@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from heard.understanding.shape import SHAPE_DIM, shape_features
 from heard.understanding.text import tokens
@@ -35,3 +37,28 @@ def test_an_empty_post_has_an_all_zero_shape_and_stacking_appends_it() -> None:
     assert np.array_equal(out[:, :3], dense)
     assert not out[0, 3:].any()
     assert out[1, 3] == pytest.approx(math.log1p(2) / 3)
+
+
+def per_token_shape(toks: list[str]) -> list[float]:
+    """The shape counted token by token, as the features are defined."""
+    if not toks:
+        return [0.0] * SHAPE_DIM
+    return [
+        math.log1p(len(toks)) / 3.0,
+        toks.count("<url>") / 2.0,
+        toks.count("<user>") / 3.0,
+        sum(1 for t in toks if t[0] == "#" and len(t) > 1) / 3.0,
+        toks.count("<num>") / 3.0,
+        sum(1 for t in toks if "!" in t) / 3.0,
+        sum(1 for t in toks if "?" in t) / 3.0,
+        1.0 if toks[0] == "<user>" else 0.0,
+    ]
+
+
+PIECES = st.sampled_from([*"ab #!?@<>_'1. \n\u00e9", "http://x.y ", "@acme ", "#tag", "<url>", "!!?", "12.5"])
+
+
+@given(st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=80))
+def test_the_fast_counts_equal_counting_token_by_token(text: str) -> None:
+    toks = tokens(text)
+    assert shape_features([toks])[0].tolist() == pytest.approx(per_token_shape(toks), rel=1e-6)

@@ -11,31 +11,40 @@ other dense features.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 #: How many shape features `shape_features` returns per post.
 SHAPE_DIM = 8
+_EMPTY = (0.0,) * SHAPE_DIM
+_HASHTAG = re.compile(r"#\w")
+_BANG = re.compile(r"[!?]*![!?]*")
+_QUESTION = re.compile(r"[!?]*\?[!?]*")
 
 
 def shape_features(docs: Sequence[list[str]]) -> np.ndarray:
     """Per token list: log length, links, handles, hashtags, numbers, "!" runs, "?" runs, starts with a handle."""
-    out = np.zeros((len(docs), SHAPE_DIM), np.float32)
-    for row, toks in enumerate(docs):
+    # Counted on the tokens joined by spaces, with str.count and one regex each: the tokenizer puts every "!"
+    # and "?" in a run token of its own and every hashtag in a "#word" token, so these equal per-token counts
+    # at a fraction of a Python loop's cost (a property test checks it).
+    rows: list[tuple[float, ...]] = []
+    for toks in docs:
         if not toks:
+            rows.append(_EMPTY)
             continue
-        hashtags = sum(1 for t in toks if t[0] == "#" and len(t) > 1)
-        bangs = sum(1 for t in toks if "!" in t)
-        questions = sum(1 for t in toks if "?" in t)
-        out[row] = (
-            math.log1p(len(toks)) / 3.0,
-            toks.count("<url>") / 2.0,
-            toks.count("<user>") / 3.0,
-            hashtags / 3.0,
-            toks.count("<num>") / 3.0,
-            bangs / 3.0,
-            questions / 3.0,
-            1.0 if toks[0] == "<user>" else 0.0,
+        joined = " ".join(toks)
+        rows.append(
+            (
+                math.log1p(len(toks)) / 3.0,
+                joined.count("<url>") / 2.0,
+                joined.count("<user>") / 3.0,
+                len(_HASHTAG.findall(joined)) / 3.0,
+                joined.count("<num>") / 3.0,
+                len(_BANG.findall(joined)) / 3.0,
+                len(_QUESTION.findall(joined)) / 3.0,
+                1.0 if toks[0] == "<user>" else 0.0,
+            )
         )
-    return out
+    return np.array(rows, np.float32).reshape(len(docs), SHAPE_DIM)
