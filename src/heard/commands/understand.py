@@ -31,10 +31,6 @@ def classify(
     text: Annotated[str, typer.Argument(help="The post's text.")],
     followers: Annotated[int | None, typer.Option(help="The author's follower count, when known.")] = None,
     private: Annotated[bool, typer.Option("--private", help="The post is a direct message.")] = False,
-    reply: Annotated[
-        bool,
-        typer.Option("--reply", help="The post answers another (a reply or comment), whether or not it names one."),
-    ] = False,
     waited_minutes: Annotated[float | None, typer.Option(help="Minutes the post has waited unanswered.")] = None,
     taxonomy: Annotated[str, typer.Option(help="general, airline, software-retail or a JSON file.")] = "general",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -45,7 +41,7 @@ def classify(
     except BadInput as exc:
         _fail(exc)
         return
-    facts = PostFacts(followers=followers, public=not private, waited_minutes=waited_minutes, reply=reply)
+    facts = PostFacts(followers=followers, public=not private, waited_minutes=waited_minutes)
     judged = understander.judge([text], [facts])[0]
     _print({"text": text, **judged.to_json()}, as_json)
 

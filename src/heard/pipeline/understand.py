@@ -21,7 +21,6 @@ def _facts(post: Post, ctx: StageContext) -> PostFacts:
         public=post.raw.is_public,
         waited_minutes=max(0.0, waited),
         language=post.language,
-        reply=post.raw.in_reply_to is not None,
     )
 
 

@@ -36,21 +36,6 @@ class PostFacts:
     public: bool = True
     waited_minutes: float | None = None
     language: str | None = None
-    #: The post answers another (a reply or a comment). With a private message, it is addressed to someone even
-    #: when its text names no account: on X a reply's text begins with the handles it answers, but Bluesky,
-    #: Reddit, YouTube, Facebook and LinkedIn replies and private messages carry none, and the complaint model
-    #: learnt "addressed to an account" from tweets (see `addressed_tokens`).
-    reply: bool = False
-
-
-def addressed_tokens(toks: Sequence[list[str]], facts: Sequence[PostFacts]) -> list[list[str]]:
-    """The tokens the complaint model's shape and cues read: a reply or private message that names no account
-    reads as one that opens with a handle, as the same reply on X would. Only the shape and the cues read
-    these; the n-grams, the embedding and every other judgement read the text as it is."""
-    return [
-        ["<user>", *t] if t and (f.reply or not f.public) and "<user>" not in t else t
-        for t, f in zip(toks, facts, strict=True)
-    ]
 
 
 @dataclass
@@ -112,9 +97,7 @@ class Understander:
         dense = self.embeddings.embed_tokens(toks)
         rows = self._tfidf_rows(toks)
         sentiment = self.sentiment.proba_of_rows(rows[0], dense)
-        complaint_dense = training.complaint_dense(
-            dense, texts, addressed_tokens(toks, facts), lambda: sentiment, self.complaint
-        )
+        complaint_dense = training.complaint_dense(dense, texts, toks, lambda: sentiment, self.complaint)
         complaint = self.complaint.proba_of_rows(rows[1], complaint_dense)[:, 1]
         topics = self.topics.predict(texts, dense, lows)
         # Python floats for the per-post work: rounding and comparing numpy scalars one by one costs more.
