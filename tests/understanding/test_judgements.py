@@ -11,7 +11,8 @@ from heard.pipeline.normalize import Normalize
 from heard.pipeline.stage import StageContext, run_stages
 from heard.pipeline.understand import Understand
 from heard.posts import Post, RawPost
-from heard.understanding.judge import Understander
+from heard.understanding.judge import PostFacts, Understander, addressed_tokens
+from heard.understanding.text import tokens
 from heard.understanding.training import complaint_inputs, examples
 from heard.understanding.workflows import COMPLAINT_RECIPE
 
@@ -61,8 +62,6 @@ def test_clear_complaint_question_and_praise(understander: Understander) -> None
 
 
 def test_safety_and_reach_raise_urgency_and_are_explained(understander: Understander) -> None:
-    from heard.understanding.judge import PostFacts
-
     text = "@united my mother is in pain, stuck on your plane for 4 hours with no water. Unacceptable"
     calm, loud = understander.judge([text, text], [PostFacts(), PostFacts(followers=2_000_000, waited_minutes=300)])
     assert loud.urgency > calm.urgency
@@ -110,3 +109,26 @@ def test_the_stage_fills_every_field() -> None:
     assert any("waiting 2 h" in r for r in first.urgency_reasons)
     assert out[1].sentiment == "unknown"
     assert out[2].language == "fr"  # the network's language is kept
+
+
+def test_a_post_addressed_by_where_it_was_posted_reads_as_opening_with_a_handle() -> None:
+    bare, named = tokens("my order never came"), tokens("@acme my order never came")
+    out = addressed_tokens(
+        [bare, named, [], bare, bare],
+        [*[PostFacts(answers_brand=True)] * 3, PostFacts(public=False), PostFacts()],
+    )
+    assert out[0] == ["<user>", *bare]  # a reply under the brand's post
+    assert out[1] == named  # it names an account already
+    assert out[2] == []
+    assert out[3] == ["<user>", *bare]  # a private message to the brand
+    assert out[4] == bare  # a post on its own is addressed only if it says so
+
+
+def test_a_reply_under_the_brands_post_is_judged_like_the_same_reply_on_x(understander: Understander) -> None:
+    bare, on_x = "my order never came and nobody answers!!", "@acme my order never came and nobody answers!!"
+    alone, answering, x_reply = understander.judge(
+        [bare, bare, on_x], [PostFacts(), PostFacts(answers_brand=True), PostFacts()]
+    )
+    assert alone.complaint < 0.7 < answering.complaint
+    assert answering.complaint == pytest.approx(x_reply.complaint, abs=0.1)
+    assert answering.is_complaint

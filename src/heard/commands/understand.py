@@ -31,6 +31,9 @@ def classify(
     text: Annotated[str, typer.Argument(help="The post's text.")],
     followers: Annotated[int | None, typer.Option(help="The author's follower count, when known.")] = None,
     private: Annotated[bool, typer.Option("--private", help="The post is a direct message.")] = False,
+    answers_brand: Annotated[
+        bool, typer.Option("--answers-brand", help="The post replies to one of the brand's own posts.")
+    ] = False,
     waited_minutes: Annotated[float | None, typer.Option(help="Minutes the post has waited unanswered.")] = None,
     taxonomy: Annotated[str, typer.Option(help="general, airline, software-retail or a JSON file.")] = "general",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -41,7 +44,9 @@ def classify(
     except BadInput as exc:
         _fail(exc)
         return
-    facts = PostFacts(followers=followers, public=not private, waited_minutes=waited_minutes)
+    facts = PostFacts(
+        followers=followers, public=not private, waited_minutes=waited_minutes, answers_brand=answers_brand
+    )
     judged = understander.judge([text], [facts])[0]
     _print({"text": text, **judged.to_json()}, as_json)
 

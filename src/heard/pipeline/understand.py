@@ -9,31 +9,49 @@ from its creation to the batch's `ctx.now`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from heard.pipeline.stage import StageContext
 from heard.posts import Post
 from heard.understanding.judge import PostFacts, Understander
 
+#: The keys of a batch's posts that reply to one of the brand's own posts (`heard.ingest.brand_parents` reads
+#: the store too; `brand_parents_in_batch` only the batch).
+BrandParents = Callable[[Sequence[Post]], set[str]]
 
-def _facts(post: Post, ctx: StageContext) -> PostFacts:
+
+def brand_parents_in_batch(posts: Sequence[Post]) -> set[str]:
+    brand = {p.key for p in posts if p.is_brand}
+    return {
+        p.key for p in posts if p.raw.in_reply_to and not p.is_brand and f"{p.raw.network}:{p.raw.in_reply_to}" in brand
+    }
+
+
+def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
     waited = (ctx.now - post.created_at).total_seconds() / 60.0
     return PostFacts(
         followers=post.raw.author_followers,
         public=post.raw.is_public,
         waited_minutes=max(0.0, waited),
         language=post.language,
+        answers_brand=answers_brand,
     )
 
 
 class Understand:
-    """The pipeline stage; `understander` defaults to the committed models."""
+    """The pipeline stage; `understander` defaults to the committed models, `brand_parents` to looking for a
+    reply's parent among the batch's own posts."""
 
     name = "understand"
 
-    def __init__(self, understander: Understander | None = None) -> None:
+    def __init__(self, understander: Understander | None = None, brand_parents: BrandParents | None = None) -> None:
         self._understander = understander or Understander.default()
+        self._brand_parents = brand_parents or brand_parents_in_batch
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
-        judgements = self._understander.judge([p.text for p in posts], [_facts(p, ctx) for p in posts])
+        answering = self._brand_parents(posts)
+        facts = [_facts(p, ctx, p.key in answering) for p in posts]
+        judgements = self._understander.judge([p.text for p in posts], facts)
         for post, judged in zip(posts, judgements, strict=True):
             post.complaint = judged.complaint
             post.intents = judged.intents

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from heard.alerts.actions import record_proposals, record_spikes
 from heard.incidents.batch import BatchIncidents
 from heard.incidents.embedders import make_embedder
+from heard.ingest.brand_parents import StoredBrandParents
 from heard.pipeline.dedupe import Dedupe, SeenIndex
 from heard.pipeline.detect import Detect, SpikeDetector
 from heard.pipeline.group import Embedder, Group, IncidentMatcher
@@ -35,10 +36,15 @@ def default_stages(
     posts). `brand_terms` (settings.brand_handles) are ignored when comparing texts. Without `detect` the list
     ends at group (the radar runs in its own process: `heard.workers.radar`).
     """
-    stages: list[Stage] = [Normalize(), Dedupe(seen), Understand()]
+
+    def current() -> Session | None:
+        """The batch transaction's session, when the index carries one (the pipeline worker's does)."""
+        return getattr(seen, "session", None)
+
+    stages: list[Stage] = [Normalize(), Dedupe(seen), Understand(brand_parents=StoredBrandParents(current))]
     chosen = embedder or make_embedder(brand_terms=brand_terms)
     if incidents is None and hasattr(seen, "session"):
-        incidents = BatchIncidents(lambda: getattr(seen, "session", None), chosen)
+        incidents = BatchIncidents(current, chosen)
     if incidents is not None:
         stages.append(Group(chosen, incidents))
     if detect:
