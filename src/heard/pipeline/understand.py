@@ -15,16 +15,20 @@ from heard.pipeline.stage import StageContext
 from heard.posts import Post
 from heard.understanding.judge import PostFacts, Understander
 
-#: The keys of a batch's posts that reply to one of the brand's own posts (`heard.ingest.brand_parents` reads
-#: the store too; `brand_parents_in_batch` only the batch).
-BrandParents = Callable[[Sequence[Post]], set[str]]
+#: Which of these posts, named by (network, external id), are the brand's own posts in the store
+#: (`heard.ingest.brand_parents` asks the database).
+StoredBrandPosts = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
 
 
-def brand_parents_in_batch(posts: Sequence[Post]) -> set[str]:
-    brand = {p.key for p in posts if p.is_brand}
-    return {
-        p.key for p in posts if p.raw.in_reply_to and not p.is_brand and f"{p.raw.network}:{p.raw.in_reply_to}" in brand
-    }
+def answering_brand(posts: Sequence[Post], stored: StoredBrandPosts | None = None) -> set[str]:
+    """The keys of the batch's posts that reply to one of the brand's own posts: a parent in the batch itself,
+    else one `stored` knows (asked once, only for the parents the batch does not hold)."""
+    brand = {(p.raw.network, p.raw.external_id) for p in posts if p.is_brand}
+    replies = {p.key: (p.raw.network, parent) for p in posts if (parent := p.raw.in_reply_to) and not p.is_brand}
+    missing = set(replies.values()) - brand
+    if missing and stored is not None:
+        brand |= stored(missing)
+    return {key for key, parent in replies.items() if parent in brand}
 
 
 def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
@@ -39,17 +43,19 @@ def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
 
 
 class Understand:
-    """The pipeline stage; `understander` defaults to the committed models, `brand_parents` to looking for a
-    reply's parent among the batch's own posts."""
+    """The pipeline stage; `understander` defaults to the committed models. A reply's parent is looked for in
+    the batch, then through `stored_brand_posts` when given."""
 
     name = "understand"
 
-    def __init__(self, understander: Understander | None = None, brand_parents: BrandParents | None = None) -> None:
+    def __init__(
+        self, understander: Understander | None = None, stored_brand_posts: StoredBrandPosts | None = None
+    ) -> None:
         self._understander = understander or Understander.default()
-        self._brand_parents = brand_parents or brand_parents_in_batch
+        self._stored_brand_posts = stored_brand_posts
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
-        answering = self._brand_parents(posts)
+        answering = answering_brand(posts, self._stored_brand_posts)
         facts = [_facts(p, ctx, p.key in answering) for p in posts]
         judgements = self._understander.judge([p.text for p in posts], facts)
         for post, judged in zip(posts, judgements, strict=True):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from heard.alerts.actions import record_proposals, record_spikes
 from heard.incidents.batch import BatchIncidents
 from heard.incidents.embedders import make_embedder
-from heard.ingest.brand_parents import StoredBrandParents
+from heard.ingest.brand_parents import StoredBrandPosts
 from heard.pipeline.dedupe import Dedupe, SeenIndex
 from heard.pipeline.detect import Detect, SpikeDetector
 from heard.pipeline.group import Embedder, Group, IncidentMatcher
@@ -41,7 +41,7 @@ def default_stages(
         """The batch transaction's session, when the index carries one (the pipeline worker's does)."""
         return getattr(seen, "session", None)
 
-    stages: list[Stage] = [Normalize(), Dedupe(seen), Understand(brand_parents=StoredBrandParents(current))]
+    stages: list[Stage] = [Normalize(), Dedupe(seen), Understand(stored_brand_posts=StoredBrandPosts(current))]
     chosen = embedder or make_embedder(brand_terms=brand_terms)
     if incidents is None and hasattr(seen, "session"):
         incidents = BatchIncidents(current, chosen)
