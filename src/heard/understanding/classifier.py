@@ -32,23 +32,26 @@ class LinearClassifier:
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def _recipe(self) -> dict[str, Any]:
+        """The recipe the model was trained with (see `heard.understanding.training.Recipe`); empty when its
+        JSON has none, so a model saved before a setting existed reads that setting as off."""
+        recipe = self.meta.get("recipe", {})
+        return recipe if isinstance(recipe, dict) else {}
+
     @property
     def sentiment_scale(self) -> float:
         """How much a sentiment model's stacked log-probabilities weigh in the dense features (0: not stacked)."""
-        recipe = self.meta.get("recipe", {})
-        return float(recipe.get("sentiment_scale", 0.0)) if isinstance(recipe, dict) else 0.0
+        return float(self._recipe().get("sentiment_scale", 0.0))
 
     @property
     def shape(self) -> bool:
         """Whether the post's shape features (`heard.understanding.shape`) end its dense features."""
-        recipe = self.meta.get("recipe", {})
-        return bool(recipe.get("shape", False)) if isinstance(recipe, dict) else False
+        return bool(self._recipe().get("shape", False))
 
     @property
     def cues(self) -> bool:
         """Whether the post's cues (`heard.understanding.cues`) end its dense features."""
-        recipe = self.meta.get("recipe", {})
-        return bool(recipe.get("cues", False)) if isinstance(recipe, dict) else False
+        return bool(self._recipe().get("cues", False))
 
     def features(self, docs: list[list[str]], dense: np.ndarray | None) -> sparse.csr_matrix:
         return self.with_dense(self.vocab.transform(docs), dense)
