@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from heard.accounts import models as _accounts
 from heard.alerts import models as _alerts
-from heard.coach import models as _coach
+from heard.channels import models as _channels
+from heard.conversations import models as _conversations
 from heard.db.base import Base
 from heard.hooks import models as _hooks
 from heard.inbox import models as _inbox
@@ -14,7 +16,18 @@ from heard.ingest import models as _ingest
 from heard.knowledge import models as _knowledge
 from heard.stream import sql_log as _sql_log
 
-MODEL_MODULES = (_alerts, _coach, _hooks, _inbox, _incidents, _ingest, _knowledge, _sql_log)
+MODEL_MODULES = (
+    _accounts,
+    _alerts,
+    _channels,
+    _conversations,
+    _hooks,
+    _inbox,
+    _incidents,
+    _ingest,
+    _knowledge,
+    _sql_log,
+)
 
 
 def metadata() -> MetaData:

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from heard.alerts.actions import record_proposals, record_spikes
 from heard.alerts.models import Alert, HashtagProposal
 from heard.app import Runtime
+from heard.channels.actions import add_channel, get_channel
 from heard.connectors.base import ChannelConfig, Connector
 from heard.connectors.registry import connector_class
 from heard.events import POSTS_TOPIC
-from heard.inbox.channels import add_channel, get_channel
 from heard.radar.hashtags import HashtagProposal as Proposal
 from heard.radar.spike import Spike
 from heard.workers.listen import Listener

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from heard.alerts.actions import record_proposals, record_spikes
 from heard.app import Runtime
 from heard.clock import FrozenClock
-from heard.ingest.models import Post as PostRow
+from heard.conversations.models import PostRecord
 from heard.radar.hashtags import HashtagProposal
 from heard.radar.spike import Spike
 from tests.web.conftest import anonymous, log_in, runtime
@@ -28,8 +28,8 @@ def test_alerts_need_a_login(anonymous: TestClient) -> None:
     assert anonymous.get("/alerts").status_code in (302, 303, 401)
 
 
-def _post(external_id: str, text: str, when) -> PostRow:  # type: ignore[no-untyped-def]
-    return PostRow(
+def _post(external_id: str, text: str, when) -> PostRecord:  # type: ignore[no-untyped-def]
+    return PostRecord(
         network="x",
         external_id=external_id,
         author_id=external_id,

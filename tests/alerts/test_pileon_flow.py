@@ -14,10 +14,9 @@ from heard.alerts.queries import alert_posts, recent_alerts
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
 from heard.commands.demo import sample_path
+from heard.conversations.models import Conversation, PostRecord
 from heard.events import POSTS_TOPIC
-from heard.inbox.models import Conversation
 from heard.inbox.queries import InboxFilter, list_conversations
-from heard.ingest.models import Post as PostRow
 from heard.posts import RawPost
 from heard.settings import Settings
 from heard.stream.base import OutMessage
@@ -39,13 +38,13 @@ def test_replayed_pileon_raises_one_alert_and_tops_the_inbox(runtime: Runtime) -
     with runtime.sessions() as session:
         alerts_before = session.scalar(select(func.count()).select_from(Alert))
         complaint = session.scalars(
-            select(PostRow)
-            .join(Conversation, Conversation.id == PostRow.conversation_id)
-            .where(PostRow.is_brand.is_(False), PostRow.in_reply_to.is_(None))
+            select(PostRecord)
+            .join(Conversation, Conversation.id == PostRecord.conversation_id)
+            .where(PostRecord.is_brand.is_(False), PostRecord.in_reply_to.is_(None))
             .order_by(Conversation.last_activity_at)
             .limit(1)
         ).one()
-        latest = session.scalar(select(func.max(PostRow.created_at)))
+        latest = session.scalar(select(func.max(PostRecord.created_at)))
         assert latest is not None
         root_key = f"{complaint.network}:{complaint.external_id}"
         conversation_id = complaint.conversation_id

@@ -17,10 +17,10 @@ from heard.app import Runtime, build_runtime
 from heard.cli import build
 from heard.clock import FrozenClock
 from heard.commands.demo import sample_path
+from heard.conversations.models import PostRecord
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
 from heard.inbox.queries import InboxFilter, list_conversations
 from heard.ingest.models import DeadLetter
-from heard.ingest.models import Post as PostRow
 from heard.pipeline.detect import Detect
 from heard.posts import RawPost
 from heard.settings import Settings
@@ -84,11 +84,11 @@ def _two_workers_and_one_radar(runtime: Runtime) -> None:
     _share(workers)
     assert all(w.totals.batches > 0 for w in workers), "both workers took a share"
     with runtime.sessions() as session:
-        stored = session.scalar(select(func.count()).select_from(PostRow))
+        stored = session.scalar(select(func.count()).select_from(PostRecord))
         complaint = session.scalars(
-            select(PostRow).where(PostRow.is_brand.is_(False), PostRow.in_reply_to.is_(None)).limit(1)
+            select(PostRecord).where(PostRecord.is_brand.is_(False), PostRecord.in_reply_to.is_(None)).limit(1)
         ).one()
-        latest = session.scalar(select(func.max(PostRow.created_at)))
+        latest = session.scalar(select(func.max(PostRecord.created_at)))
         assert session.scalar(select(func.count()).select_from(Alert)) == 0
     assert latest is not None
     assert runtime.log.lag(JUDGED_TOPIC, "radar") == stored, "every stored post was handed to the radar"

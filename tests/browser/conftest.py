@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page
 
 import heard
+from heard.accounts.agents import add_agent
 from heard.app import Runtime, build_runtime
-from heard.inbox.agents import add_agent
 from heard.settings import Settings
 from heard.web.app import create_app
 from tests.web.live import LiveServer, live_server

@@ -16,7 +16,7 @@ def test_log_in_work_and_log_out(page: Page, runtime: Runtime, server: LiveServe
     page.goto(server.url + "/?status=open")
     expect(page).to_have_url(server.url + "/login?next=%2F%3Fstatus%3Dopen")
     with runtime.sessions.begin() as session:
-        from heard.inbox.agents import add_agent
+        from heard.accounts.agents import add_agent
 
         add_agent(session, "ann@example.com", "agent", runtime.clock.now(), PASSWORD, name="Ann")
     page.get_by_label("E-mail").fill("ann@example.com")

@@ -6,8 +6,13 @@ import pytest
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.accounts.models import Agent
+from heard.channels.models import Inbox
 from heard.clock import FrozenClock
-from heard.coach.actions import (
+from heard.coach.review import ReviewContext
+from heard.coach.reviewer import review
+from heard.db.migrate import downgrade, upgrade
+from heard.inbox.approvals import (
     ApprovalRequired,
     DraftChanged,
     NotALead,
@@ -16,11 +21,7 @@ from heard.coach.actions import (
     check_can_send,
     record_review,
 )
-from heard.coach.models import ReplyReview
-from heard.coach.review import ReviewContext
-from heard.coach.reviewer import review
-from heard.db.migrate import downgrade, upgrade
-from heard.inbox.models import Agent, Inbox
+from heard.inbox.models import ReplyReview
 
 BAD = "As stated, per our policy we can't help."
 CTX = ReviewContext(post="You lost my bag!", customer_name="Jane")

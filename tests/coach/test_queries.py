@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
-from heard.coach.queries import context_for_conversation
 from heard.coach.reviewer import review
+from heard.conversations.models import Contact, Conversation, Message, PostRecord
 from heard.errors import HeardError
-from heard.inbox.models import Contact, Conversation, Message
+from heard.inbox.coaching import context_for_conversation
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from heard.knowledge.models import Article
 
 
@@ -34,7 +33,7 @@ def conversation(session: Session, clock: FrozenClock, n: int, text: str, incide
     )
     session.add(conv)
     session.flush()
-    post = Post(
+    post = PostRecord(
         network="mastodon",
         external_id=f"p{n}",
         author_id=f"a{n}",

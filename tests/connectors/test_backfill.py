@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from heard.app import Runtime, build_runtime
+from heard.channels.actions import add_channel
+from heard.channels.models import Channel
 from heard.clock import FrozenClock
 from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ListeningRules
 from heard.connectors.registry import connector_class
 from heard.events import POSTS_TOPIC
-from heard.inbox.channels import add_channel
-from heard.inbox.models import Channel
 from heard.settings import Settings
 from heard.workers.listen import Listener
 from tests.contract.connector_cases import MastodonCase, XCase

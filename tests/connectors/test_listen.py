@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from heard.app import Runtime, build_runtime
+from heard.channels.actions import add_channel, get_channel, list_channels, record_health
 from heard.clock import FrozenClock
 from heard.connectors.base import ChannelConfig, Connector, ListeningRules
 from heard.connectors.registry import connector_class
 from heard.events import POSTS_TOPIC
-from heard.inbox.channels import add_channel, get_channel, list_channels, record_health
 from heard.ingest.models import DeadLetter
 from heard.posts import RawPost
 from heard.settings import Settings

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
-from heard.ingest.models import Post as PostRow
+from heard.conversations.models import PostRecord
 from heard.posts import RawPost
 from heard.settings import Settings
 from heard.stream.base import append_posts
@@ -35,7 +35,7 @@ def _post(clock: FrozenClock, ext: str, handle: str, text: str, parent: str | No
 
 def _complaints(runtime: Runtime) -> dict[str, float | None]:
     with runtime.sessions() as session:
-        return dict(session.execute(select(PostRow.external_id, PostRow.complaint)).tuples().all())
+        return dict(session.execute(select(PostRecord.external_id, PostRecord.complaint)).tuples().all())
 
 
 def test_a_reply_to_the_brands_post_is_judged_as_addressed_to_it(runtime: Runtime, clock: FrozenClock) -> None:

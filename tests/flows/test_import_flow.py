@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
 from heard.commands.demo import sample_path
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.events import EVENTS_TOPIC, POSTS_TOPIC, decode_event
-from heard.inbox.models import Conversation, Message
 from heard.ingest.models import DeadLetter
-from heard.ingest.models import Post as PostRow
 from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.stream.base import OutMessage
@@ -59,15 +58,15 @@ def test_twcs_sample_becomes_one_conversation_per_reply_tree(runtime: Runtime) -
         # a brand reply is an outgoing message; its author is the brand
         brand = session.execute(
             select(Message.direction, Message.author_handle)
-            .join(PostRow, PostRow.id == Message.post_id)
-            .where(PostRow.external_id == "1")
+            .join(PostRecord, PostRecord.id == Message.post_id)
+            .where(PostRecord.external_id == "1")
         ).one()
         assert brand == ("outgoing", "sprintcare")
         # the brand's own posts never open a conversation
         opened_by_brand = session.execute(
             select(func.count())
             .select_from(Conversation)
-            .join(PostRow, (PostRow.external_id == Conversation.root_external_id) & PostRow.is_brand)
+            .join(PostRecord, (PostRecord.external_id == Conversation.root_external_id) & PostRecord.is_brand)
         ).scalar_one()
         assert opened_by_brand == 0
 
@@ -111,8 +110,8 @@ def test_bad_rows_are_set_aside_with_reasons_and_the_rest_is_taken(runtime: Runt
         assert len(reasons) == 3
         assert any("not JSON" in r and "{broken json" in raw for r, raw in reasons)
         assert any("ISO 8601" in r for r, _ in reasons)
-        assert session.execute(select(func.count()).select_from(PostRow)).scalar_one() == 4
-        stored = session.execute(select(PostRow.text).where(PostRow.external_id == "1")).scalar_one()
+        assert session.execute(select(func.count()).select_from(PostRecord)).scalar_one() == 4
+        stored = session.execute(select(PostRecord.text).where(PostRecord.external_id == "1")).scalar_one()
         assert stored.startswith("<script>")  # kept as written; escaping is the web layer's job
 
 
@@ -168,7 +167,7 @@ def test_stored_conversation_figures_match_a_recount(runtime: Runtime, shuffled:
     merge), each conversation's kept figures are what counting its messages again gives."""
     import random
 
-    from heard.ingest.conversation_state import ConversationState
+    from heard.conversations.state import ConversationState
     from heard.workers.synthetic_posts import synthetic_posts
 
     posts = list(synthetic_posts(2500, seed=3))

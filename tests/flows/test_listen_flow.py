@@ -10,13 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from heard.app import Runtime, build_runtime
+from heard.channels.actions import add_channel
 from heard.clock import FrozenClock
 from heard.connectors.base import ChannelConfig, Connector
 from heard.connectors.facebook.signatures import sign
 from heard.connectors.registry import connector_class
-from heard.inbox.channels import add_channel
-from heard.inbox.models import Conversation
-from heard.ingest.models import Post as PostRow
+from heard.conversations.models import Conversation, PostRecord
 from heard.settings import Settings
 from heard.web.app import create_app
 from heard.workers.listen import Listener
@@ -63,7 +62,7 @@ def test_reddit_listings_become_threaded_conversations(runtime: Runtime) -> None
     (outcome,) = Listener(runtime, factory=factory).run_once()
     PipelineWorker(runtime).drain()
     with runtime.sessions() as session:
-        stored = session.scalar(select(func.count()).select_from(PostRow).where(PostRow.network == "reddit"))
+        stored = session.scalar(select(func.count()).select_from(PostRecord).where(PostRecord.network == "reddit"))
         conversations = session.scalar(select(func.count()).select_from(Conversation))
     assert stored == outcome.taken == len(comments["data"]["children"])
     assert conversations
@@ -89,7 +88,7 @@ def test_a_signed_facebook_webhook_reaches_the_inbox(runtime: Runtime) -> None:
             assert answer.json()["taken"] == 1
     PipelineWorker(runtime).drain()
     with runtime.sessions() as session:
-        rows = session.execute(select(PostRow.external_id, PostRow.conversation_id, PostRow.in_reply_to)).all()
+        rows = session.execute(select(PostRecord.external_id, PostRecord.conversation_id, PostRecord.in_reply_to)).all()
     assert len(rows) == 2
     by_id = {r.external_id: r for r in rows}
     reply = next(r for r in rows if r.in_reply_to in by_id)

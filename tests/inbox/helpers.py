@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from heard.app import Runtime
+from heard.channels.models import Channel, Inbox
 from heard.connectors.base import Connector, Delivery, OutgoingReply, ReadResult
 from heard.connectors.registry import register
 from heard.events import EVENTS_TOPIC, decode_event
-from heard.inbox.models import Channel, Inbox
 
 
 @register

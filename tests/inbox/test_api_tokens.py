@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from heard.accounts.agents import add_agent
+from heard.accounts.models import ApiToken
+from heard.accounts.tokens import PREFIX, TokenError, authenticate, create_token, list_tokens, revoke_token
 from heard.cli import build
 from heard.clock import FrozenClock
-from heard.inbox.agents import add_agent
-from heard.inbox.api_tokens import PREFIX, TokenError, authenticate, create_token, list_tokens, revoke_token
-from heard.inbox.models import ApiToken
 
 
 def test_a_token_acts_as_its_agent_until_revoked(sessions: sessionmaker[Session], clock: FrozenClock) -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from heard.app import Runtime
 from heard.clock import FrozenClock
-from heard.inbox.models import Message
+from heard.conversations.models import Message
 from heard.web.app import create_app
 from heard.workers.publisher import Publisher
 from tests.inbox.helpers import flaky_inbox

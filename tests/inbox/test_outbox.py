@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from heard.accounts.models import Agent
 from heard.app import Runtime
-from heard.coach.actions import ApprovalRequired, DraftChanged, approve_review
-from heard.coach.models import ReplyReview
-from heard.inbox.models import Agent, Conversation, Inbox, Message
+from heard.channels.models import Inbox
+from heard.conversations.models import Conversation, Message
+from heard.conversations.state import ConversationState
+from heard.inbox.approvals import ApprovalRequired, DraftChanged, approve_review
+from heard.inbox.models import ReplyReview
 from heard.inbox.outbox import OutboxProblem, Queued, queue_reply, retry_delivery
-from heard.ingest.conversation_state import ConversationState
 from tests.inbox.helpers import flaky_inbox
 from tests.web.factories import add_conversation
 

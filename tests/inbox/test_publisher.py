@@ -9,7 +9,7 @@ import pytest
 
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
-from heard.inbox.models import Conversation, Message
+from heard.conversations.models import Conversation, Message
 from heard.inbox.outbox import STALE_CLAIM, claim, queue_reply, retry_delivery
 from heard.workers.publisher import Publisher, RetryPolicy
 from tests.inbox.helpers import FlakyConnector, flaky_inbox, replay_outbox, updated_conversations
@@ -187,7 +187,7 @@ def test_two_publishers_never_send_the_same_reply(runtime: Runtime, db_url: str,
 def test_a_sent_reply_echoed_back_by_the_network_is_linked_not_added_again(runtime: Runtime) -> None:
     """Listeners read the brand's own timeline too: the reply Heard sent comes back as a post with the id the
     network gave it. It becomes that message's post; the conversation gets no second copy of the answer."""
-    from heard.ingest.models import Post as PostRow
+    from heard.conversations.models import PostRecord
     from heard.posts import RawPost
     from heard.stream.base import append_posts
     from heard.workers.pipeline import PipelineWorker
@@ -213,7 +213,7 @@ def test_a_sent_reply_echoed_back_by_the_network_is_linked_not_added_again(runti
     with runtime.sessions() as session:
         messages = session.query(Message).filter_by(conversation_id=cid).order_by(Message.id).all()
         conversation = session.get_one(Conversation, cid)
-        post = session.query(PostRow).filter_by(network="x", external_id=f"replay-{mid}").one()
+        post = session.query(PostRecord).filter_by(network="x", external_id=f"replay-{mid}").one()
     assert [m.direction for m in messages] == ["incoming", "outgoing"]
     assert messages[1].id == mid
     assert messages[1].post_id == post.id

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.channels.models import Inbox
 from heard.clock import FrozenClock
-from heard.inbox.models import Inbox, SlaBreach
+from heard.inbox.models import SlaBreach
 from heard.inbox.sla import SlaTargets, breach_figures, record_breaches, short_duration, state_of, timer
 from tests.web.factories import add_conversation
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
 from heard.commands.demo import sample_path
+from heard.conversations.models import PostRecord
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from heard.settings import Settings
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
@@ -33,7 +33,7 @@ def test_incremental_incident_figures_equal_a_recount(runtime: Runtime) -> None:
         assert len(incidents) >= 5
         assert max(i.post_count for i in incidents) >= 3
         for incident in incidents:
-            linked = select(Post).where(Post.incident_id == incident.id).subquery()
+            linked = select(PostRecord).where(PostRecord.incident_id == incident.id).subquery()
             count, first, last = session.execute(
                 select(func.count(), func.min(linked.c.created_at), func.max(linked.c.created_at))
             ).one()

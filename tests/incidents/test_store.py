@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
+from heard.conversations.models import PostRecord
 from heard.db.engine import unit_of_work
 from heard.errors import BadInput
 from heard.incidents import actions, queries
@@ -17,7 +18,6 @@ from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.maintenance import regroup_open
 from heard.incidents.matcher import StoredIncidents
 from heard.incidents.models import Incident
-from heard.ingest.models import Post as PostRow
 from heard.pipeline.group import INCIDENT_KEY, Group
 from heard.pipeline.stage import StageContext
 from heard.posts import Post, RawPost
@@ -49,7 +49,7 @@ def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]
         for post in posts:
             raw = post.raw
             session.add(
-                PostRow(
+                PostRecord(
                     network=raw.network,
                     external_id=raw.external_id,
                     author_id=raw.author_id,
@@ -62,7 +62,7 @@ def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]
             )
         session.flush()
         actions.link_grouped(session, posts, EMBED, START)
-        rows = session.execute(select(PostRow.network, PostRow.external_id, PostRow.id)).all()
+        rows = session.execute(select(PostRecord.network, PostRecord.external_id, PostRecord.id)).all()
     return {f"{n}:{e}": i for n, e, i in rows}
 
 
@@ -101,12 +101,12 @@ def test_a_renamed_incident_keeps_its_id_title_and_posts_through_regrouping(sess
     refunds = _incident_of(posts, labels, "refund")
     with unit_of_work(sessions) as session:
         actions.rename(session, refunds, "Refunds late after returns", START)
-        before = set(session.scalars(select(PostRow.id).where(PostRow.incident_id == refunds)))
+        before = set(session.scalars(select(PostRecord.id).where(PostRecord.incident_id == refunds)))
     with unit_of_work(sessions) as session:
         regroup_open(session, EMBED, START)
     with unit_of_work(sessions) as session:
         incident = session.get(Incident, refunds)
-        after = set(session.scalars(select(PostRow.id).where(PostRow.incident_id == refunds)))
+        after = set(session.scalars(select(PostRecord.id).where(PostRecord.incident_id == refunds)))
     assert incident is not None
     assert incident.merged_into_id is None
     assert incident.title == "Refunds late after returns"
@@ -134,7 +134,7 @@ def test_merge_split_and_move(sessions: sessionmaker[Session]) -> None:
         assert kept.post_count == total - len(moving)
         actions.move(session, moving[0], cards, EMBED, START)
     with unit_of_work(sessions) as session:
-        row = session.get(PostRow, moving[0])
+        row = session.get(PostRecord, moving[0])
         assert row is not None
         assert row.incident_id == cards
         assert session.get(Incident, created).post_count == len(moving) - 1  # type: ignore[union-attr]
@@ -193,7 +193,7 @@ def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionm
         for post in posts:  # the worker's store step
             raw = post.raw
             session.add(
-                PostRow(
+                PostRecord(
                     network=raw.network,
                     external_id=raw.external_id,
                     author_id=raw.author_id,
@@ -205,7 +205,7 @@ def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionm
                 )
             )
     with unit_of_work(sessions) as session:
-        linked = session.scalar(select(func.count()).select_from(PostRow).where(PostRow.incident_id.is_not(None)))
+        linked = session.scalar(select(func.count()).select_from(PostRecord).where(PostRecord.incident_id.is_not(None)))
         rows = queries.list_incidents(session)
     assert linked == len(posts)
     assert sum(r.posts for r in rows) == len(posts)

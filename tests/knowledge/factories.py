@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from heard import schema  # noqa: F401 - registers every mapper
 from heard.clock import Clock
-from heard.inbox.models import Contact, Conversation, Message
+from heard.conversations.models import Contact, Conversation, Message, PostRecord
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 
 _ids = itertools.count(1)
 
@@ -77,7 +76,7 @@ def _post(
     is_brand: bool,
 ) -> None:
     external = f"ext-{next(_ids)}"
-    post = Post(
+    post = PostRecord(
         network="twitter",
         external_id=external,
         author_id=handle,

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
+from heard.conversations.models import Message
 from heard.db.engine import unit_of_work
-from heard.inbox.models import Message
 from heard.knowledge.actions import publish_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.followups import queue_followups
@@ -101,10 +101,9 @@ def test_a_complainant_added_after_publishing_gets_one_on_the_next_publish(
         late = session.scalars(select(Incident).order_by(Incident.id.desc())).first()
         assert late is not None
         # the late complaint is moved into the first incident, as grouping would do
-        from heard.inbox.models import Conversation
-        from heard.ingest.models import Post
+        from heard.conversations.models import Conversation, PostRecord
 
-        for row in session.scalars(select(Post).where(Post.incident_id == late.id)):
+        for row in session.scalars(select(PostRecord).where(PostRecord.incident_id == late.id)):
             row.incident_id = incident_id
         for conv in session.scalars(select(Conversation).where(Conversation.incident_id == late.id)):
             conv.incident_id = incident_id
@@ -117,7 +116,7 @@ def test_a_complainant_added_after_publishing_gets_one_on_the_next_publish(
 def test_each_followup_is_reviewed_by_the_coach_and_recorded(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
-    from heard.coach.models import ReplyReview
+    from heard.inbox.models import ReplyReview
     from heard.knowledge.actions import update_article
 
     with unit_of_work(sessions) as session:

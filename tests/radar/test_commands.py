@@ -75,7 +75,7 @@ def test_accepting_a_proposal_adds_it_to_a_channels_listening_rules(tmp_path: Pa
 
     from heard.alerts.actions import record_proposals
     from heard.app import build_runtime
-    from heard.inbox.channels import add_channel, list_channels
+    from heard.channels.actions import add_channel, list_channels
     from heard.radar.hashtags import HashtagProposal
     from heard.settings import Settings
 

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert
-from heard.inbox.models import Conversation
+from heard.conversations.models import Conversation, PostRecord
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from heard.knowledge.models import Article
 from tests.web.factories import add_conversation, add_message
 
@@ -112,13 +111,13 @@ def _open(session: Session, handle: str) -> Conversation:
 
 
 def _judge(session: Session, conversation_id: int, label: str, score: float) -> None:
-    for post in session.query(Post).filter_by(conversation_id=conversation_id, is_brand=False):
+    for post in session.query(PostRecord).filter_by(conversation_id=conversation_id, is_brand=False):
         post.sentiment, post.sentiment_score = label, score
 
 
 def _complaint(session: Session, incident_id: int, at: datetime) -> None:
     session.add(
-        Post(
+        PostRecord(
             network="twitter",
             external_id=f"c-{at.timestamp()}",
             author_id="x",

@@ -12,13 +12,12 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.search import bulk_indexed, matching_conversations
 from heard.db.base import UTCDateTime
 from heard.db.bulk import insert_many, insert_rows, table_of, update_many, utc_datetime_sqlite
 from heard.db.engine import session_factory
-from heard.inbox.models import Conversation, Message
-from heard.inbox.search import bulk_indexed, matching_conversations
 from heard.ingest.models import DeadLetter
-from heard.ingest.models import Post as PostRow
 
 NOW = datetime(2026, 3, 1, 12, 30, 15, 250_000, tzinfo=UTC)
 
@@ -59,7 +58,7 @@ def _post(external_id: str, **extra: object) -> dict[str, object]:
 
 def test_fast_path_stores_what_core_stores(sqlite_engine: Engine) -> None:
     """Every column of a row inserted by the fast path (defaults included) reads back as Core's does."""
-    table = table_of(PostRow)
+    table = table_of(PostRecord)
     rows = [_post("1"), _post("2", text="", hashtags=[], complaint=None)]
     with sqlite_engine.begin() as conn:
         returned = insert_many(conn, table, rows, returning=("id", "external_id"))
@@ -79,7 +78,7 @@ def test_fast_path_stores_what_core_stores(sqlite_engine: Engine) -> None:
 
 
 def test_fast_path_skips_conflicts_and_reports_only_new_rows(sqlite_engine: Engine) -> None:
-    table = table_of(PostRow)
+    table = table_of(PostRecord)
     with sqlite_engine.begin() as conn:
         insert_many(conn, table, [_post("1")])
         again = insert_many(conn, table, [_post("1"), _post("2"), _post("2")], ("external_id",), skip_conflicts=True)

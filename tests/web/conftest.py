@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from heard.accounts.agents import add_agent
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
-from heard.inbox.agents import add_agent
 from heard.settings import Settings
 from heard.web.app import create_app
 

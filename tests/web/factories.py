@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from heard import schema  # noqa: F401 - registers every mapper
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.events import EVENTS_TOPIC, Event, PostsStored
-from heard.inbox.models import Conversation, Message
-from heard.ingest.models import Post
 from heard.stream.base import EventLog, OutMessage
 
 _ids = itertools.count(1)
@@ -55,8 +54,8 @@ def add_message(
     at: datetime,
     **judgements: Any,
 ) -> Message:
-    """A message with the post it came from; `judgements` are Post fields (complaint, sentiment, ...)."""
-    post = Post(
+    """A message with the post it came from; `judgements` are PostRecord fields (complaint, sentiment, ...)."""
+    post = PostRecord(
         network=conversation.network,
         external_id=f"ext-{next(_ids)}",
         author_id=author,

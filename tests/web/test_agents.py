@@ -4,8 +4,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
-from heard.clock import FrozenClock
-from heard.inbox.agents import (
+from heard.accounts.agents import (
     AgentError,
     AgentIdentity,
     add_agent,
@@ -15,6 +14,7 @@ from heard.inbox.agents import (
     list_agents,
     set_password,
 )
+from heard.clock import FrozenClock
 
 PASSWORD = "a long enough password"
 

@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from heard.accounts.agents import add_agent
+from heard.accounts.tokens import create_token, revoke_token
 from heard.app import Runtime
+from heard.conversations.models import Message
 from heard.db.engine import unit_of_work
 from heard.events import POSTS_TOPIC
-from heard.inbox.agents import add_agent
-from heard.inbox.api_tokens import create_token, revoke_token
-from heard.inbox.models import Message
 from heard.ingest.models import DeadLetter
 from tests.web.conftest import PASSWORD, log_in
 from tests.web.factories import add_conversation, add_message

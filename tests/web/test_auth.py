@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from heard.accounts.agents import find_agent, set_password
+from heard.accounts.models import Agent
 from heard.app import Runtime, build_runtime
-from heard.inbox.agents import find_agent, set_password
-from heard.inbox.models import Agent
 from heard.settings import Settings
 from heard.web.app import create_app
 from heard.web.session import SessionCodec, SessionData

@@ -7,11 +7,11 @@ import json
 from fastapi.testclient import TestClient
 
 from heard.app import Runtime
+from heard.channels.actions import add_channel, record_health
 from heard.connectors.facebook.signatures import sign
 from heard.connectors.linkedin.signatures import challenge_response
 from heard.connectors.x.webhooks import crc_response
 from heard.events import POSTS_TOPIC
-from heard.inbox.channels import add_channel, record_health
 from heard.posts import RawPost
 from tests.conftest import shared_path
 

@@ -8,10 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from heard.alerts.models import Alert
 from heard.clock import FrozenClock
-from heard.inbox.models import Contact
+from heard.conversations.models import Contact, PostRecord
 from heard.inbox.queries import customer_context, list_conversations
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 
 from .factories import add_conversation, add_message
 
@@ -40,7 +39,7 @@ def test_reasons_use_the_first_customer_post_and_the_largest_pileon(
         calm = add_conversation(s, now, "erin", waited=None)
         flagged_id, calm_id = flagged.id, calm.id
     with sessions() as s:
-        s.query(Post).filter(Post.conversation_id == flagged_id, Post.author_handle == "dana").update(
+        s.query(PostRecord).filter(PostRecord.conversation_id == flagged_id, PostRecord.author_handle == "dana").update(
             {"complaint": 0.8, "sentiment": "negative", "is_public": True}
         )
         reasons = list_conversations(s, now=now).reasons

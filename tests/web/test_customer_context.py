@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from heard.app import Runtime
 from heard.clock import FrozenClock
-from heard.inbox.models import Contact, Conversation
+from heard.conversations.models import Contact, Conversation, PostRecord
 from heard.inbox.queries import MAX_EARLIER, customer_context
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 
 from .factories import add_conversation, add_message
 
@@ -80,7 +79,7 @@ def test_incident_found_through_the_posts_and_followed_through_a_merge(runtime: 
         survivor = _incident(s, now, "Payments outage")
         merged = _incident(s, now, "card declined", merged_into_id=survivor.id)
         c = add_conversation(s, now, "erin")
-        s.query(Post).filter_by(conversation_id=c.id).update({"incident_id": merged.id})
+        s.query(PostRecord).filter_by(conversation_id=c.id).update({"incident_id": merged.id})
         assert c.incident_id is None
         found = customer_context(s, c).incident
         assert found is not None

@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.accounts.agents import add_agent, find_agent
 from heard.app import Runtime
 from heard.clock import FrozenClock
-from heard.inbox.agents import add_agent, find_agent
+from heard.conversations.search import fts5_query, search_terms, tsquery
 from heard.inbox.queries import InboxFilter, list_conversations
-from heard.inbox.search import fts5_query, search_terms, tsquery
 
 from .factories import add_conversation, add_message
 

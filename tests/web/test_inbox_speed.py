@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from heard.cli import build
 from heard.clock import FrozenClock
-from heard.inbox.models import Conversation
+from heard.conversations.models import Conversation
 from heard.inbox.queries import InboxFilter, _filtered, queue_order
 
 

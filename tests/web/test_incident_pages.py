@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from heard.alerts.models import Alert
 from heard.app import Runtime
+from heard.conversations.models import PostRecord
 from heard.db.engine import unit_of_work
 from heard.incidents.actions import refresh
 from heard.incidents.embedders import make_embedder
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from tests.web.conftest import csrf_of, log_in
 from tests.web.factories import add_conversation
 
@@ -36,7 +36,7 @@ def make_incident(runtime: Runtime, texts: Sequence[str], network: str = "twitte
         for i, text in enumerate(texts):
             conversation = add_conversation(session, now - timedelta(minutes=i), f"user{i}", text, network)
             conversation.incident_id = incident.id
-            post = session.scalars(select(Post).where(Post.conversation_id == conversation.id)).one()
+            post = session.scalars(select(PostRecord).where(PostRecord.conversation_id == conversation.id)).one()
             post.incident_id, post.author_followers = incident.id, 100
         refresh(session, [incident.id], make_embedder(), now, redescribe=not title)
         return incident.id
@@ -52,7 +52,9 @@ def incident(runtime: Runtime, incident_id: int) -> Incident:
 
 def post_ids(runtime: Runtime, incident_id: int) -> list[int]:
     with runtime.sessions() as session:
-        return list(session.scalars(select(Post.id).where(Post.incident_id == incident_id).order_by(Post.id)))
+        return list(
+            session.scalars(select(PostRecord.id).where(PostRecord.incident_id == incident_id).order_by(PostRecord.id))
+        )
 
 
 def post(client: TestClient, path: str, **data: object) -> int:

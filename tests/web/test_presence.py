@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.accounts.agents import add_agent
 from heard.clock import FrozenClock
-from heard.inbox.agents import add_agent
 from heard.inbox.presence import Colleague, colleagues_on, leave, mark_typing, mark_viewing
 from heard.stream.memory import MemoryLog
 from heard.web.sse import event_stream

@@ -8,15 +8,15 @@ from sqlalchemy import event
 from heard.alerts.models import Alert
 from heard.app import Runtime
 from heard.clock import FrozenClock
+from heard.conversations.models import PostRecord
 from heard.inbox.queries import list_conversations
-from heard.ingest.models import Post
 
 from .factories import add_conversation
 
 
 def _judge_root(runtime: Runtime, conversation_id: int, **fields: object) -> None:
     with runtime.sessions.begin() as s:
-        post = s.query(Post).filter_by(conversation_id=conversation_id).one()
+        post = s.query(PostRecord).filter_by(conversation_id=conversation_id).one()
         for name, value in fields.items():
             setattr(post, name, value)
 

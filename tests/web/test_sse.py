@@ -11,10 +11,10 @@ import anyio
 import httpx
 import pytest
 
+from heard.accounts.agents import add_agent
 from heard.app import Runtime
 from heard.clock import FrozenClock
 from heard.events import ConversationUpdated, PostsStored
-from heard.inbox.agents import add_agent
 from heard.stream.memory import MemoryLog
 from heard.web.app import create_app
 from heard.web.sse import StreamOptions, event_stream, start_offset

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from heard.accounts.agents import authenticate
 from heard.app import build_runtime
 from heard.cli import build
-from heard.inbox.agents import authenticate
 from heard.settings import Settings
 
 

@@ -7,11 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from heard.accounts.agents import AgentIdentity, add_agent, find_agent, identity
 from heard.app import Runtime
 from heard.clock import FrozenClock
+from heard.conversations.models import Conversation, Message
 from heard.events import EVENTS_TOPIC, ConversationAssigned, ConversationStatusChanged, NoteAdded, decode_event
-from heard.inbox.agents import AgentIdentity, add_agent, find_agent, identity
-from heard.inbox.models import Conversation, Message
 from heard.inbox.queries import InboxFilter, get_conversation, list_conversations
 from heard.inbox.workflow import NotFound, WorkflowError, add_note, assign, set_status
 

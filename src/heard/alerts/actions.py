@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert, AlertRule, HashtagProposal
 from heard.clock import as_utc
+from heard.conversations.models import Conversation, PostRecord
 from heard.errors import BadInput
-from heard.inbox.models import Conversation
-from heard.ingest.models import Post as StoredPost
 from heard.radar.hashtags import HashtagProposal as Proposal
 from heard.radar.spike import SENSITIVITIES, Spike
 
@@ -102,8 +101,8 @@ def thread_conversation(session: Session, series_key: str) -> int | None:
     if not series_key.startswith("thread:"):
         return None
     network, _, external_id = series_key.removeprefix("thread:").partition(":")
-    query = select(StoredPost.conversation_id).where(
-        StoredPost.network == network, StoredPost.external_id == external_id
+    query = select(PostRecord.conversation_id).where(
+        PostRecord.network == network, PostRecord.external_id == external_id
     )
     return session.scalars(query).first()
 

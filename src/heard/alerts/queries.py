@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert, AlertDelivery, AlertRule, HashtagProposal
+from heard.conversations.models import PostRecord
 from heard.db.keys import pairs_match
-from heard.ingest.models import Post
+from heard.incidents.models import Incident
 
 MAX_ALERTS = 200
 
@@ -21,13 +22,25 @@ def recent_alerts(session: Session, limit: int = 50, status: str | None = None) 
     return session.scalars(query).all()
 
 
-def alert_posts(session: Session, alert: Alert) -> Sequence[Post]:
+def alert_posts(session: Session, alert: Alert) -> Sequence[PostRecord]:
     """The stored posts behind an alert, oldest first."""
     pairs = [(net, ext) for net, _, ext in (key.partition(":") for key in alert.post_keys if ":" in key)]
     if not pairs:
         return []
-    chosen = pairs_match(Post.__table__.c.network, Post.__table__.c.external_id, pairs)
-    query = select(Post).where(chosen).order_by(Post.created_at)
+    chosen = pairs_match(PostRecord.__table__.c.network, PostRecord.__table__.c.external_id, pairs)
+    query = select(PostRecord).where(chosen).order_by(PostRecord.created_at)
+    return session.scalars(query).all()
+
+
+def incident_alerts(session: Session, incident_id: int) -> Sequence[Alert]:
+    """Alerts raised on an incident or on any incident merged into it (alerts keep the id they were raised on;
+    merges leave a trail in `Incident.merged_into_id`), oldest first."""
+    ids = {incident_id}
+    frontier = {incident_id}
+    while frontier:
+        frontier = set(session.scalars(select(Incident.id).where(Incident.merged_into_id.in_(frontier)))) - ids
+        ids |= frontier
+    query = select(Alert).where(Alert.incident_id.in_(ids)).order_by(Alert.created_at, Alert.id)
     return session.scalars(query).all()
 
 

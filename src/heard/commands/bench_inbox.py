@@ -264,8 +264,8 @@ BENCH_PASSWORD = "bench inbox password"  # noqa: S105 - a throwaway agent in a t
 
 
 def ensure_agent(path: Path) -> None:
+    from heard.accounts.agents import add_agent, find_agent
     from heard.db.engine import session_factory
-    from heard.inbox.agents import add_agent, find_agent
 
     engine = make_engine(f"sqlite:///{path}")
     with session_factory(engine).begin() as session:

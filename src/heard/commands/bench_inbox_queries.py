@@ -20,12 +20,11 @@ import typer
 from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
+from heard.accounts.agents import add_agent
 from heard.app import Runtime, build_runtime
 from heard.cli import Cli
-from heard.inbox.agents import add_agent
-from heard.inbox.models import Conversation, Message
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.inbox.queries import InboxFilter, get_conversation, list_conversations
-from heard.ingest.models import Post
 from heard.settings import Settings
 
 WORDS = (
@@ -73,7 +72,7 @@ def fill(runtime: Runtime, count: int, seed: int = 7, chunk: int = 10_000) -> No
     with runtime.sessions.begin() as session:
         for name in ("ann", "bo"):
             add_agent(session, f"{name}@example.com", "agent", NOW, "bench password 123")
-    tables = [cast(Table, m.__table__) for m in (Conversation, Post, Message)]
+    tables = [cast(Table, m.__table__) for m in (Conversation, PostRecord, Message)]
     for start in range(1, count + 1, chunk):
         batch = _rows(start, min(chunk, count + 1 - start), rng)
         with runtime.engine.begin() as conn:

@@ -16,12 +16,12 @@ import structlog
 import typer
 
 from heard.app import Runtime, build_runtime
+from heard.channels.actions import accept_hashtags, add_channel, list_channels, remove_channel
 from heard.cli import Cli
 from heard.connectors.base import BackfillUnsupported, ListeningRules
 from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class, known_kinds
 from heard.errors import HeardError, MissingExtra
-from heard.inbox.channels import accept_hashtags, add_channel, list_channels, remove_channel
 from heard.settings import Settings
 from heard.workers.listen import ChannelOutcome, Listener
 

@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 
+from heard.accounts.agents import ensure_demo_agent
 from heard.app import Runtime, build_runtime
 from heard.cli import Cli
 from heard.commands.core import serve_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
-from heard.inbox.agents import ensure_demo_agent
 from heard.ingest.queries import ingest_counts
 from heard.knowledge.demo_articles import seed_demo_articles
 from heard.posts import RawPost

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from heard.accounts.tokens import create_token, list_tokens, revoke_token
 from heard.app import build_runtime
 from heard.cli import Cli
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.inbox.api_tokens import create_token, list_tokens, revoke_token
 from heard.settings import Settings
 
 tokens = typer.Typer(help="Bearer tokens for the HTTP API; each acts as its agent.", no_args_is_help=True)

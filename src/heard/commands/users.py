@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
+from heard.accounts.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.app import build_runtime
 from heard.cli import Cli
 from heard.db.engine import unit_of_work
-from heard.inbox.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.settings import Settings
 
 users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_
 
 
 def pairs_match(
-    network: ColumnElement[Any], external_id: ColumnElement[Any], pairs: Iterable[tuple[str, str]]
+    network: SQLColumnExpression[Any], external_id: SQLColumnExpression[Any], pairs: Iterable[tuple[str, str]]
 ) -> ColumnElement[bool]:
     by_network: dict[str, set[str]] = {}
     for net, ext in pairs:

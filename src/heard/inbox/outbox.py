@@ -16,20 +16,20 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from heard.channels.actions import channel_config
+from heard.channels.models import Channel, Inbox
 from heard.clock import Clock
-from heard.coach.actions import check_can_send, record_review
-from heard.coach.models import ReplyReview
-from heard.coach.queries import context_for_conversation
 from heard.coach.review import Review
 from heard.coach.reviewer import review as review_draft
 from heard.connectors.base import ChannelConfig, Connector, OutgoingReply
 from heard.connectors.registry import connector_class
+from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.state import load_states, save_states
 from heard.errors import HeardError
 from heard.events import ConversationUpdated, Event
-from heard.inbox.channels import channel_config
-from heard.inbox.models import Channel, Conversation, Inbox, Message
-from heard.ingest.conversation_state import load_states, save_states
-from heard.ingest.models import Post
+from heard.inbox.approvals import check_can_send, record_review
+from heard.inbox.coaching import context_for_conversation
+from heard.inbox.models import ReplyReview
 from heard.posts import storable
 
 #: The longest reply Heard queues whatever the network (the connector refuses more for its own network).
@@ -112,9 +112,9 @@ def _inbox_channel(session: Session, conversation: Conversation) -> Channel | No
 def _post_channel(session: Session, conversation_id: int) -> Channel | None:
     query = (
         select(Channel)
-        .join(Post, Post.channel == Channel.name)
-        .where(Post.conversation_id == conversation_id, Post.is_brand.is_(False))
-        .order_by(Post.created_at.desc())
+        .join(PostRecord, PostRecord.channel == Channel.name)
+        .where(PostRecord.conversation_id == conversation_id, PostRecord.is_brand.is_(False))
+        .order_by(PostRecord.created_at.desc())
         .limit(1)
     )
     return session.scalars(query).first()
@@ -256,8 +256,8 @@ def claim(session: Session, message_id: int, now: datetime, lease_s: float) -> b
 def outgoing_reply(session: Session, message: Message) -> OutgoingReply:
     """What the connector needs: the text, and the customer post it answers (the latest one before it)."""
     answered = session.execute(
-        select(Message.external_id, Message.author_handle, Post.author_id, Message.created_at)
-        .outerjoin(Post, Post.id == Message.post_id)
+        select(Message.external_id, Message.author_handle, PostRecord.author_id, Message.created_at)
+        .outerjoin(PostRecord, PostRecord.id == Message.post_id)
         .where(
             Message.conversation_id == message.conversation_id,
             Message.direction == "incoming",

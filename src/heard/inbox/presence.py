@@ -15,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from heard.inbox.models import Agent, Presence
+from heard.accounts.models import Agent
+from heard.inbox.models import Presence
 
 VIEWING_FOR = timedelta(seconds=20)
 TYPING_FOR = timedelta(seconds=6)

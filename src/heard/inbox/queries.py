@@ -15,13 +15,13 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from heard.accounts.models import Agent
 from heard.alerts.models import Alert
-from heard.inbox.models import Agent, Conversation, Message
+from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.search import matching_conversations, search_terms
 from heard.inbox.reasons import PILEON_PRIORITY, RowFacts, reason
-from heard.inbox.search import matching_conversations, search_terms
 from heard.inbox.workflow import STATUSES
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -82,7 +82,7 @@ class ThreadEntry:
     """One message of a thread, with the post it came from (None for notes and replies not yet posted)."""
 
     message: Message
-    post: Post | None
+    post: PostRecord | None
 
     @property
     def incoming(self) -> bool:
@@ -120,7 +120,9 @@ def queue_order() -> list[ColumnElement[Any]]:
 
 def _customer_post(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return (
-        select(Post.id).where(Post.conversation_id == Conversation.id, Post.is_brand.is_(False), *conditions).exists()
+        select(PostRecord.id)
+        .where(PostRecord.conversation_id == Conversation.id, PostRecord.is_brand.is_(False), *conditions)
+        .exists()
     )
 
 
@@ -154,9 +156,9 @@ def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: da
     if chosen.network:
         query = query.where(_network(session) == chosen.network)
     if chosen.sentiment:
-        query = query.where(_customer_post(Post.sentiment == chosen.sentiment))
+        query = query.where(_customer_post(PostRecord.sentiment == chosen.sentiment))
     if chosen.language:
-        query = query.where(_customer_post(Post.language == chosen.language))
+        query = query.where(_customer_post(PostRecord.language == chosen.language))
     if chosen.assignee == "none":
         query = query.where(c.assignee_id.is_(None))
     elif chosen.assignee is not None:
@@ -200,11 +202,11 @@ def row_reasons(session: Session, page: list[Conversation], now: datetime) -> di
     # The first customer post stored in each conversation: the root when the customer started the thread, their
     # first reply when the thread hangs off a post of the brand's.
     first = (
-        select(func.min(Post.id))
-        .where(Post.conversation_id.in_([c.id for c in page]), Post.is_brand.is_(False))
-        .group_by(Post.conversation_id)
+        select(func.min(PostRecord.id))
+        .where(PostRecord.conversation_id.in_([c.id for c in page]), PostRecord.is_brand.is_(False))
+        .group_by(PostRecord.conversation_id)
     )
-    posts = {p.conversation_id: p for p in session.scalars(select(Post).where(Post.id.in_(first)))}
+    posts = {p.conversation_id: p for p in session.scalars(select(PostRecord).where(PostRecord.id.in_(first)))}
     authors = _pileon_authors(session, [c.id for c in page if c.priority >= PILEON_PRIORITY])
     reasons = {}
     for c in page:
@@ -254,8 +256,8 @@ def get_conversation(session: Session, conversation_id: int) -> ConversationView
         return None
     total = session.scalar(select(func.count()).where(Message.conversation_id == conversation_id)) or 0
     rows = session.execute(
-        select(Message, Post)
-        .outerjoin(Post, Post.id == Message.post_id)
+        select(Message, PostRecord)
+        .outerjoin(PostRecord, PostRecord.id == Message.post_id)
         .where(Message.conversation_id == conversation_id)
         .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(MAX_THREAD)
@@ -294,8 +296,10 @@ def customer_context(session: Session, conversation: Conversation) -> CustomerCo
 def _incident_of(session: Session, conversation: Conversation) -> Incident | None:
     incident_id = conversation.incident_id
     if incident_id is None:
-        query = select(Post.incident_id).where(Post.conversation_id == conversation.id, Post.incident_id.is_not(None))
-        incident_id = session.scalars(query.order_by(Post.id).limit(1)).first()
+        query = select(PostRecord.incident_id).where(
+            PostRecord.conversation_id == conversation.id, PostRecord.incident_id.is_not(None)
+        )
+        incident_id = session.scalars(query.order_by(PostRecord.id).limit(1)).first()
     incident = session.get(Incident, incident_id) if incident_id is not None else None
     # An incident merged into another lives on under the one it was merged into.
     if incident is not None and incident.merged_into_id is not None:
@@ -322,13 +326,15 @@ def _earlier(session: Session, conversation: Conversation) -> list[Conversation]
 def _mood(session: Session, conversation: Conversation) -> list[SentimentMark]:
     """The customer's judged posts, in time order: by contact when known, else in this conversation by handle."""
     if conversation.contact_id is not None:
-        whose = Post.contact_id == conversation.contact_id
+        whose = PostRecord.contact_id == conversation.contact_id
     else:
-        whose = and_(Post.conversation_id == conversation.id, Post.author_handle == conversation.customer_handle)
+        whose = and_(
+            PostRecord.conversation_id == conversation.id, PostRecord.author_handle == conversation.customer_handle
+        )
     query = (
-        select(Post.created_at, Post.sentiment)
-        .where(whose, Post.is_brand.is_(False), Post.sentiment.in_(SENTIMENTS))
-        .order_by(Post.created_at.desc(), Post.id.desc())
+        select(PostRecord.created_at, PostRecord.sentiment)
+        .where(whose, PostRecord.is_brand.is_(False), PostRecord.sentiment.in_(SENTIMENTS))
+        .order_by(PostRecord.created_at.desc(), PostRecord.id.desc())
         .limit(MAX_MOOD)
     )
     return [SentimentMark(at, sentiment) for at, sentiment in reversed(session.execute(query).all()) if sentiment]

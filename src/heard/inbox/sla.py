@@ -15,9 +15,11 @@ from typing import Literal, Protocol
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from heard.channels.models import Inbox
 from heard.clock import as_utc
+from heard.conversations.models import Conversation
 from heard.db.bulk import insert_rows
-from heard.inbox.models import Conversation, Inbox, SlaBreach
+from heard.inbox.models import SlaBreach
 from heard.inbox.reasons import waited
 
 SlaKind = Literal["first_response", "next_response"]

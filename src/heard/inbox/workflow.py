@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from heard.accounts.agents import AgentIdentity
+from heard.accounts.models import Agent
+from heard.conversations.models import Conversation, Message
 from heard.errors import HeardError
 from heard.events import ConversationAssigned, ConversationStatusChanged, Event, NoteAdded
-from heard.inbox.agents import AgentIdentity
-from heard.inbox.models import Agent, Conversation, Message
 
 STATUSES = ("open", "pending", "snoozed", "resolved")
 MAX_NOTE_CHARS = 10_000

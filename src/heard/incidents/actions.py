@@ -13,11 +13,11 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import Conversation, PostRecord
 from heard.db.keys import pairs_match
 from heard.errors import BadInput
 from heard.incidents.matcher import NEW_TITLE, pack
 from heard.incidents.models import STATUSES, Incident
-from heard.incidents.tables import alerts, conversations, posts
 from heard.incidents.titles import describe
 from heard.pipeline.group import INCIDENT_KEY, Embedder
 from heard.posts import Post
@@ -29,7 +29,9 @@ def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
     by_incident = _keys_by_incident(assignments)
     for incident_id, keys in by_incident.items():
         session.execute(
-            update(posts).where(pairs_match(posts.c.network, posts.c.external_id, keys)).values(incident_id=incident_id)
+            update(PostRecord)
+            .where(pairs_match(PostRecord.network, PostRecord.external_id, keys))
+            .values(incident_id=incident_id)
         )
     return set(by_incident)
 
@@ -58,28 +60,29 @@ def count_linked(session: Session, assignments: Mapping[str, int], embedder: Emb
     linked: dict[int, list[tuple[str, str, int | None, int, datetime]]] = {}
     for incident_id, network, author, contact, count, created in session.execute(
         select(
-            posts.c.incident_id,
-            posts.c.network,
-            posts.c.author_id,
-            posts.c.contact_id,
-            func.coalesce(posts.c.author_followers, 0),
-            posts.c.created_at,
-        ).where(pairs_match(posts.c.network, posts.c.external_id, batch_keys), posts.c.incident_id.in_(ids))
+            PostRecord.incident_id,
+            PostRecord.network,
+            PostRecord.author_id,
+            PostRecord.contact_id,
+            func.coalesce(PostRecord.author_followers, 0),
+            PostRecord.created_at,
+        ).where(pairs_match(PostRecord.network, PostRecord.external_id, batch_keys), PostRecord.incident_id.in_(ids))
     ):
-        linked.setdefault(int(incident_id), []).append((network, author, contact, int(count), created))
+        if incident_id is not None:  # the query asks for linked posts only
+            linked.setdefault(incident_id, []).append((network, author, contact, int(count), created))
     contacts = sorted({contact for rows in linked.values() for _, _, contact, _, _ in rows if contact is not None})
     known: set[tuple[int, str, str]] = set()
     if contacts:
         earlier = (
-            select(posts.c.incident_id, posts.c.network, posts.c.author_id)
+            select(PostRecord.incident_id, PostRecord.network, PostRecord.author_id)
             .where(
-                posts.c.contact_id.in_(contacts),
-                posts.c.incident_id.in_(ids),
-                ~pairs_match(posts.c.network, posts.c.external_id, batch_keys),
+                PostRecord.contact_id.in_(contacts),
+                PostRecord.incident_id.in_(ids),
+                ~pairs_match(PostRecord.network, PostRecord.external_id, batch_keys),
             )
             .distinct()
         )
-        known = {(int(incident_id), network, author) for incident_id, network, author in session.execute(earlier)}
+        known = {(i, network, author) for i, network, author in session.execute(earlier) if i is not None}
     full: list[int] = []
     grown: list[Incident] = []
     for incident in session.scalars(select(Incident).where(Incident.id.in_(ids))):
@@ -151,11 +154,11 @@ def _counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int, int, 
     """Posts, distinct authors, reach (each author's largest follower count, summed), first and last post."""
     per_author = (
         select(
-            posts.c.incident_id.label("incident_id"),
-            func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"),
+            PostRecord.incident_id.label("incident_id"),
+            func.max(func.coalesce(PostRecord.author_followers, 0)).label("followers"),
         )
-        .where(posts.c.incident_id.in_(ids))
-        .group_by(posts.c.incident_id, posts.c.network, posts.c.author_id)
+        .where(PostRecord.incident_id.in_(ids))
+        .group_by(PostRecord.incident_id, PostRecord.network, PostRecord.author_id)
         .subquery()
     )
     authors = {
@@ -170,12 +173,14 @@ def _counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int, int, 
     }
     out: dict[int, tuple[int, int, int, datetime | None, datetime | None]] = {}
     for row in session.execute(
-        select(posts.c.incident_id, func.count(), func.min(posts.c.created_at), func.max(posts.c.created_at))
-        .where(posts.c.incident_id.in_(ids))
-        .group_by(posts.c.incident_id)
+        select(PostRecord.incident_id, func.count(), func.min(PostRecord.created_at), func.max(PostRecord.created_at))
+        .where(PostRecord.incident_id.in_(ids))
+        .group_by(PostRecord.incident_id)
     ):
+        if row[0] is None:
+            continue
         people, reach = authors.get(row[0], (0, 0))
-        out[int(row[0])] = (int(row[1]), people, reach, row[2], row[3])
+        out[row[0]] = (int(row[1]), people, reach, row[2], row[3])
     return out
 
 
@@ -198,9 +203,9 @@ def _redescribe(session: Session, incidents: list[Incident], embedder: Embedder)
 
 def _sample(session: Session, incident_id: int) -> list[str]:
     query = (
-        select(posts.c.text)
-        .where(posts.c.incident_id == incident_id)
-        .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+        select(PostRecord.text)
+        .where(PostRecord.incident_id == incident_id)
+        .order_by(PostRecord.created_at.desc(), PostRecord.id.desc())
         .limit(DESCRIBE_SAMPLE)
     )
     return [t or "" for t in session.scalars(query)]
@@ -209,7 +214,7 @@ def _sample(session: Session, incident_id: int) -> list[str]:
 def _recentre(session: Session, incident: Incident, embedder: Embedder) -> None:
     total = np.zeros(embedder.dimensions, dtype=np.float64)
     size = 0
-    query = select(posts.c.text).where(posts.c.incident_id == incident.id).order_by(posts.c.id)
+    query = select(PostRecord.text).where(PostRecord.incident_id == incident.id).order_by(PostRecord.id)
     texts = [t or "" for t in session.scalars(query)]
     for start in range(0, len(texts), 2000):
         vectors = embedder.embed(texts[start : start + 2000])
@@ -241,15 +246,15 @@ def move_posts(session: Session, post_ids: Collection[int], to_id: int) -> set[i
     """Put posts (and their conversations) in incident `to_id`; returns the incidents they left."""
     wanted = set(post_ids)
     rows = session.execute(
-        select(posts.c.id, posts.c.incident_id, posts.c.conversation_id).where(posts.c.id.in_(wanted))
+        select(PostRecord.id, PostRecord.incident_id, PostRecord.conversation_id).where(PostRecord.id.in_(wanted))
     ).all()
     if len(rows) != len(wanted):
         raise BadInput("some of these posts do not exist", "")
     left = {r.incident_id for r in rows if r.incident_id is not None and r.incident_id != to_id}
-    session.execute(update(posts).where(posts.c.id.in_(wanted)).values(incident_id=to_id))
+    session.execute(update(PostRecord).where(PostRecord.id.in_(wanted)).values(incident_id=to_id))
     conversation_ids = {r.conversation_id for r in rows if r.conversation_id is not None}
     if conversation_ids:
-        session.execute(update(conversations).where(conversations.c.id.in_(conversation_ids)).values(incident_id=to_id))
+        session.execute(update(Conversation).where(Conversation.id.in_(conversation_ids)).values(incident_id=to_id))
     return left
 
 
@@ -269,7 +274,7 @@ def merge(session: Session, into_id: int, from_ids: Collection[int], embedder: E
         if from_id == into_id:
             raise BadInput("an incident cannot be merged into itself", "")
         gone = _incident(session, from_id)
-        post_ids = list(session.scalars(select(posts.c.id).where(posts.c.incident_id == from_id)))
+        post_ids = list(session.scalars(select(PostRecord.id).where(PostRecord.incident_id == from_id)))
         move_posts(session, post_ids, into_id)
         _repoint(session, from_id, into_id)
         gone.merged_into_id = into_id
@@ -280,15 +285,14 @@ def merge(session: Session, into_id: int, from_ids: Collection[int], embedder: E
 
 
 def _repoint(session: Session, from_id: int, into_id: int) -> None:
-    session.execute(update(alerts).where(alerts.c.incident_id == from_id).values(incident_id=into_id))
-    session.execute(update(conversations).where(conversations.c.incident_id == from_id).values(incident_id=into_id))
+    session.execute(update(Conversation).where(Conversation.incident_id == from_id).values(incident_id=into_id))
 
 
 def split(session: Session, incident_id: int, post_ids: Collection[int], embedder: Embedder, now: datetime) -> int:
     """Take some posts out of an incident into a new one (both pinned); returns the new incident's id."""
     source = _incident(session, incident_id)
     inside = set(
-        session.scalars(select(posts.c.id).where(posts.c.incident_id == incident_id, posts.c.id.in_(post_ids)))
+        session.scalars(select(PostRecord.id).where(PostRecord.incident_id == incident_id, PostRecord.id.in_(post_ids)))
     )
     if not post_ids or inside != set(post_ids):
         raise BadInput(f"every post to split off must be in incident {incident_id}", "")

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import Conversation, PostRecord
 from heard.incidents.actions import refresh
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.matcher import OPEN_WINDOW, open_incidents
 from heard.incidents.models import Incident
 from heard.incidents.regroup import regroup
-from heard.incidents.tables import alerts, conversations, posts
 from heard.pipeline.group import Embedder
 
 #: Incidents opened this recently are not absorbed for being small: a new outage starts with one post.
@@ -42,9 +42,9 @@ def regroup_open(
     if not incidents:
         return RegroupReport()
     rows = session.execute(
-        select(posts.c.id, posts.c.text, posts.c.incident_id)
-        .where(posts.c.incident_id.in_(incidents))
-        .order_by(posts.c.id)
+        select(PostRecord.id, PostRecord.text, PostRecord.incident_id)
+        .where(PostRecord.incident_id.in_(incidents))
+        .order_by(PostRecord.id)
     ).all()
     if not rows:
         return RegroupReport()
@@ -56,7 +56,7 @@ def regroup_open(
     changed: set[int] = set()
     for row, old, new in zip(rows, before, result.assignment, strict=True):
         if old != new:
-            session.execute(update(posts).where(posts.c.id == row.id).values(incident_id=new))
+            session.execute(update(PostRecord).where(PostRecord.id == row.id).values(incident_id=new))
             changed |= {old, new}
     for gone, into in result.merged.items():
         _fold(session, incidents[gone], into, now)
@@ -69,5 +69,4 @@ def _fold(session: Session, gone: Incident, into: int, now: datetime) -> None:
     gone.status = "closed"
     gone.post_count = gone.author_count = gone.reach = 0
     gone.updated_at = now
-    session.execute(update(alerts).where(alerts.c.incident_id == gone.id).values(incident_id=into))
-    session.execute(update(conversations).where(conversations.c.incident_id == gone.id).values(incident_id=into))
+    session.execute(update(Conversation).where(Conversation.incident_id == gone.id).values(incident_id=into))

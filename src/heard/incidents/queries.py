@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import PostRecord
 from heard.incidents.models import Incident
-from heard.incidents.tables import alerts, posts
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,6 @@ class IncidentView:
     networks: dict[str, int]
     timeline: list[tuple[datetime, int]]
     examples: list[str]
-    alerts: list[dict[str, object]]
 
 
 def _row(incident: Incident) -> IncidentRow:
@@ -82,9 +81,9 @@ def incident_view(session: Session, incident_id: int, bucket_minutes: int = 60) 
     if incident is None:
         return None
     rows = session.execute(
-        select(posts.c.network, posts.c.created_at, posts.c.text)
-        .where(posts.c.incident_id == incident.id)
-        .order_by(posts.c.created_at)
+        select(PostRecord.network, PostRecord.created_at, PostRecord.text)
+        .where(PostRecord.incident_id == incident.id)
+        .order_by(PostRecord.created_at)
     ).all()
     networks = Counter(r.network for r in rows)
     buckets: Counter[datetime] = Counter()
@@ -92,16 +91,10 @@ def incident_view(session: Session, incident_id: int, bucket_minutes: int = 60) 
         stamp = r.created_at
         minute = (stamp.hour * 60 + stamp.minute) // bucket_minutes * bucket_minutes
         buckets[stamp.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)] += 1
-    raised = session.execute(
-        select(alerts.c.id, alerts.c.kind, alerts.c.severity, alerts.c.created_at)
-        .where(alerts.c.incident_id == incident.id)
-        .order_by(alerts.c.created_at)
-    ).all()
     return IncidentView(
         _row(incident),
         incident.summary,
         dict(networks.most_common()),
         sorted(buckets.items()),
         [r.text for r in rows[:3]],
-        [{"id": a.id, "kind": a.kind, "severity": a.severity, "created_at": a.created_at} for a in raised],
     )

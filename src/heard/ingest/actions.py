@@ -14,21 +14,20 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
-from heard.events import Event, PostsStored
-from heard.inbox.models import Conversation, Message
-from heard.inbox.search import bulk_indexed
-from heard.ingest.contacts import ensure_contacts
-from heard.ingest.conversation_state import (
+from heard.conversations.contacts import ensure_contacts
+from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.search import bulk_indexed
+from heard.conversations.state import (
     STATE_FIELDS,
     ConversationState,
     apply_messages,
     load_states,
     save_states,
 )
+from heard.conversations.stored import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
+from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
+from heard.events import Event, PostsStored
 from heard.ingest.models import DeadLetter
-from heard.ingest.models import Post as PostRow
-from heard.ingest.queries import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
 from heard.pipeline.stage import Rejection
 from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
 from heard.posts import Post, storable
@@ -114,7 +113,7 @@ def _store_echoes(
     message already there, which was counted when it was sent, so the conversation neither grows a second copy
     nor counts the answer twice."""
     rows = [_post_row(p, echoes[p.key].conversation_id, contacts.get((p.network, p.raw.author_id)), now) for p in posts]
-    returned = insert_returning(session, PostRow, rows, "id", "network", "external_id")
+    returned = insert_returning(session, PostRecord, rows, "id", "network", "external_id")
     ids = {f"{network}:{external_id}": pid for pid, network, external_id in returned}
     links = [{"id": echoes[key].message_id, "post_id": pid} for key, pid in ids.items()]
     update_many(session.connection(), table_of(Message), links, where=("id",))
@@ -212,7 +211,7 @@ def _insert_posts(
     now: datetime,
 ) -> dict[str, int]:
     rows = [_post_row(p, conv_of.get(p.key), contacts.get((p.network, p.raw.author_id)), now) for p in posts]
-    returned = insert_returning(session, PostRow, rows, "id", "network", "external_id")
+    returned = insert_returning(session, PostRecord, rows, "id", "network", "external_id")
     return {f"{network}:{external_id}": pid for pid, network, external_id in returned}
 
 
@@ -281,7 +280,7 @@ def _adopt(
                 continue
             if key in parents:
                 stored = parents[key]
-                session.execute(update(PostRow).where(PostRow.id == stored.id).values(conversation_id=cid))
+                session.execute(update(PostRecord).where(PostRecord.id == stored.id).values(conversation_id=cid))
                 rows.append(
                     {
                         "conversation_id": cid,
@@ -295,7 +294,7 @@ def _adopt(
                     }
                 )
             elif key in by_key:
-                session.execute(update(PostRow).where(PostRow.id == post_ids[key]).values(conversation_id=cid))
+                session.execute(update(PostRecord).where(PostRecord.id == post_ids[key]).values(conversation_id=cid))
                 rows.append(_message_row(by_key[key], post_ids[key], cid))
     return rows
 
@@ -309,7 +308,9 @@ def _merge(session: Session, decisions: list[ThreadDecision], new_ids: dict[str,
         for source in decision.merge:
             if target is None or source == target:
                 continue
-            session.execute(update(PostRow).where(PostRow.conversation_id == source).values(conversation_id=target))
+            session.execute(
+                update(PostRecord).where(PostRecord.conversation_id == source).values(conversation_id=target)
+            )
             session.execute(update(Message).where(Message.conversation_id == source).values(conversation_id=target))
             session.execute(delete(Conversation).where(Conversation.id == source))
             into[source] = target

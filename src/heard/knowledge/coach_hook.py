@@ -4,7 +4,7 @@ The coach sees what it would see for any reply: the customer's post, their handl
 links to, and the follow-ups already queued for the same article (so a copy sent to everyone is called one). The
 review is recorded against the message; when the conversation's inbox requires approval below a score, the
 review says so (`needs_approval`) and the outbox must not send it before a lead approves
-(`heard.coach.actions.check_can_send`).
+(`heard.inbox.approvals.check_can_send`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.channels.models import Inbox
 from heard.clock import Clock
-from heard.coach.actions import attach_message, record_review
 from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
-from heard.inbox.models import Conversation, Inbox, Message
+from heard.conversations.models import Conversation, Message
+from heard.inbox.approvals import attach_message, record_review
 from heard.knowledge.models import Article, ArticleFollowUp
 
 #: The coach compares a draft with at most this many earlier follow-ups (the newest).

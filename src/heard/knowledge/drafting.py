@@ -12,10 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from heard.clock import Clock
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.errors import HeardError
-from heard.inbox.models import Conversation, Message
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from heard.knowledge.actions import create_article
 from heard.knowledge.models import Article
 
@@ -49,9 +48,9 @@ def draft_from_incident(session: Session, clock: Clock, incident_id: int, author
         raise IncidentNotFound(f"no incident {incident_id}")
     posts = list(
         session.scalars(
-            select(Post)
-            .where(Post.incident_id == incident_id, Post.is_brand.is_(False))
-            .order_by(Post.created_at, Post.id)
+            select(PostRecord)
+            .where(PostRecord.incident_id == incident_id, PostRecord.is_brand.is_(False))
+            .order_by(PostRecord.created_at, PostRecord.id)
             .limit(MAX_POSTS)
         )
     )
@@ -129,7 +128,7 @@ def md_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _symptom(incident: Incident, posts: Sequence[Post]) -> str:
+def _symptom(incident: Incident, posts: Sequence[PostRecord]) -> str:
     people = len({p.author_id for p in posts})
     lines = []
     if posts:
@@ -153,7 +152,7 @@ def _symptom(incident: Incident, posts: Sequence[Post]) -> str:
     return "\n\n".join(lines) or "_Describe what people see._"
 
 
-def _product(posts: Sequence[Post]) -> str | None:
+def _product(posts: Sequence[PostRecord]) -> str | None:
     """The account most of the complaints were addressed to (the brand whose product it is)."""
     mentioned: Counter[str] = Counter()
     spelling: dict[str, str] = {}
@@ -168,7 +167,7 @@ def _product(posts: Sequence[Post]) -> str | None:
     return spelling[handle]
 
 
-def _summary(incident: Incident, posts: Sequence[Post]) -> str:
+def _summary(incident: Incident, posts: Sequence[PostRecord]) -> str:
     if incident.summary:
         return incident.summary[:300]
     return f"What we know about {_lower_first(incident.title)}, and how to fix it." if incident.title else ""

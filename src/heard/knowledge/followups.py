@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from heard.clock import Clock
-from heard.inbox.models import Conversation, Message
-from heard.ingest.models import Post
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.knowledge.coach_hook import review_followup
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import Article, ArticleFollowUp
@@ -80,10 +79,10 @@ def _html_words(html: str) -> str:
 def complainants(session: Session, incident_id: int) -> list[Complainant]:
     """Everyone whose customer posts are in the incident, each with their most recent conversation in it."""
     rows = session.execute(
-        select(Post.contact_id, Post.author_handle, Post.conversation_id)
-        .where(Post.incident_id == incident_id, Post.is_brand.is_(False))
-        .where(Post.contact_id.is_not(None), Post.conversation_id.is_not(None))
-        .order_by(Post.created_at, Post.id)
+        select(PostRecord.contact_id, PostRecord.author_handle, PostRecord.conversation_id)
+        .where(PostRecord.incident_id == incident_id, PostRecord.is_brand.is_(False))
+        .where(PostRecord.contact_id.is_not(None), PostRecord.conversation_id.is_not(None))
+        .order_by(PostRecord.created_at, PostRecord.id)
     )
     latest: dict[int, Complainant] = {}
     for contact_id, handle, conversation_id in rows:

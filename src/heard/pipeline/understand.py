@@ -16,7 +16,7 @@ from heard.posts import Post
 from heard.understanding.judge import PostFacts, Understander
 
 #: Which of these posts, named by (network, external id), are the brand's own posts in the store
-#: (`heard.ingest.brand_parents` asks the database).
+#: (`heard.conversations.brand_posts` asks the database).
 StoredBrandPosts = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
 
 

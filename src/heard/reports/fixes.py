@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
+from heard.conversations.models import PostRecord
+from heard.incidents.models import Incident
+from heard.knowledge.models import Article
 from heard.reports.period import Period
 from heard.reports.stats import median
-from heard.reports.tables import articles, incidents, posts
 
 RESOLVED = ("fixed", "closed")
 #: The understanding stage's probability above which a post counts as a complaint.
@@ -52,17 +54,17 @@ class ArticleEffect:
 
 
 def incident_figures(session: Session, period: Period) -> IncidentFigures:
-    live = incidents.c.merged_into_id.is_(None)
-    in_period = period.holds(incidents.c.created_at)
-    opened = session.scalar(select(func.count()).select_from(incidents).where(live, in_period)) or 0
+    live = Incident.merged_into_id.is_(None)
+    in_period = period.holds(Incident.created_at)
+    opened = session.scalar(select(func.count()).select_from(Incident).where(live, in_period)) or 0
     resolved_rows = session.execute(
-        select(incidents.c.created_at, incidents.c.updated_at).where(
+        select(Incident.created_at, Incident.updated_at).where(
             live,
-            incidents.c.status.in_(RESOLVED),
-            period.holds(incidents.c.updated_at),
+            Incident.status.in_(RESOLVED),
+            period.holds(Incident.updated_at),
         )
     ).all()
-    still_open = select(func.count()).select_from(incidents).where(live, incidents.c.status.not_in(RESOLVED))
+    still_open = select(func.count()).select_from(Incident).where(live, Incident.status.not_in(RESOLVED))
     open_now = session.scalar(still_open) or 0
     spans = sorted((as_utc(done) - as_utc(began)).total_seconds() for began, done in resolved_rows)
     return IncidentFigures(
@@ -72,16 +74,18 @@ def incident_figures(session: Session, period: Period) -> IncidentFigures:
 
 def article_effects(session: Session, period: Period, now: datetime) -> list[ArticleEffect]:
     query = (
-        select(articles.c.slug, articles.c.title, articles.c.incident_id, articles.c.published_at)
+        select(Article.slug, Article.title, Article.incident_id, Article.published_at)
         .where(
-            articles.c.status == "published",
-            articles.c.incident_id.is_not(None),
-            period.holds(articles.c.published_at),
+            Article.status == "published",
+            Article.incident_id.is_not(None),
+            period.holds(Article.published_at),
         )
-        .order_by(articles.c.published_at)
+        .order_by(Article.published_at)
     )
     effects = []
     for slug, title, incident_id, published_at in session.execute(query):
+        if incident_id is None or published_at is None:  # excluded by the query; says so to the type checker
+            continue
         published = as_utc(published_at)
         after_end = min(published + WINDOW, now)
         days_after = max((after_end - published).total_seconds() / 86400, 0.0)
@@ -104,13 +108,13 @@ def article_effects(session: Session, period: Period, now: datetime) -> list[Art
 def _complaints(session: Session, incident_id: int, since: datetime, until: datetime) -> int:
     query = (
         select(func.count())
-        .select_from(posts)
+        .select_from(PostRecord)
         .where(
-            posts.c.incident_id == incident_id,
-            posts.c.is_brand.is_(False),
-            posts.c.complaint >= COMPLAINT,
-            posts.c.created_at >= since,
-            posts.c.created_at < until,
+            PostRecord.incident_id == incident_id,
+            PostRecord.is_brand.is_(False),
+            PostRecord.complaint >= COMPLAINT,
+            PostRecord.created_at >= since,
+            PostRecord.created_at < until,
         )
     )
     return int(session.scalar(query) or 0)

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
+from heard.conversations.models import Message
 from heard.errors import HeardError
-from heard.reports.tables import messages
 
 DEFAULT_DAYS = 30
 #: A longer span would draw unreadable charts and scan more than an interactive page should.
@@ -38,7 +38,7 @@ class Period:
     def day_of(self, moment: datetime) -> date:
         return as_utc(moment).date()
 
-    def holds(self, moment: ColumnElement[Any]) -> ColumnElement[bool]:
+    def holds(self, moment: SQLColumnExpression[Any]) -> ColumnElement[bool]:
         """SQL: `moment` falls in [since, until)."""
         return and_(moment >= self.since, moment < self.until)
 
@@ -60,7 +60,7 @@ def parse_day(value: str | None, name: str) -> date | None:
 def choose_period(session: Session, now: datetime, since: date | None, until: date | None) -> Period:
     """The period asked for (inclusive dates), or the default one; a clear error for spans that make no sense."""
     if until is None:
-        latest = session.scalar(select(func.max(messages.c.created_at)).where(messages.c.direction == "incoming"))
+        latest = session.scalar(select(func.max(Message.created_at)).where(Message.direction == "incoming"))
         last = min(as_utc(latest), now) if latest is not None else now
         until = last.date()
     if since is None:

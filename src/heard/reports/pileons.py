@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from heard.alerts.models import Alert
 from heard.clock import as_utc
+from heard.conversations.models import Message, PostRecord
 from heard.reports.period import Period
 from heard.reports.stats import median
-from heard.reports.tables import alerts, messages, posts
 
 MAX_LISTED = 50
 
@@ -43,13 +44,13 @@ class PileonFigures:
 
 def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigures:
     query = (
-        select(alerts.c.id, alerts.c.conversation_id, alerts.c.series_key, alerts.c.started_at)
+        select(Alert.id, Alert.conversation_id, Alert.series_key, Alert.started_at)
         .where(
-            alerts.c.kind == "pileon",
-            alerts.c.conversation_id.is_not(None),
-            period.holds(alerts.c.started_at),
+            Alert.kind == "pileon",
+            Alert.conversation_id.is_not(None),
+            period.holds(Alert.started_at),
         )
-        .order_by(alerts.c.started_at)
+        .order_by(Alert.started_at)
     )
     costs = [
         _cost(session, row.id, row.conversation_id, row.series_key, as_utc(row.started_at), now)
@@ -69,23 +70,23 @@ def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigur
 
 def _cost(session: Session, alert_id: int, cid: int, series_key: str, started: datetime, now: datetime) -> PileonCost:
     reply = session.scalar(
-        select(func.min(messages.c.created_at)).where(
-            messages.c.conversation_id == cid,
-            messages.c.direction == "outgoing",
-            messages.c.delivery_state == "sent",
-            messages.c.created_at >= started,
+        select(func.min(Message.created_at)).where(
+            Message.conversation_id == cid,
+            Message.direction == "outgoing",
+            Message.delivery_state == "sent",
+            Message.created_at >= started,
         )
     )
     until = as_utc(reply) if reply is not None else now
     joined = (
-        select(posts.c.author_id, func.max(func.coalesce(posts.c.author_followers, 0)).label("followers"))
+        select(PostRecord.author_id, func.max(func.coalesce(PostRecord.author_followers, 0)).label("followers"))
         .where(
-            posts.c.conversation_id == cid,
-            posts.c.is_brand.is_(False),
-            posts.c.created_at >= started,
-            posts.c.created_at < until,
+            PostRecord.conversation_id == cid,
+            PostRecord.is_brand.is_(False),
+            PostRecord.created_at >= started,
+            PostRecord.created_at < until,
         )
-        .group_by(posts.c.author_id)
+        .group_by(PostRecord.author_id)
         .subquery()
     )
     people, reach = session.execute(

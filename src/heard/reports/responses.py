@@ -16,10 +16,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from heard.channels.models import Inbox
 from heard.clock import as_utc
+from heard.conversations.models import Conversation, Message
 from heard.reports.period import Period
 from heard.reports.stats import median, percentile
-from heard.reports.tables import conversations, inboxes, messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class ResponseFigures:
 
 
 def first_responses(session: Session, period: Period, default_target_s: int) -> list[Answered]:
-    m = messages
+    m = Message.__table__
     opened = (
         select(m.c.conversation_id, func.min(m.c.created_at).label("first_in"))
         .where(m.c.direction == "incoming")
@@ -72,15 +73,15 @@ def first_responses(session: Session, period: Period, default_target_s: int) -> 
     )
     query = (
         select(
-            conversations.c.id,
-            conversations.c.network,
+            Conversation.id,
+            Conversation.network,
             opened.c.first_in,
             replied.c.first_reply,
-            inboxes.c.sla_first_response_s,
+            Inbox.sla_first_response_s,
         )
-        .join(opened, opened.c.conversation_id == conversations.c.id)
-        .outerjoin(replied, replied.c.conversation_id == conversations.c.id)
-        .outerjoin(inboxes, inboxes.c.id == conversations.c.inbox_id)
+        .join(opened, opened.c.conversation_id == Conversation.id)
+        .outerjoin(replied, replied.c.conversation_id == Conversation.id)
+        .outerjoin(Inbox, Inbox.id == Conversation.inbox_id)
         .where(period.holds(opened.c.first_in))
     )
     return [

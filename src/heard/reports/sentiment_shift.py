@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
+from heard.conversations.models import PostRecord
 from heard.reports.responses import Answered
-from heard.reports.tables import posts
 
 LABELS = ("negative", "neutral", "positive")
 #: Conversations read per query, so a long period never builds one huge IN list.
@@ -65,13 +65,17 @@ def sentiment_shift(session: Session, answered: list[Answered]) -> SentimentShif
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         query = (
-            select(posts.c.conversation_id, posts.c.created_at, posts.c.sentiment, posts.c.sentiment_score)
-            .where(posts.c.conversation_id.in_(chunk), posts.c.is_brand.is_(False), posts.c.sentiment.in_(LABELS))
-            .order_by(posts.c.conversation_id, posts.c.created_at, posts.c.id)
+            select(PostRecord.conversation_id, PostRecord.created_at, PostRecord.sentiment, PostRecord.sentiment_score)
+            .where(
+                PostRecord.conversation_id.in_(chunk), PostRecord.is_brand.is_(False), PostRecord.sentiment.in_(LABELS)
+            )
+            .order_by(PostRecord.conversation_id, PostRecord.created_at, PostRecord.id)
         )
         before: dict[int, tuple[str, float | None]] = {}
         after: dict[int, tuple[str, float | None]] = {}
         for cid, created_at, label, score in session.execute(query):
+            if cid is None or label is None:  # excluded by the query; says so to the type checker
+                continue
             side = before if as_utc(created_at) < replies[cid] else after
             side[cid] = (label, score)  # ordered by time: the last word on each side wins
         for cid in chunk:

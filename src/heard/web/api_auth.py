@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from heard.accounts.agents import AgentIdentity
+from heard.accounts.tokens import authenticate
 from heard.db.engine import unit_of_work
-from heard.inbox.agents import AgentIdentity
-from heard.inbox.api_tokens import authenticate
 from heard.web.api_rate import ApiRateLimit
 from heard.web.deps import get_runtime
 

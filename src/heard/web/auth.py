@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from heard.inbox.agents import AgentIdentity, identity, password_fingerprint
-from heard.inbox.models import Agent
+from heard.accounts.agents import AgentIdentity, identity, password_fingerprint
+from heard.accounts.models import Agent
 from heard.web.deps import get_runtime
 from heard.web.session import SessionData, end_session
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
+from heard.accounts.agents import AgentIdentity
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
-from heard.inbox.agents import AgentIdentity
 from heard.inbox.presence import colleagues_on, leave, mark_viewing
 
 

@@ -20,12 +20,12 @@ import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
+from heard.channels.actions import ChannelProblem, channel_config, record_health, take_backfills
+from heard.channels.models import Channel
 from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ReadResult
 from heard.connectors.failures import ConnectorFailure, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.inbox.channels import ChannelProblem, channel_config, record_health, take_backfills
-from heard.inbox.models import Channel
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.stage import Rejection
 from heard.stream.base import append_posts

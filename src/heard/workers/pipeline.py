@@ -20,10 +20,10 @@ import structlog
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
+from heard.conversations.stored import StoredPostIndex
 from heard.errors import BadInput
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC, Event
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
-from heard.ingest.queries import StoredPostIndex
 from heard.pipeline.dedupe import SeenIndex
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from heard.app import Runtime
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
 from heard.connectors.failures import ConnectorFailure
+from heard.conversations.models import Conversation, Message
 from heard.db.engine import unit_of_work
 from heard.events import ConversationUpdated, Event
-from heard.inbox.models import Conversation, Message
 from heard.inbox.outbox import (
     Route,
     claim,

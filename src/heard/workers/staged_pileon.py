@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.ingest.models import Post as PostRow
+from heard.conversations.models import PostRecord
 from heard.posts import RawPost
 from heard.stream.base import append_posts
 
@@ -39,18 +39,18 @@ REPLIES = (
 EXTERNAL_PREFIX = "demo-pileon-"
 
 
-def pick_complaint(runtime: Runtime) -> PostRow | None:
+def pick_complaint(runtime: Runtime) -> PostRecord | None:
     """The newest customer post that opened a conversation and reads as a complaint (None in an empty inbox)."""
     with runtime.sessions() as session:
         return session.scalars(
-            select(PostRow)
-            .where(PostRow.is_brand.is_(False), PostRow.in_reply_to.is_(None), PostRow.complaint >= 0.7)
-            .order_by(PostRow.created_at.desc())
+            select(PostRecord)
+            .where(PostRecord.is_brand.is_(False), PostRecord.in_reply_to.is_(None), PostRecord.complaint >= 0.7)
+            .order_by(PostRecord.created_at.desc())
             .limit(1)
         ).first()
 
 
-def pileon_replies(root: PostRow, start: datetime, every_s: float = 6.0) -> list[RawPost]:
+def pileon_replies(root: PostRecord, start: datetime, every_s: float = 6.0) -> list[RawPost]:
     """The staged replies to `root`, one every `every_s` seconds from `start`."""
     return [
         RawPost(

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from heard.alerts.actions import record_proposals, record_spikes
+from heard.conversations.brand_posts import StoredBrandPosts
 from heard.incidents.batch import BatchIncidents
 from heard.incidents.embedders import make_embedder
-from heard.ingest.brand_parents import StoredBrandPosts
 from heard.pipeline.dedupe import Dedupe, SeenIndex
 from heard.pipeline.detect import Detect, SpikeDetector
 from heard.pipeline.group import Embedder, Group, IncidentMatcher

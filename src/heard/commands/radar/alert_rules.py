@@ -92,8 +92,8 @@ def decide(
     it."""
     from heard.alerts.actions import decide_proposal
     from heard.app import build_runtime
+    from heard.channels.actions import ChannelProblem, accept_hashtags
     from heard.commands.channels import backfill
-    from heard.inbox.channels import ChannelProblem, accept_hashtags
     from heard.settings import Settings
 
     with build_runtime(Settings()) as runtime:

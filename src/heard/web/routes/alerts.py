@@ -15,9 +15,9 @@ from heard.alerts.actions import acknowledge, decide_proposal
 from heard.alerts.models import Alert
 from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts
 from heard.app import Runtime
+from heard.channels.actions import accept_hashtags, list_channels, request_backfill
 from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.inbox.channels import accept_hashtags, list_channels, request_backfill
 from heard.web.auth import Editor, Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import page

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
-from heard.inbox.models import Conversation
+from heard.conversations.models import Conversation
 from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply
 from heard.inbox.queries import (
     MAX_OFFSET,

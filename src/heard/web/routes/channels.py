@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from heard.app import Runtime
+from heard.channels.actions import ChannelProblem, channel_config, get_channel, list_channels
 from heard.connectors.base import Connector, PublishRefused
 from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
-from heard.inbox.channels import ChannelProblem, channel_config, get_channel, list_channels
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
 from heard.web.intake import take_posts

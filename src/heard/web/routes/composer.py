@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
-from heard.coach.queries import context_for_conversation
 from heard.coach.suggest import suggest_draft
+from heard.conversations.models import Conversation, Message
 from heard.db.engine import unit_of_work
 from heard.events import Event
-from heard.inbox.models import Conversation, Message
+from heard.inbox.coaching import context_for_conversation
 from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply, retry_delivery, review_for, route_for
 from heard.inbox.queries import InboxFilter, list_conversations
 from heard.inbox.sla import load_targets, targets_for

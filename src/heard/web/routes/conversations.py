@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
+from heard.accounts.agents import list_agents
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
-from heard.inbox.agents import list_agents
 from heard.inbox.queries import ConversationView, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
 from heard.web.auth import Me

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
+from heard.accounts.agents import AgentIdentity, list_agents
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
-from heard.inbox.agents import AgentIdentity, list_agents
 from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me

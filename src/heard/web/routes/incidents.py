@@ -12,15 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from heard.accounts.models import Agent
+from heard.alerts.queries import incident_alerts
 from heard.app import Runtime
+from heard.conversations.models import PostRecord
 from heard.db.engine import unit_of_work
 from heard.errors import BadInput, HeardError
-from heard.inbox.models import Agent
 from heard.incidents import actions
 from heard.incidents.embedders import make_embedder
 from heard.incidents.models import STATUSES, Incident
 from heard.incidents.queries import incident_view, resolve
-from heard.ingest.models import Post
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime
 from heard.web.templating import page
@@ -37,8 +38,8 @@ MAX_ID = 2**63 - 1
 
 def _networks(session: Session, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    query = select(Post.incident_id, Post.network).where(Post.incident_id.in_(ids)).distinct()
-    for incident_id, network in session.execute(query.order_by(Post.network)):
+    query = select(PostRecord.incident_id, PostRecord.network).where(PostRecord.incident_id.in_(ids)).distinct()
+    for incident_id, network in session.execute(query.order_by(PostRecord.network)):
         out.setdefault(int(incident_id or 0), []).append(network)
     return out
 
@@ -84,11 +85,11 @@ def incidents_page(
         return page(request, "incidents/list.html", context)
 
 
-def _posts(session: Session, incident_id: int) -> list[Post]:
+def _posts(session: Session, incident_id: int) -> list[PostRecord]:
     query = (
-        select(Post)
-        .where(Post.incident_id == incident_id)
-        .order_by(Post.created_at.desc(), Post.id.desc())
+        select(PostRecord)
+        .where(PostRecord.incident_id == incident_id)
+        .order_by(PostRecord.created_at.desc(), PostRecord.id.desc())
         .limit(SHOWN_POSTS)
     )
     return list(session.scalars(query))
@@ -108,6 +109,7 @@ def incident_page(request: Request, incident_id: int, runtime: RuntimeDep, me: M
         context: dict[str, Any] = {
             "incident": incident,
             "view": view,
+            "alerts": incident_alerts(session, incident.id),
             "peak": peak,
             "posts": _posts(session, incident.id),
             "owner": _owners(session, {incident.owner_id} if incident.owner_id else set()).get(incident.owner_id or 0),
@@ -181,7 +183,7 @@ def move_post(incident_id: int, runtime: RuntimeDep, me: Worker, post_id: Id, to
     embedder, now = make_embedder(brand_terms=runtime.settings.brand_handles), runtime.clock.now()
 
     def change(session: Session) -> None:
-        if session.scalar(select(Post.incident_id).where(Post.id == post_id)) != incident_id:
+        if session.scalar(select(PostRecord.incident_id).where(PostRecord.id == post_id)) != incident_id:
             raise BadInput(f"post {post_id} is not in incident {incident_id}", "")
         actions.move(session, post_id, to, embedder, now)
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from heard.accounts.agents import MAX_PASSWORD_CHARS, authenticate, password_fingerprint
 from heard.app import Runtime
 from heard.db.engine import unit_of_work
-from heard.inbox.agents import MAX_PASSWORD_CHARS, authenticate, password_fingerprint
 from heard.web.deps import get_runtime
 from heard.web.session import end_session, start_session
 from heard.web.templating import page

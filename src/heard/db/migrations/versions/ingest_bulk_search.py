@@ -6,7 +6,7 @@ Create Date: 2026-11-24 18:10:00
 
 SQLite only. The FTS5 insert trigger on messages gains a condition: it stands aside while the one-row table
 messages_fts_deferred holds a row. The pipeline sets that row, inserts a batch of messages, indexes them with one
-INSERT ... SELECT and clears the row, all in the batch's transaction (heard.inbox.search.bulk_indexed), so no
+INSERT ... SELECT and clears the row, all in the batch's transaction (heard.conversations.search.bulk_indexed), so no
 other connection ever sees it set and every other writer of messages is still indexed by the trigger.
 PostgreSQL searches through a GIN expression index and needs nothing.
 """

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import Message
 from heard.db.accents import ACCENTED, PLAIN, fold, sql_literal
-from heard.inbox.models import Message
 
 MAX_TERMS = 8
 MAX_TERM_CHARS = 64

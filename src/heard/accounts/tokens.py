@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.accounts.agents import AgentIdentity, identity, normalise_email
+from heard.accounts.models import Agent, ApiToken
 from heard.errors import HeardError
-from heard.inbox.agents import AgentIdentity, identity, normalise_email
-from heard.inbox.models import Agent, ApiToken
 
 #: Tokens start with this, so secret scanners and people can recognise one.
 PREFIX = "heard_"

@@ -7,10 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from heard.coach.review import ReviewContext
+from heard.conversations.models import Contact, Conversation, Message, PostRecord
 from heard.errors import HeardError
-from heard.inbox.models import Contact, Conversation, Message
 from heard.incidents.models import Incident
-from heard.ingest.models import Post
 from heard.knowledge.models import Article
 
 #: Replies of the same incident compared for near-copies; the most recent ones matter most in a pile-on.
@@ -46,10 +45,10 @@ def context_for_conversation(
     )
 
 
-def _last_customer_post(session: Session, conversation_id: int) -> Post | None:
+def _last_customer_post(session: Session, conversation_id: int) -> PostRecord | None:
     query = (
-        select(Post)
-        .join(Message, Message.post_id == Post.id)
+        select(PostRecord)
+        .join(Message, Message.post_id == PostRecord.id)
         .where(Message.conversation_id == conversation_id, Message.direction == "incoming")
         .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(1)

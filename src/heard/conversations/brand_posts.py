@@ -14,8 +14,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import PostRecord
 from heard.db.keys import pairs_match
-from heard.ingest.models import Post as PostRow
 
 
 class StoredBrandPosts:
@@ -29,7 +29,7 @@ class StoredBrandPosts:
         session = self._current()
         if session is None:
             return set()
-        table = PostRow.__table__.c
+        table = PostRecord.__table__.c
         rows = session.execute(
             select(table.network, table.external_id).where(
                 table.is_brand.is_(True), pairs_match(table.network, table.external_id, pairs)

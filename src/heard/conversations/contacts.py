@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import Contact, ContactIdentity
+from heard.conversations.stored import chunks
 from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
-from heard.inbox.models import Contact, ContactIdentity
-from heard.ingest.queries import chunks
 from heard.posts import Post
 
 

@@ -17,8 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from heard.accounts.models import Agent
 from heard.errors import HeardError
-from heard.inbox.models import Agent
 
 ROLES = ("viewer", "agent", "editor", "admin")
 MIN_PASSWORD_CHARS = 12

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import Conversation, Message
 from heard.db.bulk import table_of, update_many
-from heard.inbox.models import Conversation, Message
 from heard.posts import Post
 
 _REOPENING = {"resolved", "snoozed", "pending"}

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.channels.models import Channel
 from heard.connectors.base import ChannelConfig, ListeningRules
 from heard.connectors.credentials import decrypt_options, encrypt_options, redacted
 from heard.connectors.registry import connector_class
 from heard.errors import HeardError
-from heard.inbox.models import Channel
 
 HEALTHS = ("unknown", "ok", "rate_limited", "down", "auth_failed", "misconfigured", "error")
 

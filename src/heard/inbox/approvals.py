@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from heard.clock import Clock
-from heard.coach.models import ReplyReview
 from heard.coach.review import Review
 from heard.errors import HeardError
+from heard.inbox.models import ReplyReview
 
 #: Agent roles that may approve a draft below the inbox's threshold.
 LEAD_ROLES = frozenset({"lead", "admin"})

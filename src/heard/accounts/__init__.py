@@ -1,0 +1,1 @@
+"""Agents, teams, roles and API tokens."""

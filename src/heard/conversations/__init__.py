@@ -1,0 +1,1 @@
+"""The kernel under every feature: stored posts, contacts, conversations, messages, their state and search."""
