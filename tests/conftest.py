@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.clock import FrozenClock
 from heard.db.engine import make_engine, session_factory
 from heard.db.migrate import upgrade
+from heard.db.unit import pending_events
+from heard.events import Event
 from heard.schema import MODEL_MODULES
 
 assert MODEL_MODULES  # mapped classes must all be known before any query
@@ -23,6 +25,13 @@ assert MODEL_MODULES  # mapped classes must all be known before any query
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("HEARD_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def emitted(session: Session, action: Callable[[], object]) -> list[Event]:
+    """The events `action` registered on the session's transaction (published once it commits)."""
+    before = len(pending_events(session))
+    action()
+    return pending_events(session)[before:]
 
 
 def shared_path(*parts: str) -> Path:

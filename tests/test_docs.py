@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer.main
@@ -39,3 +40,27 @@ def test_every_command_is_documented() -> None:
     paths = command_paths(typer.main.get_command(build()))
     assert len(paths) >= 6
     assert [p for p in paths if f"`{p}`" not in text] == []
+
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "heard"
+
+
+def _source(exclude: str) -> str:
+    return "\n".join(p.read_text() for p in SRC.rglob("*.py") if p.name != exclude)
+
+
+def test_every_documented_event_exists_and_is_emitted() -> None:
+    """An event in the docs is a real event, and some action constructs it (so something can publish it)."""
+    documented = set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", (DOCS / "events.md").read_text(), re.M))
+    assert documented == {e.name for e in ALL_EVENTS}
+    code = _source(exclude="events.py")
+    assert [e.__name__ for e in ALL_EVENTS if not re.search(rf"\b{e.__name__}\(", code)] == []
+
+
+def test_every_documented_setting_is_read() -> None:
+    """A setting in the docs is a real setting, and some module reads it (`settings.name` or `.name`)."""
+    documented = set(re.findall(r"`HEARD_([A-Z0-9_]+)`", (DOCS / "settings.md").read_text()))
+    fields = {name.upper() for name in Settings.model_fields}
+    assert documented - {"TEST_DATABASE_URL", "TEST_NATS_URL"} <= fields
+    code = _source(exclude="settings.py")
+    assert [n for n in Settings.model_fields if not re.search(rf"\.{n}\b", code)] == []

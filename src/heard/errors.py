@@ -22,3 +22,19 @@ class UnsafeSettings(HeardError):
 
 class MissingExtra(HeardError):
     """An optional dependency is not installed; the message says how to install it."""
+
+
+class NotFound(HeardError):
+    """What the action or query was asked about does not exist (an HTTP 404 at the web edge)."""
+
+
+class Refused(HeardError):
+    """The action cannot be done as asked; the message says why, for the person who asked (an HTTP 400)."""
+
+
+class Conflict(Refused):
+    """The action was asked on a state that has changed since the person saw it (an HTTP 409)."""
+
+
+class Forbidden(Refused):
+    """The person asking may not do this (an HTTP 403)."""

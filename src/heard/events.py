@@ -79,6 +79,40 @@ class NoteAdded(Event):
     by_agent_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlertRaised(Event):
+    """The radar opened an alert: a volume spike on a series, or a pile-on on a thread (an alert that grows raises
+    no second event; its conversation gets `conversation.updated`)."""
+
+    name: ClassVar[str] = "alert.raised"
+    alert_id: int
+    kind: str
+    series_key: str
+    severity: float
+    conversation_id: int | None = None
+    incident_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentUpdated(Event):
+    """An incident opened, grew, or was edited (renamed, status, owner, merged, split)."""
+
+    name: ClassVar[str] = "incident.updated"
+    incident_id: int
+    status: str
+    post_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePublished(Event):
+    """A knowledge-base article went public; incident_id is the incident it answers, if any."""
+
+    name: ClassVar[str] = "article.published"
+    article_id: int
+    slug: str
+    incident_id: int | None = None
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     PostsStored,
     ConversationUpdated,
@@ -86,6 +120,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ConversationAssigned,
     ConversationStatusChanged,
     NoteAdded,
+    AlertRaised,
+    IncidentUpdated,
+    ArticlePublished,
 )
 
 

@@ -68,13 +68,6 @@ class Settings(BaseSettings):
     smtp_url: str = Field("", description="SMTP server for alert e-mail: smtp://user:pass@host:port; empty: none.")
     alert_from: str = Field("heard@localhost", description="Sender address of alert e-mail.")
     app_url: str = Field("", description="Base URL of the web app (https://care.example.com), for links in alerts.")
-    coach_llm_url: str = Field(
-        "",
-        description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) that drafts replies; "
-        "empty (the default) keeps the reply coach's drafts template-based.",
-    )
-    coach_llm_model: str = Field("", description="Model name sent to the coach's OpenAI-compatible endpoint.")
-    coach_llm_api_key: str = Field("", description="Bearer token for the coach's OpenAI-compatible endpoint, if any.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.knowledge.actions import create_article
 from heard.knowledge.demo_articles import seed_demo_articles
 from tests.web.live import LiveServer
@@ -25,7 +24,7 @@ def test_search_finds_an_article_and_a_draft_is_not_public(page: Page, runtime: 
             errors.append(message.text)
 
     page.on("console", on_console)
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         seed_demo_articles(session, runtime.clock)
         create_article(session, runtime.clock, DRAFT_TITLE, body_md="## Symptom\nThe checkout crashes.", slug="hotfix")
 

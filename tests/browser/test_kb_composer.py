@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.knowledge.demo_articles import seed_demo_articles
 from heard.web.app import create_app
 from tests.web.live import LiveServer, live_server
@@ -44,7 +43,7 @@ def test_a_suggested_article_is_inserted_as_a_link(page: Page, runtime: Runtime,
             errors.append(message.text)
 
     page.on("console", on_console)
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         seed_demo_articles(session, runtime.clock)
     page.goto(composer_server.url + "/kb/test-composer")
     suggestion = page.locator(".kb-suggestions a").first

@@ -127,10 +127,14 @@ def test_poison_payload_on_the_log_is_a_dead_letter_not_a_crash(runtime: Runtime
 
 def test_events_are_published_after_commit(runtime: Runtime) -> None:
     import_file(runtime, sample_path(), "twcs", limit=50)
-    PipelineWorker(runtime).drain()
+    worker = PipelineWorker(runtime)
+    worker.drain()
     events = [decode_event(r.payload) for r in runtime.log.read(EVENTS_TOPIC, limit=1000)]
-    assert {name for name, _ in events} == {"posts.stored"}  # one event per batch, not one per conversation
-    opened = [cid for _, data in events for cid in data["opened_ids"]]
+    stored = [data for name, data in events if name == "posts.stored"]
+    assert len(stored) == worker.totals.batches  # one event per batch, not one per conversation
+    # grouping and the radar announce what they changed in the batch's transaction too
+    assert {name for name, _ in events} <= {"posts.stored", "incident.updated", "alert.raised", "conversation.updated"}
+    opened = [cid for data in stored for cid in data["opened_ids"]]
     with runtime.sessions() as session:
         assert sorted(opened) == sorted(session.execute(select(Conversation.id)).scalars())
 

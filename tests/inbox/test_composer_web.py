@@ -125,7 +125,7 @@ def test_failed_then_sent_again(runtime: Runtime, client: TestClient, clock: Fro
 def test_bad_sends_are_refused(runtime: Runtime, client: TestClient, text: str, status: int) -> None:
     cid = _conversation(runtime)
     assert client.post(f"/conversations/{cid}/replies", data={"text": text}).status_code == status
-    assert client.post("/conversations/999999/replies", data={"text": GOOD}).status_code == 400
+    assert client.post("/conversations/999999/replies", data={"text": GOOD}).status_code == 404
 
 
 def test_neighbours_follow_the_queue(runtime: Runtime, client: TestClient) -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent
 from heard.app import Runtime
 from heard.channels.models import Inbox
 from heard.conversations.models import Conversation, Message
 from heard.conversations.state import ConversationState
+from heard.db.unit import pending_events
+from heard.errors import NotFound
+from heard.events import ConversationUpdated
 from heard.inbox.approvals import ApprovalRequired, DraftChanged, approve_review
 from heard.inbox.models import ReplyReview
-from heard.inbox.outbox import OutboxProblem, Queued, queue_reply, retry_delivery
+from heard.inbox.outbox import Author, OutboxProblem, Queued, queue_reply, retry_delivery
 from tests.inbox.helpers import flaky_inbox
 from tests.web.factories import add_conversation
 
@@ -21,22 +25,22 @@ BAD = "As stated, per our policy we can't help."
 
 def _queue(runtime: Runtime, conversation_id: int, text: str = GOOD, **kwargs: object) -> Message:
     queued = _ask(runtime, conversation_id, text, **kwargs)
-    assert queued.message is not None
-    assert [e.name for e in queued.events] == ["conversation.updated"]
+    assert not queued.held
     return queued.message
 
 
 def _ask(runtime: Runtime, conversation_id: int, text: str = GOOD, **kwargs: object) -> Queued:
     with runtime.sessions.begin() as session:
-        return queue_reply(
+        queued = queue_reply(
             session,
             conversation_id,
             text,
             clock=runtime.clock,
-            outbox_dir=runtime.settings.outbox_dir,
-            agent_name="Sam",
+            author=Author(name="Sam"),
             **kwargs,  # type: ignore[arg-type]
         )
+        assert pending_events(session) == [ConversationUpdated(conversation_id)]
+        return queued
 
 
 def _conversation(runtime: Runtime, **fields: object) -> int:
@@ -89,22 +93,49 @@ def test_a_low_score_waits_for_a_lead_in_an_inbox_that_requires_approval(runtime
     cid = _conversation(runtime, inbox_id=inbox_id)
     held = _ask(runtime, cid, BAD)
     assert held.held
-    assert held.events == []
     review_id = held.review.id
     with runtime.sessions() as session:
-        assert session.query(Message).filter_by(conversation_id=cid, direction="outgoing").count() == 0
+        [waiting] = session.query(Message).filter_by(conversation_id=cid, direction="outgoing").all()
+        assert (waiting.id, waiting.delivery_state) == (held.message.id, "held")
         assert session.get_one(ReplyReview, review_id).needs_approval
     with pytest.raises(ApprovalRequired):
         _ask(runtime, cid, BAD, review_id=review_id)
     with runtime.sessions.begin() as session:
         approve_review(session, review_id, approver_id=lead_id, approver_role="lead", clock=runtime.clock)
+        assert pending_events(session) == [ConversationUpdated(cid)]
+    with runtime.sessions() as session:
+        assert session.get_one(Message, held.message.id).delivery_state == "pending", "approval releases it"
     with pytest.raises(DraftChanged):
         _queue(runtime, cid, BAD + " Edited.", review_id=review_id)
     with pytest.raises(OutboxProblem, match="another conversation"):
         _queue(runtime, _conversation(runtime), BAD, review_id=review_id)
-    message = _queue(runtime, cid, BAD, review_id=review_id)
-    assert message.delivery_state == "pending"
+    with pytest.raises(OutboxProblem, match="pending already"):
+        _queue(runtime, cid, BAD, review_id=review_id)
     _queue(runtime, cid, GOOD)  # a good draft needs nobody
+
+
+def test_an_approved_review_sent_again_releases_its_held_reply(runtime: Runtime) -> None:
+    """The composer's way: the agent presses send again with the approved review's id."""
+    with runtime.sessions.begin() as session:
+        inbox = Inbox(name="strict", coach_approval_below=80)
+        session.add(inbox)
+        session.flush()
+        inbox_id = inbox.id
+    cid = _conversation(runtime, inbox_id=inbox_id)
+    held = _ask(runtime, cid, BAD)
+    with runtime.sessions.begin() as session:  # a lead approves without releasing (an older Heard, say)
+        row = session.get_one(ReplyReview, held.review.id)
+        row.approved_at = runtime.clock.now()
+        row.approved_by_id = _lead(session, runtime)
+    released = _queue(runtime, cid, BAD, review_id=held.review.id)
+    assert (released.id, released.delivery_state) == (held.message.id, "pending")
+
+
+def _lead(session: Session, runtime: Runtime) -> int:
+    lead = Agent(email="lee@example.com", name="Lee", role="lead", created_at=runtime.clock.now())
+    session.add(lead)
+    session.flush()
+    return lead.id
 
 
 def test_only_a_failed_reply_can_be_sent_again(runtime: Runtime) -> None:
@@ -115,12 +146,13 @@ def test_only_a_failed_reply_can_be_sent_again(runtime: Runtime) -> None:
         stored = session.get_one(Message, message.id)
         stored.delivery_state, stored.delivery_attempts = "failed", 5
     with runtime.sessions.begin() as session:
-        assert [e.name for e in retry_delivery(session, message.id)] == ["conversation.updated"]
+        retry_delivery(session, message.id)
+        assert [e.name for e in pending_events(session)] == ["conversation.updated"]
     with runtime.sessions() as session:
         stored = session.get_one(Message, message.id)
         assert (stored.delivery_state, stored.delivery_attempts) == ("pending", 0)
 
 
 def test_unknown_conversation(runtime: Runtime) -> None:
-    with pytest.raises(OutboxProblem, match="no conversation"):
+    with pytest.raises(NotFound, match="no conversation"):
         _queue(runtime, 999_999)

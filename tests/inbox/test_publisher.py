@@ -25,11 +25,7 @@ def _conversation(runtime: Runtime, **fields: object) -> int:
 
 def _queue(runtime: Runtime, conversation_id: int, text: str = REPLY) -> int:
     with runtime.sessions.begin() as session:
-        queued = queue_reply(
-            session, conversation_id, text, clock=runtime.clock, outbox_dir=runtime.settings.outbox_dir
-        )
-        assert queued.message is not None
-        return queued.message.id
+        return queue_reply(session, conversation_id, text, clock=runtime.clock).message.id
 
 
 def _message(runtime: Runtime, message_id: int) -> Message:
@@ -54,7 +50,7 @@ def test_sends_through_the_replay_outbox_and_answers_the_customer(runtime: Runti
     assert line["private"] is False
     assert conversation.waiting_since is None
     assert conversation.outgoing_count == 1
-    assert updated_conversations(runtime) == [cid, cid], "claimed, then sent: each change is announced"
+    assert updated_conversations(runtime) == [cid, cid, cid], "queued, claimed, sent: each change is announced"
 
 
 def test_never_sends_a_reply_twice(runtime: Runtime) -> None:

@@ -10,15 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
 from heard.conversations.models import PostRecord
-from heard.db.engine import unit_of_work
 from heard.errors import BadInput
 from heard.incidents import actions, queries
-from heard.incidents.batch import BatchIncidents
+from heard.incidents.batch import SessionIncidents, link_batch
 from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.maintenance import regroup_open
-from heard.incidents.matcher import StoredIncidents
 from heard.incidents.models import Incident
 from heard.pipeline.group import INCIDENT_KEY, Group
+from heard.pipeline.ports import BatchPorts
 from heard.pipeline.stage import StageContext
 from heard.posts import Post, RawPost
 from tests.incidents.fixtures import labelled
@@ -45,7 +44,7 @@ def _posts() -> tuple[list[Post], list[str]]:
 
 
 def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         for post in posts:
             raw = post.raw
             session.add(
@@ -61,17 +60,23 @@ def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]
                 )
             )
         session.flush()
-        actions.link_grouped(session, posts, EMBED, START)
+        link_batch(session, posts, EMBED, START)
         rows = session.execute(select(PostRecord.network, PostRecord.external_id, PostRecord.id)).all()
     return {f"{n}:{e}": i for n, e, i in rows}
 
 
 def _grouped(sessions: sessionmaker[Session]) -> tuple[list[Post], list[str], dict[str, int]]:
     posts, labels = _posts()
-    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
+    stage = Group(EMBED)
     for start in range(0, len(posts), 8):  # batches, as the worker takes them
-        stage(posts[start : start + 8], StageContext(now=START))
+        with sessions.begin() as session:
+            stage(posts[start : start + 8], _batch(session))
     return posts, labels, _store(sessions, posts)
+
+
+def _batch(session: Session) -> StageContext:
+    """A batch's context, its incident port bound to the batch's transaction (as the worker's)."""
+    return StageContext(now=START, ports=BatchPorts(incidents=SessionIncidents(session, EMBED.name)))
 
 
 def _incident_of(posts: list[Post], labels: list[str], label: str) -> int:
@@ -81,7 +86,7 @@ def _incident_of(posts: list[Post], labels: list[str], label: str) -> int:
 
 def test_complaints_become_incidents_with_counts_titles_and_networks(sessions: sessionmaker[Session]) -> None:
     posts, labels, _ = _grouped(sessions)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         rows = queries.list_incidents(session)
         refunds = _incident_of(posts, labels, "refund")
         view = queries.incident_view(session, refunds)
@@ -99,12 +104,12 @@ def test_complaints_become_incidents_with_counts_titles_and_networks(sessions: s
 def test_a_renamed_incident_keeps_its_id_title_and_posts_through_regrouping(sessions: sessionmaker[Session]) -> None:
     posts, labels, _ids = _grouped(sessions)
     refunds = _incident_of(posts, labels, "refund")
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         actions.rename(session, refunds, "Refunds late after returns", START)
         before = set(session.scalars(select(PostRecord.id).where(PostRecord.incident_id == refunds)))
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         regroup_open(session, EMBED, START)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = session.get(Incident, refunds)
         after = set(session.scalars(select(PostRecord.id).where(PostRecord.incident_id == refunds)))
     assert incident is not None
@@ -116,16 +121,16 @@ def test_a_renamed_incident_keeps_its_id_title_and_posts_through_regrouping(sess
 def test_merge_split_and_move(sessions: sessionmaker[Session]) -> None:
     posts, labels, ids = _grouped(sessions)
     cards, deliveries = _incident_of(posts, labels, "card"), _incident_of(posts, labels, "delivery")
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         actions.merge(session, cards, [deliveries], EMBED, START)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         merged = queries.resolve(session, deliveries)
         assert merged is not None
         assert merged.id == cards
         total = merged.post_count
         moving = [ids[p.key] for p, lab in zip(posts, labels, strict=True) if lab == "delivery"]
         created = actions.split(session, cards, moving, EMBED, START)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         split_off = session.get(Incident, created)
         kept = session.get(Incident, cards)
         assert split_off is not None
@@ -133,7 +138,7 @@ def test_merge_split_and_move(sessions: sessionmaker[Session]) -> None:
         assert split_off.post_count == len(moving)
         assert kept.post_count == total - len(moving)
         actions.move(session, moving[0], cards, EMBED, START)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         row = session.get(PostRecord, moving[0])
         assert row is not None
         assert row.incident_id == cards
@@ -143,7 +148,7 @@ def test_merge_split_and_move(sessions: sessionmaker[Session]) -> None:
 def test_bad_edits_are_refused(sessions: sessionmaker[Session]) -> None:
     posts, labels, _ids = _grouped(sessions)
     refunds = _incident_of(posts, labels, "refund")
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         with pytest.raises(BadInput):
             actions.rename(session, refunds, "   ", START)
         with pytest.raises(BadInput):
@@ -159,8 +164,8 @@ def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[S
     brand = Post(raw=RawPost("x", "b1", "acme", "acme", "sorry about the refund!", START, is_brand=True), text="x")
     praise = Post(raw=posts[0].raw, text="love the app", complaint=0.1)
     judged = Post(raw=posts[1].raw, text=posts[1].text, complaint=0.9)
-    stage = Group(EMBED, StoredIncidents(sessions, EMBED.name))
-    out = stage([brand, praise, judged], StageContext(now=START))
+    with sessions.begin() as session:
+        out = Group(EMBED)([brand, praise, judged], _batch(session))
     assert out == [brand, praise, judged]
     assert INCIDENT_KEY not in brand.extra
     assert INCIDENT_KEY not in praise.extra
@@ -169,27 +174,21 @@ def test_brand_posts_and_non_complaints_are_not_grouped(sessions: sessionmaker[S
 
 def test_grouping_inside_a_batch_that_fails_leaves_no_incident(sessions: sessionmaker[Session]) -> None:
     posts, _ = _posts()
-    holder: list[Session] = []
-    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
-    with pytest.raises(RuntimeError, match="outside a batch"):
-        stage(posts[:2], StageContext(now=START))
+    assert Group(EMBED)(posts[:2], StageContext(now=START)) == posts[:2]  # no incident port: nothing grouped
+    assert all(INCIDENT_KEY not in p.extra for p in posts[:2])
     session = sessions()
-    holder.append(session)
-    stage(posts[:4], StageContext(now=START))
+    Group(EMBED)(posts[:4], _batch(session))
     assert session.scalar(select(func.count()).select_from(Incident)) >= 1
     session.rollback()  # the store step failed: the batch rolls back
     session.close()
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
 
 
 def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionmaker[Session]) -> None:
     posts, _ = _posts()
-    holder: list[Session] = []
-    stage = Group(EMBED, BatchIncidents(lambda: holder[0] if holder else None, EMBED))
     with sessions.begin() as session:
-        holder.append(session)
-        stage(posts, StageContext(now=START))
+        Group(EMBED)(posts, _batch(session))
         for post in posts:  # the worker's store step
             raw = post.raw
             session.add(
@@ -204,7 +203,8 @@ def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionm
                     ingested_at=raw.created_at,
                 )
             )
-    with unit_of_work(sessions) as session:
+        link_batch(session, posts, EMBED, START)  # the worker's link step
+    with sessions.begin() as session:
         linked = session.scalar(select(func.count()).select_from(PostRecord).where(PostRecord.incident_id.is_not(None)))
         rows = queries.list_incidents(session)
     assert linked == len(posts)

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
-from heard.db.engine import unit_of_work
 from heard.knowledge.actions import InvalidArticle
 from heard.knowledge.article_files import parse_article_file, write_article
 
@@ -42,7 +41,7 @@ def test_parse_front_matter_and_body() -> None:
 
 
 def test_write_creates_updates_and_translates(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         article, created = write_article(session, clock, ORIGINAL)
         assert created
         assert (article.slug, article.status, article.category, article.language) == (

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from heard.app import build_runtime
 from heard.cli import build
-from heard.db.engine import unit_of_work
 from heard.events import EVENTS_TOPIC, decode_event
 from heard.settings import Settings
 from tests.knowledge.factories import add_incident
@@ -21,7 +20,7 @@ def test_draft_publish_twice_and_export(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("HEARD_PUBLIC_URL", "https://help.example.com/kb")
     monkeypatch.chdir(tmp_path)
     runtime = build_runtime(Settings())
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         incident_id = add_incident(session, runtime.clock).id
     runtime.close()
     cli, runner = build(), CliRunner()
@@ -39,7 +38,8 @@ def test_draft_publish_twice_and_export(tmp_path: Path, monkeypatch: pytest.Monk
     runtime = build_runtime(Settings())
     announced = [decode_event(r.payload) for r in runtime.log.read(EVENTS_TOPIC, 0, 100)]
     runtime.close()
-    assert [name for name, _ in announced] == ["conversation.updated"] * 3  # once, for the first publish only
+    # once, for the first publish only: the article, and each conversation that got a follow-up
+    assert [name for name, _ in announced] == ["article.published"] + ["conversation.updated"] * 3
 
     exported = json.loads(runner.invoke(cli, ["kb", "export", "site", "--json"]).output)
     assert exported["articles"] == 1

@@ -6,14 +6,13 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
-from heard.db.engine import unit_of_work
 from heard.knowledge.drafting import IncidentNotFound, draft_from_incident, instruction_steps
 from heard.knowledge.markdown import sections
 from tests.knowledge.factories import add_incident
 
 
 def test_draft_from_incident(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = add_incident(session, clock)
         article = draft_from_incident(session, clock, incident.id)
         assert article.status == "draft"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.web.app import create_app
 from tests.knowledge.factories import add_incident
 from tests.web.conftest import anonymous, csrf_of, log_in, runtime
@@ -51,7 +50,7 @@ def test_an_editor_writes_previews_and_publishes(anonymous: TestClient, runtime:
 
 
 def test_one_click_draft_from_an_incident_then_publish_follows_up_once(anonymous: TestClient, runtime: Runtime) -> None:
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         incident_id = add_incident(session, runtime.clock).id
     with TestClient(create_app(runtime), follow_redirects=False) as agent:
         log_in(agent, runtime, "agent@example.com", "agent")

@@ -7,22 +7,21 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
-from heard.db.engine import unit_of_work
 from heard.knowledge.actions import create_article, publish_article, update_article
 from heard.knowledge.search import search, suggest
 
 
 def _seed(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         create_article(
             session, clock, "Typing I shows A [?] on iOS 11.1", summary="Autocorrect replaces the letter I.",
             body_md="## Steps to fix\n1. Update to iOS 11.1.1 in Settings > General > Software Update.",
             category="Apple",
         )  # fmt: skip
-        publish_article(session, clock, "typing-i-shows-a-on-ios-11-1", "https://x/")
+        publish_article(session, clock, "typing-i-shows-a-on-ios-11-1")
         create_article(session, clock, "Unreleased login loop fix", body_md="The login loop secret draft.")
         create_article(session, clock, "Spotify shuffle stops", body_md="Shuffle turns off after one song.")
-        publish_article(session, clock, "spotify-shuffle-stops", "https://x/")
+        publish_article(session, clock, "spotify-shuffle-stops")
 
 
 def test_search_finds_published_and_never_drafts(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
@@ -40,7 +39,7 @@ def test_search_finds_published_and_never_drafts(sessions: sessionmaker[Session]
 
 def test_search_follows_edits_and_archiving(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
     _seed(sessions, clock)
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         update_article(session, clock, "spotify-shuffle-stops", body_md="Repeat lights up but does not repeat.")
     with sessions() as session:
         assert search(session, "shuffle")  # still in the title
@@ -68,12 +67,12 @@ def test_any_query_is_answered(sessions: sessionmaker[Session], query: str) -> N
 
 
 def test_search_and_suggestions_fold_accents_both_ways(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         create_article(
             session, clock, "Reçu de paiement introuvable", summary="Le reçu n'arrive pas après l'achat.",
             body_md="Ouvrez Paramètres puis Achats pour télécharger le reçu.", category="Facturation",
         )  # fmt: skip
-        publish_article(session, clock, "recu-de-paiement-introuvable", "https://x/")
+        publish_article(session, clock, "recu-de-paiement-introuvable")
     with sessions() as session:
         for query in ("recu paiement", "REÇU", "parametres", "telecharger"):
             assert [h.article.slug for h in search(session, query)] == ["recu-de-paiement-introuvable"], query

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 
 from heard.app import Runtime, build_runtime
 from heard.clock import FrozenClock
-from heard.db.engine import unit_of_work
 from heard.knowledge.actions import create_article, publish_article
 from heard.knowledge.demo_articles import seed_demo_articles
 from heard.settings import Settings
@@ -31,12 +30,12 @@ def runtime(tmp_path: Path, clock: FrozenClock) -> Iterator[Runtime]:
         _env_file=None,
     )  # fmt: skip
     rt = build_runtime(settings, clock)
-    with unit_of_work(rt.sessions) as session:
+    with rt.sessions.begin() as session:
         seed_demo_articles(session, clock)
         create_article(session, clock, SECRET, body_md="Nobody outside may read this.", category="Secret stuff")
         create_article(session, clock, "Typing I en español", body_md="## Síntoma\nLa I", language="es",
                        original_id=seed_demo_articles(session, clock)[0].id, slug="ios-i-es")  # fmt: skip
-        publish_article(session, clock, "ios-i-es", "https://help.example.com/kb/articles/ios-i-es/")
+        publish_article(session, clock, "ios-i-es")
     yield rt
     rt.close()
 
@@ -90,7 +89,7 @@ def test_known_issues_show_live_incident_figures(runtime: Runtime, client: TestC
     from heard.incidents.models import Incident
     from heard.knowledge.queries import get_article
 
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         now = clock.now()
         incident = Incident(title="Shuffle", post_count=42, author_count=30, created_at=now, updated_at=now)
         session.add(incident)
@@ -145,7 +144,7 @@ class _Links(HTMLParser):
 def test_static_export_links_resolve(runtime: Runtime, tmp_path: Path) -> None:
     from heard.knowledge.models import Article
 
-    with unit_of_work(runtime.sessions) as session:  # a row written by something else, with a hostile slug
+    with runtime.sessions.begin() as session:  # a row written by something else, with a hostile slug
         session.add(Article(slug="../../escape", title="Escape", body_md="x", status="published",
                             language="fr", created_at=runtime.clock.now()))  # fmt: skip
     out = tmp_path / "site"

@@ -2,6 +2,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 
 from heard.pipeline.dedupe import Dedupe
+from heard.pipeline.ports import BatchPorts
 from heard.pipeline.stage import StageContext
 from heard.posts import Post, RawPost
 
@@ -22,9 +23,9 @@ def post(external_id: str, network: str = "twitter") -> Post:
 
 def test_drops_stored_and_repeated_posts_keeps_order() -> None:
     batch = [post("1"), post("2"), post("1"), post("3"), post("2", network="mastodon")]
-    out = Dedupe(Seen({"twitter:2"}))(batch, StageContext(now=NOW))
+    out = Dedupe()(batch, StageContext(now=NOW, ports=BatchPorts(seen=Seen({"twitter:2"}))))
     assert [p.key for p in out] == ["twitter:1", "twitter:3", "mastodon:2"]
 
 
 def test_empty_batch() -> None:
-    assert Dedupe(Seen(set()))([], StageContext(now=NOW)) == []
+    assert Dedupe()([], StageContext(now=NOW)) == []

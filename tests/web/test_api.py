@@ -14,7 +14,6 @@ from heard.accounts.agents import add_agent
 from heard.accounts.tokens import create_token, revoke_token
 from heard.app import Runtime
 from heard.conversations.models import Message
-from heard.db.engine import unit_of_work
 from heard.events import POSTS_TOPIC
 from heard.ingest.models import DeadLetter
 from tests.web.conftest import PASSWORD, log_in
@@ -22,7 +21,7 @@ from tests.web.factories import add_conversation, add_message
 
 
 def _token(runtime: Runtime, email: str, role: str, scope: str = "write") -> dict[str, str]:
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         add_agent(session, email, role, runtime.clock.now(), PASSWORD)
         text, _ = create_token(session, email, "test", runtime.clock.now(), scope)
     return {"Authorization": f"Bearer {text}"}
@@ -31,7 +30,7 @@ def _token(runtime: Runtime, email: str, role: str, scope: str = "write") -> dic
 @pytest.fixture
 def conversations(runtime: Runtime) -> dict[str, int]:
     now = runtime.clock.now()
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         late = add_conversation(session, now, "late", "<b>my bag</b> is lost", waited=timedelta(hours=3))
         add_message(session, late, "incoming", "still nothing", "late", now, complaint=0.93, sentiment="negative")
         early = add_conversation(session, now, "early", "app crashes", waited=timedelta(minutes=5))
@@ -99,7 +98,7 @@ def test_an_agent_token_replies_through_the_coach_and_the_outbox(
 def test_a_revoked_token_is_refused_at_once(anonymous: TestClient, runtime: Runtime) -> None:
     headers = _token(runtime, "ops@example.com", "agent")
     assert anonymous.get("/api/v1/alerts", headers=headers).status_code == 200
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         revoke_token(session, 1, runtime.clock.now())
     assert anonymous.get("/api/v1/alerts", headers=headers).status_code == 401
 

@@ -8,7 +8,6 @@ import re
 from fastapi.testclient import TestClient
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.knowledge.demo_articles import seed_demo_articles
 from tests.web.factories import add_conversation
 
@@ -25,7 +24,7 @@ def suggestions_on(client: TestClient, conversation_id: int) -> str:
 
 
 def test_composer_suggests_a_matching_published_article(client: TestClient, runtime: Runtime) -> None:
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         seed_demo_articles(session, runtime.clock)
         asked = add_conversation(session, runtime.clock.now(), text=IOS_BUG).id
         other = add_conversation(session, runtime.clock.now(), text="my parcel never arrived").id
@@ -36,7 +35,7 @@ def test_composer_suggests_a_matching_published_article(client: TestClient, runt
 
 
 def test_hostile_post_text_stays_inside_the_attribute(client: TestClient, runtime: Runtime) -> None:
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         asked = add_conversation(session, runtime.clock.now(), text='"><script>alert(1)</script> & more').id
     page = client.get(f"/conversations/{asked}").text
     assert "<script>alert(1)</script>" not in page

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from heard.alerts.models import Alert
 from heard.app import Runtime
 from heard.conversations.models import PostRecord
-from heard.db.engine import unit_of_work
 from heard.incidents.actions import refresh
 from heard.incidents.embedders import make_embedder
 from heard.incidents.models import Incident
@@ -29,7 +28,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def make_incident(runtime: Runtime, texts: Sequence[str], network: str = "twitter", title: str = "") -> int:
     """An incident holding one conversation per text (a different author each), its figures counted."""
     now = runtime.clock.now()
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         incident = Incident(title=title or "New incident", title_locked=bool(title), created_at=now, updated_at=now)
         session.add(incident)
         session.flush()
@@ -179,7 +178,7 @@ def test_an_editor_can_draft_an_article(anonymous: TestClient, runtime: Runtime)
 def test_incident_page_links_its_alerts(client: TestClient, runtime: Runtime) -> None:
     found = make_incident(runtime, LOGIN_LOOP)
     now = runtime.clock.now()
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         alert = Alert(
             kind="volume", series_key="brand", severity=4.25, observed=30, expected=3, started_at=now, created_at=now,
             incident_id=found,

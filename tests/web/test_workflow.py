@@ -11,9 +11,11 @@ from heard.accounts.agents import AgentIdentity, add_agent, find_agent, identity
 from heard.app import Runtime
 from heard.clock import FrozenClock
 from heard.conversations.models import Conversation, Message
+from heard.errors import NotFound
 from heard.events import EVENTS_TOPIC, ConversationAssigned, ConversationStatusChanged, NoteAdded, decode_event
 from heard.inbox.queries import InboxFilter, get_conversation, list_conversations
-from heard.inbox.workflow import NotFound, WorkflowError, add_note, assign, set_status
+from heard.inbox.workflow import WorkflowError, add_note, assign, set_status
+from tests.conftest import emitted
 
 from .conftest import csrf_of, log_in
 from .factories import add_conversation
@@ -37,10 +39,11 @@ def test_assign_and_unassign(
     with sessions.begin() as s:
         c = add_conversation(s, clock.now(), "x")
     with sessions.begin() as s:
-        assert assign(s, c.id, me.id, boss) == [ConversationAssigned(c.id, me.id, boss.id)]
+        assert emitted(s, lambda: assign(s, c.id, me.id, boss)) == [ConversationAssigned(c.id, me.id, boss.id)]
     with sessions.begin() as s:
-        assert assign(s, c.id, me.id, boss) == []  # already hers: nothing happens, nothing is published
-        assert assign(s, c.id, None, me) == [ConversationAssigned(c.id, None, me.id)]
+        # already hers: nothing happens, nothing is published
+        assert emitted(s, lambda: assign(s, c.id, me.id, boss)) == []
+        assert emitted(s, lambda: assign(s, c.id, None, me)) == [ConversationAssigned(c.id, None, me.id)]
     with sessions.begin() as s, pytest.raises(WorkflowError, match="viewer"):
         assign(s, c.id, team["viewer"].id, boss)
     with sessions.begin() as s, pytest.raises(NotFound):
@@ -58,7 +61,7 @@ def test_statuses_and_snoozes(
         add_conversation(s, now, "other")
     later = now + timedelta(hours=4)
     with sessions.begin() as s:
-        events = set_status(s, c.id, "snoozed", me, now, later)
+        events = emitted(s, lambda: set_status(s, c.id, "snoozed", me, now, later))
         assert events == [ConversationStatusChanged(c.id, "snoozed", later.isoformat(), me.id)]
     with sessions() as s:
         active = [x.customer_handle for x in list_conversations(s, InboxFilter(status="active"), now=now).conversations]
@@ -75,7 +78,7 @@ def test_statuses_and_snoozes(
         stored = s.get(Conversation, c.id)
         assert stored is not None
         assert (stored.status, stored.snoozed_until) == ("resolved", None)
-        assert set_status(s, c.id, "resolved", me, now) == []
+        assert emitted(s, lambda: set_status(s, c.id, "resolved", me, now)) == []
 
 
 def test_notes_are_private_messages_in_the_thread(
@@ -85,7 +88,8 @@ def test_notes_are_private_messages_in_the_thread(
     with sessions.begin() as s:
         c = add_conversation(s, now, "noted")
     with sessions.begin() as s:
-        (event,) = add_note(s, c.id, "  called them, <b>refund</b> on its way  ", me, now + timedelta(minutes=1))
+        note_at = now + timedelta(minutes=1)
+        (event,) = emitted(s, lambda: add_note(s, c.id, "  called them, <b>refund</b> on its way  ", me, note_at))
         assert isinstance(event, NoteAdded)
     with sessions() as s:
         view = get_conversation(s, c.id)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent
-from heard.errors import HeardError
+from heard.errors import Refused
 
 ROLES = ("viewer", "agent", "editor", "admin")
 MIN_PASSWORD_CHARS = 12
@@ -30,7 +30,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class AgentError(HeardError):
+class AgentError(Refused):
     """An agent cannot be created or changed as asked; the message says why."""
 
 

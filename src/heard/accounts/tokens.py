@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.agents import AgentIdentity, identity, normalise_email
 from heard.accounts.models import Agent, ApiToken
-from heard.errors import HeardError
+from heard.errors import Refused
 
 #: Tokens start with this, so secret scanners and people can recognise one.
 PREFIX = "heard_"
@@ -25,7 +25,7 @@ MAX_NAME = 128
 SCOPES = ("read", "write")
 
 
-class TokenError(HeardError):
+class TokenError(Refused):
     """A token that cannot be created or revoked as asked."""
 
 

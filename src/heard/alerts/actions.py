@@ -1,5 +1,5 @@
 """Write side of alerts: store the radar's spikes as alerts, move pile-on threads to the top of the inbox,
-keep hashtag proposals, and manage alert rules. The caller owns the transaction."""
+keep hashtag proposals, and manage alert rules. The caller owns the transaction; the events are registered on it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from heard.alerts.models import Alert, AlertRule, HashtagProposal
 from heard.clock import as_utc
 from heard.conversations.models import Conversation, PostRecord
-from heard.errors import BadInput
+from heard.db.unit import emit
+from heard.errors import BadInput, NotFound
+from heard.events import AlertRaised, ConversationUpdated
 from heard.radar.hashtags import HashtagProposal as Proposal
 from heard.radar.spike import SENSITIVITIES, Spike
 
@@ -48,7 +50,15 @@ def record_spikes(session: Session, spikes: Sequence[Spike], now: datetime) -> R
         if alert.conversation_id is not None and _raise_in_queue(session, alert.conversation_id, spike):
             result.conversation_ids.add(alert.conversation_id)
     session.flush()
+    emit(session, *(_raised(a) for a in result.opened))
+    emit(session, *(ConversationUpdated(c) for c in sorted(result.conversation_ids)))
     return result
+
+
+def _raised(alert: Alert) -> AlertRaised:
+    return AlertRaised(
+        alert.id, alert.kind, alert.series_key, round(alert.severity, 3), alert.conversation_id, alert.incident_id
+    )
 
 
 def _open_alert(session: Session, series_key: str) -> Alert | None:
@@ -132,7 +142,7 @@ def acknowledge(session: Session, alert_id: int, now: datetime, status: str = "a
         raise BadInput(f"unknown alert status {status!r}")
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise BadInput(f"no alert {alert_id}")
+        raise NotFound(f"no alert {alert_id}")
     alert.status = status
     alert.updated_at = now
     return alert

@@ -16,12 +16,12 @@ from heard.channels.models import Channel
 from heard.connectors.base import ChannelConfig, ListeningRules
 from heard.connectors.credentials import decrypt_options, encrypt_options, redacted
 from heard.connectors.registry import connector_class
-from heard.errors import HeardError
+from heard.errors import Refused
 
 HEALTHS = ("unknown", "ok", "rate_limited", "down", "auth_failed", "misconfigured", "error")
 
 
-class ChannelProblem(HeardError):
+class ChannelProblem(Refused):
     """A channel cannot be added or found as asked; the message says what to change."""
 
 

@@ -13,7 +13,7 @@ import typer
 
 from heard.app import build_runtime
 from heard.cli import Cli
-from heard.pipeline.dedupe import Dedupe, SeenIndex
+from heard.pipeline.dedupe import Dedupe
 from heard.pipeline.normalize import Normalize
 from heard.pipeline.stage import Stage
 from heard.settings import Settings
@@ -26,8 +26,8 @@ def register(cli: Cli) -> None:
     cli.bench.command("ingest")(bench_ingest)
 
 
-def _core_stages(seen: SeenIndex) -> list[Stage]:
-    return [Normalize(), Dedupe(seen)]
+def _core_stages() -> list[Stage]:
+    return [Normalize(), Dedupe()]
 
 
 def bench_ingest(
@@ -52,7 +52,7 @@ def bench_ingest(
         cpu_started = time.process_time()
         summary = import_file(runtime, source, "jsonl", batch_size=batch)
         imported = time.perf_counter()
-        worker = PipelineWorker(runtime, _core_stages) if stage_set == "core" else PipelineWorker(runtime)
+        worker = PipelineWorker(runtime, _core_stages()) if stage_set == "core" else PipelineWorker(runtime)
         totals = worker.drain()
         finished = time.perf_counter()
         cpu = time.process_time() - cpu_started

@@ -11,7 +11,6 @@ import typer
 
 from heard.app import build_runtime
 from heard.cli import Cli
-from heard.db.engine import unit_of_work
 from heard.events import EVENTS_TOPIC
 from heard.hooks.actions import (
     EVENT_NAMES,
@@ -50,7 +49,7 @@ def add(
     with build_runtime(Settings()) as runtime:
         try:
             head = runtime.log.head(EVENTS_TOPIC)
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 row = add_subscription(session, url, event or [], secret, runtime.clock.now(), head)
                 found: dict[str, Any] = {
                     "id": row.id,
@@ -83,7 +82,7 @@ def remove(subscription_id: Annotated[int, typer.Argument(help="The webhook's id
     """Stop sending to a webhook and forget its deliveries."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 remove_subscription(session, subscription_id)
         except HookError as exc:
             raise typer.BadParameter(str(exc)) from exc
@@ -93,7 +92,7 @@ def remove(subscription_id: Annotated[int, typer.Argument(help="The webhook's id
 @hooks.command("retry")
 def retry(subscription_id: Annotated[int, typer.Argument(help="The webhook's id.", min=1)]) -> None:
     """Send a webhook's failed deliveries again (after the receiver is fixed)."""
-    with build_runtime(Settings()) as runtime, unit_of_work(runtime.sessions) as session:
+    with build_runtime(Settings()) as runtime, runtime.sessions.begin() as session:
         count = retry_failed(session, subscription_id, runtime.clock.now())
     typer.echo(f"{count} deliveries queued again")
 

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
 from heard.app import Runtime, build_runtime
-from heard.db.engine import unit_of_work
-from heard.errors import BadInput
+from heard.errors import BadInput, NotFound
 from heard.incidents import actions, queries
 from heard.incidents.embedders import DEFAULT, make_embedder
 from heard.incidents.grouping import GroupingParams
@@ -73,9 +72,9 @@ def eval_grouping(
 def _store() -> Iterator[tuple[Runtime, Session]]:
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 yield runtime, session
-        except BadInput as exc:
+        except (BadInput, NotFound) as exc:
             raise typer.BadParameter(str(exc)) from exc
 
 

@@ -8,17 +8,15 @@ from typing import Annotated
 
 import typer
 
-from heard.app import Runtime, build_runtime
+from heard.app import build_runtime
 from heard.cli import Cli
-from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.events import ConversationUpdated
-from heard.knowledge.actions import archive_article, publish_article
+from heard.inbox.followups import publish_with_followups
+from heard.knowledge.actions import archive_article
 from heard.knowledge.article_files import write_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.queries import list_articles
 from heard.settings import Settings
-from heard.stream.base import publish_events
 from heard.web.kb_export import export_site
 
 kb = typer.Typer(
@@ -60,7 +58,7 @@ def write(
     """Create an article from a Markdown file, or update the article with the file's slug (status unchanged)."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 article, created = write_article(session, runtime.clock, path.read_text(encoding="utf-8"))
                 slug, status = article.slug, article.status
         except HeardError as error:
@@ -73,7 +71,7 @@ def archive(slug: Annotated[str, typer.Argument(help="The article's slug.")]) ->
     """Take an article off the public site (it stays in the database)."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 archive_article(session, runtime.clock, slug)
         except HeardError as error:
             raise typer.BadParameter(str(error), param_hint="SLUG") from error
@@ -85,7 +83,7 @@ def draft(incident_id: Annotated[int, typer.Argument(help="The incident to draft
     """Create a draft article from an incident's posts (symptom, product) and the agents' replies (steps)."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 article = draft_from_incident(session, runtime.clock, incident_id)
                 slug = article.slug
         except HeardError as error:
@@ -103,22 +101,13 @@ def publish(
     settings = Settings()
     with build_runtime(settings) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 url = f"{public_root(settings)}articles/{slug}/"
-                result = publish_article(session, runtime.clock, slug, url, signature=sign)
+                result = publish_with_followups(session, runtime.clock, slug, url, signature=sign)
                 summary = {"slug": slug, "url": url, "followups_queued": len(result.followups)}
-                touched = sorted({f.conversation_id for f in result.followups})
-            announce(runtime, touched)
         except HeardError as error:
             raise typer.BadParameter(str(error), param_hint="SLUG") from error
     typer.echo(json.dumps(summary) if as_json else f"published {url}; {summary['followups_queued']} follow-ups queued")
-
-
-def announce(runtime: Runtime, conversation_ids: list[int]) -> None:
-    """After commit: tell open inbox pages that these conversations have a new (pending) follow-up."""
-    if conversation_ids:
-        events = [ConversationUpdated(i) for i in conversation_ids]
-        publish_events(runtime.log, events)
 
 
 @kb.command("export")

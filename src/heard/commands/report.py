@@ -10,7 +10,6 @@ import typer
 
 import heard.schema  # noqa: F401  (all models, so foreign keys resolve)
 from heard.app import build_runtime
-from heard.db.engine import unit_of_work
 from heard.errors import HeardError
 from heard.inbox.reasons import waited
 from heard.inbox.sla import SlaTargets
@@ -42,7 +41,7 @@ def report(
     with build_runtime(Settings()) as runtime:
         try:
             first, last = parse_day(since, "--since"), parse_day(until, "--until")
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 found = outcome_report(session, runtime.clock.now(), SlaTargets().first_response_s, first, last)
         except HeardError as exc:
             raise typer.BadParameter(str(exc)) from exc

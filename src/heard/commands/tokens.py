@@ -10,7 +10,6 @@ import typer
 from heard.accounts.tokens import create_token, list_tokens, revoke_token
 from heard.app import build_runtime
 from heard.cli import Cli
-from heard.db.engine import unit_of_work
 from heard.errors import HeardError
 from heard.settings import Settings
 
@@ -34,7 +33,7 @@ def create(
     """Create a token and print it once: it is stored only as a digest."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 text, row = create_token(session, email, name, runtime.clock.now(), scope)
                 token_id = row.id
         except HeardError as exc:
@@ -76,7 +75,7 @@ def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (heard t
     """Revoke a token at once; requests with it are refused from now on."""
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 revoke_token(session, token_id, runtime.clock.now())
         except HeardError as exc:
             raise typer.BadParameter(str(exc)) from exc

@@ -11,7 +11,6 @@ import typer
 from heard.accounts.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.app import build_runtime
 from heard.cli import Cli
-from heard.db.engine import unit_of_work
 from heard.settings import Settings
 
 users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)
@@ -41,7 +40,7 @@ def add(
     given = _password(password_stdin)
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 agent, password = add_agent(session, email, role, runtime.clock.now(), given, name)
                 result = {"email": agent.email, "role": agent.role, "name": agent.name}
         except AgentError as exc:
@@ -64,7 +63,7 @@ def password(
     new = given if given is not None else generate_password()
     with build_runtime(Settings()) as runtime:
         try:
-            with unit_of_work(runtime.sessions) as session:
+            with runtime.sessions.begin() as session:
                 agent = find_agent(session, email)
                 if agent is None:
                     raise AgentError(f"no agent with e-mail {email[:80]!r}")

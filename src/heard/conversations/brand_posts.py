@@ -9,8 +9,6 @@ for the rest, in one statement per batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,18 +17,16 @@ from heard.db.keys import pairs_match
 
 
 class StoredBrandPosts:
-    """`heard.pipeline.understand.StoredBrandPosts` over the batch transaction's session (`current`); without
-    one, no post is known."""
+    """The understand stage's `BrandPosts` port (`heard.pipeline.ports`) over one batch's session."""
 
-    def __init__(self, current: Callable[[], Session | None]) -> None:
-        self._current = current
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
     def __call__(self, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-        session = self._current()
-        if session is None:
+        if not pairs:
             return set()
         table = PostRecord.__table__.c
-        rows = session.execute(
+        rows = self._session.execute(
             select(table.network, table.external_id).where(
                 table.is_brand.is_(True), pairs_match(table.network, table.external_id, pairs)
             )

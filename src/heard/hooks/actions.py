@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from heard.errors import HeardError
+from heard.errors import Refused
 from heard.events import ALL_EVENTS
 from heard.hooks.models import WebhookDelivery, WebhookSubscription
 
@@ -24,7 +24,7 @@ LONGEST_WAIT = timedelta(hours=4)
 CLAIM_LEASE = timedelta(minutes=2)
 
 
-class HookError(HeardError):
+class HookError(Refused):
     """A subscription that cannot be made or changed as asked."""
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from heard.coach.review import ReviewContext
 from heard.conversations.models import Contact, Conversation, Message, PostRecord
-from heard.errors import HeardError
+from heard.errors import NotFound
 from heard.incidents.models import Incident
 from heard.knowledge.models import Article
 
@@ -22,7 +22,7 @@ def context_for_conversation(
     """The ReviewContext for a reply in this conversation; `kb_base_url` prefixes article slugs in links."""
     conv = session.get(Conversation, conversation_id)
     if conv is None:
-        raise HeardError(f"no conversation {conversation_id}")
+        raise NotFound(f"no conversation {conversation_id}")
     post = _last_customer_post(session, conversation_id)
     incident = session.get(Incident, conv.incident_id) if conv.incident_id else None
     article = _published_article(session, conv.incident_id)

@@ -1,5 +1,6 @@
 """Working a conversation: assign it, set its status (open, pending, snoozed until, resolved), write private
-notes. Each action changes rows in the caller's transaction and returns the events to publish after commit.
+notes. Each action changes rows in the caller's transaction and registers its events on it (published after
+commit).
 
 Guard clauses hold the invariants: only agents and admins can be assigned; a snooze ends in the future; a note
 is never empty and is stored as direction "note", which no publisher sends anywhere.
@@ -14,20 +15,17 @@ from sqlalchemy.orm import Session
 from heard.accounts.agents import AgentIdentity
 from heard.accounts.models import Agent
 from heard.conversations.models import Conversation, Message
-from heard.errors import HeardError
-from heard.events import ConversationAssigned, ConversationStatusChanged, Event, NoteAdded
+from heard.db.unit import emit
+from heard.errors import NotFound, Refused
+from heard.events import ConversationAssigned, ConversationStatusChanged, NoteAdded
 
 STATUSES = ("open", "pending", "snoozed", "resolved")
 MAX_NOTE_CHARS = 10_000
 MAX_SNOOZE = timedelta(days=90)
 
 
-class WorkflowError(HeardError):
+class WorkflowError(Refused):
     """The change cannot be made as asked; the message says why, for the agent to read."""
-
-
-class NotFound(WorkflowError):
-    """The conversation (or agent) named does not exist."""
 
 
 def _conversation(session: Session, conversation_id: int) -> Conversation:
@@ -37,7 +35,7 @@ def _conversation(session: Session, conversation_id: int) -> Conversation:
     return conversation
 
 
-def assign(session: Session, conversation_id: int, assignee_id: int | None, by: AgentIdentity) -> list[Event]:
+def assign(session: Session, conversation_id: int, assignee_id: int | None, by: AgentIdentity) -> None:
     """Give the conversation to an agent (None: to nobody). Assigning it to whoever has it changes nothing."""
     conversation = _conversation(session, conversation_id)
     if assignee_id is not None:
@@ -47,9 +45,9 @@ def assign(session: Session, conversation_id: int, assignee_id: int | None, by: 
         if assignee.role not in ("agent", "admin"):
             raise WorkflowError(f"{assignee.name} is a viewer and cannot work conversations")
     if conversation.assignee_id == assignee_id:
-        return []
+        return
     conversation.assignee_id = assignee_id
-    return [ConversationAssigned(conversation.id, assignee_id, by.id)]
+    emit(session, ConversationAssigned(conversation.id, assignee_id, by.id))
 
 
 def set_status(
@@ -59,7 +57,7 @@ def set_status(
     by: AgentIdentity,
     now: datetime,
     snoozed_until: datetime | None = None,
-) -> list[Event]:
+) -> None:
     """Set the status; `snoozed_until` is required for (and only kept with) "snoozed"."""
     if status not in STATUSES:
         raise WorkflowError(f"Unknown status {status[:20]!r}")
@@ -70,14 +68,14 @@ def set_status(
         snoozed_until = None
     conversation = _conversation(session, conversation_id)
     if (conversation.status, conversation.snoozed_until) == (status, snoozed_until):
-        return []
+        return
     conversation.status = status
     conversation.snoozed_until = snoozed_until
     until = snoozed_until.isoformat() if snoozed_until is not None else None
-    return [ConversationStatusChanged(conversation.id, status, until, by.id)]
+    emit(session, ConversationStatusChanged(conversation.id, status, until, by.id))
 
 
-def add_note(session: Session, conversation_id: int, text: str, by: AgentIdentity, now: datetime) -> list[Event]:
+def add_note(session: Session, conversation_id: int, text: str, by: AgentIdentity, now: datetime) -> None:
     """A private note in the thread, for the team only."""
     body = text.strip()
     if not body:
@@ -96,4 +94,4 @@ def add_note(session: Session, conversation_id: int, text: str, by: AgentIdentit
     )
     session.add(note)
     session.flush()
-    return [NoteAdded(conversation.id, note.id, by.id)]
+    emit(session, NoteAdded(conversation.id, note.id, by.id))

@@ -15,12 +15,11 @@ from sqlalchemy.orm import Session
 
 from heard.conversations.models import Conversation, PostRecord
 from heard.db.keys import pairs_match
-from heard.errors import BadInput
+from heard.errors import BadInput, NotFound
 from heard.incidents.matcher import NEW_TITLE, pack
 from heard.incidents.models import STATUSES, Incident
 from heard.incidents.titles import describe
-from heard.pipeline.group import INCIDENT_KEY, Embedder
-from heard.posts import Post
+from heard.pipeline.group import Embedder
 
 
 def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
@@ -225,18 +224,10 @@ def _recentre(session: Session, incident: Incident, embedder: Embedder) -> None:
     incident.embedder = embedder.name
 
 
-def link_grouped(session: Session, grouped: Iterable[Post], embedder: Embedder, now: datetime) -> set[int]:
-    """After the pipeline stored a batch: link the posts the group stage placed and refresh their incidents."""
-    assignments = {p.key: int(p.extra[INCIDENT_KEY]) for p in grouped if INCIDENT_KEY in p.extra}
-    touched = link_posts(session, assignments)
-    refresh(session, touched, embedder, now, recentre=False, redescribe=False)
-    return touched
-
-
 def _incident(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise BadInput(f"no incident {incident_id}", "")
+        raise NotFound(f"no incident {incident_id}")
     if incident.merged_into_id is not None:
         raise BadInput(f"incident {incident_id} was merged into {incident.merged_into_id}", "")
     return incident

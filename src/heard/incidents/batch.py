@@ -1,56 +1,55 @@
-"""Grouping inside the pipeline worker's batch transaction.
+"""Grouping inside the pipeline worker's batch transaction, in two explicit steps.
 
 The group stage runs before the batch's posts are stored, so the incident ids it picks cannot be written to
-`posts.incident_id` yet. `BatchIncidents` opens incidents in the batch's own session and, when that session
-commits (the posts are stored by then), links the posts and adds them to their incidents' figures. A batch that fails to
-store rolls back: no incident is left behind and no post is linked.
+`posts.incident_id` yet. `SessionIncidents`, the batch's IncidentMatcher, opens incidents in the batch's own
+session; after the store step, `link_batch` links the stored posts to the incidents the stage chose and adds them
+to their figures. Both run in the batch's transaction: a batch that fails to store rolls back, leaving no
+incident behind and no post linked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.db.unit import emit
+from heard.events import IncidentUpdated
 from heard.incidents.actions import count_linked, link_posts
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.matcher import assign_in
-from heard.pipeline.group import Embedder, Grouped
+from heard.incidents.models import Incident
+from heard.pipeline.group import INCIDENT_KEY, Embedder
+from heard.pipeline.ports import Grouped
+from heard.posts import Post
 
-_PENDING = "heard.incidents.pending"
-_NOW = "heard.incidents.now"
 
+class SessionIncidents:
+    """The group stage's IncidentMatcher bound to one batch's session."""
 
-class BatchIncidents:
-    """The group stage's IncidentMatcher for the pipeline worker (see the module docstring)."""
-
-    def __init__(
-        self, current: Callable[[], Session | None], embedder: Embedder, params: GroupingParams | None = None
-    ) -> None:
-        self._current = current
+    def __init__(self, session: Session, embedder: str, params: GroupingParams | None = None) -> None:
+        self._session = session
         self._embedder = embedder
         self._params = params or GroupingParams()
 
     def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
-        session = self._current()
-        if session is None:
-            raise RuntimeError("BatchIncidents used outside a batch transaction")
-        chosen = assign_in(session, vectors, posts, self._embedder.name, self._params)
-        if _PENDING not in session.info:
-            session.info[_PENDING] = {}
-            event.listen(session, "before_commit", self._link, once=True)
-        session.info[_PENDING].update({p.key: i for p, i in zip(posts, chosen, strict=True) if i is not None})
-        session.info[_NOW] = now
-        return chosen
+        return assign_in(self._session, vectors, posts, self._embedder, self._params)
 
-    def _link(self, session: Session) -> None:
-        pending: dict[str, int] = session.info.pop(_PENDING, {})
-        now: datetime = session.info.pop(_NOW)
-        if not pending:
-            return
-        session.flush()
-        link_posts(session, pending)
-        count_linked(session, pending, self._embedder, now)
+
+def link_batch(session: Session, stored: Sequence[Post], embedder: Embedder, now: datetime) -> set[int]:
+    """Link the batch's stored posts to the incidents the group stage chose for them and count them in;
+    returns the incidents touched (each gets an `incident.updated` event)."""
+    chosen = {p.key: int(p.extra[INCIDENT_KEY]) for p in stored if INCIDENT_KEY in p.extra}
+    if not chosen:
+        return set()
+    session.flush()
+    touched = link_posts(session, chosen)
+    count_linked(session, chosen, embedder, now)
+    figures = session.execute(
+        select(Incident.id, Incident.status, Incident.post_count).where(Incident.id.in_(sorted(touched)))
+    )
+    emit(session, *(IncidentUpdated(i, status, count) for i, status, count in figures))
+    return touched

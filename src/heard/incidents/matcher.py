@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from heard.db.engine import unit_of_work
 from heard.incidents.grouping import Centroids, GroupingParams, assign_online
 from heard.incidents.models import Incident
-from heard.pipeline.group import Grouped
+from heard.pipeline.ports import Grouped
 
 #: How long an incident with no new post stays open to new posts.
 OPEN_WINDOW = timedelta(days=7)
@@ -77,19 +76,6 @@ def assign_in(
         if incident_id is not None:
             _touch(incidents[incident_id], centroids, post, embedder)
     return chosen
-
-
-class StoredIncidents:
-    """The group stage's IncidentMatcher on the database, committing its own transaction per batch."""
-
-    def __init__(self, sessions: sessionmaker[Session], embedder: str, params: GroupingParams | None = None) -> None:
-        self._sessions = sessions
-        self._embedder = embedder
-        self._params = params or GroupingParams()
-
-    def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
-        with unit_of_work(self._sessions) as session:
-            return assign_in(session, vectors, posts, self._embedder, self._params)
 
 
 def _touch(incident: Incident, centroids: Centroids, post: Grouped, embedder: str) -> None:

@@ -1,6 +1,6 @@
 """Write side of ingest: store a batch of posts that came through the stages, thread them into conversations.
 
-One call is one part of a unit of work: the caller commits, then publishes the returned events.
+One call is one part of a unit of work: the caller commits; the events are registered on the transaction.
 Bulk statements throughout: the pipeline must keep up with a firehose on one core.
 """
 
@@ -26,7 +26,8 @@ from heard.conversations.state import (
 )
 from heard.conversations.stored import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
 from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
-from heard.events import Event, PostsStored
+from heard.db.unit import emit
+from heard.events import DeadLettered, PostsStored
 from heard.ingest.models import DeadLetter
 from heard.pipeline.stage import Rejection
 from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
@@ -39,19 +40,25 @@ class StoreResult:
     opened: list[int] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
 
-    def events(self) -> list[Event]:
-        return [
-            PostsStored(
-                count=len(self.post_ids),
-                conversations=len(self.touched),
-                conversation_ids=tuple(sorted(self.touched)),
-                opened_ids=tuple(sorted(self.opened)),
-            )
-        ]
+    def event(self) -> PostsStored:
+        return PostsStored(
+            count=len(self.post_ids),
+            conversations=len(self.touched),
+            conversation_ids=tuple(sorted(self.touched)),
+            opened_ids=tuple(sorted(self.opened)),
+        )
 
 
 def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> StoreResult:
-    """Store posts that passed dedupe, with their contacts, conversations and messages."""
+    """Store posts that passed dedupe, with their contacts, conversations and messages; registers one
+    `posts.stored` event for the batch."""
+    result = _store(session, posts, now)
+    if result.post_ids:
+        emit(session, result.event())
+    return result
+
+
+def _store(session: Session, posts: Sequence[Post], now: datetime) -> StoreResult:
     result = StoreResult()
     if not posts:
         return result
@@ -327,6 +334,8 @@ def _followed(merged: dict[int, int], conversation_id: int) -> int:
 
 
 def record_dead_letters(session: Session, rejections: Iterable[Rejection], source: str, now: datetime) -> int:
+    """Set inputs aside whole, with the reason; each registers a `dead_letter.recorded` event."""
+    rejections = list(rejections)
     rows = [
         {
             "source": storable(source[:256]),
@@ -338,6 +347,7 @@ def record_dead_letters(session: Session, rejections: Iterable[Rejection], sourc
         for r in rejections
     ]
     insert_rows(session, DeadLetter, rows)
+    emit(session, *(DeadLettered(storable(source[:256]), storable(r.reason)[:500]) for r in rejections))
     return len(rows)
 
 

@@ -1,17 +1,18 @@
 """Writes to the knowledge base: create, edit, publish, archive. Publishing an article that answers an incident
-queues the follow-ups to the people who complained in it (heard.knowledge.followups)."""
+calls for follow-ups to the people who complained in it: `heard.inbox.followups.publish_with_followups` sends
+them through the outbox."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from heard.clock import Clock
-from heard.errors import HeardError
-from heard.knowledge.followups import FollowUpReviewer, queue_followups
-from heard.knowledge.models import ARCHIVED, DRAFT, ISSUE_STATUSES, PUBLISHED, Article, ArticleFollowUp
+from heard.db.unit import emit
+from heard.errors import NotFound, Refused
+from heard.events import ArticlePublished
+from heard.knowledge.models import ARCHIVED, DRAFT, ISSUE_STATUSES, PUBLISHED, Article
 from heard.knowledge.queries import get_article
 from heard.knowledge.slugs import is_slug, unique_slug
 
@@ -19,20 +20,12 @@ MAX_TITLE = 256
 EDITABLE = frozenset({"title", "body_md", "category", "language", "summary", "problem", "product", "issue_status"})
 
 
-class ArticleNotFound(HeardError):
+class ArticleNotFound(NotFound):
     """No article has that slug."""
 
 
-class InvalidArticle(HeardError):
+class InvalidArticle(Refused):
     """The article's fields break a rule (empty title, unknown status, bad slug)."""
-
-
-@dataclass
-class Published:
-    """What publishing did: the article, and the follow-ups it queued (none on a second publish)."""
-
-    article: Article
-    followups: list[ArticleFollowUp] = field(default_factory=list)
 
 
 def create_article(session: Session, clock: Clock, title: str, slug: str | None = None, **fields: Any) -> Article:
@@ -67,24 +60,19 @@ def update_article(session: Session, clock: Clock, slug: str, **fields: Any) -> 
     return article
 
 
-def publish_article(
-    session: Session,
-    clock: Clock,
-    slug: str,
-    article_url: str,
-    reviewer: FollowUpReviewer | None = None,
-    signature: str = "",
-) -> Published:
-    """Make the article public. If it answers an incident, queue one follow-up per complainant (never twice)."""
+def publish_article(session: Session, clock: Clock, slug: str) -> Article:
+    """Make the article public (its first publication time is kept on a second publish, which announces
+    nothing)."""
     article = _find(session, slug)
     now = clock.now()
+    was_public = article.status == PUBLISHED
     article.status = PUBLISHED
     article.published_at = article.published_at or now
     article.updated_at = now
     session.flush()
-    if article.incident_id is None:
-        return Published(article)
-    return Published(article, queue_followups(session, clock, article, article_url, reviewer, signature))
+    if not was_public:
+        emit(session, ArticlePublished(article.id, article.slug, article.incident_id))
+    return article
 
 
 def archive_article(session: Session, clock: Clock, slug: str) -> Article:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from heard.clock import Clock
 from heard.conversations.models import Conversation, Message, PostRecord
-from heard.errors import HeardError
+from heard.errors import NotFound
 from heard.incidents.models import Incident
 from heard.knowledge.actions import create_article
 from heard.knowledge.models import Article
@@ -38,7 +38,7 @@ STEP_CUES = re.compile(
 STATUS_OF_INCIDENT = {"investigating": "investigating", "identified": "identified", "resolved": "fixed"}
 
 
-class IncidentNotFound(HeardError):
+class IncidentNotFound(NotFound):
     """No incident has that id."""
 
 

@@ -1,7 +1,8 @@
 """Personal follow-ups when a fix is published: "Hi @ana, the fix for the login loop is out: LINK. Thank you for
-reporting it." One per person who complained in the article's incident, queued in the outbox (an outgoing
-Message with delivery_state "pending" in their conversation), reviewed by the reply coach, and never twice: the
-database holds (article, contact) unique, so a second publish, or two processes publishing at once, add none.
+reporting it." One per person who complained in the article's incident. This module plans them and claims each
+(article, contact) once: the database holds the pair unique, so a second publish, or two processes publishing at
+once, add none. Sending goes through the one reply path (`heard.inbox.followups`), which reviews each with the
+coach and holds it for a lead where the inbox requires approval.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,11 +17,9 @@ from sqlalchemy.orm import Session
 
 from heard.clock import Clock
 from heard.conversations.models import Conversation, Message, PostRecord
-from heard.knowledge.coach_hook import review_followup
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import Article, ArticleFollowUp
 
-PENDING = "pending"
 MAX_POST_CHARS = 280
 LINK_CHARS = 23
 MAX_CAUSE_CHARS = 140
@@ -36,12 +34,6 @@ class Complainant:
     contact_id: int
     handle: str
     conversation_id: int
-
-
-class FollowUpReviewer(Protocol):
-    """Reviews a follow-up before it is queued; returns the coach's score (None: not reviewed)."""
-
-    def __call__(self, session: Session, clock: Clock, message: Message, article: Article, url: str) -> int | None: ...
 
 
 def followup_text(handle: str, article: Article, url: str, signature: str = "") -> str:
@@ -96,42 +88,35 @@ def complainants(session: Session, incident_id: int) -> list[Complainant]:
     return sorted(latest.values(), key=lambda c: c.contact_id)
 
 
-def queue_followups(
-    session: Session,
-    clock: Clock,
-    article: Article,
-    url: str,
-    reviewer: FollowUpReviewer | None = None,
-    signature: str = "",
-) -> list[ArticleFollowUp]:
-    """Queue a follow-up to each complainant not yet followed up for this article; returns the new ones."""
+@dataclass(frozen=True)
+class PlannedFollowUp:
+    """One follow-up as it would go out: to whom, in which conversation, saying what."""
+
+    contact_id: int
+    handle: str
+    conversation_id: int
+    text: str
+
+
+def plan_followups(session: Session, article: Article, url: str, signature: str = "") -> list[PlannedFollowUp]:
+    """The follow-ups publishing `article` calls for: one per complainant in its incident not yet followed up
+    for it. Nothing is written; `heard.inbox.followups` sends them through the outbox."""
     if article.incident_id is None:
         return []
     done = set(session.scalars(select(ArticleFollowUp.contact_id).where(ArticleFollowUp.article_id == article.id)))
-    queued = []
-    people = complainants(session, article.incident_id)
-    fallback = _brand_handle(session, [p.conversation_id for p in people])
-    for person in people:
-        if person.contact_id in done:
-            continue
-        followup = _claim(session, clock, article, person)
-        if followup is None:
-            continue
-        brand = _brand_handle(session, [person.conversation_id]) or fallback
-        message = _queue_message(session, clock, person, brand, followup_text(person.handle, article, url, signature))
-        followup.message_id = message.id
-        followup.review_score = (reviewer or review_followup)(session, clock, message, article, url)
-        queued.append(followup)
-    session.flush()
-    return queued
+    return [
+        PlannedFollowUp(p.contact_id, p.handle, p.conversation_id, followup_text(p.handle, article, url, signature))
+        for p in complainants(session, article.incident_id)
+        if p.contact_id not in done
+    ]
 
 
-def _claim(session: Session, clock: Clock, article: Article, person: Complainant) -> ArticleFollowUp | None:
+def claim_followup(session: Session, clock: Clock, article: Article, plan: PlannedFollowUp) -> ArticleFollowUp | None:
     """Insert the (article, contact) row first, in a savepoint: if another process got there, skip the person."""
     followup = ArticleFollowUp(
         article_id=article.id,
-        contact_id=person.contact_id,
-        conversation_id=person.conversation_id,
+        contact_id=plan.contact_id,
+        conversation_id=plan.conversation_id,
         created_at=clock.now(),
     )
     try:
@@ -143,30 +128,16 @@ def _claim(session: Session, clock: Clock, article: Article, person: Complainant
     return followup
 
 
-def _brand_handle(session: Session, conversation_ids: list[int]) -> str:
-    """Who answered last in these conversations: the brand account the follow-up goes out from."""
-    handle = session.scalar(
-        select(Message.author_handle)
-        .where(Message.conversation_id.in_(conversation_ids), Message.direction == "outgoing")
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(1)
+def sent_followups(session: Session, article_id: int, limit: int = 20) -> tuple[str, ...]:
+    """The texts of the newest follow-ups already queued for the article (the coach compares a new one to them)."""
+    rows = session.scalars(
+        select(Message.text)
+        .join(ArticleFollowUp, ArticleFollowUp.message_id == Message.id)
+        .where(ArticleFollowUp.article_id == article_id)
+        .order_by(Message.id.desc())
+        .limit(limit)
     )
-    return handle or ""
-
-
-def _queue_message(session: Session, clock: Clock, person: Complainant, brand: str, text: str) -> Message:
-    message = Message(
-        conversation_id=person.conversation_id,
-        direction="outgoing",
-        author_handle=brand,
-        text=text,
-        created_at=clock.now(),
-        delivery_state=PENDING,
-        delivery_attempts=0,
-    )
-    session.add(message)
-    session.flush()
-    return message
+    return tuple(rows)
 
 
 def _lower_first(title: str) -> str:

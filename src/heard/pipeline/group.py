@@ -2,20 +2,20 @@
 
 The stage only chooses which posts to group and turns their text into vectors; what the open incidents are,
 and which one a vector joins, is behind the `IncidentMatcher` port (the incidents feature implements it over
-the store, tests over memory). The chosen incident id is left in `post.extra["incident_id"]` for whoever
-stores the post. Brand posts are never grouped, and when the understanding stage has judged a post
+the store, tests over memory), which the batch brings in `ctx.ports.incidents`; without one, nothing is grouped
+(tools that only clean or judge posts). The chosen incident id is left in `post.extra["incident_id"]` for
+whoever stores the post. Brand posts are never grouped, and when the understanding stage has judged a post
 (`post.complaint` is set) only complaints are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 import numpy as np
 
+from heard.pipeline.ports import Grouped
 from heard.pipeline.stage import StageContext
 from heard.posts import Post
 
@@ -31,31 +31,11 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Grouped:
-    """What the matcher needs to know about one post besides its vector."""
-
-    key: str
-    network: str
-    author_id: str
-    text: str
-    created_at: datetime
-    reach: int
-
-
-class IncidentMatcher(Protocol):
-    def assign(self, vectors: np.ndarray, posts: Sequence[Grouped], now: datetime) -> list[int | None]:
-        """The incident id for each row: an open incident it is close to, or a new one opened for it;
-        None when the text had nothing to compare."""
-        ...
-
-
 class Group:
     name = "group"
 
-    def __init__(self, embedder: Embedder, matcher: IncidentMatcher, min_complaint: float = 0.5) -> None:
+    def __init__(self, embedder: Embedder, min_complaint: float = 0.5) -> None:
         self._embedder = embedder
-        self._matcher = matcher
         self._min_complaint = min_complaint
 
     def wants(self, post: Post) -> bool:
@@ -64,17 +44,13 @@ class Group:
         return post.complaint is None or post.complaint >= self._min_complaint
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
+        matcher = ctx.ports.incidents
         chosen = [p for p in posts if self.wants(p)]
-        if not chosen:
+        if matcher is None or not chosen:
             return posts
         vectors = self._embedder.embed([p.text for p in chosen])
-        ids = self._matcher.assign(vectors, [_grouped(p) for p in chosen], ctx.now)
+        ids = matcher.assign(vectors, [Grouped.of(p) for p in chosen], ctx.now)
         for post, incident_id in zip(chosen, ids, strict=True):
             if incident_id is not None:
                 post.extra[INCIDENT_KEY] = incident_id
         return posts
-
-
-def _grouped(post: Post) -> Grouped:
-    raw = post.raw
-    return Grouped(post.key, raw.network, raw.author_id, post.text, raw.created_at, raw.author_followers or 0)

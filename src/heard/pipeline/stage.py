@@ -2,8 +2,9 @@
 
 A stage is called with a batch of posts and a context and returns the posts that go on: the same objects
 (annotated) or fewer (dropped). A stage that meets a post it cannot handle calls `ctx.reject(post, reason)`
-and leaves it out. State a stage needs (what was seen before, open incidents, counters) comes through a small
-protocol given to its constructor, never a database handle.
+and leaves it out. What a stage needs to know about the store (what was seen before, the brand's posts, open
+incidents) comes through the batch's ports (`ctx.ports`, `heard.pipeline.ports`), never a database handle; state
+of its own (the radar's counters, the loaded models) it keeps from one batch to the next.
 
 `run_stages` isolates failures: when a stage raises on a batch, it reruns that stage post by post so that only
 the offending post is set aside (as a dead letter with the error), and the rest of the batch goes on.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from heard.pipeline.ports import BatchPorts
 from heard.posts import Post
 
 
@@ -31,6 +33,7 @@ class Rejection:
 @dataclass
 class StageContext:
     now: datetime
+    ports: BatchPorts = field(default_factory=BatchPorts)
     rejections: list[Rejection] = field(default_factory=list)
     current_stage: str = ""
 

@@ -9,18 +9,15 @@ from its creation to the batch's `ctx.now`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from heard.pipeline.ports import BrandPosts
 from heard.pipeline.stage import StageContext
 from heard.posts import Post
 from heard.understanding.judge import PostFacts, Understander
 
-#: Which of these posts, named by (network, external id), are the brand's own posts in the store
-#: (`heard.conversations.brand_posts` asks the database).
-StoredBrandPosts = Callable[[set[tuple[str, str]]], set[tuple[str, str]]]
 
-
-def answering_brand(posts: Sequence[Post], stored: StoredBrandPosts | None = None) -> set[str]:
+def answering_brand(posts: Sequence[Post], stored: BrandPosts | None = None) -> set[str]:
     """The keys of the batch's posts that reply to one of the brand's own posts: a parent in the batch itself,
     else one `stored` knows (asked once, only for the parents the batch does not hold)."""
     brand = {(p.raw.network, p.raw.external_id) for p in posts if p.is_brand}
@@ -44,18 +41,15 @@ def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
 
 class Understand:
     """The pipeline stage; `understander` defaults to the committed models. A reply's parent is looked for in
-    the batch, then through `stored_brand_posts` when given."""
+    the batch, then through the batch's `brand_posts` port."""
 
     name = "understand"
 
-    def __init__(
-        self, understander: Understander | None = None, stored_brand_posts: StoredBrandPosts | None = None
-    ) -> None:
+    def __init__(self, understander: Understander | None = None) -> None:
         self._understander = understander or Understander.default()
-        self._stored_brand_posts = stored_brand_posts
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
-        answering = answering_brand(posts, self._stored_brand_posts)
+        answering = answering_brand(posts, ctx.ports.brand_posts)
         facts = [_facts(p, ctx, p.key in answering) for p in posts]
         judgements = self._understander.judge([p.text for p in posts], facts)
         for post, judged in zip(posts, judgements, strict=True):

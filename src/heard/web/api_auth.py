@@ -10,7 +10,6 @@ from fastapi import Depends, HTTPException, Request
 
 from heard.accounts.agents import AgentIdentity
 from heard.accounts.tokens import authenticate
-from heard.db.engine import unit_of_work
 from heard.web.api_rate import ApiRateLimit
 from heard.web.deps import get_runtime
 
@@ -23,7 +22,7 @@ def api_caller(request: Request) -> AgentIdentity:
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(status_code=401, detail="Send a token: Authorization: Bearer heard_...", headers=CHALLENGE)
     runtime = get_runtime(request)
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         me = authenticate(session, token.strip(), runtime.clock.now())
     if me is None:
         raise HTTPException(status_code=401, detail="This token is unknown or revoked.", headers=CHALLENGE)

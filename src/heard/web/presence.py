@@ -6,7 +6,6 @@ from jinja2 import Environment
 
 from heard.accounts.agents import AgentIdentity
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.inbox.presence import colleagues_on, leave, mark_viewing
 
 
@@ -20,7 +19,7 @@ class ConversationPresence:
         self.me = me
 
     def beat(self) -> None:
-        with unit_of_work(self.runtime.sessions) as session:
+        with self.runtime.sessions.begin() as session:
             mark_viewing(session, self.conversation_id, self.me.id, self.runtime.clock.now())
 
     def snapshot(self) -> str:
@@ -29,5 +28,5 @@ class ConversationPresence:
         return self.templates.get_template("presence.html").render(colleagues=others)
 
     def leave(self) -> None:
-        with unit_of_work(self.runtime.sessions) as session:
+        with self.runtime.sessions.begin() as session:
             leave(session, self.conversation_id, self.me.id)

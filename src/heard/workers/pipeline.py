@@ -1,5 +1,9 @@
-"""The pipeline worker: consume "posts.raw" -> run the stages -> store in one transaction -> publish events
+"""The pipeline worker: consume "posts.raw" -> run the stages -> store in one transaction -> events published
 after commit -> ack. At-least-once delivery plus dedupe makes a redelivered batch change nothing.
+
+Inside the batch transaction: the stages (with ports bound to it), the store step, the incident link step
+(`heard.incidents.batch.link_batch`), the detections and the dead letters; each registers its events on the
+transaction, which the runtime's after-commit hook publishes.
 
 Failure handling, in order: a payload that does not decode is a dead letter; a post that breaks a stage is a
 dead letter (run_stages isolates it); a batch whose store step fails is retried post by post so only the
@@ -12,27 +16,25 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 import structlog
-from sqlalchemy.orm import Session
 
 from heard.app import Runtime
-from heard.conversations.stored import StoredPostIndex
 from heard.errors import BadInput
-from heard.events import JUDGED_TOPIC, POSTS_TOPIC, Event
+from heard.events import JUDGED_TOPIC, POSTS_TOPIC
+from heard.incidents.batch import link_batch
+from heard.incidents.embedders import make_embedder
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
-from heard.pipeline.dedupe import SeenIndex
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
 from heard.radar.radar import Radar
-from heard.stream.base import OutMessage, Record, publish_events
+from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
-from heard.workers.stages import default_stages, record_detections
+from heard.workers.stages import default_stages, record_detections, store_ports
 
 log = structlog.get_logger(__name__)
 GROUP = "pipeline"
@@ -54,17 +56,6 @@ def _as_text(payload: bytes) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
-class _SessionIndex:
-    """Stages are built once; the dedupe index follows whichever session the current batch uses."""
-
-    def __init__(self) -> None:
-        self.session: Session | None = None
-
-    def seen(self, keys: Collection[str]) -> set[str]:
-        assert self.session is not None
-        return StoredPostIndex(self.session).seen(keys)
-
-
 @dataclass
 class WorkerTotals:
     batches: int = 0
@@ -74,26 +65,21 @@ class WorkerTotals:
     timings: StageTimings = field(default_factory=StageTimings)
 
 
-StagesFactory = Callable[[SeenIndex], list[Stage]]
-
-
 class PipelineWorker:
     def __init__(
         self,
         runtime: Runtime,
-        stages: StagesFactory | None = None,
+        stages: list[Stage] | None = None,
         batch_size: int | None = None,
         max_deliveries: int = 5,
     ) -> None:
         self.runtime = runtime
-        self._index = _SessionIndex()
-        # The default stages get the brand's own handles, so grouping and the radar leave them out of comparisons.
-        factory = stages or partial(
-            default_stages,
-            brand_terms=runtime.settings.brand_handles,
-            detect=runtime.settings.radar_mode == "inline",
+        # The brand's own handles are left out of text comparisons, by grouping and by the radar.
+        brand_terms = runtime.settings.brand_handles
+        self._embedder = make_embedder(brand_terms=brand_terms)
+        self._stages = stages or default_stages(
+            self._embedder, brand_terms, detect=runtime.settings.radar_mode == "inline"
         )
-        self._stages = factory(self._index)
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries
         self.totals = WorkerTotals()
@@ -115,7 +101,6 @@ class PipelineWorker:
             return 0
         posts, rejected = self._decode(records)
         result, dead = self._process(posts, rejected)
-        self._publish([e for r in result for e in r.events()])
         self.runtime.log.ack(POSTS_TOPIC, GROUP, [r.offset for r in records])
         self.totals.batches += 1
         self.totals.records += len(records)
@@ -180,17 +165,18 @@ class PipelineWorker:
     def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
-            self._index.session = session
-            ctx = StageContext(now=now)
+            ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
             survivors = run_stages(self._stages, posts, ctx, self.totals.timings)
             started = time.perf_counter()
             result = store_batch(session, survivors, now)
-            result.touched |= record_detections(self._stages, session, now)
-            record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             self.totals.timings.add("store", time.perf_counter() - started)
-            self._index.session = None
+            started = time.perf_counter()
+            link_batch(session, survivors, self._embedder, now)
+            self.totals.timings.add("link", time.perf_counter() - started)
+            record_detections(self._stages, session, now)
+            record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()
-        # The commit links the batch's posts to their incidents (BatchIncidents' before_commit hook) and writes.
+        # The commit writes the batch, then the after-commit hook publishes the events its steps registered.
         self.totals.timings.add("commit", time.perf_counter() - committing)
         self.totals.dead_letters += len(ctx.rejections)
         self._hand_to_radar_process(survivors)
@@ -213,7 +199,3 @@ class PipelineWorker:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
             return record_dead_letters(session, rejections, f"log:{POSTS_TOPIC}", now)
-
-    def _publish(self, events: list[Event]) -> None:
-        if events:
-            publish_events(self.runtime.log, events)

@@ -4,7 +4,8 @@ Guarantees: a reply is claimed by one publisher before it is sent (a conditional
 network call), so two publishers never send the same one; the connector gets the message id as idempotency key;
 notes are never claimed; a transient failure is retried with exponential backoff (or the network's
 Retry-After, when longer) up to `max_attempts`; a refusal (too long, private not allowed) fails at once with its
-reason. A `conversation.updated` event follows every state change so an open page shows it live.
+reason; a reply whose review waits for a lead is never claimed. A `conversation.updated` event follows every state
+change (registered by the outbox's actions) so an open page shows it live.
 """
 
 from __future__ import annotations
@@ -18,22 +19,11 @@ import structlog
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
+from heard.channels.routing import Route, outgoing_reply, route_for
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
 from heard.connectors.failures import ConnectorFailure
 from heard.conversations.models import Conversation, Message
-from heard.db.engine import unit_of_work
-from heard.events import ConversationUpdated, Event
-from heard.inbox.outbox import (
-    Route,
-    claim,
-    due_replies,
-    expire_stale_claims,
-    outgoing_reply,
-    record_failure,
-    record_sent,
-    route_for,
-)
-from heard.stream.base import publish_events
+from heard.inbox.outbox import claim, due_replies, expire_stale_claims, record_failure, record_sent
 from heard.workers.running import poll_until_stopped
 
 log = structlog.get_logger(__name__)
@@ -114,16 +104,12 @@ class Publisher:
 
     def _claim(self, message_id: int) -> _Claimed | None:
         now = self.runtime.clock.now()
-        outbox_dir = self.runtime.settings.outbox_dir
-        with unit_of_work(self.runtime.sessions) as session:
+        with self.runtime.sessions.begin() as session:
             if not claim(session, message_id, now, self.policy.lease_s):
                 return None
             message = session.get_one(Message, message_id)
             conversation = session.get_one(Conversation, message.conversation_id)
-            claimed = _Claimed(message_id, message.delivery_attempts, route_for(session, conversation, outbox_dir))
-            conversation_id = conversation.id
-        self._announce([ConversationUpdated(conversation_id)])
-        return claimed
+            return _Claimed(message_id, message.delivery_attempts, route_for(session, conversation))
 
     def _deliver(self, claimed: _Claimed) -> None:
         with self.runtime.sessions() as session:
@@ -165,14 +151,10 @@ class Publisher:
     def _connector(self, route: Route) -> Connector:
         key = f"{route.connector.kind}:{route.name}"
         if key not in self._connectors:
-            self._connectors[key] = self._make(route.config(self.runtime.settings.secret_key), route.connector)
+            config = route.config(self.runtime.settings.secret_key, self.runtime.settings.outbox_dir)
+            self._connectors[key] = self._make(config, route.connector)
         return self._connectors[key]
 
-    def _commit(self, action: Callable[[Session], list[Event]]) -> None:
-        with unit_of_work(self.runtime.sessions) as session:
-            events = action(session)
-        self._announce(events)
-
-    def _announce(self, events: list[Event]) -> None:
-        if events:
-            publish_events(self.runtime.log, events)
+    def _commit(self, action: Callable[[Session], None]) -> None:
+        with self.runtime.sessions.begin() as session:
+            action(session)

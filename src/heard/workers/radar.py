@@ -29,13 +29,12 @@ from sqlalchemy.exc import IntegrityError
 from heard.alerts.radar_memory import hold_lease, release_lease
 from heard.app import Runtime
 from heard.errors import BadInput
-from heard.events import JUDGED_TOPIC, ConversationUpdated
+from heard.events import JUDGED_TOPIC
 from heard.ingest.actions import record_dead_letters
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, StageContext, StageTimings, run_stages
 from heard.posts import Post
 from heard.radar.radar import Radar
-from heard.stream.base import publish_events
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
 from heard.workers.stages import record_detections
@@ -88,9 +87,8 @@ class RadarWorker:
         run_stages([self._detect], posts, ctx, self.timings)
         with self.runtime.sessions.begin() as session:
             spikes = len(self._detect.pending)
-            touched = record_detections([self._detect], session, now)
+            record_detections([self._detect], session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{JUDGED_TOPIC}", now)
-        publish_events(self.runtime.log, [ConversationUpdated(conversation_id=c) for c in sorted(touched)])
         self.runtime.log.ack(JUDGED_TOPIC, GROUP, [r.offset for r in records])
         self.observed += len(posts)
         self.alerts += spikes

@@ -9,7 +9,6 @@ import structlog
 from sqlalchemy.exc import IntegrityError
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.inbox.sla import record_breaches
 
 log = structlog.get_logger(__name__)
@@ -23,7 +22,7 @@ class SlaWatcher:
 
     def run_once(self) -> int:
         try:
-            with unit_of_work(self.runtime.sessions) as session:
+            with self.runtime.sessions.begin() as session:
                 return record_breaches(session, self.runtime.clock.now())
         except IntegrityError:
             return 0

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from heard.errors import BadInput
+from heard.errors import BadInput, NotFound
 
 if TYPE_CHECKING:
     from heard.cli import Cli
@@ -140,5 +140,5 @@ def ack(
                 status = "resolved" if resolve else "acknowledged"
                 alert = acknowledge(session, alert_id, runtime.clock.now(), status)
                 typer.echo(f"alert {alert.id}: {alert.status}")
-        except BadInput as exc:
-            raise typer.BadParameter(exc.reason) from exc
+        except (BadInput, NotFound) as exc:
+            raise typer.BadParameter(str(exc)) from exc

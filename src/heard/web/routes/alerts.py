@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,8 +16,7 @@ from heard.alerts.models import Alert
 from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts
 from heard.app import Runtime
 from heard.channels.actions import accept_hashtags, list_channels, request_backfill
-from heard.db.engine import unit_of_work
-from heard.errors import HeardError
+from heard.errors import NotFound
 from heard.web.auth import Editor, Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import page
@@ -50,7 +49,7 @@ def alerts_page(
 def alert_page(request: Request, session: SessionDep, me: Me, alert_id: AlertId) -> HTMLResponse:
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise HTTPException(status_code=404, detail="no such alert")
+        raise NotFound("no such alert")
     context = {
         "alert": alert,
         "posts": alert_posts(session, alert),
@@ -66,11 +65,8 @@ def set_status(
     alert_id: AlertId, runtime: RuntimeDep, me: Worker, status: Annotated[str, Form(max_length=16)]
 ) -> Response:
     """Acknowledge (someone is on it), resolve, or reopen an alert."""
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            acknowledge(session, alert_id, runtime.clock.now(), status)
-    except HeardError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from error
+    with runtime.sessions.begin() as session:
+        acknowledge(session, alert_id, runtime.clock.now(), status)
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
 
 
@@ -85,12 +81,9 @@ def decide_hashtag(
     """Take a proposed hashtag into a channel's listening rules, asking for its last week to be back-filled
     with the channel's next read, or turn it down."""
     now = runtime.clock.now()
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            row = decide_proposal(session, tag, decision == "accept", now)
-            if decision == "accept" and channel:
-                accept_hashtags(session, channel, [row.tag])
-                request_backfill(session, channel, [row.tag], now - timedelta(days=BACKFILL_DAYS))
-    except HeardError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from error
+    with runtime.sessions.begin() as session:
+        row = decide_proposal(session, tag, decision == "accept", now)
+        if decision == "accept" and channel:
+            accept_hashtags(session, channel, [row.tag])
+            request_backfill(session, channel, [row.tag], now - timedelta(days=BACKFILL_DAYS))
     return RedirectResponse("/alerts", status_code=303)

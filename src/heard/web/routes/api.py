@@ -9,11 +9,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from heard.app import Runtime
 from heard.conversations.models import Conversation
-from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply
+from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply
 from heard.inbox.queries import (
     MAX_OFFSET,
     MAX_PAGE_SIZE,
@@ -24,7 +23,6 @@ from heard.inbox.queries import (
 )
 from heard.inbox.workflow import add_note, assign, set_status
 from heard.web.api_auth import ApiWorker, Caller
-from heard.web.commit import run_action
 from heard.web.deps import get_runtime
 
 router = APIRouter(prefix="/api/v1", tags=["inbox"])
@@ -96,8 +94,9 @@ class ReplyIn(BaseModel):
 
 
 class ReplyOut(BaseModel):
-    #: The queued message (null when the coach's score was below the inbox's threshold: a lead must approve).
-    message_id: int | None
+    #: The queued message (held, not sent until a lead approves, when the coach's score was below the inbox's
+    #: threshold).
+    message_id: int
     held: bool
     review_id: int
     score: int
@@ -211,36 +210,20 @@ def conversation(conversation_id: ConversationId, runtime: RuntimeDep, me: Calle
 
 @router.post("/conversations/{conversation_id}/replies", status_code=201)
 def reply(conversation_id: ConversationId, body: ReplyIn, runtime: RuntimeDep, me: ApiWorker) -> ReplyOut:
-    """Queue a reply: the coach reviews it, the outbox sends it once. Held (no message) when the inbox requires
-    approval below a score and the draft scored below it."""
-    outcome: dict[str, Any] = {}
-
-    def send(session: Session) -> list[Any]:
+    """Queue a reply: the coach reviews it, the outbox sends it once. Held (queued, but not sent until a lead
+    approves) when the inbox requires approval below a score and the draft scored below it."""
+    author = Author(me.id, me.name)
+    with runtime.sessions.begin() as session:
         queued = queue_reply(
-            session,
-            conversation_id,
-            body.text,
-            clock=runtime.clock,
-            outbox_dir=runtime.settings.outbox_dir,
-            agent_id=me.id,
-            agent_name=me.name,
-            private=body.private,
+            session, conversation_id, body.text, clock=runtime.clock, author=author, private=body.private
         )
-        session.flush()
-        outcome.update(
-            message_id=queued.message.id if queued.message is not None else None,
+        return ReplyOut(
+            message_id=queued.message.id,
             held=queued.held,
             review_id=queued.review.id,
             score=queued.review.score,
             findings=list(queued.review.findings or []),
         )
-        return queued.events
-
-    try:
-        run_action(runtime, send)
-    except OutboxProblem as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
-    return ReplyOut(**outcome)
 
 
 @router.post("/conversations/{conversation_id}/status")
@@ -248,18 +231,21 @@ def change_status(conversation_id: ConversationId, body: StatusIn, runtime: Runt
     until = body.snoozed_until
     if until is not None and until.tzinfo is None:
         until = until.replace(tzinfo=UTC)  # a time without an offset is read as UTC, like everywhere in Heard
-    run_action(runtime, lambda s: set_status(s, conversation_id, body.status, me, runtime.clock.now(), until))
+    with runtime.sessions.begin() as session:
+        set_status(session, conversation_id, body.status, me, runtime.clock.now(), until)
     return _thread(runtime, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/notes", status_code=201)
 def note(conversation_id: ConversationId, body: NoteIn, runtime: RuntimeDep, me: ApiWorker) -> Thread:
     """A private note for the team; it never leaves Heard."""
-    run_action(runtime, lambda s: add_note(s, conversation_id, body.text, me, runtime.clock.now()))
+    with runtime.sessions.begin() as session:
+        add_note(session, conversation_id, body.text, me, runtime.clock.now())
     return _thread(runtime, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/assignee")
 def give_to(conversation_id: ConversationId, body: AssignIn, runtime: RuntimeDep, me: ApiWorker) -> Thread:
-    run_action(runtime, lambda s: assign(s, conversation_id, body.agent_id, me))
+    with runtime.sessions.begin() as session:
+        assign(session, conversation_id, body.agent_id, me)
     return _thread(runtime, conversation_id)

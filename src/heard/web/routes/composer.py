@@ -6,24 +6,22 @@ Each route answers with one block of `composer.html`, which the conversation pag
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
+from heard.channels.routing import route_for
 from heard.coach.suggest import suggest_draft
 from heard.conversations.models import Conversation, Message
-from heard.db.engine import unit_of_work
-from heard.events import Event
+from heard.errors import NotFound
 from heard.inbox.coaching import context_for_conversation
-from heard.inbox.outbox import MAX_REPLY_CHARS, OutboxProblem, queue_reply, retry_delivery, review_for, route_for
+from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply, retry_delivery, review_for
 from heard.inbox.queries import InboxFilter, list_conversations
 from heard.inbox.sla import load_targets, targets_for
-from heard.stream.base import publish_events
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment
@@ -40,7 +38,7 @@ SHOWN_REPLIES = 10
 
 def composer_context(session: Session, conversation: Conversation) -> dict[str, Any]:
     """What composer.html needs on first render; the conversation page adds it to its own context."""
-    route = route_for(session, conversation, Path("."))
+    route = route_for(session, conversation)
     return {
         "c": conversation,
         "composer": {
@@ -65,7 +63,7 @@ def _replies(session: Session, conversation_id: int) -> list[Message]:
 def _conversation(session: Session, conversation_id: int) -> Conversation:
     conversation = session.get(Conversation, conversation_id) if 0 < conversation_id < 2**63 else None
     if conversation is None:
-        raise HTTPException(status_code=404, detail="No such conversation")
+        raise NotFound("No such conversation")
     return conversation
 
 
@@ -112,25 +110,18 @@ def send_reply(
 ) -> HTMLResponse:
     """Queue the reply in the outbox; the publisher sends it and the list below the composer follows it live."""
     notice = ""
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            queued = queue_reply(
-                session,
-                conversation_id,
-                text,
-                clock=runtime.clock,
-                outbox_dir=runtime.settings.outbox_dir,
-                agent_id=me.id,
-                agent_name=me.name,
-                private=visibility == "private",
-                review_id=review_id,
-            )
-            events: list[Event] = queued.events
-            if queued.held:
-                notice = f"Held: this draft scored {queued.review.score}; a lead must approve it before it goes out."
-    except OutboxProblem as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
-    publish_events(runtime.log, events)
+    with runtime.sessions.begin() as session:
+        queued = queue_reply(
+            session,
+            conversation_id,
+            text,
+            clock=runtime.clock,
+            author=Author(me.id, me.name),
+            private=visibility == "private",
+            review_id=review_id,
+        )
+        if queued.held:
+            notice = f"Held: this draft scored {queued.review.score}; a lead must approve it before it goes out."
     with runtime.sessions() as session:
         return _block(request, "outbox", session, _conversation(session, conversation_id), notice=notice)
 
@@ -139,14 +130,10 @@ def send_reply(
 def retry_reply(
     request: Request, conversation_id: int, message_id: int, runtime: RuntimeDep, me: Worker
 ) -> HTMLResponse:
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            if session.get(Message, message_id) is None or message_id >= 2**63:
-                raise OutboxProblem(f"no reply {message_id}")
-            events = retry_delivery(session, message_id)
-    except OutboxProblem as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
-    publish_events(runtime.log, events)
+    if message_id >= 2**63:
+        raise NotFound(f"no reply {message_id}")
+    with runtime.sessions.begin() as session:
+        retry_delivery(session, message_id)
     with runtime.sessions() as session:
         return _block(request, "outbox", session, _conversation(session, conversation_id), notice="")
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.events import EVENTS_TOPIC
 from heard.inbox.presence import mark_typing
 from heard.web.auth import Me, Worker
@@ -49,6 +48,6 @@ async def events(
 @router.post("/conversations/{conversation_id}/typing", status_code=204)
 def typing(conversation_id: int, runtime: RuntimeDep, me: Worker) -> Response:
     """The note box sends this (throttled) while an agent types; colleagues' pages warn within a second."""
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         mark_typing(session, conversation_id, me.id, runtime.clock.now())
     return Response(status_code=204)

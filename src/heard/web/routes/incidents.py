@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -16,8 +16,7 @@ from heard.accounts.models import Agent
 from heard.alerts.queries import incident_alerts
 from heard.app import Runtime
 from heard.conversations.models import PostRecord
-from heard.db.engine import unit_of_work
-from heard.errors import BadInput, HeardError
+from heard.errors import BadInput, NotFound
 from heard.incidents import actions
 from heard.incidents.embedders import make_embedder
 from heard.incidents.models import STATUSES, Incident
@@ -100,7 +99,7 @@ def incident_page(request: Request, incident_id: int, runtime: RuntimeDep, me: M
     with runtime.sessions() as session:
         incident = resolve(session, incident_id) if 0 < incident_id <= MAX_ID else None
         if incident is None:
-            raise HTTPException(status_code=404, detail="No such incident")
+            raise NotFound("No such incident")
         if incident.id != incident_id:  # merged away: its posts are in the other one now
             return RedirectResponse(f"/incidents/{incident.id}", status_code=303)
         view = incident_view(session, incident.id)
@@ -122,11 +121,8 @@ def _edit(
     runtime: Runtime, incident_id: int, change: Callable[[Session], object], land_on: int | None = None
 ) -> Response:
     """Run one edit; refusals (unknown or merged incident, bad title...) become a 400 with the action's words."""
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            change(session)
-    except HeardError as error:
-        raise HTTPException(status_code=400, detail=str(error)) from error
+    with runtime.sessions.begin() as session:
+        change(session)
     return RedirectResponse(f"/incidents/{land_on or incident_id}", status_code=303)
 
 

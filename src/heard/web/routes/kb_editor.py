@@ -10,15 +10,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.errors import HeardError
-from heard.events import ConversationUpdated
-from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
+from heard.inbox.followups import publish_with_followups
+from heard.knowledge.actions import archive_article, create_article, update_article
 from heard.knowledge.drafting import draft_from_incident
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import ISSUE_STATUSES
 from heard.knowledge.queries import get_article, list_articles
-from heard.stream.base import publish_events
 from heard.web.auth import Editor, Me
 from heard.web.deps import get_runtime
 from heard.web.templating import page
@@ -52,7 +50,7 @@ def create(
 ) -> Response:  # fmt: skip
     fields = _fields(title, body_md, category, summary, issue_status, language)
     try:
-        with unit_of_work(runtime.sessions) as session:
+        with runtime.sessions.begin() as session:
             slug = create_article(session, runtime.clock, author_id=me.id, **fields).slug
     except HeardError as error:
         return _editor(request, None, fields, str(error))
@@ -75,7 +73,7 @@ def save(
 ) -> Response:  # fmt: skip
     fields = _fields(title, body_md, category, summary, issue_status, language)
     try:
-        with unit_of_work(runtime.sessions) as session:
+        with runtime.sessions.begin() as session:
             update_article(session, runtime.clock, slug, **fields)
     except HeardError as error:
         with runtime.sessions() as session:
@@ -85,37 +83,23 @@ def save(
 
 @router.post("/{slug}/publish")
 def publish(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Response:
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            result = publish_article(
-                session, runtime.clock, slug, public_url(request, runtime, slug), signature=me.name.split()[0]
-            )
-            touched = sorted({f.conversation_id for f in result.followups})
-    except HeardError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
-    if touched:
-        events = [ConversationUpdated(i) for i in touched]
-        publish_events(runtime.log, events)
-    return RedirectResponse(f"/articles/{slug}?queued={len(touched)}", status_code=303)
+    url = public_url(request, runtime, slug)
+    with runtime.sessions.begin() as session:
+        result = publish_with_followups(session, runtime.clock, slug, url, signature=me.name.split()[0])
+    return RedirectResponse(f"/articles/{slug}?queued={len(result.followups)}", status_code=303)
 
 
 @router.post("/{slug}/archive")
 def archive(slug: str, runtime: RuntimeDep, me: Editor) -> Response:
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            archive_article(session, runtime.clock, slug)
-    except HeardError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
+    with runtime.sessions.begin() as session:
+        archive_article(session, runtime.clock, slug)
     return RedirectResponse(f"/articles/{slug}", status_code=303)
 
 
 @router.post("/from-incident/{incident_id}")
 def from_incident(incident_id: int, runtime: RuntimeDep, me: Editor) -> Response:
-    try:
-        with unit_of_work(runtime.sessions) as session:
-            slug = draft_from_incident(session, runtime.clock, incident_id, author_id=me.id).slug
-    except HeardError as error:
-        raise HTTPException(status_code=404, detail=str(error)) from error
+    with runtime.sessions.begin() as session:
+        slug = draft_from_incident(session, runtime.clock, incident_id, author_id=me.id).slug
     return RedirectResponse(f"/articles/{slug}", status_code=303)
 
 

@@ -9,7 +9,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.accounts.agents import MAX_PASSWORD_CHARS, authenticate, password_fingerprint
 from heard.app import Runtime
-from heard.db.engine import unit_of_work
 from heard.web.deps import get_runtime
 from heard.web.session import end_session, start_session
 from heard.web.templating import page
@@ -47,7 +46,7 @@ def login(
         minutes = max(1, round(wait.total_seconds() / 60))
         error = f"Too many failed attempts: try again in {minutes} min."
         return page(request, "login.html", {"next": safe_next(next), "error": error, "email": email}, 429)
-    with unit_of_work(runtime.sessions) as session:
+    with runtime.sessions.begin() as session:
         agent = authenticate(session, email, password)
         found = (agent.id, password_fingerprint(agent.password_hash)) if agent is not None else None
     if found is None:

@@ -13,7 +13,6 @@ from starlette.responses import RedirectResponse, Response
 from heard.app import Runtime
 from heard.inbox.workflow import MAX_NOTE_CHARS, add_note, assign, set_status
 from heard.web.auth import Worker
-from heard.web.commit import run_action
 from heard.web.deps import get_runtime
 from heard.web.routes.conversations import render_thread
 
@@ -44,7 +43,8 @@ def assign_conversation(
         chosen = None
     else:
         raise HTTPException(status_code=400, detail="Choose an agent")
-    run_action(runtime, lambda session: assign(session, conversation_id, chosen, me))
+    with runtime.sessions.begin() as session:
+        assign(session, conversation_id, chosen, me)
     return _answer(request, runtime, conversation_id)
 
 
@@ -59,7 +59,8 @@ def change_status(
 ) -> Response:
     now = runtime.clock.now()
     until = now + timedelta(hours=snooze_hours) if status == "snoozed" and snooze_hours else None
-    run_action(runtime, lambda session: set_status(session, conversation_id, status, me, now, until))
+    with runtime.sessions.begin() as session:
+        set_status(session, conversation_id, status, me, now, until)
     return _answer(request, runtime, conversation_id)
 
 
@@ -72,5 +73,6 @@ def write_note(
     text: Annotated[str, Form(max_length=MAX_NOTE_CHARS * 2)],
 ) -> Response:
     now = runtime.clock.now()
-    run_action(runtime, lambda session: add_note(session, conversation_id, text, me, now))
+    with runtime.sessions.begin() as session:
+        add_note(session, conversation_id, text, me, now)
     return _answer(request, runtime, conversation_id)

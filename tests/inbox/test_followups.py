@@ -9,10 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
 from heard.conversations.models import Message
-from heard.db.engine import unit_of_work
-from heard.knowledge.actions import publish_article
+from heard.inbox.followups import publish_with_followups, send_followups
 from heard.knowledge.drafting import draft_from_incident
-from heard.knowledge.followups import queue_followups
 from heard.knowledge.models import ArticleFollowUp
 from tests.knowledge.factories import COMPLAINTS, add_incident
 
@@ -26,16 +24,16 @@ def _pending(session: Session) -> list[Message]:
 def test_one_followup_per_complainant_and_never_twice(sessions: sessionmaker[Session], clock: FrozenClock) -> None:
     # ana complains twice (two conversations): she is one person and gets one follow-up, in her latest one.
     complaints = [*COMPLAINTS, ("ana", "@AppleSupport still broken, the I key is useless")]
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = add_incident(session, clock, complaints)
         slug = draft_from_incident(session, clock, incident.id).slug
-    with unit_of_work(sessions) as session:
-        result = publish_article(session, clock, slug, URL)
+    with sessions.begin() as session:
+        result = publish_with_followups(session, clock, slug, URL)
         assert len(result.followups) == 3
-    with unit_of_work(sessions) as session:
-        again = publish_article(session, clock, slug, URL)
+    with sessions.begin() as session:
+        again = publish_with_followups(session, clock, slug, URL)
         assert again.followups == []
-        assert queue_followups(session, clock, again.article, URL) == []
+        assert send_followups(session, clock, again.article, URL) == []
     with sessions() as session:
         pending = _pending(session)
         assert len(pending) == 3
@@ -54,10 +52,10 @@ def test_one_followup_per_complainant_and_never_twice(sessions: sessionmaker[Ses
 def test_database_refuses_a_second_followup_for_the_same_person(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = add_incident(session, clock)
         slug = draft_from_incident(session, clock, incident.id).slug
-        publish_article(session, clock, slug, URL)
+        publish_with_followups(session, clock, slug, URL)
     with sessions() as session:
         first = session.scalars(select(ArticleFollowUp)).first()
         assert first is not None
@@ -77,10 +75,10 @@ def test_publishing_an_article_without_incident_queues_nothing(
 ) -> None:
     from heard.knowledge.actions import create_article
 
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         add_incident(session, clock)
         article = create_article(session, clock, "Reset your password", body_md="## Steps to fix\n1. Tap Forgot")
-        assert publish_article(session, clock, article.slug, URL).followups == []
+        assert publish_with_followups(session, clock, article.slug, URL).followups == []
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(ArticleFollowUp)) == 0
         assert _pending(session) == []
@@ -89,12 +87,12 @@ def test_publishing_an_article_without_incident_queues_nothing(
 def test_a_complainant_added_after_publishing_gets_one_on_the_next_publish(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = add_incident(session, clock, COMPLAINTS[:2])
         slug = draft_from_incident(session, clock, incident.id).slug
-        assert len(publish_article(session, clock, slug, URL).followups) == 2
+        assert len(publish_with_followups(session, clock, slug, URL).followups) == 2
         incident_id = incident.id
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         from heard.incidents.models import Incident
 
         add_incident(session, clock, COMPLAINTS[2:], replies=[])
@@ -108,7 +106,7 @@ def test_a_complainant_added_after_publishing_gets_one_on_the_next_publish(
         for conv in session.scalars(select(Conversation).where(Conversation.incident_id == late.id)):
             conv.incident_id = incident_id
         session.flush()
-        assert len(publish_article(session, clock, slug, URL).followups) == 1
+        assert len(publish_with_followups(session, clock, slug, URL).followups) == 1
     with sessions() as session:
         assert len(_pending(session)) == 3
 
@@ -119,7 +117,7 @@ def test_each_followup_is_reviewed_by_the_coach_and_recorded(
     from heard.inbox.models import ReplyReview
     from heard.knowledge.actions import update_article
 
-    with unit_of_work(sessions) as session:
+    with sessions.begin() as session:
         incident = add_incident(session, clock)
         article = draft_from_incident(session, clock, incident.id)
         body = article.body_md.replace(
@@ -127,7 +125,7 @@ def test_each_followup_is_reviewed_by_the_coach_and_recorded(
             "A bug in the keyboard's autocorrect in iOS 11.1. It was fixed in 11.1.1.",
         )
         update_article(session, clock, article.slug, body_md=body, problem="the I turning into A [?]")
-        queued = publish_article(session, clock, article.slug, URL, signature="JM").followups
+        queued = publish_with_followups(session, clock, article.slug, URL, signature="JM").followups
         assert len(queued) == 3
     with sessions() as session:
         reviews = {r.message_id: r for r in session.scalars(select(ReplyReview))}
