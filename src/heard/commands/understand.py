@@ -10,7 +10,7 @@ import typer
 
 from heard.cli import Cli
 from heard.errors import BadInput
-from heard.understanding import bench, workflows
+from heard.lab.understanding import bench, workflows
 from heard.understanding.judge import PostFacts, Understander
 
 
