@@ -18,7 +18,6 @@ from heard.db.engine import unit_of_work
 from heard.errors import BadInput
 from heard.incidents import actions, queries
 from heard.incidents.embedders import DEFAULT, make_embedder
-from heard.incidents.grouping import GroupingParams
 from heard.incidents.maintenance import regroup_open
 from heard.pipeline.group import Embedder
 from heard.settings import Settings
@@ -51,12 +50,10 @@ def eval_grouping(
     ] = None,
 ) -> None:
     """Group the file's texts as the product does; score against the labels beside TF-IDF + k-means."""
-    from heard.incidents.evaluation import evaluate, read_labelled  # scikit-learn's k-means: slow to import
+    from heard.lab.incidents.evaluation import evaluate_file  # scikit-learn's k-means: slow to import
 
     try:
-        chosen = make_embedder(embedder, brand_terms=brand_term or ())
-        data = read_labelled(file, label=label_column, skip=skip_label or ())
-        result = evaluate(data, chosen, GroupingParams(), regroup_every)
+        result = evaluate_file(file, embedder, brand_term or (), label_column, skip_label or (), regroup_every)
     except BadInput as exc:
         raise typer.BadParameter(str(exc)) from exc
     if as_json:
