@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from heard.cli import Cli
 from heard.lab.inbox_bench import run
-
-
-def register(cli: Cli) -> None:
-    cli.bench.command("inbox")(bench_inbox)
 
 
 def bench_inbox(

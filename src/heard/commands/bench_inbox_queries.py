@@ -7,12 +7,7 @@ from typing import Annotated
 
 import typer
 
-from heard.cli import Cli
 from heard.lab.inbox_queries_bench import run
-
-
-def register(cli: Cli) -> None:
-    cli.bench.command("inbox-queries")(bench_inbox)
 
 
 def bench_inbox(

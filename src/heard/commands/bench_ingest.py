@@ -7,12 +7,7 @@ from typing import Annotated
 
 import typer
 
-from heard.cli import Cli
 from heard.lab.ingest_bench import run
-
-
-def register(cli: Cli) -> None:
-    cli.bench.command("ingest")(bench_ingest)
 
 
 def bench_ingest(

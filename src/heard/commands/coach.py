@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from heard.cli import Cli
 from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.suggest import suggest_draft
@@ -16,13 +15,6 @@ from heard.errors import BadInput
 from heard.lab.coach.bench import bench
 from heard.lab.coach.evaluation import evaluate_file
 from heard.lab.coach.tuning import train_file
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("coach")(coach_command)
-    cli.eval.command("coach")(eval_coach)
-    cli.train.command("coach")(train_coach)
-    cli.bench.command("coach")(bench_coach)
 
 
 def coach_command(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session
@@ -25,17 +25,6 @@ from heard.settings import Settings
 incidents_app = typer.Typer(help="Incidents: similar complaints grouped into one problem.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 EmbedderName = Annotated[str, typer.Option("--embedder", help="Text representation: lexical, static or hybrid.")]
-
-
-class _Groups(Protocol):
-    # heard.cli.Cli's shape; commands may not import the cli module (layering).
-    root: typer.Typer
-    eval: typer.Typer
-
-
-def register(cli: _Groups) -> None:
-    cli.eval.command("grouping")(eval_grouping)
-    cli.root.add_typer(incidents_app, name="incidents")
 
 
 def eval_grouping(

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from heard.radar.spike import SENSITIVITIES
-
-if TYPE_CHECKING:
-    from heard.cli import Cli
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("detect")(detect)
-    cli.eval.command("nab")(eval_nab)
-    cli.bench.command("pileon")(bench_pileon)
-    from heard.commands.radar.alert_rules import register_alerts
-
-    register_alerts(cli)
 
 
 def detect(
