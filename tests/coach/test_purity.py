@@ -8,7 +8,8 @@ import sys
 
 def test_the_rule_engine_imports_no_database_or_http_client() -> None:
     code = (
-        "import sys; import heard.coach.reviewer, heard.coach.suggest, heard.coach.evaluation, heard.coach.tuning; "
+        "import sys; import heard.coach.reviewer, heard.coach.suggest, "
+        "heard.lab.coach.evaluation, heard.lab.coach.tuning; "
         "print(sorted(m for m in ('sqlalchemy', 'httpx', 'fastapi') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

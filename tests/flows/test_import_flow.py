@@ -172,7 +172,7 @@ def test_stored_conversation_figures_match_a_recount(runtime: Runtime, shuffled:
     import random
 
     from heard.conversations.state import ConversationState
-    from heard.workers.synthetic_posts import synthetic_posts
+    from heard.lab.synthetic_posts import synthetic_posts
 
     posts = list(synthetic_posts(2500, seed=3))
     if shuffled:

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from heard.lab.understanding.training import Recipe
 from heard.understanding.cues import CUES_DIM, cue_features
 from heard.understanding.shape import SHAPE_DIM
+from heard.understanding.stacking import complaint_dense
 from heard.understanding.text import tokens
-from heard.understanding.training import Recipe, complaint_dense
 
 NEGATIVE = np.array([[0.8, 0.15, 0.05]], np.float32)
 

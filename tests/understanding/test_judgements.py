@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 
 from heard.clock import FrozenClock
+from heard.lab.understanding.training import complaint_inputs, examples
+from heard.lab.understanding.workflows import COMPLAINT_RECIPE
 from heard.pipeline.normalize import Normalize
 from heard.pipeline.stage import StageContext, run_stages
 from heard.pipeline.understand import Understand
 from heard.posts import Post, RawPost
 from heard.understanding.judge import PostFacts, Understander, addressed_tokens
 from heard.understanding.text import tokens
-from heard.understanding.training import complaint_inputs, examples
-from heard.understanding.workflows import COMPLAINT_RECIPE
 
 
 @pytest.fixture(scope="module")

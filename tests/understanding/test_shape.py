@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from heard.understanding.shape import SHAPE_DIM, shape_features
+from heard.understanding.stacking import stack_shape
 from heard.understanding.text import tokens
-from heard.understanding.training import stack_shape
 
 
 def test_shape_counts_length_handles_links_hashtags_numbers_and_punctuation() -> None:

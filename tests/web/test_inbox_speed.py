@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
-from typer.testing import CliRunner
 
-from heard.cli import build
 from heard.clock import FrozenClock
 from heard.conversations.models import Conversation
 from heard.inbox.queries import InboxFilter, _filtered, queue_order
@@ -34,15 +30,3 @@ def test_the_queue_walks_its_index_instead_of_sorting(
         plan = _sqlite_plan(session, InboxFilter(status=status, network="twitter"), clock.now())
     assert "ix_conversations_queue_expr" in plan
     assert "TEMP B-TREE" not in plan
-
-
-def test_bench_inbox_prints_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(
-        build(), ["bench", "inbox-queries", "--conversations", "500", "--repeat", "2", "--json"]
-    )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(result.output)
-    assert figures["conversations"] == 500
-    assert figures["backend"] == "sqlite"
-    assert set(figures["queries"]["to do, first page"]) == {"p50_ms", "max_ms"}

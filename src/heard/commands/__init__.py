@@ -1,2 +1,3 @@
-"""CLI command groups. Each module here defines `register(cli)` and is found by `heard.cli` on its own,
-so a feature adds commands without editing cli.py."""
+"""The CLI's commands. A module here defines plain functions (commands) and `typer.Typer` apps (groups of commands);
+the static table in `heard.cli` names each, so a module is imported only when one of its commands runs. Commands
+parse options, call one feature or `heard.lab` function and print; they never import `heard.cli`."""

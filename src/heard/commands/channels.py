@@ -17,7 +17,6 @@ import typer
 
 from heard.app import Runtime, build_runtime
 from heard.channels.actions import accept_hashtags, add_channel, list_channels, remove_channel
-from heard.cli import Cli
 from heard.connectors.base import BackfillUnsupported, ListeningRules
 from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class, known_kinds
@@ -53,15 +52,7 @@ NAMED = (
     "format",
 )
 
-
-def register(cli: Cli) -> None:
-    group = typer.Typer(help="Network accounts Heard listens to and answers through.", no_args_is_help=True)
-    group.command("add", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(add)
-    group.command("list")(list_)
-    group.command("remove")(remove)
-    group.command("accept-hashtags")(accept)
-    cli.root.add_typer(group, name="channels")
-    cli.root.command("listen")(listen)
+channels = typer.Typer(help="Network accounts Heard listens to and answers through.", no_args_is_help=True)
 
 
 def _options(ctx: typer.Context, settings: list[str]) -> dict[str, str]:
@@ -85,6 +76,7 @@ def _options(ctx: typer.Context, settings: list[str]) -> dict[str, str]:
     return options
 
 
+@channels.command("add", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def add(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="mastodon, bluesky, reddit, x, facebook, linkedin, youtube, replay.")],
@@ -126,6 +118,7 @@ def add(
     typer.echo(f"added {kind} channel {name or kind!r}; run `heard listen` to start reading")
 
 
+@channels.command("list")
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Channels with their health (credentials are never shown)."""
     with build_runtime(Settings()) as runtime, runtime.sessions() as session:
@@ -151,6 +144,7 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON o
         typer.echo(f"{r.name:20} {r.kind:9} {r.health:13} {r.health_detail or ''}")
 
 
+@channels.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="The channel's name.")]) -> None:
     """Remove a channel and its stored credentials."""
     with build_runtime(Settings()) as runtime:
@@ -170,6 +164,7 @@ BackfillDays = Annotated[
 ]
 
 
+@channels.command("accept-hashtags")
 def accept(
     name: Annotated[str, typer.Argument(help="The channel's name.")],
     hashtags: Annotated[list[str], typer.Argument(help="Hashtags to start listening for.")],

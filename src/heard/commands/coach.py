@@ -8,23 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from heard.cli import Cli
-from heard.coach.bench import bench
-from heard.coach.evaluation import evaluate
 from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.suggest import suggest_draft
-from heard.coach.tuning import build_dataset, cross_validate
-from heard.coach.twacs import read_exchanges
-from heard.coach.weights import WEIGHTS_FILE
 from heard.errors import BadInput
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("coach")(coach_command)
-    cli.eval.command("coach")(eval_coach)
-    cli.train.command("coach")(train_coach)
-    cli.bench.command("coach")(bench_coach)
+from heard.lab.coach.bench import bench
+from heard.lab.coach.evaluation import evaluate_file
+from heard.lab.coach.tuning import train_file
 
 
 def coach_command(
@@ -71,7 +61,10 @@ def eval_coach(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """ROC AUC of the coach score for replies customers answered warmly vs angrily, and the worst replies."""
-    report = evaluate(_exchanges(file, limit), worst=worst)
+    try:
+        report = evaluate_file(file, limit, worst)
+    except BadInput as exc:
+        raise typer.BadParameter(exc.reason) from exc
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
@@ -93,11 +86,10 @@ def train_coach(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Fit the rule weights on real replies with k-fold cross-validation; keep the blend that generalises."""
-    result = cross_validate(build_dataset(_exchanges(file, None)), folds=folds)
-    if write:
-        payload = {"source": file.name, **result}
-        WEIGHTS_FILE.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        result["written"] = str(WEIGHTS_FILE)
+    try:
+        result = train_file(file, folds, write)
+    except BadInput as exc:
+        raise typer.BadParameter(exc.reason) from exc
     typer.echo(json.dumps(result, ensure_ascii=False) if as_json else json.dumps(result, indent=2))
 
 
@@ -108,12 +100,3 @@ def bench_coach(
     """Time one review as the inbox runs it on each keystroke (target < 5 ms)."""
     result = bench(previous=previous)
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
-
-
-def _exchanges(file: Path, limit: int | None) -> list[Any]:
-    if not file.is_file():
-        raise typer.BadParameter(f"{file} is not a file")
-    try:
-        return read_exchanges(file, limit)
-    except BadInput as exc:
-        raise typer.BadParameter(exc.reason) from exc

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from heard.app import Runtime, build_runtime
-from heard.cli import Cli
 from heard.connectors.replay.formats import Format
 from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
@@ -25,14 +24,6 @@ from heard.workers.radar import RadarWorker
 from heard.workers.running import run_until_interrupted
 from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("init")(init)
-    cli.root.command("import")(import_)
-    cli.root.command("worker")(worker)
-    cli.root.command("radar")(radar)
-    cli.root.command("serve")(serve)
 
 
 def init() -> None:

@@ -14,7 +14,6 @@ import typer
 
 from heard.accounts.agents import ensure_demo_agent
 from heard.app import Runtime, build_runtime
-from heard.cli import Cli
 from heard.commands.core import serve_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
@@ -25,10 +24,6 @@ from heard.settings import Settings
 from heard.workers.importer import Pace, import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.staged_pileon import stage_pileon
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("demo")(demo)
 
 
 def sample_path() -> Path:

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from heard.app import build_runtime
-from heard.cli import Cli
 from heard.events import EVENTS_TOPIC
 from heard.hooks.actions import (
     EVENT_NAMES,
@@ -26,10 +25,6 @@ from heard.workers.running import run_until_interrupted
 
 hooks = typer.Typer(help="Outgoing webhooks: POST each domain event to other tools, signed.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def register(cli: Cli) -> None:
-    cli.root.add_typer(hooks, name="hooks")
 
 
 @hooks.command("add")

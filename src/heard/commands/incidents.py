@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session
@@ -17,7 +17,6 @@ from heard.app import Runtime, build_runtime
 from heard.errors import BadInput, NotFound
 from heard.incidents import actions, queries
 from heard.incidents.embedders import DEFAULT, make_embedder
-from heard.incidents.grouping import GroupingParams
 from heard.incidents.maintenance import regroup_open
 from heard.pipeline.group import Embedder
 from heard.settings import Settings
@@ -25,17 +24,6 @@ from heard.settings import Settings
 incidents_app = typer.Typer(help="Incidents: similar complaints grouped into one problem.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 EmbedderName = Annotated[str, typer.Option("--embedder", help="Text representation: lexical, static or hybrid.")]
-
-
-class _Groups(Protocol):
-    # heard.cli.Cli's shape; commands may not import the cli module (layering).
-    root: typer.Typer
-    eval: typer.Typer
-
-
-def register(cli: _Groups) -> None:
-    cli.eval.command("grouping")(eval_grouping)
-    cli.root.add_typer(incidents_app, name="incidents")
 
 
 def eval_grouping(
@@ -50,12 +38,10 @@ def eval_grouping(
     ] = None,
 ) -> None:
     """Group the file's texts as the product does; score against the labels beside TF-IDF + k-means."""
-    from heard.incidents.evaluation import evaluate, read_labelled  # scikit-learn's k-means: slow to import
+    from heard.lab.incidents.evaluation import evaluate_file  # scikit-learn's k-means: slow to import
 
     try:
-        chosen = make_embedder(embedder, brand_terms=brand_term or ())
-        data = read_labelled(file, label=label_column, skip=skip_label or ())
-        result = evaluate(data, chosen, GroupingParams(), regroup_every)
+        result = evaluate_file(file, embedder, brand_term or (), label_column, skip_label or (), regroup_every)
     except BadInput as exc:
         raise typer.BadParameter(str(exc)) from exc
     if as_json:

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from heard.app import build_runtime
-from heard.cli import Cli
 from heard.errors import HeardError
 from heard.inbox.followups import publish_with_followups
 from heard.knowledge.actions import archive_article
@@ -22,10 +21,6 @@ from heard.web.kb_export import export_site
 kb = typer.Typer(
     help="The public knowledge base: articles, drafts from incidents, static export.", no_args_is_help=True
 )
-
-
-def register(cli: Cli) -> None:
-    cli.root.add_typer(kb, name="kb")
 
 
 def public_root(settings: Settings) -> str:

@@ -10,15 +10,10 @@ from typing import Annotated
 import typer
 
 from heard.app import build_runtime
-from heard.cli import Cli
 from heard.settings import Settings
 from heard.stream.sql_log import SqlLog
 
 log_app = typer.Typer(help="The event log.", no_args_is_help=True)
-
-
-def register(cli: Cli) -> None:
-    cli.root.add_typer(log_app, name="log")
 
 
 @log_app.command("prune")

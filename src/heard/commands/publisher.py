@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from heard.cli import Cli
 from heard.settings import Settings
 from heard.workers.publisher import Publisher
 from heard.workers.running import run_until_interrupted
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("publisher")(publisher)
 
 
 def publisher() -> None:

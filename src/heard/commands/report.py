@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Protocol
+from typing import Annotated
 
 import typer
 
@@ -16,15 +16,6 @@ from heard.inbox.sla import SlaTargets
 from heard.reports.outcomes import OutcomeReport, as_json, outcome_report
 from heard.reports.period import parse_day
 from heard.settings import Settings
-
-
-class _Groups(Protocol):
-    # heard.cli.Cli's shape; commands may not import the cli module (layering).
-    root: typer.Typer
-
-
-def register(cli: _Groups) -> None:
-    cli.root.command("report")(report)
 
 
 def report(

@@ -9,16 +9,11 @@ import typer
 
 from heard.accounts.tokens import create_token, list_tokens, revoke_token
 from heard.app import build_runtime
-from heard.cli import Cli
 from heard.errors import HeardError
 from heard.settings import Settings
 
 tokens = typer.Typer(help="Bearer tokens for the HTTP API; each acts as its agent.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def register(cli: Cli) -> None:
-    cli.root.add_typer(tokens, name="token")
 
 
 @tokens.command("create")

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from heard.cli import Cli
 from heard.errors import BadInput
-from heard.understanding import bench, workflows
+from heard.lab.understanding import bench, workflows
 from heard.understanding.judge import PostFacts, Understander
 
 
@@ -151,14 +150,3 @@ def train_topic(
         _print(workflows.train_topic(data, out), as_json)
     except BadInput as exc:
         _fail(exc)
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("classify")(classify)
-    cli.eval.command("complaints")(eval_complaints)
-    cli.eval.command("sentiment")(eval_sentiment)
-    cli.eval.command("topics")(eval_topics)
-    cli.bench.command("understand")(bench_understand)
-    cli.train.command("complaint")(train_complaint)
-    cli.train.command("sentiment")(train_sentiment)
-    cli.train.command("topic")(train_topic)

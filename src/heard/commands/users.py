@@ -10,14 +10,9 @@ import typer
 
 from heard.accounts.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.app import build_runtime
-from heard.cli import Cli
 from heard.settings import Settings
 
 users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)
-
-
-def register(cli: Cli) -> None:
-    cli.root.add_typer(users, name="user")
 
 
 def _password(from_stdin: bool) -> str | None:

@@ -33,7 +33,7 @@ class LinearClassifier:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def _recipe(self) -> dict[str, Any]:
-        """The recipe the model was trained with (see `heard.understanding.training.Recipe`); empty when its
+        """The recipe the model was trained with (see `heard.lab.understanding.training.Recipe`); empty when its
         JSON has none, so a model saved before a setting existed reads that setting as off."""
         recipe = self.meta.get("recipe", {})
         return recipe if isinstance(recipe, dict) else {}

@@ -4,7 +4,7 @@
 L2-normalises the result, so cosine similarity is a dot product. Words the table does not know are skipped;
 a text with no known word gets the zero vector (similar to nothing). The table is a few MB of float16 and
 costs microseconds per post, where the transformer it was distilled from costs tens of milliseconds.
-How the table was made (docs/understanding.md, `heard.understanding.distill`): each word's MiniLM vector,
+How the table was made (docs/understanding.md, `heard.lab.understanding.distill`): each word's MiniLM vector,
 then PCA to 128 dimensions.
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from scipy import sparse
 
-from heard.understanding import language, training
+from heard.understanding import language, stacking
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings
 from heard.understanding.intents import intents
@@ -113,7 +113,7 @@ class Understander:
         dense = self.embeddings.embed_tokens(toks)
         rows = self._tfidf_rows(toks)
         sentiment = self.sentiment.proba_of_rows(rows[0], dense)
-        complaint_dense = training.complaint_dense(
+        complaint_dense = stacking.complaint_dense(
             dense, texts, addressed_tokens(toks, facts), lambda: sentiment, self.complaint
         )
         complaint = self.complaint.proba_of_rows(rows[1], complaint_dense)[:, 1]

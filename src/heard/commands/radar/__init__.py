@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from heard.radar.spike import SENSITIVITIES
-
-if TYPE_CHECKING:
-    from heard.cli import Cli
-
-
-def register(cli: Cli) -> None:
-    cli.root.command("detect")(detect)
-    cli.eval.command("nab")(eval_nab)
-    cli.bench.command("pileon")(bench_pileon)
-    from heard.commands.radar.alert_rules import register_alerts
-
-    register_alerts(cli)
 
 
 def detect(
@@ -28,9 +16,9 @@ def detect(
     out: Annotated[Path, typer.Option("--out", help="Where to write timestamp,anomaly_score.")],
 ) -> None:
     """Score a series with the live detector, one row at a time."""
-    from heard.commands.radar.nab_eval import detect_series
-    from heard.commands.radar.nab_files import read_series, write_scores
     from heard.errors import BadInput
+    from heard.lab.radar.nab_eval import detect_series
+    from heard.lab.radar.nab_files import read_series, write_scores
 
     try:
         series = read_series(path)
@@ -51,16 +39,9 @@ def eval_nab(
     ] = False,
 ) -> None:
     """Score the live detector on NAB with NAB's standard profile."""
-    from heard.commands.radar.nab_eval import category_held_out, compare, evaluate, prepare
+    from heard.lab.radar.nab_eval import report as nab_report
 
-    prepared = prepare(data_dir, labels)
-    report = evaluate(prepared)
-    if held_out:
-        report["category_held_out_score"] = category_held_out(prepared)
-    if not per_file:
-        report.pop("per_file")
-    if compare_dir is not None:
-        report["published"] = compare(compare_dir, prepared)
+    report = nab_report(data_dir, labels, compare_dir, per_file, held_out)
     if as_json:
         typer.echo(json.dumps(report, default=str))
         return
@@ -75,7 +56,7 @@ def bench_pileon(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Replay synthetic pile-ons through the live pipeline; delays and false alerts vs an hourly comparator."""
-    from heard.commands.radar.pileon_bench import run_bench
+    from heard.lab.radar.pileon_bench import run_bench
 
     if sensitivity not in SENSITIVITIES:
         raise typer.BadParameter(f"sensitivity must be one of {', '.join(SENSITIVITIES)}")

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
 
 from heard.errors import BadInput, NotFound
 
-if TYPE_CHECKING:
-    from heard.cli import Cli
-
 alerts_app = typer.Typer(help="Alert rules, alerts and hashtag proposals.", no_args_is_help=True)
-
-
-def register_alerts(cli: Cli) -> None:
-    cli.root.add_typer(alerts_app, name="alerts")
 
 
 @alerts_app.command("add-rule")

@@ -15,11 +15,9 @@ from typing import Any
 import numpy as np
 
 from heard.errors import BadInput
-from heard.understanding.classifier import LinearClassifier
-from heard.understanding.datasets import SENTIMENTS, read_airline, read_complaints, read_tweeteval
-from heard.understanding.distill import tweets
-from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
-from heard.understanding.evaluate import (
+from heard.lab.understanding.datasets import SENTIMENTS, read_airline, read_complaints, read_tweeteval
+from heard.lab.understanding.distill import tweets
+from heard.lab.understanding.evaluate import (
     complaint_figures,
     cross_validate_complaints,
     eval_complaints_model,
@@ -27,10 +25,12 @@ from heard.understanding.evaluate import (
     vader_complaint_figures,
     vader_sentiment_figures,
 )
+from heard.lab.understanding.training import Examples, Recipe, complaint_inputs, examples, train
+from heard.understanding.classifier import LinearClassifier
+from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
 from heard.understanding.logistic import sigmoid
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.topics import Taxonomy, TopicModel
-from heard.understanding.training import Examples, Recipe, complaint_inputs, examples, train
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
 COMPLAINT_RECIPE = Recipe(

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from heard.commands.radar.nab_files import data_files, read_series, read_windows, window_rows
-from heard.radar import nab_score
-from heard.radar.nab_score import Window, scaled_sigmoid, score_at, sweep_rows
+from heard.lab.radar import nab_score
+from heard.lab.radar.nab_files import data_files, read_series, read_windows, window_rows
+from heard.lab.radar.nab_score import Window, scaled_sigmoid, score_at, sweep_rows
 from tests.conftest import shared_path
 
 EARLY = 2.0 / (1.0 + math.exp(-5.0)) - 1.0  # the reward for a detection at a window's first row

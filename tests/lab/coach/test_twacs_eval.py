@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from heard.coach.evaluation import evaluate, roc_auc
-from heard.coach.outcome import outcome
-from heard.coach.tuning import FLOOR, Dataset, blend, build_dataset, cross_validate, fit_penalties
-from heard.coach.twacs import exchanges, read_exchanges, turns
 from heard.coach.weights import HAND_WEIGHTS
 from heard.errors import BadInput
+from heard.lab.coach.evaluation import evaluate, roc_auc
+from heard.lab.coach.outcome import outcome
+from heard.lab.coach.tuning import FLOOR, Dataset, blend, build_dataset, cross_validate, fit_penalties
+from heard.lab.coach.twacs import exchanges, read_exchanges, turns
 from tests.conftest import shared_path
 
 ROW = {

@@ -2,42 +2,27 @@
 
 The recipe is one function for both: TF-IDF word and character n-grams plus the static sentence embedding
 as dense features (for complaints also the sentiment model's stacked log-probabilities, the post's shape and
-its cues, see `complaint_dense`), class-balanced softmax regression, and for binary models Platt calibration fitted on
-out-of-fold scores (so a probability of 0.8 means about 8 in 10 such posts are complaints). Extra weakly
-labelled data (airline tweets for complaints) can be added with a lower weight; it is never used to
-measure.
+its cues, see `heard.understanding.stacking`), class-balanced softmax regression, and for binary models Platt
+calibration fitted on out-of-fold scores (so a probability of 0.8 means about 8 in 10 such posts are
+complaints). Extra weakly labelled data (airline tweets for complaints) can be added with a lower weight; it is
+never used to measure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
-from heard.understanding import logistic
+from heard.lab.understanding import fitting
+from heard.lab.understanding.metrics import stratified_folds
 from heard.understanding.classifier import LinearClassifier
-from heard.understanding.cues import cue_features
 from heard.understanding.embeddings import StaticEmbeddings
-from heard.understanding.metrics import stratified_folds
-from heard.understanding.shape import shape_features
+from heard.understanding.logistic import sigmoid
+from heard.understanding.stacking import Stacking, complaint_dense
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
-
-
-class Stacking(Protocol):
-    """What a complaint model reads beside its n-grams and the embedding: a `Recipe` when training, the loaded
-    `LinearClassifier` (from its recipe) when judging."""
-
-    @property
-    def sentiment_scale(self) -> float: ...
-
-    @property
-    def shape(self) -> bool: ...
-
-    @property
-    def cues(self) -> bool: ...
 
 
 @dataclass
@@ -54,7 +39,8 @@ class Recipe:
     calibrate: bool = True
     extra_weight: float = 0.3
     max_iter: int = 500
-    #: > 0: the sentiment model's log-probabilities, times this, join the dense features (see `stack_sentiment`).
+    #: > 0: the sentiment model's log-probabilities, times this, join the dense features
+    #: (see `heard.understanding.stacking`).
     sentiment_scale: float = 0.0
     #: The post's shape (length, handles, links, ... see `heard.understanding.shape`) joins the dense features.
     shape: bool = False
@@ -114,42 +100,6 @@ def examples(
     return Examples(list(texts), toks, np.asarray(labels, dtype=np.int64), np.full(len(toks), weight), dense)
 
 
-def stack_sentiment(dense: np.ndarray, sentiment_probs: np.ndarray, scale: float) -> np.ndarray:
-    """Dense features followed by `scale` x log P(sentiment class): how negative a post sounds is evidence of a
-    complaint that the complaint data alone (2,300 tweets) is too small to learn, and the sentiment model learnt
-    it from ~60k other labelled tweets. Fixed across cross-validation folds: it never saw complaint labels."""
-    logp = np.log(np.clip(sentiment_probs, 1e-6, 1.0))
-    out: np.ndarray = np.hstack([dense, scale * logp]).astype(np.float32)
-    return out
-
-
-def stack_shape(dense: np.ndarray, docs: Sequence[list[str]]) -> np.ndarray:
-    """Dense features followed by the posts' shape features (see `heard.understanding.shape`)."""
-    out: np.ndarray = np.hstack([dense, shape_features(docs)]).astype(np.float32)
-    return out
-
-
-def complaint_dense(
-    dense: np.ndarray,
-    texts: Sequence[str],
-    docs: Sequence[list[str]],
-    sentiment_probs: Callable[[], np.ndarray],
-    stacking: Stacking,
-) -> np.ndarray:
-    """The dense features a complaint model that stacks `stacking` reads: the embedding, then the sentiment
-    model's log-probabilities (when `sentiment_scale` > 0), the shape (when `shape`), the cues (when `cues`);
-    `sentiment_probs` is asked only when something needs it. Training, evaluation and the pipeline stage all
-    build them here, so in the same order."""
-    probs = sentiment_probs() if stacking.sentiment_scale or stacking.cues else None
-    if probs is not None and stacking.sentiment_scale:
-        dense = stack_sentiment(dense, probs, stacking.sentiment_scale)
-    if stacking.shape:
-        dense = stack_shape(dense, docs)
-    if probs is not None and stacking.cues:
-        dense = np.hstack([dense, cue_features(texts, docs, probs)])
-    return dense
-
-
 def complaint_inputs(data: Examples, sentiment: LinearClassifier, stacking: Stacking) -> Examples:
     """The examples with the dense features a complaint model stacking `stacking` reads (`complaint_dense`)."""
     if data.dense is None:
@@ -172,8 +122,8 @@ def fit_model(train: Examples, recipe: Recipe, vocab: Vocabulary | None = None) 
     x = model.features(train.toks, train.dense)
     weights = train.weights.copy()
     if recipe.balanced:
-        weights *= logistic.balanced_weights(train.labels, k)
-    fitted = logistic.fit(x, train.labels, k, c=recipe.c, sample_weight=weights, max_iter=recipe.max_iter)
+        weights *= fitting.balanced_weights(train.labels, k)
+    fitted = fitting.fit(x, train.labels, k, c=recipe.c, sample_weight=weights, max_iter=recipe.max_iter)
     model.weights, model.bias = fitted.weights, fitted.bias
     model.meta = {"recipe": recipe.to_json(), "n_train": len(train.toks)}
     return model
@@ -214,11 +164,11 @@ def train(
     oof = None
     if recipe.calibrate and len(recipe.classes) == 2:
         oof = out_of_fold_scores(data, recipe, folds, extra, vocab)
-        calibration = logistic.platt(oof[:, 1] - oof[:, 0], data.labels)
+        calibration = fitting.platt(oof[:, 1] - oof[:, 0], data.labels)
     model = fit_model(data if extra is None else data.plus(extra), recipe, vocab)
     if calibration is not None:
         model.calibration = calibration
         # The balanced model's own decision (score margin 0) is what maximises macro-F1 on held-out folds;
         # the threshold is that point on the calibrated scale.
-        model.threshold = float(logistic.sigmoid(np.array([calibration[1]]))[0])
+        model.threshold = float(sigmoid(np.array([calibration[1]]))[0])
     return model, oof

@@ -6,15 +6,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from heard.coach.outcome import Outcome, outcome
 from heard.coach.review import Review, ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.situation import read_situation
-from heard.coach.twacs import Exchange
+from heard.lab.coach.outcome import Outcome, outcome
+from heard.lab.coach.twacs import Exchange, read_exchanges
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,11 @@ def evaluate(
         "rule_rates": rule_rates(scored),
         "worst": [_worst_entry(s) for s in worst_scored(scored, worst)],
     }
+
+
+def evaluate_file(path: Path, limit: int | None = None, worst: int = 10) -> dict[str, Any]:
+    """`heard eval coach`: the report on the first `limit` answered replies of a TwACS conversations CSV."""
+    return evaluate(read_exchanges(path, limit), worst=worst)
 
 
 def rule_rates(scored: Sequence[Scored]) -> dict[str, dict[str, float]]:

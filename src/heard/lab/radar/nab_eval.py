@@ -6,14 +6,14 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from heard.commands.radar.nab_files import (
+from heard.lab.radar import nab_score
+from heard.lab.radar.nab_files import (
     data_files,
     published_scores,
     read_series,
     read_windows,
     window_rows,
 )
-from heard.radar import nab_score
 from heard.radar.series import SeriesDetector
 
 
@@ -90,6 +90,23 @@ def evaluate(prepared: list[Prepared], profile: str = "standard") -> dict[str, o
         "median_delay_rows": statistics.median(delays) if delays else None,
         "per_file": {name: round(r.score, 4) for name, r in results.items()},
     }
+
+
+def report(
+    data_dir: Path, labels: Path, compare_dir: Path | None = None, per_file: bool = False, held_out: bool = False
+) -> dict[str, object]:
+    """`heard eval nab`: the figures at NAB's best threshold; with `held_out` also each category scored at the
+    threshold chosen on the others, with `per_file` each file's raw score, with `compare_dir` the published
+    detectors' scores on the same files."""
+    prepared = prepare(data_dir, labels)
+    figures = evaluate(prepared)
+    if held_out:
+        figures["category_held_out_score"] = category_held_out(prepared)
+    if not per_file:
+        figures.pop("per_file")
+    if compare_dir is not None:
+        figures["published"] = compare(compare_dir, prepared)
+    return figures
 
 
 def compare(results_dir: Path, prepared: list[Prepared]) -> dict[str, dict[str, float | int]]:

@@ -8,20 +8,22 @@ rules that fire too rarely in the data to be judged keep their prior.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from heard.coach.evaluation import context_for, roc_auc
-from heard.coach.outcome import outcome
 from heard.coach.reviewer import collect_findings
 from heard.coach.rules import RULE_IDS
 from heard.coach.text import Draft
-from heard.coach.twacs import Exchange
-from heard.coach.weights import HAND_WEIGHTS
+from heard.coach.weights import HAND_WEIGHTS, WEIGHTS_FILE
+from heard.lab.coach.evaluation import context_for, roc_auc
+from heard.lab.coach.outcome import outcome
+from heard.lab.coach.twacs import Exchange, read_exchanges
 
 BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: A rule that fires on fewer labelled replies than this keeps its prior: too few to learn a weight from.
@@ -115,6 +117,17 @@ def cross_validate(data: Dataset, folds: int = 5, seed: int = 0) -> dict[str, An
         "chosen_blend": best,
         "weights": blend(fitted_all, best),
     }
+
+
+def train_file(path: Path, folds: int = 5, write: bool = False) -> dict[str, Any]:
+    """`heard train coach`: cross-validate on a TwACS conversations CSV; with `write`, the chosen weights become the
+    shipped weights.json (its path is then in "written")."""
+    result = cross_validate(build_dataset(read_exchanges(path)), folds=folds)
+    if write:
+        payload = {"source": path.name, **result}
+        WEIGHTS_FILE.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        result["written"] = str(WEIGHTS_FILE)
+    return result
 
 
 def _one_standard_error(means: Mapping[float, float], runs: Mapping[float, list[float]], folds: int) -> float:

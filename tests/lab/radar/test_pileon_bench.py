@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from heard.commands.radar.pileon_bench import (
+from heard.lab.radar.pileon_bench import (
     HourlyComparator,
     Outcome,
     PileOn,

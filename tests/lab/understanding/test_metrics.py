@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
+from heard.lab.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 
 
 def test_f1_and_macro_f1_by_hand() -> None:

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 
+from heard.lab.understanding.datasets import SENTIMENTS
+from heard.lab.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
+from heard.lab.understanding.training import Examples, Recipe, complaint_inputs, examples, out_of_fold_scores
 from heard.understanding.classifier import LinearClassifier
-from heard.understanding.datasets import SENTIMENTS
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
-from heard.understanding.metrics import accuracy, f1, macro_f1, macro_recall, roc_auc, stratified_folds
 from heard.understanding.text import tokens
-from heard.understanding.training import Examples, Recipe, complaint_inputs, examples, out_of_fold_scores
 from heard.understanding.vectorize import Vocabulary
 
 

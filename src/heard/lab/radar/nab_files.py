@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from heard.errors import BadInput
+from heard.lab.radar.nab_score import Window
 from heard.posts import parse_time
-from heard.radar.nab_score import Window
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,10 @@ def exchanges(row: dict[str, str]) -> Iterator[Exchange]:
 
 
 def read_exchanges(path: Path, limit: int | None = None) -> list[Exchange]:
-    """All answered replies in a TwACS conversations CSV; a file without its columns is refused clearly."""
+    """All answered replies in a TwACS conversations CSV; a missing file, or one without its columns, is refused
+    clearly."""
+    if not path.is_file():
+        raise BadInput(f"{path} is not a file")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     found: list[Exchange] = []
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from heard.cli import build
-from heard.commands.bench_inbox import fill, percentiles
+from heard.lab.inbox_bench import fill, percentiles
 
 
 def test_bench_inbox_prints_the_figures(tmp_path: Path) -> None:

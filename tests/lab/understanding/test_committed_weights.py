@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from heard.understanding.workflows import eval_complaints, eval_sentiment
+from heard.lab.understanding.workflows import eval_complaints, eval_sentiment
 from tests.conftest import shared_path
 
-FIGURES = json.loads((Path(__file__).resolve().parents[2] / "src/heard/understanding/weights/figures.json").read_text())
+FIGURES = json.loads((Path(__file__).resolve().parents[3] / "src/heard/understanding/weights/figures.json").read_text())
 TOLERANCE = 0.5
 
 

@@ -1,0 +1,1 @@
+"""Measuring and tuning the reply coach on real replies (TwACS), and timing it."""

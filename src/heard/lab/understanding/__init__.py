@@ -1,0 +1,1 @@
+"""Training and measuring the understanding models: datasets, recipes, metrics, the speed bench."""
