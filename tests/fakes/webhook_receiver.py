@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,6 +14,9 @@ class Receiver(ThreadingHTTPServer):
     def __init__(self, statuses: list[int]) -> None:
         self.statuses = statuses
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        #: Called as each request arrives (before it is answered); what it returns is kept in `observed`.
+        self.on_request: Callable[[], object] | None = None
+        self.observed: list[object] = []
         super().__init__(("127.0.0.1", 0), _Handler)
 
     @property
@@ -27,6 +30,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.server.requests.append((dict(self.headers.items()), body))
+        if self.server.on_request is not None:
+            self.server.observed.append(self.server.on_request())
         status = self.server.statuses.pop(0) if self.server.statuses else 200
         self.send_response(status)
         self.end_headers()

@@ -1,9 +1,11 @@
 """Outgoing webhooks: events after the subscription reach the receiver signed and once, a receiver that is down
-gets them later with backoff, a refusal stops retries, and nothing before the subscription is sent."""
+gets them later with backoff, a refusal stops retries, nothing before the subscription is sent, two dispatchers
+never send one delivery twice, and nothing is sent while a transaction is open."""
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,16 +15,16 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from heard.alerts.notify import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from heard.app import Runtime, build_runtime
 from heard.cli import build
 from heard.clock import FrozenClock
 from heard.events import EVENTS_TOPIC, ConversationStatusChanged, Event, NoteAdded
-from heard.hooks.actions import MAX_ATTEMPTS, HookError, add_subscription, retry_failed
+from heard.hooks.actions import HookError, add_subscription, claim, due_deliveries, retry_failed
 from heard.hooks.models import WebhookDelivery
+from heard.notify.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from heard.settings import Settings
 from heard.stream.base import OutMessage
-from heard.workers.hooks import HookDispatcher
+from heard.workers.hooks import HOOK_RETRY, DispatchTotals, HookDispatcher
 from tests.fakes.webhook_receiver import receiving
 
 SECRET = "s3cret-signing-key-0123"
@@ -98,16 +100,82 @@ def test_a_refusal_fails_at_once_and_a_retry_sends_it_again(runtime: Runtime, cl
 
 
 def test_a_receiver_that_never_answers_ends_failed_after_the_last_attempt(runtime: Runtime, clock: FrozenClock) -> None:
-    with receiving([500] * MAX_ATTEMPTS) as receiver:
+    attempts = HOOK_RETRY.max_attempts
+    with receiving([500] * attempts) as receiver:
         _subscribe(runtime, receiver.url, [])
         _emit(runtime, NoteAdded(3, 4, 5))
         dispatcher = HookDispatcher(runtime)
-        for _ in range(MAX_ATTEMPTS):
+        for _ in range(attempts):
             dispatcher.pass_once()
             clock.advance(timedelta(hours=5).total_seconds())
+        assert dispatcher.pass_once().failed_attempts == 0
+    assert len(receiver.requests) == attempts
     with runtime.sessions() as session:
         [delivery] = session.scalars(select(WebhookDelivery)).all()
-        assert (delivery.status, delivery.attempts) == ("failed", MAX_ATTEMPTS)
+        assert (delivery.status, delivery.attempts) == ("failed", attempts)
+        assert delivery.last_error == f"HTTP 500 (gave up after {attempts} attempts)"
+
+
+def test_two_dispatchers_at_once_send_each_delivery_once(runtime: Runtime) -> None:
+    with receiving() as receiver:
+        _subscribe(runtime, receiver.url, [])
+        _emit(runtime, *(NoteAdded(n, n, 1) for n in range(1, 21)))
+        dispatchers = [HookDispatcher(runtime), HookDispatcher(runtime)]
+        assert dispatchers[0].queue_events() == 20
+        barrier = threading.Barrier(2)
+        totals: list[DispatchTotals] = []
+
+        def run(dispatcher: HookDispatcher) -> None:
+            barrier.wait()
+            totals.append(dispatcher.pass_once())
+
+        threads = [threading.Thread(target=run, args=(d,)) for d in dispatchers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert sum(t.delivered for t in totals) == len(receiver.requests) == 20
+    assert sorted(json.loads(body)["id"] for _, body in receiver.requests) == sorted(
+        {json.loads(body)["id"] for _, body in receiver.requests}
+    )
+
+
+def test_a_claim_is_taken_by_one_dispatcher_and_taken_over_when_it_lapses(runtime: Runtime, clock: FrozenClock) -> None:
+    with receiving() as receiver:
+        _subscribe(runtime, receiver.url, [])
+        _emit(runtime, NoteAdded(3, 4, 5))
+        dispatcher = HookDispatcher(runtime)
+        dispatcher.pass_once()  # queued and delivered
+        _emit(runtime, NoteAdded(3, 5, 6))
+        dispatcher.queue_events()
+        lease = HOOK_RETRY.lease(clock.now())
+        with runtime.sessions() as one, runtime.sessions() as other:
+            [delivery_id] = due_deliveries(one, clock.now(), 10)
+            assert due_deliveries(other, clock.now(), 10) == [delivery_id]
+            assert claim(one, delivery_id, clock.now(), lease) is not None
+            one.commit()
+            assert claim(other, delivery_id, clock.now(), lease) is None
+            other.commit()
+        assert dispatcher.pass_once().delivered == 0  # the first claimer died mid-send...
+        clock.advance(HOOK_RETRY.lease_s)
+        assert dispatcher.pass_once().delivered == 1  # ...and its claim lapsed
+    assert len(receiver.requests) == 2
+    with runtime.sessions() as session:
+        delivery = session.get_one(WebhookDelivery, delivery_id)
+        assert (delivery.status, delivery.attempts) == ("delivered", 2)
+
+
+def test_nothing_is_sent_while_a_transaction_is_open(runtime: Runtime) -> None:
+    def committed_state() -> object:
+        with runtime.sessions() as session:
+            return session.scalars(select(WebhookDelivery.status)).all()
+
+    with receiving() as receiver:
+        receiver.on_request = committed_state
+        _subscribe(runtime, receiver.url, [])
+        _emit(runtime, NoteAdded(3, 4, 5))
+        HookDispatcher(runtime).pass_once()
+    assert receiver.observed == [["sending"]]
 
 
 @pytest.mark.parametrize(

@@ -1,108 +1,137 @@
-"""Delivering one alert to the targets of the rules it matches, and recording each delivery."""
+"""Alert delivery as a queue (decision 0700). When an open alert matches rules, one pending delivery per
+(alert, rule, target) is recorded and the rules' cooldowns start; a delivery loop (`heard.workers.alert_delivery`)
+then takes each due delivery with `claim`, sends it outside any transaction, and records how it went with
+`record_outcome`. No I/O here, and the caller owns each (short) transaction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-import httpx
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from heard.alerts.actions import close_quiet_alerts, matching_rules
-from heard.alerts.models import Alert, AlertDelivery
-from heard.alerts.notify import (
-    DeliveryResult,
-    EmailNotifier,
-    SmtpSettings,
-    WebhookNotifier,
-    alert_payload,
-    chat_payload,
-)
-from heard.clock import Clock
-from heard.errors import BadInput
-from heard.settings import Settings
+from heard.alerts.actions import matching_rules
+from heard.alerts.models import Alert, AlertDelivery, AlertRule
+from heard.alerts.notify import alert_payload
+
+#: Statuses a delivery loop looks at: waiting for its time, or held by a loop whose claim may have run out.
+DUE_STATUSES = ("pending", "sending")
+OUTCOMES = ("delivered", "pending", "failed")
+MAX_ALERTS_PER_PASS = 500
 
 
-@dataclass
-class Notifiers:
-    """The ways out. `email` is None when no SMTP server is configured."""
-
-    webhook: WebhookNotifier
-    email: EmailNotifier | None = None
-    base_url: str = ""
+@dataclass(frozen=True, slots=True)
+class Queued:
+    alerts: int  # open alerts no rule had been told about, looked at
+    deliveries: int  # pending deliveries recorded for them
 
 
-def deliver(session: Session, alert: Alert, notifiers: Notifiers, now: datetime) -> list[AlertDelivery]:
-    """Send `alert` to every target of every matching rule; the rules' cooldowns start now."""
-    payload = alert_payload(alert, notifiers.base_url)
-    records = []
-    for rule in matching_rules(session, alert, now):
-        for target in rule.targets:
-            result = _send(target, payload, notifiers)
-            record = AlertDelivery(
-                alert_id=alert.id,
-                rule_id=rule.id,
-                target_kind=str(target.get("kind")),
-                target=str(target.get("url") or target.get("to"))[:512],
-                status=result.status,
-                attempts=result.attempts,
-                error=result.error,
-                created_at=now,
-            )
-            session.add(record)
-            records.append(record)
-        rule.last_notified_at = now
-        if alert.rule_id is None:
-            alert.rule_id = rule.id
+def queue_deliveries(session: Session, now: datetime, limit: int = MAX_ALERTS_PER_PASS) -> Queued:
+    """A pending delivery to every target of every rule that matches an open alert nothing has been queued for;
+    the matching rules' cooldowns start now. An alert no rule matches (all cooling down) is looked at again on
+    the next pass."""
+    told = select(AlertDelivery.alert_id)
+    alerts = session.scalars(
+        select(Alert).where(Alert.status == "open", Alert.id.not_in(told)).order_by(Alert.id).limit(limit)
+    ).all()
+    queued = 0
+    for alert in alerts:
+        for rule in matching_rules(session, alert, now):
+            for index, target in enumerate(rule.targets):
+                session.add(_pending(alert, rule, index, target, now))
+                queued += 1
+            rule.last_notified_at = now
+            if alert.rule_id is None:
+                alert.rule_id = rule.id
     session.flush()
-    return records
+    return Queued(len(alerts), queued)
 
 
-def _send(target: dict[str, Any], payload: dict[str, Any], notifiers: Notifiers) -> DeliveryResult:
-    kind = target.get("kind")
-    if kind == "webhook":
-        return notifiers.webhook.send(str(target["url"]), payload, target.get("secret"))
-    if kind == "chat":
-        return notifiers.webhook.send(str(target["url"]), chat_payload(payload))
-    if kind == "email":
-        if notifiers.email is None:
-            return DeliveryResult("failed", 0, "no SMTP server is configured")
-        return notifiers.email.send(str(target["to"]), payload)
-    return DeliveryResult("failed", 0, f"unknown target kind {kind!r}")
-
-
-def notify_pending(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> dict[str, int]:
-    """One pass: resolve alerts quiet for two hours, then deliver each open alert that has no delivery yet."""
-    counts = {"alerts": 0, "delivered": 0, "failed": 0, "resolved": 0}
-    email = EmailNotifier(smtp_settings(settings.smtp_url, settings.alert_from)) if settings.smtp_url else None
-    with httpx.Client() as client:
-        notifiers = Notifiers(WebhookNotifier(client, clock), email, settings.app_url)
-        with sessions.begin() as session:
-            counts["resolved"] = close_quiet_alerts(session, clock.now())
-            told = select(AlertDelivery.alert_id)
-            pending = session.scalars(
-                select(Alert).where(Alert.status == "open", Alert.id.not_in(told)).order_by(Alert.id).limit(500)
-            ).all()
-            for alert in pending:
-                counts["alerts"] += 1
-                for record in deliver(session, alert, notifiers, clock.now()):
-                    counts["delivered" if record.status == "delivered" else "failed"] += 1
-    return counts
-
-
-def smtp_settings(url: str, sender: str) -> SmtpSettings:
-    """smtp://user:password@host:port (smtp+starttls:// to upgrade the connection)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("smtp", "smtp+starttls") or not parts.hostname:
-        raise BadInput(f"HEARD_SMTP_URL must look like smtp://host:port, not {url!r}")
-    return SmtpSettings(
-        host=parts.hostname,
-        port=parts.port or 25,
-        sender=sender,
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        starttls=parts.scheme == "smtp+starttls",
+def _pending(alert: Alert, rule: AlertRule, index: int, target: dict[str, Any], now: datetime) -> AlertDelivery:
+    return AlertDelivery(
+        alert_id=alert.id,
+        rule_id=rule.id,
+        target_index=index,
+        target_kind=str(target.get("kind")),
+        target=str(target.get("url") or target.get("to"))[:512],
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
     )
+
+
+def due_deliveries(session: Session, now: datetime, limit: int) -> list[int]:
+    """Deliveries whose time has come (pending and due, or claimed by a loop whose claim ran out), oldest first."""
+    query = (
+        select(AlertDelivery.id)
+        .where(AlertDelivery.status.in_(DUE_STATUSES), AlertDelivery.next_attempt_at <= now)
+        .order_by(AlertDelivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A claimed delivery as plain values, for sending outside any transaction. `target` is the rule's target
+    ({"kind", "url"|"to", "secret"}), or None when the rule or that target is gone."""
+
+    delivery_id: int
+    attempt: int
+    kind: str
+    target: dict[str, Any] | None
+    payload: dict[str, Any]
+
+
+def claim(session: Session, delivery_id: int, now: datetime, until: datetime, base_url: str = "") -> Notice | None:
+    """Take one due delivery for one attempt, until `until`. A conditional UPDATE: of two loops only one sees the
+    row change, on SQLite (one writer at a time) and PostgreSQL (the second UPDATE re-checks the row after the
+    first commits and matches nothing). Commit before sending."""
+    result = session.execute(
+        update(AlertDelivery)
+        .where(
+            AlertDelivery.id == delivery_id,
+            AlertDelivery.status.in_(DUE_STATUSES),
+            AlertDelivery.next_attempt_at <= now,
+        )
+        .values(status="sending", attempts=AlertDelivery.attempts + 1, next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    delivery = session.get_one(AlertDelivery, delivery_id, populate_existing=True)
+    alert = session.get_one(Alert, delivery.alert_id)
+    rule = session.get(AlertRule, delivery.rule_id) if delivery.rule_id is not None else None
+    return Notice(
+        delivery.id, delivery.attempts, delivery.target_kind, _target(rule, delivery), alert_payload(alert, base_url)
+    )
+
+
+def _target(rule: AlertRule | None, delivery: AlertDelivery) -> dict[str, Any] | None:
+    index = delivery.target_index
+    if rule is None or index is None or not 0 <= index < len(rule.targets):
+        return None
+    target = rule.targets[index]
+    return dict(target) if target.get("kind") == delivery.target_kind else None
+
+
+def record_outcome(
+    session: Session, delivery_id: int, status: str, error: str | None, retry_at: datetime | None, now: datetime
+) -> bool:
+    """After an attempt: "delivered", "pending" again until `retry_at`, or "failed" for good. A delivery no
+    longer being sent (another loop took over a lapsed claim and finished first) is left as it is."""
+    if status not in OUTCOMES:
+        raise ValueError(f"an attempt ends delivered, pending or failed, not {status!r}")
+    delivery = session.get(AlertDelivery, delivery_id)
+    if delivery is None or delivery.status != "sending":
+        return False
+    delivery.status = status
+    delivery.error = error
+    delivery.next_attempt_at = retry_at if status == "pending" else None
+    if status == "delivered":
+        delivery.delivered_at = now
+    session.flush()
+    return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
@@ -52,18 +52,30 @@ class AlertRule(Base):
 
 
 class AlertDelivery(Base):
-    """One attempt series to tell one target about one alert, and how it ended."""
+    """Telling one target of one rule about one alert: a queue row (decision 0700). "pending" until due at
+    `next_attempt_at`; "sending" while a delivery loop holds it (`next_attempt_at` is then when the claim runs
+    out, after which it is due again); then "delivered", or "pending" again after a retryable failure, or
+    "failed" for good. `attempts` counts claims; `error` is the last failure's reason."""
 
     __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        # Two loops queueing the same alert at once: the second one's rows collide and it leaves them to the first.
+        UniqueConstraint("alert_id", "rule_id", "target_index"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id"))
+    #: Which of the rule's targets (its URL or address and secret are read from the rule when sending).
+    target_index: Mapped[int | None] = mapped_column(Integer)
     target_kind: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(512))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HashtagProposal(Base):

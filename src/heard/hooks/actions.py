@@ -1,14 +1,16 @@
-"""Subscribing, fanning events out into deliveries, and recording each attempt with exponential backoff."""
+"""Subscribing, fanning events out into deliveries, claiming a due delivery for one attempt, and recording how
+it went. The retry policy (how long to wait, how many attempts) is the dispatcher's (`heard.workers.hooks`); no
+I/O here, and the caller owns each transaction."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from heard.errors import Refused
@@ -16,12 +18,9 @@ from heard.events import ALL_EVENTS
 from heard.hooks.models import WebhookDelivery, WebhookSubscription
 
 EVENT_NAMES = frozenset(e.name for e in ALL_EVENTS)
-#: Attempts before a delivery is "failed": with the backoff below that is about a day of trying.
-MAX_ATTEMPTS = 12
-FIRST_RETRY = timedelta(seconds=15)
-LONGEST_WAIT = timedelta(hours=4)
-#: How long a claimed delivery is left alone by other dispatchers (longer than one send's timeout).
-CLAIM_LEASE = timedelta(minutes=2)
+#: Statuses a dispatcher looks at: waiting for its time, or held by a dispatcher whose claim may have run out.
+DUE_STATUSES = ("pending", "sending")
+OUTCOMES = ("delivered", "pending", "failed")
 
 
 class HookError(Refused):
@@ -99,56 +98,65 @@ def enqueue(session: Session, events: Sequence[LoggedEvent], now: datetime) -> i
     return added
 
 
+def due_deliveries(session: Session, now: datetime, limit: int) -> list[int]:
+    """Deliveries whose time has come (pending and due, or claimed by a dispatcher whose claim ran out), oldest
+    event first: a receiver sees events in order."""
+    query = (
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.status.in_(DUE_STATUSES), _due(now))
+        .order_by(WebhookDelivery.event_offset, WebhookDelivery.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now)
+
+
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """A delivery taken for one attempt, as plain values: the sending happens outside any transaction."""
 
     delivery_id: int
+    attempt: int
     url: str
     secret: str | None
     payload: str
 
 
-def claim_due(session: Session, now: datetime, limit: int = 100) -> list[Claimed]:
-    """Pending deliveries whose time has come, oldest event first (a receiver sees events in order), leased for
-    CLAIM_LEASE so that another dispatcher skips them and a crash mid-send only delays them."""
-    query = (
-        select(WebhookDelivery, WebhookSubscription)
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .where(
-            WebhookDelivery.status == "pending",
-            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
-        )
-        .order_by(WebhookDelivery.event_offset, WebhookDelivery.id)
-        .limit(limit)
-        .with_for_update(of=WebhookDelivery, skip_locked=True)
+def claim(session: Session, delivery_id: int, now: datetime, until: datetime) -> Claimed | None:
+    """Take one due delivery for one attempt, until `until` (then another dispatcher may take it over: a crash
+    mid-send only delays it). A conditional UPDATE, so of two dispatchers only one sees the row change, on SQLite
+    and PostgreSQL alike. Commit before sending."""
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(DUE_STATUSES), _due(now))
+        .values(status="sending", attempts=WebhookDelivery.attempts + 1, next_attempt_at=until)
+        .execution_options(synchronize_session=False)
     )
-    claimed = []
-    for delivery, sub in session.execute(query):
-        delivery.next_attempt_at = now + CLAIM_LEASE
-        claimed.append(Claimed(delivery.id, sub.url, sub.secret, delivery.payload))
-    return claimed
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    delivery = session.get_one(WebhookDelivery, delivery_id, populate_existing=True)
+    sub = session.get_one(WebhookSubscription, delivery.subscription_id)
+    return Claimed(delivery.id, delivery.attempts, sub.url, sub.secret, delivery.payload)
 
 
-def record_attempt(session: Session, delivery_id: int, ok: bool, error: str | None, final: bool, now: datetime) -> None:
-    """`final`: the receiver refused in a way a retry will not change (a 4xx other than 429)."""
+def record_outcome(
+    session: Session, delivery_id: int, status: str, error: str | None, retry_at: datetime | None, now: datetime
+) -> None:
+    """After an attempt: "delivered", "pending" again until `retry_at`, or "failed" for good (kept, and retried
+    on request). A delivery no longer being sent (its subscription was removed, or another dispatcher took over
+    a lapsed claim and finished first) is left as it is."""
+    if status not in OUTCOMES:
+        raise ValueError(f"an attempt ends delivered, pending or failed, not {status!r}")
     delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None:  # its subscription was removed meanwhile
+    if delivery is None or delivery.status != "sending":
         return
-    delivery.attempts += 1
-    if ok:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at, delivery.last_error = (
-            "delivered",
-            now,
-            None,
-            None,
-        )
-        return
-    delivery.last_error = (error or "failed")[:1000]
-    if final or delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status, delivery.next_attempt_at = "failed", None
-        return
-    delivery.next_attempt_at = now + min(FIRST_RETRY * 2 ** (delivery.attempts - 1), LONGEST_WAIT)
+    delivery.status, delivery.last_error = status, error
+    delivery.next_attempt_at = retry_at if status == "pending" else None
+    if status == "delivered":
+        delivery.delivered_at = now
 
 
 def retry_failed(session: Session, subscription_id: int, now: datetime) -> int:

@@ -25,8 +25,10 @@ class WebhookSubscription(Base):
 
 
 class WebhookDelivery(Base):
-    """One event for one subscription: pending until delivered, retried with backoff, "failed" after the last
-    attempt (kept, and retried on request)."""
+    """One event for one subscription: "pending" until due at `next_attempt_at`; "sending" while a dispatcher
+    holds it (`next_attempt_at` is then when the claim runs out, after which it is due again); then "delivered",
+    or "pending" again after a retryable failure, or "failed" after a refusal or the last attempt (kept, and
+    retried on request). `attempts` counts claims."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (

@@ -1,6 +1,7 @@
 """Periodic jobs that keep the store current while `heard serve` runs: incidents re-grouped (ids kept stable),
-open alerts delivered to the people their rules name, and the SQL event log pruned of old acknowledged records.
-Each job logs and survives its own failure."""
+a pass of alert delivery (new alerts queued for the people their rules name, due deliveries sent or retried:
+`workers/alert_delivery.py`), and the SQL event log pruned of old acknowledged records. Each job logs and
+survives its own failure."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from datetime import timedelta
 
 import structlog
 
-from heard.alerts.delivery import notify_pending
 from heard.app import Runtime
 from heard.incidents.embedders import make_embedder
 from heard.incidents.maintenance import regroup_open
 from heard.stream.sql_log import SqlLog
+from heard.workers.alert_delivery import notify_pending
 
 log = structlog.get_logger(__name__)
 

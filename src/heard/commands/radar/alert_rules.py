@@ -108,9 +108,9 @@ def decide(
 @alerts_app.command("notify")
 def notify(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Deliver every alert no rule has been told about yet (one pass)."""
-    from heard.alerts.delivery import notify_pending
     from heard.app import build_runtime
     from heard.settings import Settings
+    from heard.workers.alert_delivery import notify_pending
 
     with build_runtime(Settings()) as runtime:
         counts = notify_pending(runtime.sessions, runtime.clock, runtime.settings)
