@@ -15,7 +15,7 @@ import heard
 from heard.app import build_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
-from heard.inbox.agents import ensure_demo_agent
+from heard.accounts.agents import ensure_demo_agent
 from heard.posts import RawPost
 from heard.settings import Settings
 from heard.web.app import create_app

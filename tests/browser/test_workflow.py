@@ -57,4 +57,6 @@ def test_a_refused_change_is_explained(page: Page, runtime: Runtime, server: Liv
     page.goto(f"{server.url}/conversations/{conversation.id}")
     page.get_by_label("Private note").fill("   ")
     page.get_by_role("button", name="Add note").click()
-    expect(page.locator("#flash")).to_have_text("A note cannot be empty")
+    refusal = page.locator("form:has(button:text('Add note')) .refusal")
+    expect(refusal).to_have_text("A note cannot be empty")  # next to the control the agent used
+    expect(refusal).to_be_in_viewport()

@@ -16,18 +16,36 @@ document.addEventListener("htmx:afterRequest", function (event) {
   }
 });
 
-// Refusals (400, 403, 404...) are shown as text; htmx does not swap error responses into the page.
+// Refusals (400, 403, 404, 409...) are shown as text next to the control the agent used: in a `.refusal` line
+// of the form that made the request (made when the form has none), else in the page's #flash. htmx does not swap
+// error responses into the page, and the server's text is the action's own reason.
+function refusalSpot(elt) {
+  var form = elt && elt.closest ? elt.closest("form") || elt : null;
+  if (!form || !form.parentNode) {
+    return document.getElementById("flash");
+  }
+  var spot = form.querySelector(".refusal");
+  if (!spot) {
+    spot = document.createElement("p");
+    spot.className = "refusal";
+    spot.setAttribute("role", "alert");
+    form.appendChild(spot);
+  }
+  return spot;
+}
 document.addEventListener("htmx:responseError", function (event) {
-  var flash = document.getElementById("flash");
-  if (!flash) {
+  var spot = refusalSpot(event.detail.elt);
+  if (!spot) {
     return;
   }
-  flash.textContent = event.detail.xhr.responseText || "Something went wrong.";
-  flash.hidden = false;
+  spot.textContent = event.detail.xhr.responseText || "Something went wrong.";
+  spot.hidden = false;
+  if (spot.scrollIntoView) {
+    spot.scrollIntoView({ block: "nearest" });
+  }
 });
 document.addEventListener("htmx:afterSwap", function () {
-  var flash = document.getElementById("flash");
-  if (flash) {
-    flash.hidden = true;
-  }
+  document.querySelectorAll("#flash, .refusal").forEach(function (spot) {
+    spot.hidden = true;
+  });
 });
