@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heard.coach.review import LENGTH_LIMITS, ReviewContext
+from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.rules import RULE_IDS
 from heard.coach.weights import HAND_WEIGHTS, shipped_weights
+from heard.lengths import LIMITS as LENGTH_LIMITS
 
 HOSTILE = st.one_of(
     st.text(max_size=2000),

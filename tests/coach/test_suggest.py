@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heard.coach.review import LENGTH_LIMITS, ReviewContext
+from heard.coach.review import ReviewContext
 from heard.coach.reviewer import review
-from heard.coach.rules.limits import weighted_length
 from heard.coach.suggest import suggest_draft
+from heard.lengths import LIMITS as LENGTH_LIMITS
+from heard.lengths import counted_length as weighted_length
 
 COMPLAINT = ReviewContext(
     post="My bag was lost on flight 1234 to Denver and nobody at the desk will help! Booking HAPTCQ",

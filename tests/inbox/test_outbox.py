@@ -156,3 +156,10 @@ def test_only_a_failed_reply_can_be_sent_again(runtime: Runtime) -> None:
 def test_unknown_conversation(runtime: Runtime) -> None:
     with pytest.raises(NotFound, match="no conversation"):
         _queue(runtime, 999_999)
+
+
+def test_the_network_limit_holds_even_through_the_replay_channel(runtime: Runtime) -> None:
+    """The demo answers X conversations through the replay connector (10,000 characters): X still takes 280."""
+    cid = _conversation(runtime)  # network x, no channel: the replay outbox
+    with pytest.raises(OutboxProblem, match="x allows 280 characters; this reply has 322"):
+        _queue(runtime, cid, "Sorry about this! " + "a" * 304)

@@ -13,16 +13,6 @@ from typing import Any, Literal
 Severity = Literal["error", "warning", "info"]
 
 #: Characters each network lets one public post carry.
-LENGTH_LIMITS: dict[str, int] = {
-    "x": 280,
-    "twitter": 280,
-    "mastodon": 500,
-    "bluesky": 300,
-    "reddit": 10_000,
-    "facebook": 8_000,
-    "linkedin": 1_250,
-    "youtube": 10_000,
-}
 #: Drafts longer than this are reviewed on their first part only, so hostile paste cannot stall the coach.
 MAX_REVIEW_CHARS = 20_000
 

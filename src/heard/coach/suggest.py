@@ -8,11 +8,11 @@ import re
 import zlib
 from collections.abc import Sequence
 
-from heard.coach.review import LENGTH_LIMITS, ReviewContext
-from heard.coach.rules.limits import weighted_length
+from heard.coach.review import ReviewContext
 from heard.coach.rules.privacy import private_data
 from heard.coach.situation import read_situation
 from heard.coach.text import MENTION, URL, clean, jaccard, shingles
+from heard.lengths import counted_length, limit_of
 
 _CLAUSE_END = re.compile(r"[.!?\n;]|\s[-–—]\s")
 _GREETINGS = ("Hi {name},", "Hello {name},", "Hey {name},", "{name},", "Hi {name} -", "Thanks for writing, {name}:")
@@ -88,7 +88,7 @@ def _likeness(draft: str, previous: Sequence[str]) -> float:
 
 def _compose(ctx: ReviewContext, seed: int) -> str:
     sit = read_situation(ctx)
-    short = LENGTH_LIMITS.get(ctx.network.lower(), 500) < 500
+    short = (limit_of(ctx.network) or 500) < 500
     focus = _focus(ctx.post, 45 if short else 90)
     if focus == "this":
         focus = ctx.incident_title.strip() or (f"the {ctx.topic.strip()[:40]} problem" if ctx.topic.strip() else "this")
@@ -145,14 +145,14 @@ def _focus(post: str, most: int) -> str:
 
 
 def _fit(parts: dict[str, str], network: str) -> str:
-    limit = LENGTH_LIMITS.get(network, 10_000)
+    limit = limit_of(network) or 10_000
     # Too long: a shorter thank-you first, then without the reason, then cut (the coach will say so).
     for step in ("thanks", "reason"):
-        if weighted_length(" ".join(parts.values()), network) <= limit or step not in parts:
+        if counted_length(" ".join(parts.values()), network) <= limit or step not in parts:
             continue
         if step == "thanks":
             parts["thanks"] = "Thanks!"
         else:
             del parts["reason"]
     text = " ".join(parts.values())
-    return text if weighted_length(text, network) <= limit else text[:limit]
+    return text if counted_length(text, network) <= limit else text[:limit]

@@ -30,6 +30,7 @@ from heard.events import ConversationUpdated
 from heard.inbox.approvals import HELD, PENDING, check_can_send, record_review, sendable, waits_for_lead
 from heard.inbox.coaching import context_for_conversation
 from heard.inbox.models import ReplyReview
+from heard.lengths import measure
 from heard.posts import storable
 
 #: The longest reply Heard queues whatever the network (the connector refuses more for its own network).
@@ -89,9 +90,12 @@ def queue_reply(
     route = route_for(session, conversation)
     if private and not route.allows_private:
         raise OutboxProblem(f"{conversation.network} does not let Heard answer privately: reply in public")
-    limit = min(route.max_chars, MAX_REPLY_CHARS)
-    if len(text) > limit:
-        raise OutboxProblem(f"{route.kind} allows {limit} characters; this reply has {len(text)}")
+    measured = measure(conversation.network, text)
+    # The network's own limit, as it counts, even when the channel (an import, the demo's replay) takes more.
+    limit = min(route.max_chars, MAX_REPLY_CHARS, measured.limit or MAX_REPLY_CHARS)
+    if measured.length > limit:
+        where = conversation.network if measured.limit == limit else route.kind
+        raise OutboxProblem(f"{where} allows {limit} characters; this reply has {measured.length}")
     if review_id is not None:
         return _send_approved(session, conversation, text, review_id)
     reviewed = _review(session, conversation, text, clock, author, private, context)

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from heard.coach.review import LENGTH_LIMITS, Finding, ReviewContext
+from heard.coach.review import Finding, ReviewContext
 from heard.coach.situation import Situation
-from heard.coach.text import URL, Draft
-
-#: X counts every link as 23 characters, whatever its length.
-_X_LINK_LENGTH = 23
-
-
-def weighted_length(text: str, network: str) -> int:
-    if network in {"x", "twitter"}:
-        return len(URL.sub("x" * _X_LINK_LENGTH, text))
-    return len(text)
+from heard.coach.text import Draft
+from heard.lengths import measure
 
 
 def check_length(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
     network = ctx.network.lower()
-    limit = LENGTH_LIMITS.get(network)
-    if limit is None:
-        return []
-    length = weighted_length(draft.text, network)
-    if length <= limit:
+    measured = measure(network, draft.text)
+    limit, length = measured.limit, measured.length
+    if limit is None or not measured.over:
         return []
     return [
         Finding(
