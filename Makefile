@@ -38,7 +38,7 @@ contracts:
 	.venv/bin/lint-imports
 
 pytest:
-	.venv/bin/pytest
+	.venv/bin/pytest -n auto
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache
