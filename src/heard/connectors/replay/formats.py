@@ -19,7 +19,7 @@ from typing import Literal
 
 from heard.clock import as_utc
 from heard.errors import BadInput
-from heard.posts import MAX_TEXT_CHARS, RawPost, raw_post_from_mapping
+from heard.posts import MAX_TEXT_CHARS, RawPost, in_range, raw_post_from_mapping
 
 Format = Literal["twcs", "jsonl"]
 Row = RawPost | BadInput
@@ -90,6 +90,10 @@ def _twcs_row(row: list[str], index: dict[str, int], line: int, channel: str | N
         created = as_utc(datetime.strptime(row[index["created_at"]].strip(), _TWCS_TIME))
     except ValueError:
         return BadInput(f"line {line}: created_at {row[index['created_at']][:40]!r} is not a twcs time", raw)
+    try:
+        created = in_range(created, raw)
+    except BadInput as exc:
+        return BadInput(f"line {line}: {exc.reason}", raw)
     parent = row[index["in_response_to_tweet_id"]].strip()
     if parent.endswith(".0"):  # pandas wrote these ids as floats in some copies of the file
         parent = parent[:-2]
