@@ -85,8 +85,8 @@ class RawPost:
 def _json_object(payload: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"payload is not JSON: {exc}", _preview(payload)) from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: thousands of "[" deep
+        raise BadInput(f"payload is not JSON: {str(exc)[:200]}", _preview(payload)) from exc
     if not isinstance(data, dict):
         raise BadInput("payload is not a JSON object", _preview(payload))
     return data

@@ -44,7 +44,8 @@ def import_(
     chosen: Format = "twcs" if fmt == "twcs" else "jsonl"
     with build_runtime(Settings()) as runtime:
         started = time.perf_counter()
-        summary: dict[str, float | int] = dict(import_file(runtime, path, chosen).as_dict())
+        imported = import_file(runtime, path, chosen)
+        summary: dict[str, float | int] = dict(imported.as_dict())
         if process:
             PipelineWorker(runtime).drain()
             with runtime.sessions() as session:
@@ -53,10 +54,7 @@ def import_(
     if as_json:
         typer.echo(json.dumps(summary))
     else:
-        typer.echo(
-            f"read {summary['read']} rows: took {summary['taken']}, {summary['duplicates']} already imported, "
-            f"set aside {summary['set_aside']} (see dead letters) in {summary['seconds']} s"
-        )
+        typer.echo(f"{imported.line()} in {summary['seconds']} s")
 
 
 def worker() -> None:

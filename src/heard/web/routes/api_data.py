@@ -3,7 +3,6 @@ network Heard has no connector for), and the API's own OpenAPI schema."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from starlette.responses import JSONResponse
 
 from heard.alerts.queries import recent_alerts
 from heard.app import Runtime
-from heard.connectors.replay.formats import read_jsonl
+from heard.connectors.replay.formats import read_text
 from heard.errors import BadInput, HeardError
 from heard.inbox.sla import SlaTargets
 from heard.incidents.queries import list_incidents
@@ -115,7 +114,7 @@ async def push_posts(request: Request, runtime: RuntimeDep, me: ApiAdmin) -> Pus
 def _push(runtime: Runtime, text: str, source: str) -> PushResult:
     posts: list[RawPost] = []
     bad: list[BadInput] = []
-    for row in read_jsonl(io.StringIO(text)):
+    for row in read_text(text, "jsonl"):
         if isinstance(row, BadInput):
             bad.append(row)
         else:
