@@ -15,6 +15,7 @@ from heard.connectors.replay.formats import Format
 from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.web.app import create_app
+from heard.web.headers import exposure_warning
 from heard.web.server import serve as serve_app
 from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
@@ -96,6 +97,8 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
     settings = runtime.settings
     if with_worker and settings.radar_mode == "separate":
         typer.echo("HEARD_RADAR_MODE=separate: this worker raises no alerts; run one `heard radar` for them", err=True)
+    if (warning := exposure_warning(settings)) is not None:
+        typer.echo(warning, err=True)
     if ready_message:
         typer.echo(ready_message)
     try:

@@ -61,7 +61,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")
     app.add_middleware(SessionMiddleware, codec=codec)
     app.add_middleware(BodyLimit)  # outside the session's CSRF check (which reads forms); its 413 gets the headers
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=runtime.settings.env == "production")
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (

@@ -8,6 +8,7 @@ the bytes as they arrive and stops at the cap: the route sees the client as gone
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,8 +43,9 @@ class BodyLimit:
             return
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
+        as_json = scope["path"].startswith("/api/")
         if declared is not None and declared > limit:
-            await _too_large(send, limit)
+            await _too_large(send, limit, as_json)
             return
         received = 0
         refused = False
@@ -59,7 +61,7 @@ class BodyLimit:
                 if received > limit:
                     refused = True
                     if not started:
-                        await _too_large(send, limit)
+                        await _too_large(send, limit, as_json)
                     return {"type": "http.disconnect"}
             return message
 
@@ -88,8 +90,11 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = f"Request body too large: at most {limit} bytes.".encode()
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+async def _too_large(send: Send, limit: int, as_json: bool) -> None:
+    """413, as JSON {"detail": ...} for the API (what its schema promises) and as text elsewhere."""
+    reason = f"Request body too large: at most {limit} bytes."
+    body = json.dumps({"detail": reason}).encode() if as_json else reason.encode()
+    kind = b"application/json" if as_json else b"text/plain; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
