@@ -69,7 +69,13 @@ class RawPost:
         return f"{self.network}:{self.external_id}"
 
     def to_json(self) -> bytes:
-        return _ENCODER.encode(self.to_mapping()).encode("utf-8")
+        text = _ENCODER.encode(self.to_mapping())
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A connector passed on a lone surrogate (JSON allows "\\udcff"): it becomes U+FFFD, as storing it
+            # would make it anyway, rather than failing the whole append.
+            return storable(text).encode("utf-8")
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON-ready fields (what `raw_post_from_mapping` reads back)."""
