@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from heard.clock import as_utc
@@ -20,6 +20,7 @@ from heard.errors import BadInput
 #: a customer's long complaint is still a complaint. Networks cap far below this (X 25k for premium).
 MAX_TEXT_CHARS = 40_000
 _MAX_ID_CHARS = 128
+MAX_FOLLOWERS = 2**31 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -32,6 +33,14 @@ def storable(text: str) -> str:
 
 
 _MAX_NAME_CHARS = 256
+#: A network name is a word of Heard's own vocabulary ("x", "mastodon", "twitter"). The post key joins it to the
+#: post's id with ":", so a name with ":" in it could make two posts one key ("a:b" + "c" and "a" + "b:c").
+_NETWORK = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
+#: The times a post can claim. Older than the first social network or later than this century is a broken
+#: export or a hostile payload: a date near year 9999 has no room for the arithmetic every page does on it
+#: (SLA targets, windows), so one such post made each page that showed it fail.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,13 @@ class RawPost:
         return f"{self.network}:{self.external_id}"
 
     def to_json(self) -> bytes:
-        return _ENCODER.encode(self.to_mapping()).encode("utf-8")
+        text = _ENCODER.encode(self.to_mapping())
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A connector passed on a lone surrogate (JSON allows "\\udcff"): it becomes U+FFFD, as storing it
+            # would make it anyway, rather than failing the whole append.
+            return storable(text).encode("utf-8")
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON-ready fields (what `raw_post_from_mapping` reads back)."""
@@ -76,8 +91,8 @@ class RawPost:
 def _json_object(payload: bytes | str) -> dict[str, Any]:
     try:
         data = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"payload is not JSON: {exc}", _preview(payload)) from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: thousands of "[" deep
+        raise BadInput(f"payload is not JSON: {str(exc)[:200]}", _preview(payload)) from exc
     if not isinstance(data, dict):
         raise BadInput("payload is not a JSON object", _preview(payload))
     return data
@@ -117,12 +132,22 @@ def _optional_str(data: dict[str, Any], name: str, raw: str, limit: int = _MAX_N
 
 
 def parse_time(value: object, raw: str = "") -> datetime:
-    """ISO 8601 (with or without zone; naive means UTC) or a Unix timestamp."""
+    """ISO 8601 (with or without zone; naive means UTC) or a Unix timestamp, between EARLIEST and LATEST."""
+    return in_range(_parse_time(value, raw), raw)
+
+
+def in_range(when: datetime, raw: str = "") -> datetime:
+    """`when`, or BadInput when it lies outside [EARLIEST, LATEST): refused rather than clamped, because a
+    clamped date would put the post at a time it never had; the dead letter keeps it whole."""
+    if not EARLIEST <= when < LATEST:
+        raise BadInput(f"created_at {when.isoformat()} is outside {EARLIEST.year}-{LATEST.year - 1}", raw)
+    return when
+
+
+def _parse_time(value: object, raw: str) -> datetime:
     if isinstance(value, datetime):
         return as_utc(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        from datetime import UTC
-
         try:
             return datetime.fromtimestamp(float(value), tz=UTC)
         except (OverflowError, OSError, ValueError) as exc:
@@ -131,9 +156,17 @@ def parse_time(value: object, raw: str = "") -> datetime:
         text = value.strip().replace("Z", "+00:00")
         try:
             return as_utc(datetime.fromisoformat(text))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise BadInput(f"created_at {value[:40]!r} is not an ISO 8601 time", raw) from exc
     raise BadInput("field 'created_at' is missing", raw)
+
+
+def network_name(value: str, raw: str = "") -> str:
+    """The network name lower-cased, or BadInput for one that is not a plain word (see _NETWORK)."""
+    name = value.strip().lower()
+    if not _NETWORK.fullmatch(name):
+        raise BadInput(f"network {value[:40]!r} is not a name of letters, digits, '_', '.' or '-'", raw)
+    return name
 
 
 def raw_post_from_mapping(data: dict[str, Any], raw: str = "") -> RawPost:
@@ -147,9 +180,13 @@ def raw_post_from_mapping(data: dict[str, Any], raw: str = "") -> RawPost:
     followers = data.get("author_followers")
     if followers is not None and (isinstance(followers, bool) or not isinstance(followers, int) or followers < 0):
         raise BadInput("field 'author_followers' must be a non-negative integer", raw)
+    if followers is not None:
+        # Reach is a 32-bit column; no account comes near it, and a post is worth keeping even when its count
+        # is absurd, so it is held at the edge instead of failing the store of the whole batch.
+        followers = min(followers, MAX_FOLLOWERS)
     handle = _optional_str(data, "author_handle", raw) or _required_str(data, "author_id", raw)
     return RawPost(
-        network=_required_str(data, "network", raw, 32).lower(),
+        network=network_name(_required_str(data, "network", raw, 32), raw),
         external_id=_required_str(data, "external_id", raw),
         author_id=_required_str(data, "author_id", raw),
         author_handle=handle,

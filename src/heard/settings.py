@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from heard.errors import UnsafeSettings
 
 _DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused outside development, see below
+DEV_SECRET = _DEV_SECRET
 
 
 class Settings(BaseSettings):

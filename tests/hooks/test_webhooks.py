@@ -43,7 +43,15 @@ def _emit(runtime: Runtime, *events: Event) -> None:
 
 def _subscribe(runtime: Runtime, url: str, events: list[str], secret: str | None = SECRET) -> int:
     with runtime.sessions.begin() as session:
-        row = add_subscription(session, url, events, secret, runtime.clock.now(), runtime.log.head(EVENTS_TOPIC))
+        row = add_subscription(
+            session,
+            url,
+            events,
+            secret,
+            runtime.clock.now(),
+            runtime.log.head(EVENTS_TOPIC),
+            secret_key=runtime.settings.secret_key,
+        )
         return row.id
 
 
@@ -152,9 +160,10 @@ def test_a_claim_is_taken_by_one_dispatcher_and_taken_over_when_it_lapses(runtim
         with runtime.sessions() as one, runtime.sessions() as other:
             [delivery_id] = due_deliveries(one, clock.now(), 10)
             assert due_deliveries(other, clock.now(), 10) == [delivery_id]
-            assert claim(one, delivery_id, clock.now(), lease) is not None
+            key = runtime.settings.secret_key
+            assert claim(one, delivery_id, clock.now(), lease, secret_key=key) is not None
             one.commit()
-            assert claim(other, delivery_id, clock.now(), lease) is None
+            assert claim(other, delivery_id, clock.now(), lease, secret_key=key) is None
             other.commit()
         assert dispatcher.pass_once().delivered == 0  # the first claimer died mid-send...
         clock.advance(HOOK_RETRY.lease_s)
@@ -190,7 +199,7 @@ def test_bad_subscriptions_are_refused(
     runtime: Runtime, url: str, events: list[str], secret: str | None, message: str
 ) -> None:
     with runtime.sessions.begin() as session, pytest.raises(HookError, match=message):
-        add_subscription(session, url, events, secret, runtime.clock.now(), 0)
+        add_subscription(session, url, events, secret, runtime.clock.now(), 0, secret_key=runtime.settings.secret_key)
 
 
 def test_hook_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,3 +223,21 @@ def test_hook_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     refused = runner.invoke(cli, ["hooks", "add", "https://x.example/h", "--event", "nope"])
     assert refused.exit_code != 0
     assert "unknown events" in refused.output
+
+
+def test_the_signing_secret_is_stored_sealed_and_still_signs(runtime: Runtime) -> None:
+    """Issue 21, item 5: no secret in the clear at rest; the dispatcher unseals it to sign."""
+    from sqlalchemy import text
+
+    from heard.sealing import PREFIX
+
+    with receiving() as receiver:
+        sub = _subscribe(runtime, receiver.url, ["*"])
+        with runtime.engine.connect() as conn:
+            stored = conn.execute(text("SELECT secret FROM webhook_subscriptions WHERE id = :i"), {"i": sub}).scalar()
+        assert stored.startswith(PREFIX)
+        assert SECRET not in stored
+        _emit(runtime, NoteAdded(1, 2, 3))
+        assert HookDispatcher(runtime).pass_once().delivered == 1
+    headers, body = receiver.requests[0]
+    assert verify(SECRET, headers[TIMESTAMP_HEADER], body, headers[SIGNATURE_HEADER])

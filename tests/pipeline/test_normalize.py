@@ -46,7 +46,28 @@ def raw(text: str, **kw: object) -> RawPost:
     ],
 )
 def test_clean_text(text: str, expected: str) -> None:
-    assert clean_text(text)[0] == expected
+    assert clean_text(text, entities=True)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👩\u200d💻 at work, 👨\u200d👩\u200d👧 at home",  # emoji ZWJ sequences
+        "می\u200cخواهم",  # Persian: the non-joiner keeps "mi" apart from the verb
+        "क्\u200dष",  # Devanagari: the joiner asks for the half form
+    ],
+)
+def test_joiners_that_hold_words_and_emoji_together_are_kept(text: str) -> None:
+    assert clean_text(text)[0] == text
+
+
+@pytest.mark.parametrize(
+    ("network", "expected"),
+    [("x", "a & b <3"), ("twitter", "a & b <3"), ("mastodon", "a &amp; b &lt;3"), ("reddit", "a &amp; b &lt;3")],
+)
+def test_entities_are_decoded_only_for_networks_that_encode_them(network: str, expected: str) -> None:
+    post = normalize_one(RawPost(network, "1", "42", "ana", "a &amp; b &lt;3", NOW))
+    assert post.text == expected
 
 
 @pytest.mark.parametrize(
@@ -90,9 +111,9 @@ def test_no_text_breaks_normalize(text: str) -> None:
     assert len(post.text) <= MAX_TEXT_CHARS
 
 
-def _reference_clean(text: str) -> str:
+def _reference_clean(text: str, entities: bool) -> str:
     """clean_text as first written, without the shortcuts that skip work on plain text."""
-    text = html.unescape(text) if "&" in text else text
+    text = html.unescape(text) if "&" in text and entities else text
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNSTORABLE.sub("\ufffd", _CONTROL.sub("", text))
@@ -104,10 +125,10 @@ def _reference_clean(text: str) -> str:
 _HOSTILE = st.text(alphabet=st.sampled_from(list("ab #@:/\n\r\t\x00\u00a0\u200b&;e\u0301\u00e9\ud800é1")))
 
 
-@given(st.one_of(st.text(), _HOSTILE))
-def test_shortcuts_change_no_result(text: str) -> None:
-    cleaned, _ = clean_text(text)
-    assert cleaned == _reference_clean(text)
+@given(st.one_of(st.text(), _HOSTILE), st.booleans())
+def test_shortcuts_change_no_result(text: str, entities: bool) -> None:
+    cleaned, _ = clean_text(text, entities=entities)
+    assert cleaned == _reference_clean(text, entities)
     assert hashtags(cleaned) == tuple(dict.fromkeys(t.lower() for t in _HASHTAG.findall(cleaned) if not t.isdigit()))
     assert mentions(cleaned) == tuple(dict.fromkeys(m.lower() for m in _MENTION.findall(cleaned)))
     assert urls(cleaned) == tuple(dict.fromkeys(u.rstrip(".,;:!?)]}'\"") for u in _URL.findall(cleaned)))

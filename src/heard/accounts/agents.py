@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from heard.accounts.models import Agent
+from heard.accounts.models import Agent, ApiToken
 from heard.errors import Refused
 
 ROLES = ("viewer", "agent", "editor", "admin")
@@ -104,9 +104,13 @@ def add_agent(
     return agent, password
 
 
-def set_password(session: Session, agent: Agent, password: str) -> None:
+def set_password(session: Session, agent: Agent, password: str, now: datetime | None = None) -> None:
+    """Replace the agent's password. Their sessions end (they carry the password's fingerprint) and so do their
+    API tokens: a token made by someone who had the old password must not outlive it."""
     _check_password(password)
     agent.password_hash = _hasher.hash(password)
+    live = (ApiToken.agent_id == agent.id) & ApiToken.revoked_at.is_(None)
+    session.execute(update(ApiToken).where(live).values(revoked_at=now or datetime.now(UTC)))
     session.flush()
 
 
@@ -139,5 +143,5 @@ def ensure_demo_agent(session: Session, now: datetime | None = None) -> tuple[st
     if agent is None:
         add_agent(session, DEMO_EMAIL, "admin", now, password, name="Demo Admin")
     else:
-        set_password(session, agent, password)
+        set_password(session, agent, password, now)
     return DEMO_EMAIL, password

@@ -8,6 +8,7 @@ import re
 import zlib
 from collections.abc import Sequence
 
+from heard.bidi import neutralised
 from heard.coach.review import ReviewContext
 from heard.coach.rules.privacy import private_data
 from heard.coach.situation import read_situation
@@ -91,13 +92,15 @@ def _compose(ctx: ReviewContext, seed: int) -> str:
     short = (limit_of(ctx.network) or 500) < 500
     focus = _focus(ctx.post, 45 if short else 90)
     if focus == "this":
-        focus = ctx.incident_title.strip() or (f"the {ctx.topic.strip()[:40]} problem" if ctx.topic.strip() else "this")
+        focus = neutralised(ctx.incident_title).strip() or (
+            f"the {ctx.topic.strip()[:40]} problem" if ctx.topic.strip() else "this"
+        )
     pick = _Picker(seed)
     fix = pick(_FIX_LINK).format(url=ctx.article_url) if ctx.article_url else None
     parts: dict[str, str] = {"greeting": pick(_GREETINGS).format(name=_name(ctx))}
     if sit.complaint:
         parts["sorry"] = pick(_SORRY).format(focus=focus)
-        incident = ctx.incident_title.strip()
+        incident = neutralised(ctx.incident_title).strip()
         parts["reason"] = pick(_REASON_KNOWN).format(incident=incident) if incident else pick(_REASON_UNKNOWN)
         parts["fix"] = fix or pick(_FIX_NONE)
         parts["thanks"] = pick(_THANKS)
@@ -106,8 +109,8 @@ def _compose(ctx: ReviewContext, seed: int) -> str:
         parts["fix"] = fix or "I'll check and answer you here shortly."
     else:
         parts["praise"] = pick(_PRAISE).format(focus=focus)
-    if ctx.agent_name.strip():
-        parts["sign"] = f"^{ctx.agent_name.split()[0]}"
+    if neutralised(ctx.agent_name).strip():
+        parts["sign"] = f"^{neutralised(ctx.agent_name).split()[0]}"
     return _fit(parts, ctx.network.lower())
 
 
@@ -122,17 +125,19 @@ class _Picker:
 
 
 def _name(ctx: ReviewContext) -> str:
-    if ctx.customer_name.strip():
-        return ctx.customer_name.split()[0][:40]
-    if ctx.customer_handle.strip():
-        return "@" + ctx.customer_handle.strip().lstrip("@")[:40]
+    # Names come from the customer: a bidi override in one would reverse the rest of the reply (heard.bidi).
+    name, handle = neutralised(ctx.customer_name).strip(), neutralised(ctx.customer_handle).strip()
+    if name:
+        return name.split()[0][:40]
+    if handle:
+        return "@" + handle.lstrip("@")[:40]
     return "there"
 
 
 def _focus(post: str, most: int) -> str:
     """The customer's own words for the problem: the first clause of the post, without handles, links or private
     data, in quotes."""
-    text = MENTION.sub(" ", URL.sub(" ", clean(post[:2000])))
+    text = MENTION.sub(" ", URL.sub(" ", clean(neutralised(post[:2000]))))
     for _, (start, end) in sorted(private_data(text, text), key=lambda f: -f[1][0]):
         text = text[:start] + text[end:]
     text = re.sub(r"\s+", " ", text).strip(" ,:-#")

@@ -15,6 +15,7 @@ from heard.connectors.replay.formats import Format
 from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.web.app import create_app
+from heard.web.headers import exposure_warning
 from heard.web.server import serve as serve_app
 from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
@@ -44,7 +45,8 @@ def import_(
     chosen: Format = "twcs" if fmt == "twcs" else "jsonl"
     with build_runtime(Settings()) as runtime:
         started = time.perf_counter()
-        summary: dict[str, float | int] = dict(import_file(runtime, path, chosen).as_dict())
+        imported = import_file(runtime, path, chosen)
+        summary: dict[str, float | int] = dict(imported.as_dict())
         if process:
             PipelineWorker(runtime).drain()
             with runtime.sessions() as session:
@@ -53,10 +55,7 @@ def import_(
     if as_json:
         typer.echo(json.dumps(summary))
     else:
-        typer.echo(
-            f"read {summary['read']} rows: took {summary['taken']}, {summary['duplicates']} already imported, "
-            f"set aside {summary['set_aside']} (see dead letters) in {summary['seconds']} s"
-        )
+        typer.echo(f"{imported.line()} in {summary['seconds']} s")
 
 
 def worker() -> None:
@@ -98,6 +97,8 @@ def serve_runtime(runtime: Runtime, with_worker: bool, ready_message: str | None
     settings = runtime.settings
     if with_worker and settings.radar_mode == "separate":
         typer.echo("HEARD_RADAR_MODE=separate: this worker raises no alerts; run one `heard radar` for them", err=True)
+    if (warning := exposure_warning(settings)) is not None:
+        typer.echo(warning, err=True)
     if ready_message:
         typer.echo(ready_message)
     try:

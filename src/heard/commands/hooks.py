@@ -45,7 +45,9 @@ def add(
         try:
             head = runtime.log.head(EVENTS_TOPIC)
             with runtime.sessions.begin() as session:
-                row = add_subscription(session, url, event or [], secret, runtime.clock.now(), head)
+                row = add_subscription(
+                    session, url, event or [], secret, runtime.clock.now(), head, secret_key=runtime.settings.secret_key
+                )
                 found: dict[str, Any] = {
                     "id": row.id,
                     "url": row.url,

@@ -53,7 +53,8 @@ def password(
         bool, typer.Option("--password-stdin", help="Read the new password from the first line of stdin.")
     ] = False,
 ) -> None:
-    """Replace an agent's password (ending their sessions). Without --password-stdin one is generated."""
+    """Replace an agent's password (ending their sessions and API tokens). Without --password-stdin one is
+    generated."""
     given = _password(password_stdin)
     new = given if given is not None else generate_password()
     with build_runtime(Settings()) as runtime:
@@ -62,7 +63,7 @@ def password(
                 agent = find_agent(session, email)
                 if agent is None:
                     raise AgentError(f"no agent with e-mail {email[:80]!r}")
-                set_password(session, agent, new)
+                set_password(session, agent, new, runtime.clock.now())
         except AgentError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc

@@ -1,22 +1,18 @@
-"""Credentials at rest: each secret option of a channel is encrypted with a key derived from
-`settings.secret_key` (Fernet: AES-128-CBC + HMAC-SHA256), so the database and its backups never hold a token
+"""Credentials at rest: each secret option of a channel is sealed (`heard.sealing`: Fernet under a key derived
+from `settings.secret_key`), so the database and its backups never hold a token
 in the clear. Changing the secret key makes stored credentials unreadable; `decrypt_options` says so. A value
 written `env:NAME` is kept as that reference and read from the environment when the connector is built.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from heard.connectors.failures import Misconfigured
+from heard.sealing import PREFIX, Unsealable, seal, unseal
 
-PREFIX = "enc:v1:"
 ENV_PREFIX = "env:"
 #: Option names that are always treated as secrets, whatever the connector declares.
 SECRET_NAMES = frozenset(
@@ -38,19 +34,13 @@ SECRET_NAMES = frozenset(
 )
 
 
-def _fernet(secret_key: str) -> Fernet:
-    digest = hashlib.sha256(b"heard-credentials:" + secret_key.encode("utf-8")).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
 def encrypt_options(options: Mapping[str, Any], secret_key: str, secret_names: Iterable[str] = ()) -> dict[str, Any]:
     """A copy of `options` with every secret value encrypted (values already encrypted are kept)."""
     names = SECRET_NAMES | set(secret_names)
-    fernet = _fernet(secret_key)
     out: dict[str, Any] = {}
     for key, value in options.items():
         if key in names and isinstance(value, str) and value and not value.startswith((PREFIX, ENV_PREFIX)):
-            out[key] = PREFIX + fernet.encrypt(value.encode("utf-8")).decode("ascii")
+            out[key] = seal(value, secret_key)
         else:
             out[key] = value
     return out
@@ -61,7 +51,6 @@ def decrypt_options(
 ) -> dict[str, Any]:
     """A copy of `options` with every encrypted value readable again, and every `env:NAME` value read from the
     environment (so a deployment can keep credentials in its secret store instead of the database)."""
-    fernet = _fernet(secret_key)
     env = os.environ if environ is None else environ
     out: dict[str, Any] = {}
     for key, value in options.items():
@@ -72,8 +61,8 @@ def decrypt_options(
             out[key] = env[name]
         elif isinstance(value, str) and value.startswith(PREFIX):
             try:
-                out[key] = fernet.decrypt(value[len(PREFIX) :].encode("ascii")).decode("utf-8")
-            except (InvalidToken, ValueError) as exc:
+                out[key] = unseal(value, secret_key)
+            except Unsealable as exc:
                 raise Misconfigured(
                     f"option {key!r} cannot be decrypted: HEARD_SECRET_KEY changed since it was stored; "
                     "add the channel's credentials again"

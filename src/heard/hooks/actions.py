@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from heard.errors import Refused
 from heard.events import ALL_EVENTS
 from heard.hooks.models import WebhookDelivery, WebhookSubscription
+from heard.sealing import seal, unseal
 
 EVENT_NAMES = frozenset(e.name for e in ALL_EVENTS)
 #: Statuses a dispatcher looks at: waiting for its time, or held by a dispatcher whose claim may have run out.
@@ -37,8 +38,16 @@ class LoggedEvent:
 
 
 def add_subscription(
-    session: Session, url: str, events: Sequence[str], secret: str | None, now: datetime, after_offset: int
+    session: Session,
+    url: str,
+    events: Sequence[str],
+    secret: str | None,
+    now: datetime,
+    after_offset: int,
+    *,
+    secret_key: str,
 ) -> WebhookSubscription:
+    """Subscribe `url`; the signing secret is stored sealed under `secret_key` (heard.sealing)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
         raise HookError(f"{url[:80]!r} is not an http(s) URL")
@@ -48,8 +57,9 @@ def add_subscription(
         raise HookError(f"unknown events {', '.join(unknown)}; known: {', '.join(sorted(EVENT_NAMES))}")
     if secret is not None and not 16 <= len(secret) <= 256:
         raise HookError("a signing secret has 16 to 256 characters")
+    sealed = seal(secret, secret_key) if secret is not None else None
     row = WebhookSubscription(
-        url=url, events=wanted, secret=secret, enabled=True, after_offset=after_offset, created_at=now
+        url=url, events=wanted, secret=sealed, enabled=True, after_offset=after_offset, created_at=now
     )
     session.add(row)
     session.flush()
@@ -125,10 +135,10 @@ class Claimed:
     payload: str
 
 
-def claim(session: Session, delivery_id: int, now: datetime, until: datetime) -> Claimed | None:
+def claim(session: Session, delivery_id: int, now: datetime, until: datetime, *, secret_key: str) -> Claimed | None:
     """Take one due delivery for one attempt, until `until` (then another dispatcher may take it over: a crash
     mid-send only delays it). A conditional UPDATE, so of two dispatchers only one sees the row change, on SQLite
-    and PostgreSQL alike. Commit before sending."""
+    and PostgreSQL alike. Commit before sending. The signing secret comes back unsealed with `secret_key`."""
     result = session.execute(
         update(WebhookDelivery)
         .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(DUE_STATUSES), _due(now))
@@ -139,7 +149,8 @@ def claim(session: Session, delivery_id: int, now: datetime, until: datetime) ->
         return None
     delivery = session.get_one(WebhookDelivery, delivery_id, populate_existing=True)
     sub = session.get_one(WebhookSubscription, delivery.subscription_id)
-    return Claimed(delivery.id, delivery.attempts, sub.url, sub.secret, delivery.payload)
+    secret = unseal(sub.secret, secret_key) if sub.secret is not None else None
+    return Claimed(delivery.id, delivery.attempts, sub.url, secret, delivery.payload)
 
 
 def record_outcome(

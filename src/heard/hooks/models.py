@@ -11,13 +11,14 @@ from heard.db.base import Base, UTCDateTime
 
 
 class WebhookSubscription(Base):
-    """A URL that receives the named events (["*"]: all of them), signed with `secret` when one is set."""
+    """A URL that receives the named events (["*"]: all of them), signed with `secret` when one is set (stored
+    sealed: heard.sealing)."""
 
     __tablename__ = "webhook_subscriptions"
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
-    secret: Mapped[str | None] = mapped_column(String(256))
+    secret: Mapped[str | None] = mapped_column(String(1024))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     #: The events log offset when the subscription was made: it receives what happens after, not the history.
     after_offset: Mapped[int] = mapped_column(Integer, default=0)

@@ -6,6 +6,7 @@ Bulk statements throughout: the pipeline must keep up with a firehose on one cor
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,7 @@ from heard.conversations.state import (
     save_states,
 )
 from heard.conversations.stored import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
-from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
+from heard.db.bulk import insert_many, insert_returning, insert_rows, table_of, update_many
 from heard.db.unit import emit
 from heard.events import DeadLettered, PostsStored
 from heard.ingest.models import DeadLetter
@@ -334,21 +335,30 @@ def _followed(merged: dict[int, int], conversation_id: int) -> int:
 
 
 def record_dead_letters(session: Session, rejections: Iterable[Rejection], source: str, now: datetime) -> int:
-    """Set inputs aside whole, with the reason; each registers a `dead_letter.recorded` event."""
-    rejections = list(rejections)
-    rows = [
-        {
-            "source": storable(source[:256]),
-            "stage": r.stage[:64],
-            "reason": storable(r.reason),
-            "raw": storable(r.raw),
-            "created_at": now,
-        }
-        for r in rejections
-    ]
-    insert_rows(session, DeadLetter, rows)
-    emit(session, *(DeadLettered(storable(source[:256]), storable(r.reason)[:500]) for r in rejections))
-    return len(rows)
+    """Set inputs aside whole, with the reason; each new one registers a `dead_letter.recorded` event. One
+    already recorded (same source, stage, reason and raw: a re-imported file) is not recorded again; returns
+    how many were new."""
+    source = storable(source[:256])
+    rows: dict[str, dict[str, Any]] = {}
+    for r in rejections:
+        row = {"source": source, "stage": r.stage[:64], "reason": storable(r.reason), "raw": storable(r.raw)}
+        fingerprint = dead_letter_fingerprint(row)
+        rows.setdefault(fingerprint, {**row, "created_at": now, "fingerprint": fingerprint})
+    if not rows:
+        return 0
+    table = table_of(DeadLetter)
+    added = insert_many(session.connection(), table, list(rows.values()), ("fingerprint",), skip_conflicts=True)
+    new = {fingerprint for (fingerprint,) in added}
+    emit(session, *(DeadLettered(source, row["reason"][:500]) for fp, row in rows.items() if fp in new))
+    return len(new)
+
+
+def dead_letter_fingerprint(row: dict[str, Any]) -> str:
+    digest = hashlib.sha256()
+    for name in ("source", "stage", "reason", "raw"):
+        digest.update(str(row[name]).encode("utf-8", errors="surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
 
 
 def conversation_count(session: Session) -> int:

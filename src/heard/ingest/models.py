@@ -20,3 +20,6 @@ class DeadLetter(Base):
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: sha256 of source, stage, reason and raw: the same input set aside again (a re-imported file, a
+    #: redelivered record) is the same dead letter, recorded once. NULL on rows from before it was kept.
+    fingerprint: Mapped[str | None] = mapped_column(String(64), unique=True)

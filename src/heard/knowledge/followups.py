@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from heard.bidi import neutralised
 from heard.clock import Clock
 from heard.conversations.models import Conversation, Message, PostRecord
 from heard.knowledge.markdown import sections
@@ -42,6 +43,7 @@ def followup_text(handle: str, article: Article, url: str, signature: str = "") 
     problem = (article.problem or _lower_first(article.title)).strip()
     if len(problem) > MAX_PROBLEM_CHARS:
         problem = problem[: MAX_PROBLEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    handle = neutralised(handle).strip()  # a bidi override in a handle would reverse the rest (heard.bidi)
     name = f"@{handle.lstrip('@')}" if handle else "there"
     sign = f" ^{signature.strip()}" if signature.strip() else ""
     tail = f"The fix is out: {url} Thank you for reporting it.{sign}"

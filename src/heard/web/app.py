@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from heard import schema
 from heard.app import Runtime
 from heard.web.api_rate import ApiRateLimit
+from heard.web.body_limit import BodyLimit
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
@@ -59,7 +60,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.api_rate = ApiRateLimit(runtime.clock, runtime.settings.api_requests_per_min)
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")
     app.add_middleware(SessionMiddleware, codec=codec)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)  # outside the session's CSRF check (which reads forms); its 413 gets the headers
+    app.add_middleware(SecurityHeaders, hsts=runtime.settings.env == "production")
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (

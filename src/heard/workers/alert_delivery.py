@@ -23,6 +23,7 @@ from heard.errors import BadInput
 from heard.notify.mail import EmailSender, smtp_settings
 from heard.notify.result import RetryPolicy, SendResult
 from heard.notify.webhook import ChatSender, WebhookSender
+from heard.sealing import unseal
 from heard.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -46,15 +47,21 @@ class AlertDeliverer:
         self._sessions = sessions
         self._clock = clock
         self._base_url = settings.app_url
+        self._secret_key = settings.secret_key
         self._policy = policy
         webhook = WebhookSender(client, clock)
         chat = ChatSender(webhook)
         self._mail = _mailer(settings)
         self._senders: dict[str, Send] = {
-            "webhook": lambda target, payload: webhook.send(str(target["url"]), payload, target.get("secret")),
+            "webhook": lambda target, payload: webhook.send(str(target["url"]), payload, self._secret(target)),
             "chat": lambda target, payload: chat.send(str(target["url"]), chat_text(payload)),
             "email": self._email,
         }
+
+    def _secret(self, target: dict[str, Any]) -> str | None:
+        """A target's signing secret, unsealed (stored sealed: heard.sealing)."""
+        secret = target.get("secret")
+        return unseal(str(secret), self._secret_key) if secret else None
 
     def pass_once(self) -> dict[str, int]:
         counts = {"alerts": 0, "delivered": 0, "failed": 0, "retrying": 0, "resolved": 0}

@@ -51,7 +51,9 @@ class HookDispatcher:
         for delivery_id in due:
             now = self.runtime.clock.now()
             with self.runtime.sessions.begin() as session:
-                item = claim(session, delivery_id, now, self._policy.lease(now))
+                item = claim(
+                    session, delivery_id, now, self._policy.lease(now), secret_key=self.runtime.settings.secret_key
+                )
             if item is None:  # another dispatcher has it
                 continue
             if self._attempt(item):

@@ -22,13 +22,34 @@ from heard.workers.pipeline import relax_gc
 
 @dataclass
 class ImportSummary:
+    """Every row read is counted once: taken (onto the log; `duplicates` of them were there already) or set
+    aside as a dead letter (`new_dead_letters` of them not recorded by an earlier import of the same rows)."""
+
     read: int = 0
     taken: int = 0
     duplicates: int = 0
     set_aside: int = 0
+    new_dead_letters: int = 0
+
+    @property
+    def accounted(self) -> bool:
+        return self.taken + self.duplicates + self.set_aside == self.read
 
     def as_dict(self) -> dict[str, int]:
-        return {"read": self.read, "taken": self.taken, "duplicates": self.duplicates, "set_aside": self.set_aside}
+        return {
+            "read": self.read,
+            "taken": self.taken,
+            "duplicates": self.duplicates,
+            "set_aside": self.set_aside,
+            "new_dead_letters": self.new_dead_letters,
+        }
+
+    def line(self) -> str:
+        """What `heard import` prints: rows = taken + dead letters, said as a sum so anyone can check it."""
+        return (
+            f"{self.read} rows = {self.taken + self.duplicates} taken ({self.duplicates} already imported) "
+            f"+ {self.set_aside} dead letters ({self.new_dead_letters} new)"
+        )
 
 
 @dataclass(frozen=True)
@@ -74,7 +95,7 @@ def import_rows(
         summary.read += 1
         if isinstance(row, BadInput):
             summary.set_aside += 1
-            _set_aside(runtime, row, source)
+            summary.new_dead_letters += _set_aside(runtime, row, source)
             continue
         pending.append(row)
         if len(pending) >= flush_at:
@@ -95,6 +116,6 @@ def _append(runtime: Runtime, posts: list[RawPost], summary: ImportSummary) -> N
     summary.duplicates += len(offsets) - taken
 
 
-def _set_aside(runtime: Runtime, bad: BadInput, source: str) -> None:
+def _set_aside(runtime: Runtime, bad: BadInput, source: str) -> int:
     with runtime.sessions.begin() as session:
-        record_dead_letters(session, [Rejection("", "import", bad.reason, bad.raw)], source, runtime.clock.now())
+        return record_dead_letters(session, [Rejection("", "import", bad.reason, bad.raw)], source, runtime.clock.now())

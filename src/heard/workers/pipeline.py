@@ -9,6 +9,10 @@ Failure handling, in order: a payload that does not decode is a dead letter; a p
 dead letter (run_stages isolates it); a batch whose store step fails is retried post by post so only the
 offending post is set aside; a record redelivered `max_deliveries` times is set aside without another try
 (the circuit breaker that keeps a poison message from looping forever).
+
+The radar counts in memory, and a rolled-back transaction does not take a count back. So detect runs after
+the store step (a batch that fails to store was never counted), and a post counted in an attempt that failed
+later (at commit) is not counted again when it is retried on its own: each post is counted once.
 """
 
 from __future__ import annotations
@@ -88,6 +92,10 @@ class PipelineWorker:
         self._keeper = RadarKeeper(runtime, radar, GROUP)
         # HEARD_RADAR_MODE=separate: the stages end at group and stored posts go to the radar process on the log.
         self._hand_to_radar = runtime.settings.radar_mode == "separate" and not detects
+        self._before_detect = [s for s in self._stages if not isinstance(s, Detect)]
+        self._detects: list[Stage] = list(detects)
+        #: Keys of the current batch the radar has counted (cleared once the batch is done).
+        self._counted: set[str] = set()
 
     @property
     def stages(self) -> list[Stage]:
@@ -100,7 +108,10 @@ class PipelineWorker:
         if not records:
             return 0
         posts, rejected = self._decode(records)
-        result, dead = self._process(posts, rejected)
+        try:
+            result, dead = self._process(posts, rejected)
+        finally:
+            self._counted.clear()
         self.runtime.log.ack(POSTS_TOPIC, GROUP, [r.offset for r in records])
         self.totals.batches += 1
         self.totals.records += len(records)
@@ -154,25 +165,32 @@ class PipelineWorker:
             log.warning("batch failed to store; retrying post by post", posts=len(posts))
         results = []
         dead = 0
-        for post in posts:
-            try:
-                results.append(self._store([post], []))
-            except Exception as exc:
-                reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
-                dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
+        try:
+            for post in posts:
+                try:
+                    # A fresh Post each time: the failed attempt's stages annotated the object it had.
+                    results.append(self._store([Post(raw=post.raw, text=post.raw.text)], []))
+                except Exception as exc:
+                    reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
+                    dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
+        finally:
+            self._counted.clear()
         return results, dead + self._dead(rejected)
 
     def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
             ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
-            survivors = run_stages(self._stages, posts, ctx, self.totals.timings)
+            survivors = run_stages(self._before_detect, posts, ctx, self.totals.timings)
             started = time.perf_counter()
             result = store_batch(session, survivors, now)
             self.totals.timings.add("store", time.perf_counter() - started)
             started = time.perf_counter()
             link_batch(session, survivors, self._embedder, now)
             self.totals.timings.add("link", time.perf_counter() - started)
+            uncounted = [p for p in survivors if p.key not in self._counted]
+            run_stages(self._detects, uncounted, ctx, self.totals.timings)
+            self._counted.update(p.key for p in uncounted)
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()

@@ -37,6 +37,11 @@ def add_rule(
         if "url" in target and urlsplit(target["url"]).scheme not in ("http", "https"):
             raise typer.BadParameter(f"{target['url']} is not an http(s) URL")
     with build_runtime(Settings()) as runtime:
+        from heard.sealing import seal
+
+        for target in targets:  # stored sealed (heard.sealing); the delivery loop unseals
+            if target.get("secret"):
+                target["secret"] = seal(str(target["secret"]), runtime.settings.secret_key)
         try:
             with runtime.sessions.begin() as session:
                 rule = create_rule(

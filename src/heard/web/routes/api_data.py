@@ -3,7 +3,6 @@ network Heard has no connector for), and the API's own OpenAPI schema."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from starlette.responses import JSONResponse
 
 from heard.alerts.queries import recent_alerts
 from heard.app import Runtime
-from heard.connectors.replay.formats import read_jsonl
+from heard.connectors.replay.formats import read_text
 from heard.errors import BadInput, HeardError
 from heard.inbox.sla import SlaTargets
 from heard.incidents.queries import list_incidents
@@ -100,7 +99,17 @@ def outcomes(
     return as_json(found)
 
 
-@router.post("/posts", status_code=202)
+@router.post(
+    "/posts",
+    status_code=202,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "Posts in Heard's JSONL format: one JSON object a line (docs/formats.md).",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def push_posts(request: Request, runtime: RuntimeDep, me: ApiAdmin) -> PushResult:
     """Posts in Heard's JSONL format (one JSON object a line, docs/formats.md) onto the event log, where the
     pipeline takes them like any connector's. Bad lines become dead letters; the good ones go on. Needs an
@@ -115,7 +124,7 @@ async def push_posts(request: Request, runtime: RuntimeDep, me: ApiAdmin) -> Pus
 def _push(runtime: Runtime, text: str, source: str) -> PushResult:
     posts: list[RawPost] = []
     bad: list[BadInput] = []
-    for row in read_jsonl(io.StringIO(text)):
+    for row in read_text(text, "jsonl"):
         if isinstance(row, BadInput):
             bad.append(row)
         else:
@@ -127,4 +136,49 @@ def _push(runtime: Runtime, text: str, source: str) -> PushResult:
 @router.get("/openapi.json", include_in_schema=False)
 def schema() -> JSONResponse:
     """The API's schema (no token needed: it describes, it does not reveal)."""
-    return JSONResponse(get_openapi(title="Heard API", version="1", routes=[*api.router.routes, *router.routes]))
+    return JSONResponse(api_schema())
+
+
+def api_schema() -> dict[str, Any]:
+    """The OpenAPI document: every operation needs the bearer token and declares the errors it can answer."""
+    document = get_openapi(title="Heard API", version="1", routes=[*api.router.routes, *router.routes])
+    components = document.setdefault("components", {})
+    components.setdefault("securitySchemes", {})["bearer"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token from `heard token create` (heard_...).",
+    }
+    components.setdefault("schemas", {})["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"description": "Why, in words (a list of problems for a 422)."}},
+        "required": ["detail"],
+    }
+    document["security"] = [{"bearer": []}]
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, why in _errors(path, method):
+                responses.setdefault(status, _error_response(why))
+    return document
+
+
+def _errors(path: str, method: str) -> list[tuple[str, str]]:
+    errors = [
+        ("400", "The request or a value in it was refused, with the reason."),
+        ("401", "No token, or a token that is unknown or revoked."),
+        ("403", "The token's agent lacks the role this needs."),
+        ("429", "Too many requests for this token (HEARD_API_REQUESTS_PER_MIN); see Retry-After."),
+    ]
+    if "{" in path:
+        errors.append(("404", "No such record."))
+    if method == "post":
+        errors.append(("409", "The record changed or is in a state that does not allow this."))
+        errors.append(("413", "The request body is larger than this endpoint takes."))
+    return errors
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }

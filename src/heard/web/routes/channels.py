@@ -19,7 +19,7 @@ from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
-from heard.web.intake import take_posts
+from heard.web.intake import parse_delivery, take_posts
 from heard.web.templating import page
 
 router = APIRouter()
@@ -76,7 +76,7 @@ def _deliver(runtime: Runtime, name: str, headers: dict[str, str], body: bytes) 
     if connector is None:
         return PlainTextResponse("no webhook channel by that name", status_code=404)
     try:
-        result = connector.parse_webhook(headers, body)
+        result = parse_delivery(connector, headers, body)
     except (ConnectorFailure, PublishRefused):
         return PlainTextResponse("signature does not match", status_code=403)
     # Message id = post key, so a redelivered webhook adds nothing.
