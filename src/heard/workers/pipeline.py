@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import structlog
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from heard.app import Runtime
-from heard.errors import BadInput
+from heard.errors import BadInput, Conflict
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
 from heard.incidents.batch import link_batch
 from heard.incidents.embedders import make_embedder
-from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
+from heard.ingest.actions import StoreResult, lock_threads, record_dead_letters, store_batch
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
@@ -43,6 +44,8 @@ GROUP = "pipeline"
 #: the ingest path's CPU; collecting every 50,000 allocations instead costs nothing measurable and bounds the
 #: garbage waiting for collection to a few megabytes.
 GC_THRESHOLD = 50_000
+#: How often a batch is stored again after colliding with another worker's before it is taken apart.
+COLLISION_TRIES = 4
 
 
 def relax_gc() -> None:
@@ -62,6 +65,7 @@ class WorkerTotals:
     records: int = 0
     stored: int = 0
     dead_letters: int = 0
+    collisions: int = 0
     timings: StageTimings = field(default_factory=StageTimings)
 
 
@@ -149,22 +153,37 @@ class PipelineWorker:
 
     def _process(self, posts: list[Post], rejected: list[Rejection]) -> tuple[list[StoreResult], int]:
         try:
-            return [self._store(posts, rejected)], len(rejected)
+            return [self._store_again_on_collision(posts, rejected)], len(rejected)
         except Exception:
             log.warning("batch failed to store; retrying post by post", posts=len(posts))
         results = []
         dead = 0
         for post in posts:
             try:
-                results.append(self._store([post], []))
+                results.append(self._store_again_on_collision([post], []))
             except Exception as exc:
                 reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
                 dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
         return results, dead + self._dead(rejected)
 
+    def _store_again_on_collision(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
+        """Store, and store again when the batch collided with another worker's (a deadlock, a row another
+        transaction inserted or merged away meanwhile): the second try reads what the other committed. Only
+        then is the batch taken apart post by post, which sets the offending post aside."""
+        for attempt in range(1, COLLISION_TRIES + 1):
+            try:
+                return self._store(posts, rejected)
+            except (OperationalError, IntegrityError, Conflict) as exc:
+                if attempt == COLLISION_TRIES:
+                    raise
+                self.totals.collisions += 1
+                log.info("batch collided with another worker; storing it again", error=type(exc).__name__)
+        raise AssertionError("unreachable")
+
     def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
+            lock_threads(session, posts)
             ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
             survivors = run_stages(self._stages, posts, ctx, self.totals.timings)
             started = time.perf_counter()
