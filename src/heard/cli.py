@@ -130,6 +130,10 @@ COMMANDS: Mapping[str, Command | Group] = {
                 "heard.commands.bench_ingest:bench_ingest",
                 "Replays generated posts (real sample text, reply chains) through the whole ingest path, one core.",
             ),
+            "cluster": Command(
+                "heard.commands.bench_cluster:bench_cluster",
+                "PostgreSQL + NATS, an importer, N workers and a radar as processes: posts/s for each N, the ratio.",
+            ),
             "coach": Command(
                 "heard.commands.coach:bench_coach",
                 "Time one review as the inbox runs it on each keystroke (target < 5 ms).",

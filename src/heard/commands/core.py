@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +26,7 @@ from heard.workers.radar import RadarWorker
 from heard.workers.running import run_until_interrupted
 from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
+from heard.workers.waits import Waits
 
 
 def init() -> None:
@@ -59,12 +62,43 @@ def import_(
         )
 
 
-def worker() -> None:
+_REPORT_HELP = 'Write a JSON report here: {"ready": true} once running, its totals and waits once stopped.'
+
+
+def worker(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None) -> None:
     """Run the pipeline worker until interrupted (distributed mode: many of these may run)."""
-    run_until_interrupted(Settings(), lambda runtime: PipelineWorker(runtime).run)
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        waits = Waits.attach(runtime) if report else None
+        pipeline = PipelineWorker(runtime, waits=waits)
+
+        def run(stop: threading.Event) -> None:
+            _report(report, {"ready": True})
+            try:
+                pipeline.run(stop)
+            finally:
+                totals = pipeline.totals
+                figures = {"batches": totals.batches, "records": totals.records, "stored": totals.stored}
+                figures |= {"dead_letters": totals.dead_letters, "collisions": totals.collisions}
+                _report(report, {"ready": True, "stopped": True, **figures, **_waited(waits)})
+
+        return run
+
+    run_until_interrupted(Settings(), loop)
 
 
-def radar() -> None:
+def _report(path: Path | None, figures: dict[str, object]) -> None:
+    if path is not None:
+        path.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def _waited(waits: Waits | None) -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = {"cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
+    return {**cpu, **waits.as_dict()} if waits else cpu
+
+
+def radar(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None) -> None:
     """Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate)."""
     settings = Settings()
     if settings.radar_mode != "separate":
@@ -72,7 +106,21 @@ def radar() -> None:
             "HEARD_RADAR_MODE is 'inline': each pipeline worker already runs the radar. Set it to 'separate' for "
             "the workers and this process."
         )
-    run_until_interrupted(settings, lambda runtime: RadarWorker(runtime).run)
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        waits = Waits.attach(runtime) if report else None
+        watcher = RadarWorker(runtime)
+
+        def run(stop: threading.Event) -> None:
+            _report(report, {"ready": True})
+            try:
+                watcher.run(stop)
+            finally:
+                _report(report, {"ready": True, "stopped": True, "observed": watcher.observed, **_waited(waits)})
+
+        return run
+
+    run_until_interrupted(settings, loop)
 
 
 def serve(

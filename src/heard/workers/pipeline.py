@@ -36,6 +36,7 @@ from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
 from heard.workers.stages import default_stages, record_detections, store_ports
+from heard.workers.waits import Waits
 
 log = structlog.get_logger(__name__)
 GROUP = "pipeline"
@@ -76,8 +77,10 @@ class PipelineWorker:
         stages: list[Stage] | None = None,
         batch_size: int | None = None,
         max_deliveries: int = 5,
+        waits: Waits | None = None,
     ) -> None:
         self.runtime = runtime
+        self.waits = waits
         # The brand's own handles are left out of text comparisons, by grouping and by the radar.
         brand_terms = runtime.settings.brand_handles
         self._embedder = make_embedder(brand_terms=brand_terms)
@@ -195,8 +198,11 @@ class PipelineWorker:
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()
+            mark = self.waits.mark() if self.waits else None
         # The commit writes the batch, then the after-commit hook publishes the events its steps registered.
         self.totals.timings.add("commit", time.perf_counter() - committing)
+        if self.waits and mark:
+            self.waits.committed(mark)
         self.totals.dead_letters += len(ctx.rejections)
         self._hand_to_radar_process(survivors)
         return result
