@@ -64,6 +64,10 @@ COMMANDS: Mapping[str, Command | Group] = {
         "heard.commands.core:radar",
         "Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate).",
     ),
+    "scheduler": Command(
+        "heard.commands.core:scheduler",
+        "Run the periodic jobs and the SLA watch until interrupted (distributed mode: run one).",
+    ),
     "serve": Command(
         "heard.commands.core:serve",
         "Serve the web inbox (and, in embedded mode, process posts in the same process).",

@@ -18,6 +18,7 @@ from heard.ingest.queries import ingest_counts
 from heard.settings import Settings
 from heard.web.app import create_app
 from heard.web.server import serve as serve_app
+from heard.web.server import serve_processes
 from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
@@ -98,6 +99,21 @@ def _waited(waits: Waits | None) -> dict[str, float]:
     return {**cpu, **waits.as_dict()} if waits else cpu
 
 
+def scheduler() -> None:
+    """Run the periodic jobs and the SLA watch until interrupted (distributed mode: run one)."""
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        def run(stop: threading.Event) -> None:
+            watch = threading.Thread(target=SlaWatcher(runtime).run, args=(stop,), daemon=True)
+            watch.start()
+            Scheduler(runtime).run(stop)
+            watch.join(timeout=5)
+
+        return run
+
+    run_until_interrupted(Settings(), loop)
+
+
 def radar(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None) -> None:
     """Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate)."""
     settings = Settings()
@@ -125,9 +141,23 @@ def radar(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None
 
 def serve(
     with_worker: Annotated[bool, typer.Option(help="Also run a pipeline worker in this process.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Web processes sharing the port (more than 1 needs --no-with-worker).")
+    ] = 1,
 ) -> None:
     """Serve the web inbox (and, in embedded mode, process posts in the same process)."""
     settings = Settings()
+    if workers > 1:
+        if with_worker:
+            raise typer.BadParameter(
+                "several web processes serve only: run `heard worker`, `heard publisher` and the others as "
+                "processes of their own (docs/deployment.md) and pass --no-with-worker",
+                param_hint="--workers",
+            )
+        with build_runtime(settings):
+            pass  # migrate once here, not in each web process at the same time
+        serve_processes(workers, settings.host, settings.port, log_level="warning")
+        return
     runtime = build_runtime(settings)
     serve_runtime(runtime, with_worker)
 
