@@ -64,6 +64,10 @@ COMMANDS: Mapping[str, Command | Group] = {
         "heard.commands.core:radar",
         "Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate).",
     ),
+    "scheduler": Command(
+        "heard.commands.core:scheduler",
+        "Run the periodic jobs and the SLA watch until interrupted (distributed mode: run one).",
+    ),
     "serve": Command(
         "heard.commands.core:serve",
         "Serve the web inbox (and, in embedded mode, process posts in the same process).",
@@ -129,6 +133,10 @@ COMMANDS: Mapping[str, Command | Group] = {
             "ingest": Command(
                 "heard.commands.bench_ingest:bench_ingest",
                 "Replays generated posts (real sample text, reply chains) through the whole ingest path, one core.",
+            ),
+            "cluster": Command(
+                "heard.commands.bench_cluster:bench_cluster",
+                "PostgreSQL + NATS, an importer, N workers and a radar as processes: posts/s for each N, the ratio.",
             ),
             "coach": Command(
                 "heard.commands.coach:bench_coach",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import resource
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from heard.settings import Settings
 from heard.web.app import create_app
 from heard.web.headers import exposure_warning
 from heard.web.server import serve as serve_app
+from heard.web.server import serve_processes
 from heard.workers.hooks import HookDispatcher
 from heard.workers.importer import import_file
 from heard.workers.pipeline import PipelineWorker
@@ -25,6 +28,7 @@ from heard.workers.radar import RadarWorker
 from heard.workers.running import run_until_interrupted
 from heard.workers.scheduler import Scheduler
 from heard.workers.sla_watch import SlaWatcher
+from heard.workers.waits import Waits
 
 
 def init() -> None:
@@ -58,12 +62,58 @@ def import_(
         typer.echo(f"{imported.line()} in {summary['seconds']} s")
 
 
-def worker() -> None:
+_REPORT_HELP = 'Write a JSON report here: {"ready": true} once running, its totals and waits once stopped.'
+
+
+def worker(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None) -> None:
     """Run the pipeline worker until interrupted (distributed mode: many of these may run)."""
-    run_until_interrupted(Settings(), lambda runtime: PipelineWorker(runtime).run)
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        waits = Waits.attach(runtime) if report else None
+        pipeline = PipelineWorker(runtime, waits=waits)
+
+        def run(stop: threading.Event) -> None:
+            _report(report, {"ready": True})
+            try:
+                pipeline.run(stop)
+            finally:
+                totals = pipeline.totals
+                figures = {"batches": totals.batches, "records": totals.records, "stored": totals.stored}
+                figures |= {"dead_letters": totals.dead_letters, "collisions": totals.collisions}
+                _report(report, {"ready": True, "stopped": True, **figures, **_waited(waits)})
+
+        return run
+
+    run_until_interrupted(Settings(), loop)
 
 
-def radar() -> None:
+def _report(path: Path | None, figures: dict[str, object]) -> None:
+    if path is not None:
+        path.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def _waited(waits: Waits | None) -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = {"cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
+    return {**cpu, **waits.as_dict()} if waits else cpu
+
+
+def scheduler() -> None:
+    """Run the periodic jobs and the SLA watch until interrupted (distributed mode: run one)."""
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        def run(stop: threading.Event) -> None:
+            watch = threading.Thread(target=SlaWatcher(runtime).run, args=(stop,), daemon=True)
+            watch.start()
+            Scheduler(runtime).run(stop)
+            watch.join(timeout=5)
+
+        return run
+
+    run_until_interrupted(Settings(), loop)
+
+
+def radar(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None) -> None:
     """Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate)."""
     settings = Settings()
     if settings.radar_mode != "separate":
@@ -71,14 +121,42 @@ def radar() -> None:
             "HEARD_RADAR_MODE is 'inline': each pipeline worker already runs the radar. Set it to 'separate' for "
             "the workers and this process."
         )
-    run_until_interrupted(settings, lambda runtime: RadarWorker(runtime).run)
+
+    def loop(runtime: Runtime) -> Callable[[threading.Event], None]:
+        waits = Waits.attach(runtime) if report else None
+        watcher = RadarWorker(runtime)
+
+        def run(stop: threading.Event) -> None:
+            _report(report, {"ready": True})
+            try:
+                watcher.run(stop)
+            finally:
+                _report(report, {"ready": True, "stopped": True, "observed": watcher.observed, **_waited(waits)})
+
+        return run
+
+    run_until_interrupted(settings, loop)
 
 
 def serve(
     with_worker: Annotated[bool, typer.Option(help="Also run a pipeline worker in this process.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Web processes sharing the port (more than 1 needs --no-with-worker).")
+    ] = 1,
 ) -> None:
     """Serve the web inbox (and, in embedded mode, process posts in the same process)."""
     settings = Settings()
+    if workers > 1:
+        if with_worker:
+            raise typer.BadParameter(
+                "several web processes serve only: run `heard worker`, `heard publisher` and the others as "
+                "processes of their own (docs/deployment.md) and pass --no-with-worker",
+                param_hint="--workers",
+            )
+        with build_runtime(settings):
+            pass  # migrate once here, not in each web process at the same time
+        serve_processes(workers, settings.host, settings.port, log_level="warning")
+        return
     runtime = build_runtime(settings)
     serve_runtime(runtime, with_worker)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from heard.conversations.models import Contact, ContactIdentity
 from heard.conversations.stored import chunks
-from heard.db.bulk import insert_returning, insert_rows, table_of, update_many
+from heard.db.bulk import insert_many, insert_returning, table_of, update_many
 from heard.posts import Post
 
 
@@ -39,10 +39,11 @@ def ensure_contacts(session: Session, posts: Sequence[Post], now: datetime) -> d
         for contact_id, name in returned:
             free.setdefault(name, []).append(contact_id)
         rows = []
+        made: dict[tuple[str, str], int] = {}
         for key in missing:
             contact_id = free[names[key]].pop()
             raw = authors[key].raw
-            known[key] = (contact_id, raw.author_followers)
+            made[key] = contact_id
             rows.append(
                 {
                     "contact_id": contact_id,
@@ -53,7 +54,23 @@ def ensure_contacts(session: Session, posts: Sequence[Post], now: datetime) -> d
                     "followers": raw.author_followers,
                 }
             )
-        insert_rows(session, ContactIdentity, rows)
+        # Another worker may have created the same identity since we looked (a cluster's pipeline workers see the
+        # same customers): its row wins, ours is skipped, and the contact made for it is removed again, all in
+        # this transaction, instead of the whole batch failing on the unique constraint.
+        taken = insert_many(
+            session.connection(),
+            table_of(ContactIdentity),
+            rows,
+            returning=("network", "external_id"),
+            skip_conflicts=True,
+        )
+        won = {(network, external_id) for network, external_id in taken}
+        for key in won:
+            known[key] = (made[key], authors[key].raw.author_followers)
+        lost = [key for key in missing if key not in won]
+        if lost:
+            session.execute(delete(Contact).where(Contact.id.in_([made[key] for key in lost])))
+            known.update(_known_identities(session, lost))
     return {key: value[0] for key, value in known.items()}
 
 

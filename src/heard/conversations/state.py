@@ -52,7 +52,7 @@ class ConversationState:
     @classmethod
     def recount(cls, session: Session, conversation_id: int) -> ConversationState:
         """Rebuild from the messages table (after a merge, when increments no longer add up)."""
-        row = session.get_one(Conversation, conversation_id)
+        row = session.get_one(Conversation, conversation_id, with_for_update=True)
         state = cls(conversation_id, row.status, 0, 0, row.created_at, None, None, None, row.urgency)
         query = (
             select(Message.direction, Message.created_at)
@@ -88,10 +88,19 @@ _STATE_COLUMNS = (
 
 
 def load_states(session: Session, ids: Iterable[int]) -> dict[int, ConversationState]:
+    """The figures of these conversations, their rows locked until the transaction ends (FOR UPDATE, in id order
+    so two workers lock in the same order): the batch adds to them and writes them back, and a second worker
+    adding to the same conversation meanwhile would otherwise be overwritten (a lost update). SQLite has one
+    writer at a time and leaves the clause out."""
     wanted = sorted(ids)
     states: dict[int, ConversationState] = {}
     for start in range(0, len(wanted), 900):
-        query = select(*_STATE_COLUMNS).where(Conversation.id.in_(wanted[start : start + 900]))
+        query = (
+            select(*_STATE_COLUMNS)
+            .where(Conversation.id.in_(wanted[start : start + 900]))
+            .order_by(Conversation.id)
+            .with_for_update()
+        )
         for row in session.execute(query):
             states[row[0]] = ConversationState(*row)
     return states

@@ -10,9 +10,10 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from heard.conversations.contacts import ensure_contacts
@@ -28,6 +29,7 @@ from heard.conversations.state import (
 from heard.conversations.stored import SentReply, StoredThreadPost, sent_replies, stored_ancestors, stored_replies_to
 from heard.db.bulk import insert_many, insert_returning, insert_rows, table_of, update_many
 from heard.db.unit import emit
+from heard.errors import Conflict
 from heard.events import DeadLettered, PostsStored
 from heard.ingest.models import DeadLetter
 from heard.pipeline.stage import Rejection
@@ -48,6 +50,27 @@ class StoreResult:
             conversation_ids=tuple(sorted(self.touched)),
             opened_ids=tuple(sorted(self.opened)),
         )
+
+
+def lock_threads(session: Session, posts: Sequence[Post]) -> None:
+    """On PostgreSQL, take a transaction lock on each post's key and its parent's key, before the batch reads
+    anything: two workers whose batches hold a post and its reply then store them one after the other, so the
+    second sees the first's rows (a reply is threaded under its parent, an early reply is folded into the root
+    that arrives) instead of each missing the other's uncommitted post and splitting the thread. Batches that
+    share no reply edge do not wait for each other. The keys are locked in one statement in sorted order, so
+    two batches cannot deadlock on them. SQLite has one writer at a time and needs none of it."""
+    if session.get_bind().dialect.name != "postgresql" or not posts:
+        return
+    keys: set[str] = set()
+    for post in posts:
+        keys.add(post.key)
+        if parent := parent_key(post):
+            keys.add(parent)
+    ids = sorted({int.from_bytes(blake2b(k.encode(), digest_size=8).digest(), "big", signed=True) for k in keys})
+    # unnest is a function scan: it yields (and so locks) in the array's order.
+    session.execute(
+        text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:keys AS bigint[])) AS k"), {"keys": ids}
+    )
 
 
 def store_batch(session: Session, posts: Sequence[Post], now: datetime) -> StoreResult:
@@ -100,6 +123,9 @@ def _store(session: Session, posts: Sequence[Post], now: datetime) -> StoreResul
     # only those that existed before, and merge targets, need reading and writing again.
     settled = set(new_ids.values()) - merged_into
     states = load_states(session, touched - settled)
+    if gone := (touched - settled) - set(states):
+        # Another worker merged these conversations away after this batch read where its parents were.
+        raise Conflict(f"conversations merged meanwhile: {sorted(gone)[:5]}")
     for cid in merged_into:
         states[cid] = ConversationState.recount(session, cid)
     later = [m for m in messages if m["conversation_id"] not in merged_into and m["conversation_id"] not in settled]

@@ -34,3 +34,28 @@ def make_server(app: FastAPI, host: str, port: int, log_level: str = "info") -> 
 def serve(app: FastAPI, host: str, port: int, log_level: str = "info") -> None:
     """What `heard serve` calls instead of uvicorn.run(app, ...)."""
     make_server(app, host, port, log_level).run()
+
+
+def app_from_settings() -> FastAPI:
+    """The app of one of several web processes (`heard serve --workers N`): each builds its own runtime from the
+    environment; the parent migrated the database before starting them. SSE streams reach every process's
+    browsers because each stream tails the shared event log, not a process's memory."""
+    from heard.app import build_runtime
+    from heard.settings import Settings
+    from heard.web.app import create_app
+
+    return create_app(build_runtime(Settings(), migrate=False))
+
+
+def serve_processes(workers: int, host: str, port: int, log_level: str = "info") -> None:
+    """Serve with `workers` uvicorn worker processes sharing one socket. uvicorn's supervisor runs them, so the
+    SSE streams end through the app's lifespan at shutdown (after at most the graceful timeout), not at once."""
+    uvicorn.run(
+        "heard.web.server:app_from_settings",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level.lower(),
+        timeout_graceful_shutdown=5,
+    )

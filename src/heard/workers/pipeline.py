@@ -24,13 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import structlog
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from heard.app import Runtime
-from heard.errors import BadInput
+from heard.errors import BadInput, Conflict
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
 from heard.incidents.batch import link_batch
 from heard.incidents.embedders import make_embedder
-from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
+from heard.ingest.actions import StoreResult, lock_threads, record_dead_letters, store_batch
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
@@ -39,6 +40,7 @@ from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
 from heard.workers.stages import default_stages, record_detections, store_ports
+from heard.workers.waits import Waits
 
 log = structlog.get_logger(__name__)
 GROUP = "pipeline"
@@ -47,6 +49,8 @@ GROUP = "pipeline"
 #: the ingest path's CPU; collecting every 50,000 allocations instead costs nothing measurable and bounds the
 #: garbage waiting for collection to a few megabytes.
 GC_THRESHOLD = 50_000
+#: How often a batch is stored again after colliding with another worker's before it is taken apart.
+COLLISION_TRIES = 4
 
 
 def relax_gc() -> None:
@@ -66,6 +70,7 @@ class WorkerTotals:
     records: int = 0
     stored: int = 0
     dead_letters: int = 0
+    collisions: int = 0
     timings: StageTimings = field(default_factory=StageTimings)
 
 
@@ -76,8 +81,10 @@ class PipelineWorker:
         stages: list[Stage] | None = None,
         batch_size: int | None = None,
         max_deliveries: int = 5,
+        waits: Waits | None = None,
     ) -> None:
         self.runtime = runtime
+        self.waits = waits
         # The brand's own handles are left out of text comparisons, by grouping and by the radar.
         brand_terms = runtime.settings.brand_handles
         self._embedder = make_embedder(brand_terms=brand_terms)
@@ -160,7 +167,7 @@ class PipelineWorker:
 
     def _process(self, posts: list[Post], rejected: list[Rejection]) -> tuple[list[StoreResult], int]:
         try:
-            return [self._store(posts, rejected)], len(rejected)
+            return [self._store_again_on_collision(posts, rejected)], len(rejected)
         except Exception:
             log.warning("batch failed to store; retrying post by post", posts=len(posts))
         results = []
@@ -169,7 +176,7 @@ class PipelineWorker:
             for post in posts:
                 try:
                     # A fresh Post each time: the failed attempt's stages annotated the object it had.
-                    results.append(self._store([Post(raw=post.raw, text=post.raw.text)], []))
+                    results.append(self._store_again_on_collision([Post(raw=post.raw, text=post.raw.text)], []))
                 except Exception as exc:
                     reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
                     dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
@@ -177,9 +184,24 @@ class PipelineWorker:
             self._counted.clear()
         return results, dead + self._dead(rejected)
 
+    def _store_again_on_collision(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
+        """Store, and store again when the batch collided with another worker's (a deadlock, a row another
+        transaction inserted or merged away meanwhile): the second try reads what the other committed. Only
+        then is the batch taken apart post by post, which sets the offending post aside."""
+        for attempt in range(1, COLLISION_TRIES + 1):
+            try:
+                return self._store(posts, rejected)
+            except (OperationalError, IntegrityError, Conflict) as exc:
+                if attempt == COLLISION_TRIES:
+                    raise
+                self.totals.collisions += 1
+                log.info("batch collided with another worker; storing it again", error=type(exc).__name__)
+        raise AssertionError("unreachable")
+
     def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
+            lock_threads(session, posts)
             ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
             survivors = run_stages(self._before_detect, posts, ctx, self.totals.timings)
             started = time.perf_counter()
@@ -194,8 +216,11 @@ class PipelineWorker:
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()
+            mark = self.waits.mark() if self.waits else None
         # The commit writes the batch, then the after-commit hook publishes the events its steps registered.
         self.totals.timings.add("commit", time.perf_counter() - committing)
+        if self.waits and mark:
+            self.waits.committed(mark)
         self.totals.dead_letters += len(ctx.rejections)
         self._hand_to_radar_process(survivors)
         return result

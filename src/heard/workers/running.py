@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,10 +19,18 @@ def run_until_interrupted(settings: Settings, loop_of: Callable[[Runtime], Loop]
     its last batch and save its state."""
     with build_runtime(settings) as runtime:
         stop = threading.Event()
+        stop_on_sigterm(stop)
         try:
             loop_of(runtime)(stop)
         except KeyboardInterrupt:
             stop.set()
+
+
+def stop_on_sigterm(stop: threading.Event) -> None:
+    """SIGTERM (what a process manager, honcho or systemd sends) stops the loop the way Ctrl-C does: the batch
+    in hand finishes and is acked, state is saved, the runtime closes. Only the main thread may set handlers."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
 
 
 def poll_until_stopped(stop: threading.Event, step: Callable[[], int], idle_s: float, log: Any, failure: str) -> None:

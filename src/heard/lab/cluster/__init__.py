@@ -1,0 +1,1 @@
+"""`heard bench cluster`: a distributed deployment run as separate processes on one machine, measured."""
