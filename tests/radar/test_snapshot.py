@@ -19,7 +19,7 @@ def _feed(radar: Radar, clock: FrozenClock, start: int, count: int, seed: int) -
     rng = random.Random(seed)
     spikes = []
     for n in range(start, start + count):
-        clock.advance(rng.expovariate(1 / 20))
+        clock.advance(rng.expovariate(1 / 40))  # 3000 posts: past the volume warm-up of a day
         reply = str(n - 1) if n % 3 == 0 else None
         tags = " #late" if n % 5 == 0 else ""
         post = _post(n, clock.now(), reply, text=f"@acme late{tags}")

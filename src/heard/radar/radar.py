@@ -26,6 +26,10 @@ from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
 
 BUCKET_S = 300.0
 _WARMUP_S = 3600.0
+#: A post older than this (against the radar's clock) when it is observed is history: a back-fill, an import, a
+#: first load. It is learnt from (rates, thread roots) but raises nothing: it is not news any more.
+LIVE_LAG_S = 3600.0
+_MAX_BRANDS = 10_000
 _MAX_EVIDENCE = 25
 _LEAD_POSTS = 10
 #: Post counts keep the offset model (half-hour and weekday offsets): it carries weekly seasonality and stays
@@ -49,6 +53,9 @@ class _Series:
     bucket_count: int = 0
     pileon: ThreadPileOn | None = None
     open: _OpenSpike | None = None
+    #: Event time of the first post counted, and how many were counted: the volume warm-up (a baseline).
+    first_seen: datetime | None = None
+    counted: int = 0
     #: The last few posts counted, so a spike's evidence includes the posts that led up to it.
     recent: deque[str] = field(default_factory=lambda: deque(maxlen=_LEAD_POSTS))
 
@@ -73,6 +80,9 @@ class Radar:
         self._series: OrderedDict[str, _Series] = OrderedDict()
         self._roots = ThreadRoots()
         self._capacity = capacity
+        #: Per brand, the rate at which new people join any of its threads: how many times a week thread
+        #: pile-ons are judged, so the whole brand (not each thread) keeps the false-alarm budget.
+        self._joins: OrderedDict[str, BurstCounter] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._series)
@@ -80,22 +90,26 @@ class Radar:
     def observe(self, post: Post) -> list[Spike]:
         """Count one post in each of its series; return the spikes it opened or made worse."""
         when = post.created_at
+        live = (self.clock.now() - when).total_seconds() <= LIVE_LAG_S
         root = self._roots.root_of(post)
-        keys = series_keys(post, brand_of(post, self.brand_handles), root)
-        if not post.is_brand:
+        brand = brand_of(post, self.brand_handles)
+        keys = series_keys(post, brand, root)
+        if not post.is_brand and live:
             self.proposals.extend(
                 self.hashtags.observe(when, post.hashtags, post.key, post.raw.author_id, post.complaint)
             )
         spikes = []
         for key in keys:
             series = self._get(key, root)
+            joins = None
             if series.pileon is not None:
                 fresh = series.pileon.add(when, post.raw.author_id, post.is_brand, post.text, post.raw.author_followers)
                 if not fresh:
                     continue
+                joins = self._brand_joins(brand)
             elif post.is_brand:
                 continue
-            spike = self._count(key, series, when, post.key)
+            spike = self._count(key, series, when, post.key, live, joins)
             if spike is not None:
                 spikes.append(spike)
         return spikes
@@ -111,7 +125,7 @@ class Radar:
         if series is None:
             series = _Series()
             if key.startswith("thread:"):
-                series.pileon = ThreadPileOn(key, None)
+                series.pileon = ThreadPileOn(key, self._roots.author_of(key.removeprefix("thread:")))
             else:
                 series.volume = SeriesDetector(COUNT_CONFIG)
             self._series[key] = series
@@ -121,17 +135,52 @@ class Radar:
             self._series.move_to_end(key)
         return series
 
-    def _count(self, key: str, series: _Series, when: datetime, post_key: str) -> Spike | None:
+    def _brand_joins(self, brand: str) -> BurstCounter:
+        joins = self._joins.get(brand)
+        if joins is None:
+            joins = self._joins[brand] = BurstCounter()
+            while len(self._joins) > _MAX_BRANDS:
+                self._joins.popitem(last=False)
+        else:
+            self._joins.move_to_end(brand)
+        return joins
+
+    def _count(
+        self,
+        key: str,
+        series: _Series,
+        when: datetime,
+        post_key: str,
+        live: bool = True,
+        joins: BurstCounter | None = None,
+    ) -> Spike | None:
         volume_score = self._roll_buckets(series, when)
         p, observed, expected = series.burst.surprise(when)
-        # A thread is new by nature and judged against the prior; other series first learn their own rate.
-        warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
-        limit = threshold(self.preset.false_alarms_per_week, series.burst.expected_rate(when))
-        fired = warm and p <= limit and observed >= self.preset.min_posts
+        if series.first_seen is None or when < series.first_seen:
+            series.first_seen = when
+        rate = series.burst.expected_rate(when)
+        if joins is not None:
+            # A thread is new by nature and judged against the prior, but it is one of all the brand's threads:
+            # the test runs each time someone joins any of them, so the budget is spread over those joins.
+            rate = max(rate, joins.expected_rate(when))
+            joins.add(when)
+            warm, fewest = True, self.preset.min_people
+        else:
+            # Other series need a baseline of their own first: history in event time and enough posts.
+            aged = (when - series.first_seen).total_seconds() >= self.preset.warmup_s
+            warm = aged and series.counted >= self.preset.warmup_posts and series.burst.watched_s >= _WARMUP_S
+            fewest = self.preset.min_posts
+        if not warm:
+            volume_score = 0.0
+        limit = threshold(self.preset.false_alarms_per_week, rate)
+        fired = live and warm and p <= limit and observed >= fewest
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
+        series.counted += 1
         series.recent.append(post_key)
+        if not live:
+            volume_score = 0.0
         if not fired and volume_score < 0.9:
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
                 series.open.post_keys.append(post_key)

@@ -18,6 +18,7 @@ low baseline brings even the second post more than a minute after its onset, so 
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections import defaultdict, deque
@@ -40,6 +41,8 @@ RATES_PER_S = (1 / 60, 0.05, 0.2, 1.0, 5.0)
 SPEC_LOWEST_RATE = 0.05
 TARGET_P95_S = 60.0
 TARGET_FALSE_PER_WEEK = 1.0
+#: The promise is "before a hundred others pile on": the alert should come when at most three people have joined.
+TARGET_PEOPLE_P95 = 3.0
 _FLOOR_POSTS = 5
 _START = datetime(2026, 3, 2, tzinfo=UTC)
 _COMMON_TAGS = ("help", "customerservice", "fail", "delay", "refund", "support", "travel", "app")
@@ -72,6 +75,8 @@ class Outcome:
     ramp_delays: list[float] = field(default_factory=list)
     floors: list[float] = field(default_factory=list)
     second_floors: list[float] = field(default_factory=list)
+    #: Distinct new people who had joined each caught pile-on when its first alert fired.
+    people: list[int] = field(default_factory=list)
     missed: int = 0
     false_alerts: int = 0
     false_by_series: dict[str, int] = field(default_factory=dict)
@@ -82,6 +87,7 @@ class Outcome:
         self.ramp_delays += other.ramp_delays
         self.floors += other.floors
         self.second_floors += other.second_floors
+        self.people += other.people
         self.missed += other.missed
         self.false_alerts += other.false_alerts
         for kind, count in other.false_by_series.items():
@@ -94,6 +100,8 @@ class Outcome:
             "p95_delay_s": _quantile(ordered, 0.95),
             "steps_p95_delay_s": _quantile(sorted(self.step_delays), 0.95),
             "ramps_p95_delay_s": _quantile(sorted(self.ramp_delays), 0.95),
+            "people_before_alert_p50": _quantile(sorted(map(float, self.people)), 0.5),
+            "people_before_alert_p95": _quantile(sorted(map(float, self.people)), 0.95),
             "caught": len(ordered),
             "missed": self.missed,
             "false_alerts": self.false_alerts,
@@ -118,6 +126,10 @@ def _quantile(ordered: list[float], q: float) -> float | None:
     if len(ordered) == 1:
         return round(ordered[0], 1)
     return round(statistics.quantiles(ordered, n=100, method="inclusive")[round(q * 100) - 1], 1)
+
+
+def _at_most(value: object, limit: float) -> bool:
+    return isinstance(value, float) and value <= limit
 
 
 def _rate(base: float, when: datetime) -> float:
@@ -252,6 +264,7 @@ def _judge(
     outcome: Outcome,
     floors: dict[str, float] | None = None,
     second_floors: dict[str, float] | None = None,
+    joined: dict[str, list[datetime]] | None = None,
 ) -> None:
     first: dict[int, float] = {}
     for key, at in alerts:
@@ -267,6 +280,9 @@ def _judge(
             first[i] = min(first.get(i, delay), delay)
     for i, delay in sorted(first.items()):
         outcome.delays.append(delay)
+        if joined is not None:
+            fired = pileons[i].onset + timedelta(seconds=delay)
+            outcome.people.append(bisect.bisect_right(joined.get(pileons[i].root_id, []), fired))
         (outcome.ramp_delays if pileons[i].ramp else outcome.step_delays).append(delay)
     judged = [pile for pile in pileons if pile.onset >= warm_until]
     outcome.missed += len(judged) - len(first)
@@ -275,6 +291,20 @@ def _judge(
             outcome.floors.append(floors[pile.root_id])
         if second_floors is not None and pile.root_id in second_floors:
             outcome.second_floors.append(second_floors[pile.root_id])
+
+
+def joiners(raws: list[RawPost], pileons: list[PileOn]) -> dict[str, list[datetime]]:
+    """When each distinct new person joined each pile-on (not its author), in time order, by root post id."""
+    roots = {pile.root_id: pile for pile in pileons}
+    seen: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, list[datetime]] = defaultdict(list)
+    for raw in raws:
+        pile = roots.get(raw.in_reply_to or "")
+        if pile is None or raw.author_id in seen[pile.root_id] or raw.author_id == f"{pile.brand}-victim":
+            continue
+        seen[pile.root_id].add(raw.author_id)
+        out[pile.root_id].append(raw.created_at)
+    return dict(out)
 
 
 def fifth_posts(raws: list[RawPost], pileons: list[PileOn]) -> dict[str, float]:
@@ -299,9 +329,16 @@ def nth_posts(raws: list[RawPost], pileons: list[PileOn], nth: int) -> dict[str,
 
 def run_brand(
     base: float, days: float, seed: int, sensitivity: Sensitivity, batch_s: float = 1.0
-) -> tuple[list[tuple[str, datetime]], list[tuple[str, datetime]], list[PileOn], int, tuple[Floors, Floors]]:
+) -> tuple[
+    list[tuple[str, datetime]],
+    list[tuple[str, datetime]],
+    list[PileOn],
+    int,
+    tuple[Floors, Floors],
+    dict[str, list[datetime]],
+]:
     """Replay one synthetic brand; (radar alerts, hourly alerts, pile-ons, posts, (fifth-post, second-post
-    floors))."""
+    floors), when each pile-on's people joined)."""
     from heard.radar.keys import ThreadRoots, brand_of, series_keys
 
     brand = f"brand{seed}"
@@ -320,7 +357,8 @@ def run_brand(
         for post in posts:
             keys = series_keys(post, brand_of(post, radar.brand_handles), roots.root_of(post))
             theirs.extend(hourly.observe(keys, post.created_at))
-    return ours, theirs, pileons, len(raws), (fifth_posts(raws, pileons), nth_posts(raws, pileons, 2))
+    floors = (fifth_posts(raws, pileons), nth_posts(raws, pileons, 2))
+    return ours, theirs, pileons, len(raws), floors, joiners(raws, pileons)
 
 
 def _batches(raws: list[RawPost], batch_s: float) -> Iterator[list[RawPost]]:
@@ -346,9 +384,9 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
     for i, base in enumerate(RATES_PER_S):
         row_ours, row_theirs = Outcome(), Outcome()
         for seed in range(seeds):
-            mine, hourly, pileons, posts, (fifth, second) = run_brand(base, days, 100 * seed + i, sensitivity)
-            _judge(mine, pileons, warm, row_ours, fifth, second)
-            _judge(hourly, pileons, warm, row_theirs)
+            mine, hourly, pileons, posts, (fifth, second), joined = run_brand(base, days, 100 * seed + i, sensitivity)
+            _judge(mine, pileons, warm, row_ours, fifth, second, joined)
+            _judge(hourly, pileons, warm, row_theirs, joined=joined)
             total_posts += posts
         row_weeks = weeks * seeds
         heard = row_ours.summary(row_weeks)
@@ -369,8 +407,12 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
             spec_weeks += row_weeks
     spec = in_spec.summary(spec_weeks)
     spec_p95 = spec["p95_delay_s"]
+    summary = ours.summary(brand_weeks)
     return {
-        **ours.summary(brand_weeks),
+        "people_before_alert_p50": summary["people_before_alert_p50"],
+        "people_before_alert_p95": summary["people_before_alert_p95"],
+        "steps_3_per_min_up_p95_delay_s": spec["steps_p95_delay_s"],
+        **summary,
         "floor": ours.floor_summary(),
         "hourly": theirs.summary(brand_weeks),
         "issue_range": {
@@ -380,6 +422,8 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
             "hourly": in_spec_hourly.summary(spec_weeks),
             "meets_delay_target": isinstance(spec_p95, float) and spec_p95 <= TARGET_P95_S,
             "meets_false_alert_target": ours.false_alerts <= TARGET_FALSE_PER_WEEK * brand_weeks,
+            "meets_people_target": _at_most(spec["people_before_alert_p95"], TARGET_PEOPLE_P95),
+            "meets_steps_delay_target": _at_most(spec["steps_p95_delay_s"], TARGET_P95_S),
         },
         "by_baseline": per_rate,
         "posts": total_posts,
