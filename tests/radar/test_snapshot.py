@@ -41,10 +41,10 @@ def test_a_restored_radar_judges_what_follows_exactly_as_the_saved_one() -> None
     saved = Radar(["acme"], clock=clock)
     _feed(saved, clock, 1, 3000, seed=1)
     blob, series = snapshot.dump(saved, clock.now())
-    restored = Radar(["acme"], clock=clock)
+    twin = FrozenClock(clock.now())
+    restored = Radar(["acme"], clock=twin)
     assert snapshot.restore(restored, blob) == series > 2
 
-    twin = FrozenClock(clock.now())
     after_saved = _feed(saved, clock, 10_000, 500, seed=2) + _burst(saved, clock, 20_000)
     after_restored = _feed(restored, twin, 10_000, 500, seed=2) + _burst(restored, twin, 20_000)
     assert after_saved == after_restored

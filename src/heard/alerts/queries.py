@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert, AlertDelivery, AlertRule, HashtagProposal
@@ -63,3 +63,9 @@ def accepted_hashtags(session: Session) -> set[str]:
     """Hashtags accepted into the listening rules."""
     query = select(HashtagProposal.tag).where(HashtagProposal.status == "accepted")
     return set(session.scalars(query).all())
+
+
+def open_alert_counts(session: Session) -> dict[str, int]:
+    """How many alerts are open, by kind ("pileon", "volume")."""
+    query = select(Alert.kind, func.count()).where(Alert.status == "open").group_by(Alert.kind).order_by(Alert.kind)
+    return {kind: int(count) for kind, count in session.execute(query).all()}

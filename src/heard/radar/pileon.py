@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 MAX_AUTHORS = 512
 _FAST_TAU = 300.0
 _SLOW_TAU = 1800.0
+_WOKEN = timedelta(hours=6)
 _ME_TOO = re.compile(
     r"\b(same here|me too|me 2|same (issue|problem)|also (having|getting|seeing)|happening to me|"
     r"not just me|same for me|\+1|this too|ditto|us too)\b|^\s*same\W*$",
@@ -49,6 +50,7 @@ class ThreadPileOn:
         "_authors",
         "_fast",
         "_last",
+        "_last_post",
         "_me_too",
         "_new_authors",
         "_reach",
@@ -68,6 +70,7 @@ class ThreadPileOn:
         self._reach = 0
         self._me_too = 0
         self._last: datetime | None = None
+        self._last_post: datetime | None = None
         self._waiting_since: datetime | None = None
 
     def _decay(self, when: datetime) -> None:
@@ -84,8 +87,10 @@ class ThreadPileOn:
         if is_brand:
             self._waiting_since = None
             return False
-        if self._waiting_since is None:
+        if self._waiting_since is None or (self._last_post is not None and (when - self._last_post) > _WOKEN):
+            # A thread quiet for hours that wakes up is waiting from now, not from its first day.
             self._waiting_since = when
+        self._last_post = when
         if author in self._authors or author == self.root_author:
             return False
         if len(self._authors) < MAX_AUTHORS:

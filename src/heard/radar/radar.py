@@ -154,10 +154,18 @@ class Radar:
         live: bool = True,
         joins: BurstCounter | None = None,
     ) -> Spike | None:
-        volume_score = self._roll_buckets(series, when)
-        p, observed, expected = series.burst.surprise(when)
         if series.first_seen is None or when < series.first_seen:
             series.first_seen = when
+        if not live:
+            self._roll_buckets(series, when)
+            series.burst.learn(when)
+            series.bucket_count += 1
+            series.counted += 1
+            if joins is not None:
+                joins.learn(when)
+            return None
+        volume_score = self._roll_buckets(series, when)
+        p, observed, expected = series.burst.surprise(when)
         rate = series.burst.expected_rate(when)
         if joins is not None:
             # A thread is new by nature and judged against the prior, but it is one of all the brand's threads:
@@ -173,14 +181,16 @@ class Radar:
         if not warm:
             volume_score = 0.0
         limit = threshold(self.preset.false_alarms_per_week, rate)
-        fired = live and warm and p <= limit and observed >= fewest
+        fired = warm and p <= limit and observed >= fewest
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
         series.counted += 1
         series.recent.append(post_key)
-        if not live:
-            volume_score = 0.0
+        if (fired or volume_score >= 0.9) and series.pileon is None and self._explained_by_pileon(series, when):
+            # Most of what this series just counted is one thread's pile-on, already raised as such: one event,
+            # one alert, with one count of people.
+            fired, volume_score = False, 0.0
         if not fired and volume_score < 0.9:
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
                 series.open.post_keys.append(post_key)
@@ -202,6 +212,16 @@ class Radar:
         return Spike(
             kind, key, when, when, observed, round(expected, 4), 1.0 - p, severity, False, tuple(lead), evidence
         )
+
+    def _explained_by_pileon(self, series: _Series, when: datetime) -> bool:
+        piled = 0
+        for post_key in series.recent:
+            root = self._roots._roots.get(post_key)
+            thread = self._series.get(f"thread:{root}") if root is not None else None
+            opened = thread.open if thread is not None else None
+            if opened is not None and (when - opened.last_fired).total_seconds() < self.preset.cooldown_s:
+                piled += 1
+        return piled * 2 >= len(series.recent) > 0
 
     def _grow(
         self,

@@ -78,7 +78,7 @@ class PipelineWorker:
         brand_terms = runtime.settings.brand_handles
         self._embedder = make_embedder(brand_terms=brand_terms)
         self._stages = stages or default_stages(
-            self._embedder, brand_terms, detect=runtime.settings.radar_mode == "inline"
+            self._embedder, brand_terms, detect=runtime.settings.radar_mode == "inline", clock=runtime.clock
         )
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from heard.alerts.actions import record_proposals, record_spikes
+from heard.clock import Clock
 from heard.conversations.brand_posts import StoredBrandPosts
 from heard.conversations.stored import StoredPostIndex
 from heard.incidents.batch import SessionIncidents
@@ -23,17 +24,22 @@ from heard.radar.radar import Radar
 
 
 def default_stages(
-    embedder: Embedder, brand_terms: Sequence[str] = (), radar: SpikeDetector | None = None, detect: bool = True
+    embedder: Embedder,
+    brand_terms: Sequence[str] = (),
+    radar: SpikeDetector | None = None,
+    detect: bool = True,
+    clock: Clock | None = None,
 ) -> list[Stage]:
     """normalize -> dedupe -> understand -> group -> detect.
 
     Group goes after understanding so that it sees `post.complaint`; detect goes last so that it counts posts
     by topic and incident too. `brand_terms` (settings.brand_handles) are ignored when comparing texts. Without
     `detect` the list ends at group (the radar runs in its own process: `heard.workers.radar`).
+    `clock` is how the radar tells history (learnt from, never alerted on) from news.
     """
     stages: list[Stage] = [Normalize(), Dedupe(), Understand(), Group(embedder)]
     if detect:
-        stages.append(Detect(radar if radar is not None else Radar(brand_terms)))
+        stages.append(Detect(radar if radar is not None else Radar(brand_terms, clock=clock)))
     return stages
 
 
