@@ -137,12 +137,24 @@ def _raise_in_queue(session: Session, conversation_id: int, spike: Spike) -> boo
     return True
 
 
-def acknowledge(session: Session, alert_id: int, now: datetime, status: str = "acknowledged") -> Alert:
+def acknowledge(
+    session: Session,
+    alert_id: int,
+    now: datetime,
+    status: str = "acknowledged",
+    by: tuple[int | None, str] | None = None,
+) -> Alert:
+    """Set an alert's status; acknowledging records who (`by`: agent id and name) and when."""
     if status not in ("acknowledged", "resolved", "open"):
         raise BadInput(f"unknown alert status {status!r}")
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"no alert {alert_id}")
+    if status == "acknowledged" or (status == "resolved" and alert.acknowledged_at is None):
+        alert.acknowledged_by_id, alert.acknowledged_by = by if by is not None else (None, None)
+        alert.acknowledged_at = now
+    elif status == "open":
+        alert.acknowledged_by_id = alert.acknowledged_by = alert.acknowledged_at = None
     alert.status = status
     alert.updated_at = now
     return alert

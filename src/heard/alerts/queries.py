@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,3 +69,27 @@ def open_alert_counts(session: Session) -> dict[str, int]:
     """How many alerts are open, by kind ("pileon", "volume")."""
     query = select(Alert.kind, func.count()).where(Alert.status == "open").group_by(Alert.kind).order_by(Alert.kind)
     return {kind: int(count) for kind, count in session.execute(query).all()}
+
+
+def thread_roots(session: Session, alerts: Sequence[Alert]) -> dict[int, PostRecord]:
+    """The complaint each pile-on alert's thread started from, by alert id (when it is stored)."""
+    wanted: dict[tuple[str, str], list[int]] = {}
+    for alert in alerts:
+        kind, _, rest = alert.series_key.partition(":")
+        network, _, external_id = rest.partition(":")
+        if kind == "thread" and external_id:
+            wanted.setdefault((network, external_id), []).append(alert.id)
+    if not wanted:
+        return {}
+    chosen = pairs_match(PostRecord.__table__.c.network, PostRecord.__table__.c.external_id, list(wanted))
+    found: dict[int, PostRecord] = {}
+    for post in session.scalars(select(PostRecord).where(chosen)):
+        for alert_id in wanted.get((post.network, post.external_id), []):
+            found[alert_id] = post
+    return found
+
+
+def open_alert_total(sessions: Callable[[], Session]) -> int:
+    """How many alerts are open (the navigation's badge), in a short session of its own."""
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Alert).where(Alert.status == "open")) or 0)

@@ -41,6 +41,8 @@ class PileOnState:
     me_too: int
     unanswered_s: float
     urgency: int
+    #: Seconds from the first to the latest new person joining: "13 people joined ... in 4 min".
+    joined_over_s: float = 0.0
 
 
 class ThreadPileOn:
@@ -49,7 +51,9 @@ class ThreadPileOn:
     __slots__ = (
         "_authors",
         "_fast",
+        "_first_join",
         "_last",
+        "_last_join",
         "_last_post",
         "_me_too",
         "_new_authors",
@@ -71,6 +75,8 @@ class ThreadPileOn:
         self._me_too = 0
         self._last: datetime | None = None
         self._last_post: datetime | None = None
+        self._first_join: datetime | None = None
+        self._last_join: datetime | None = None
         self._waiting_since: datetime | None = None
 
     def _decay(self, when: datetime) -> None:
@@ -96,6 +102,9 @@ class ThreadPileOn:
         if len(self._authors) < MAX_AUTHORS:
             self._authors.add(author)
         self._new_authors += 1
+        if self._first_join is None:
+            self._first_join = when
+        self._last_join = when
         self._fast += 1.0
         self._slow += 1.0
         self._reach += max(followers or 0, 0)
@@ -112,6 +121,9 @@ class ThreadPileOn:
         velocity = fast / (_FAST_TAU / 60.0)
         acceleration = (velocity - slow / (_SLOW_TAU / 60.0)) / ((_SLOW_TAU - _FAST_TAU) / 120.0)
         waiting = (now - self._waiting_since).total_seconds() if self._waiting_since is not None else 0.0
+        joined = 0.0
+        if self._first_join is not None and self._last_join is not None:
+            joined = max((self._last_join - self._first_join).total_seconds(), 0.0)
         return PileOnState(
             self.key,
             self._new_authors,
@@ -121,6 +133,7 @@ class ThreadPileOn:
             self._me_too,
             max(waiting, 0.0),
             urgency(velocity, acceleration, self._reach, self._new_authors, waiting),
+            joined,
         )
 
 

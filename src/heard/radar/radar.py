@@ -192,6 +192,11 @@ class Radar:
             # one alert, with one count of people.
             fired, volume_score = False, 0.0
         if not fired and volume_score < 0.9:
+            if in_spike and series.open is not None and series.pileon is not None:
+                # Every person joining an open pile-on updates it, so its count of people is the thread's own.
+                joined: dict[str, object] = {"p": p, "volume_score": 0.0, "window": "joined"}
+                joined.update(_pileon_evidence(series.pileon.state(when)))
+                return self._grow(key, series.open, when, post_key, observed, expected, 0.0, joined)
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
                 series.open.post_keys.append(post_key)
             return None
@@ -285,5 +290,6 @@ def _pileon_evidence(state: PileOnState) -> dict[str, object]:
         "reach": state.reach,
         "me_too": state.me_too,
         "unanswered_s": state.unanswered_s,
+        "joined_over_s": state.joined_over_s,
         "urgency": state.urgency,
     }
