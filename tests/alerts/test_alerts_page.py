@@ -115,3 +115,28 @@ def test_alerts_are_ranked_titled_in_words_badged_and_acknowledged_by_name(
     assert "acknowledged by" in after
     assert "lead" in after.split("acknowledged by")[1][:80]
     assert 'title="open alerts">1<' in after
+
+
+def test_alerts_filter_by_brand_and_the_picker_shows_only_with_several_brands(
+    client: TestClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    from heard.brands.actions import ensure_brand
+
+    now = clock.now()
+    spikes = [
+        Spike("volume", "brand:delta", now, now, 40.0, 2.0, 0.99, 0.5, evidence={"brand": "delta"}),
+        Spike("volume", "brand:amazonhelp", now, now, 30.0, 2.0, 0.99, 0.4, evidence={"brand": "amazonhelp"}),
+    ]
+    with runtime.sessions.begin() as session:
+        ensure_brand(session, "Delta", now)
+        record_spikes(session, spikes, now)
+    assert 'class="brand-picker"' not in client.get("/alerts").text  # one brand: no picker
+    with runtime.sessions.begin() as session:
+        ensure_brand(session, "AmazonHelp", now)
+    listing = client.get("/alerts").text
+    assert 'class="brand-picker"' in listing
+    assert "Posts to @delta" in listing
+    assert "Posts to @amazonhelp" in listing
+    delta = client.get("/alerts?brand=delta").text
+    assert "Posts to @delta" in delta
+    assert "Posts to @amazonhelp" not in delta

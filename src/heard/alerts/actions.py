@@ -75,6 +75,7 @@ def _new_alert(session: Session, spike: Spike, now: datetime) -> Alert:
     alert = Alert(
         kind=spike.kind,
         series_key=spike.series_key[:256],
+        brand=_brand(spike),
         severity=spike.severity,
         observed=spike.observed,
         expected=spike.expected,
@@ -90,6 +91,11 @@ def _new_alert(session: Session, spike: Spike, now: datetime) -> Alert:
     session.add(alert)
     session.flush()
     return alert
+
+
+def _brand(spike: Spike) -> str | None:
+    brand = spike.evidence.get("brand")
+    return str(brand)[:64] if isinstance(brand, str) and brand != "all" else None
 
 
 def _update(alert: Alert, spike: Spike, now: datetime) -> None:

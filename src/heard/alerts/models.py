@@ -19,6 +19,8 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     series_key: Mapped[str] = mapped_column(String(256), index=True)
+    #: The brand whose posts raised it (its slug), so each brand sees its own alerts.
+    brand: Mapped[str | None] = mapped_column(String(64), index=True)
     severity: Mapped[float] = mapped_column(Float)
     observed: Mapped[float] = mapped_column(Float)
     expected: Mapped[float] = mapped_column(Float)

@@ -15,10 +15,15 @@ from heard.incidents.models import Incident
 MAX_ALERTS = 200
 
 
-def recent_alerts(session: Session, limit: int = 50, status: str | None = None) -> Sequence[Alert]:
+def recent_alerts(
+    session: Session, limit: int = 50, status: str | None = None, brand: str | None = None
+) -> Sequence[Alert]:
+    """The newest alerts, of one status and one brand when given."""
     query = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(max(1, min(limit, MAX_ALERTS)))
     if status:
         query = query.where(Alert.status == status)
+    if brand:
+        query = query.where(Alert.brand == brand)
     return session.scalars(query).all()
 
 

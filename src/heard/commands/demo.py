@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,7 @@ import typer
 from heard.accounts.agents import ensure_demo_agent
 from heard.alerts.queries import open_alert_counts
 from heard.app import Runtime, build_runtime
+from heard.brands.actions import brands_for_accounts
 from heard.commands.core import serve_runtime
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
@@ -52,6 +54,7 @@ def demo(
         return
     rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
     url = f"http://{settings.host}:{settings.port}/"
+    sample_brands(runtime, rows)
     with runtime.sessions.begin() as session:
         email, password = ensure_demo_agent(session)
         seed_demo_articles(session, runtime.clock)
@@ -75,6 +78,7 @@ def demo(
 def _once(runtime: Runtime, as_json: bool) -> None:
     started = time.perf_counter()
     rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))
+    sample_brands(runtime, rows)
     import_rows(runtime, rows, "twcs-sample.csv")
     worker = PipelineWorker(runtime)
     worker.drain()
@@ -90,6 +94,14 @@ def _once(runtime: Runtime, as_json: bool) -> None:
     summary["seconds"] = round(time.perf_counter() - started, 3)
     runtime.close()
     typer.echo(json.dumps(summary) if as_json else "\n".join(f"{k}: {v}" for k, v in summary.items()))
+
+
+def sample_brands(runtime: Runtime, rows: Sequence[object]) -> int:
+    """Each support account in the sample (76 companies) becomes a brand, before any post is read, so every post
+    is attributed to the company it addresses; returns how many."""
+    handles = [r.author_handle for r in rows if isinstance(r, RawPost) and r.is_brand]
+    with runtime.sessions.begin() as session:
+        return len(brands_for_accounts(session, "twitter", handles, runtime.clock.now()))
 
 
 def _replay(runtime: Runtime, rows: list[RawPost | object], speed: float, preload: int) -> None:

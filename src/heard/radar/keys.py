@@ -49,7 +49,11 @@ class ThreadRoots:
 
 
 def brand_of(post: Post, brand_handles: frozenset[str]) -> str:
-    """The brand a post is about: the first of the brand's handles it mentions, else its channel, else "all"."""
+    """The brand a post is about: its main attributed brand (`heard.brands`), else the first of the brand's
+    handles it mentions, else its channel, else "all"."""
+    attributed = post.extra.get("brands")
+    if isinstance(attributed, list) and attributed:
+        return str(attributed[0])[:64]
     for mention in post.mentions:
         handle = mention.lower().lstrip("@")
         if handle in brand_handles:

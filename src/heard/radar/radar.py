@@ -83,6 +83,7 @@ class Radar:
         #: Per brand, the rate at which new people join any of its threads: how many times a week thread
         #: pile-ons are judged, so the whole brand (not each thread) keeps the false-alarm budget.
         self._joins: OrderedDict[str, BurstCounter] = OrderedDict()
+        self._thread_brand: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._series)
@@ -101,6 +102,11 @@ class Radar:
         spikes = []
         for key in keys:
             series = self._get(key, root)
+            if series.pileon is not None and key not in self._thread_brand:
+                # A thread is filed under the brand its first counted post addressed, the complaint's brand.
+                self._thread_brand[key] = brand
+                while len(self._thread_brand) > self._capacity:
+                    self._thread_brand.popitem(last=False)
             joins = None
             if series.pileon is not None:
                 fresh = series.pileon.add(when, post.raw.author_id, post.is_brand, post.text, post.raw.author_followers)
@@ -111,6 +117,7 @@ class Radar:
                 continue
             spike = self._count(key, series, when, post.key, live, joins)
             if spike is not None:
+                spike.evidence["brand"] = self._thread_brand.get(key, brand)
                 spikes.append(spike)
         return spikes
 

@@ -16,6 +16,7 @@ from heard.alerts.models import Alert
 from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts, thread_roots
 from heard.alerts.wording import details, people, ranked, title
 from heard.app import Runtime
+from heard.brands.queries import list_brands
 from heard.channels.actions import accept_hashtags, list_channels, request_backfill
 from heard.errors import NotFound
 from heard.web.auth import Editor, Me, Worker
@@ -32,10 +33,16 @@ BACKFILL_DAYS = 7
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(
-    request: Request, session: SessionDep, me: Me, status: Annotated[str | None, Query(max_length=16)] = None
+    request: Request,
+    session: SessionDep,
+    me: Me,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    brand: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
     chosen = status if status in STATUSES else None
-    alerts = ranked(recent_alerts(session, 100, chosen))
+    brands = list_brands(session)
+    picked = brand if brand in {b.slug for b in brands} else None
+    alerts = ranked(recent_alerts(session, 100, chosen, picked))
     roots = thread_roots(session, alerts)
     context = {
         "alerts": alerts,
@@ -46,6 +53,8 @@ def alerts_page(
         "can_decide": me.can("editor"),
         "status": chosen,
         "statuses": STATUSES,
+        "brands": brands,
+        "brand": picked,
     }
     return page(request, "alerts.html", context)
 
