@@ -47,6 +47,8 @@ _FLOOR_POSTS = 5
 _START = datetime(2026, 3, 2, tzinfo=UTC)
 _COMMON_TAGS = ("help", "customerservice", "fail", "delay", "refund", "support", "travel", "app")
 _GRACE = timedelta(hours=1)
+#: Baseline replies go to a conversation opened within this long before them.
+_CONVERSATION = timedelta(minutes=30)
 #: Seconds from each pile-on's onset to its n-th post, by the pile-on's root post id.
 Floors = dict[str, float]
 
@@ -143,11 +145,18 @@ def synth_brand(brand: str, base: float, days: float, rng: np.random.Generator) 
     pileons = _plan_pileons(brand, days, rng)
     minutes = int(days * 1440)
     counter = 0
+    openers: deque[tuple[datetime, int]] = deque()
     for minute in range(minutes):
         start = _START + timedelta(minutes=minute)
         for offset in np.sort(rng.uniform(0, 60, rng.poisson(_rate(base, start) * 60.0))):
             counter += 1
-            posts.append(_baseline_post(brand, counter, start + timedelta(seconds=float(offset)), rng))
+            when = start + timedelta(seconds=float(offset))
+            while openers and when - openers[0][0] > _CONVERSATION:
+                openers.popleft()
+            opener = openers[int(rng.integers(len(openers)))][1] if counter % 3 == 1 and openers else None
+            posts.append(_baseline_post(brand, counter, when, rng, opener))
+            if opener is None:
+                openers.append((when, counter))
         for pile in pileons:
             counter = _pileon_minute(posts, pile, base, start, counter, rng)
     posts.sort(key=lambda p: p.created_at)
@@ -168,12 +177,12 @@ def _plan_pileons(brand: str, days: float, rng: np.random.Generator) -> list[Pil
     return plans
 
 
-def _baseline_post(brand: str, n: int, when: datetime, rng: np.random.Generator) -> RawPost:
+def _baseline_post(brand: str, n: int, when: datetime, rng: np.random.Generator, opener: int | None) -> RawPost:
     tag = f" #{_COMMON_TAGS[int(rng.integers(len(_COMMON_TAGS)))]}" if rng.random() < 0.3 else ""
-    # A third of posts are follow-ups in a recent conversation: by its customer, now and then by someone else.
-    opener = n - int(rng.integers(1, 30))
-    opener -= opener % 3
-    reply_to = f"{brand}-{opener}" if n % 3 == 1 and opener > 0 else None
+    # A third of posts are follow-ups in a conversation opened in the last half hour: by its customer, now and then
+    # by someone else. (Until 2026-12-07 the conversation was one of the last 30 posts, so at 5 posts a second
+    # every conversation lived 6 seconds and strangers' replies bunched on one thread as no real stream does.)
+    reply_to = f"{brand}-{opener}" if opener is not None else None
     author = f"{brand}-a{opener}" if reply_to and rng.random() < 0.9 else f"{brand}-a{n}"
     return RawPost(
         network="x",
