@@ -61,7 +61,7 @@ COMMANDS: Mapping[str, Command | Group] = {
         "Run the pipeline worker until interrupted (distributed mode: many of these may run).",
     ),
     "radar": Command(
-        "heard.commands.core:radar",
+        "heard.commands.radar.replay:radar_app",
         "Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate).",
     ),
     "scheduler": Command(

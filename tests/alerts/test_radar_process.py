@@ -100,7 +100,12 @@ def _two_workers_and_one_radar(runtime: Runtime) -> None:
         alerts_before = session.scalar(select(func.count()).select_from(Alert)) or 0
         assert session.get(RadarSnapshot, "radar") is not None, "the radar process saves its own state"
 
-    pile = pileon_replies(complaint, latest + timedelta(minutes=1))[:8]
+    start = latest + timedelta(minutes=1)
+    if isinstance(runtime.clock, FrozenClock):
+        runtime.clock.set(start)  # the sample's own time: the pile-on is news, the sample history
+    else:
+        start = runtime.clock.now()
+    pile = pileon_replies(complaint, start)[:6]
     _pile_onto_both(runtime, workers, pile)
     radar.drain()
     with runtime.sessions() as session:
@@ -114,8 +119,8 @@ def _two_workers_and_one_radar(runtime: Runtime) -> None:
 
 
 def _pile_onto_both(runtime: Runtime, workers: list[PipelineWorker], pile: list[RawPost]) -> None:
-    """The pile-on arrives in pairs taken by the two workers in turn: each stores four of the eight replies,
-    fewer than the five new authors a thread needs."""
+    """The pile-on arrives in pairs taken by the two workers in turn: of four replies each stores two, fewer
+    than the three new people a thread needs."""
     for i in range(0, len(pile), 2):
         runtime.log.append(POSTS_TOPIC, [OutMessage(p.key, p.to_json(), p.key) for p in pile[i : i + 2]])
         workers[(i // 2) % 2].run_once()
@@ -138,7 +143,7 @@ def test_inline_radars_split_over_workers_miss_a_pileon_one_catches(
             RawPost(
                 "x", f"pile-{i}", f"s{i}", f"s{i}", "same here", start + timedelta(seconds=6 * i), in_reply_to="root"
             )
-            for i in range(8)
+            for i in range(4)
         ]
         _pile_onto_both(rt, [workers[0], workers[-1]], pile)
         with rt.sessions() as session:

@@ -176,7 +176,7 @@ def test_thread_pileon_fires_once_within_a_minute_and_noise_does_not(clock: Froz
     opened = [s for s in spikes if not s.ongoing and s.series_key == f"thread:x:{10**6}"]
     assert len(opened) == 1
     assert (opened[0].at - onset).total_seconds() <= 60
-    assert opened[0].evidence["new_authors"] >= 5
+    assert opened[0].evidence["new_authors"] == 3  # three people, not the complaint's author
     updates = [s for s in spikes if s.ongoing and s.series_key == opened[0].series_key]
     assert updates, "a pile-on that goes on updates its spike rather than opening new ones"
     assert updates[-1].severity >= opened[0].severity
@@ -283,3 +283,46 @@ def test_post_counts_keep_no_context_set_and_value_streams_a_fixed_one(clock: Fr
     assert len(counts._ctx_seen) == 0
     assert len(values._ctx_seen) == 8192
     assert len(values._ctx_recent) <= DetectorConfig().context_len
+
+
+def test_the_complaints_own_author_never_counts_as_joining_it(clock: FrozenClock) -> None:
+    radar = Radar(["acme"], clock=clock)
+    radar.observe(_post(1, clock.now(), author="victim"))
+    spikes = []
+    for i in range(6):  # the customer adds to their own complaint, again and again, then two people join
+        clock.advance(5)
+        spikes += radar.observe(_post(10 + i, clock.now(), reply_to="1", author="victim"))
+    for i in range(2):
+        clock.advance(5)
+        spikes += radar.observe(_post(20 + i, clock.now(), reply_to="1", text="@acme same here"))
+    assert [s for s in spikes if s.kind == "pileon"] == []
+    clock.advance(5)
+    third = radar.observe(_post(30, clock.now(), reply_to="1", text="@acme me too"))
+    assert [s.evidence["new_authors"] for s in third if s.kind == "pileon"] == [3]
+
+
+def test_history_is_learnt_but_raises_nothing(clock: FrozenClock) -> None:
+    """A back-fill, an import or a first load: posts an hour or more older than the radar's clock."""
+    radar = Radar(["acme"], clock=clock)
+    old = clock.now() - timedelta(days=30)
+    radar.observe(_post(1, old, author="victim"))
+    spikes = []
+    for i in range(20):
+        spikes += radar.observe(_post(10 + i, old + timedelta(seconds=3 * i), reply_to="1", text="@acme same"))
+    assert spikes == []
+    live = Radar(["acme"], clock=FrozenClock(old + timedelta(minutes=2)))
+    live.observe(_post(1, old, author="victim"))
+    replayed = [live.observe(_post(10 + i, old + timedelta(seconds=3 * i), reply_to="1")) for i in range(20)]
+    assert any(s.kind == "pileon" for batch in replayed for s in batch)
+
+
+def test_a_young_volume_series_raises_nothing_before_its_warm_up(clock: FrozenClock) -> None:
+    radar = Radar(["acme"], clock=clock)
+    spikes = []
+    for n in range(60):  # one post every ten minutes for ten hours, then a burst of 40 in two minutes
+        clock.advance(600)
+        spikes += radar.observe(_post(n, clock.now()))
+    for n in range(40):
+        clock.advance(3)
+        spikes += radar.observe(_post(100 + n, clock.now()))
+    assert [s.series_key for s in spikes] == []

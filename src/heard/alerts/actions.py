@@ -75,6 +75,7 @@ def _new_alert(session: Session, spike: Spike, now: datetime) -> Alert:
     alert = Alert(
         kind=spike.kind,
         series_key=spike.series_key[:256],
+        brand=_brand(spike),
         severity=spike.severity,
         observed=spike.observed,
         expected=spike.expected,
@@ -90,6 +91,11 @@ def _new_alert(session: Session, spike: Spike, now: datetime) -> Alert:
     session.add(alert)
     session.flush()
     return alert
+
+
+def _brand(spike: Spike) -> str | None:
+    brand = spike.evidence.get("brand")
+    return str(brand)[:64] if isinstance(brand, str) and brand != "all" else None
 
 
 def _update(alert: Alert, spike: Spike, now: datetime) -> None:
@@ -137,12 +143,24 @@ def _raise_in_queue(session: Session, conversation_id: int, spike: Spike) -> boo
     return True
 
 
-def acknowledge(session: Session, alert_id: int, now: datetime, status: str = "acknowledged") -> Alert:
+def acknowledge(
+    session: Session,
+    alert_id: int,
+    now: datetime,
+    status: str = "acknowledged",
+    by: tuple[int | None, str] | None = None,
+) -> Alert:
+    """Set an alert's status; acknowledging records who (`by`: agent id and name) and when."""
     if status not in ("acknowledged", "resolved", "open"):
         raise BadInput(f"unknown alert status {status!r}")
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"no alert {alert_id}")
+    if status == "acknowledged" or (status == "resolved" and alert.acknowledged_at is None):
+        alert.acknowledged_by_id, alert.acknowledged_by = by if by is not None else (None, None)
+        alert.acknowledged_at = now
+    elif status == "open":
+        alert.acknowledged_by_id = alert.acknowledged_by = alert.acknowledged_at = None
     alert.status = status
     alert.updated_at = now
     return alert

@@ -19,6 +19,8 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     series_key: Mapped[str] = mapped_column(String(256), index=True)
+    #: The brand whose posts raised it (its slug), so each brand sees its own alerts.
+    brand: Mapped[str | None] = mapped_column(String(64), index=True)
     severity: Mapped[float] = mapped_column(Float)
     observed: Mapped[float] = mapped_column(Float)
     expected: Mapped[float] = mapped_column(Float)
@@ -27,8 +29,12 @@ class Alert(Base):
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who acknowledged it ("I'm on it") and when; kept when it is later resolved, cleared when it is reopened.
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(128))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id"))
     post_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
 

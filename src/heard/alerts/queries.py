@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.alerts.models import Alert, AlertDelivery, AlertRule, HashtagProposal
@@ -15,10 +15,15 @@ from heard.incidents.models import Incident
 MAX_ALERTS = 200
 
 
-def recent_alerts(session: Session, limit: int = 50, status: str | None = None) -> Sequence[Alert]:
+def recent_alerts(
+    session: Session, limit: int = 50, status: str | None = None, brand: str | None = None
+) -> Sequence[Alert]:
+    """The newest alerts, of one status and one brand when given."""
     query = select(Alert).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(max(1, min(limit, MAX_ALERTS)))
     if status:
         query = query.where(Alert.status == status)
+    if brand:
+        query = query.where(Alert.brand == brand)
     return session.scalars(query).all()
 
 
@@ -63,3 +68,33 @@ def accepted_hashtags(session: Session) -> set[str]:
     """Hashtags accepted into the listening rules."""
     query = select(HashtagProposal.tag).where(HashtagProposal.status == "accepted")
     return set(session.scalars(query).all())
+
+
+def open_alert_counts(session: Session) -> dict[str, int]:
+    """How many alerts are open, by kind ("pileon", "volume")."""
+    query = select(Alert.kind, func.count()).where(Alert.status == "open").group_by(Alert.kind).order_by(Alert.kind)
+    return {kind: int(count) for kind, count in session.execute(query).all()}
+
+
+def thread_roots(session: Session, alerts: Sequence[Alert]) -> dict[int, PostRecord]:
+    """The complaint each pile-on alert's thread started from, by alert id (when it is stored)."""
+    wanted: dict[tuple[str, str], list[int]] = {}
+    for alert in alerts:
+        kind, _, rest = alert.series_key.partition(":")
+        network, _, external_id = rest.partition(":")
+        if kind == "thread" and external_id:
+            wanted.setdefault((network, external_id), []).append(alert.id)
+    if not wanted:
+        return {}
+    chosen = pairs_match(PostRecord.__table__.c.network, PostRecord.__table__.c.external_id, list(wanted))
+    found: dict[int, PostRecord] = {}
+    for post in session.scalars(select(PostRecord).where(chosen)):
+        for alert_id in wanted.get((post.network, post.external_id), []):
+            found[alert_id] = post
+    return found
+
+
+def open_alert_total(sessions: Callable[[], Session]) -> int:
+    """How many alerts are open (the navigation's badge), in a short session of its own."""
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Alert).where(Alert.status == "open")) or 0)

@@ -47,6 +47,8 @@ class PostRecord(Base):
     ingested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    #: The main brand the post addresses (`heard.brands.attribution`); None when it addresses none.
+    brand: Mapped[str | None] = mapped_column(String(64), index=True)
     # Judgements from the understanding stage (None: not judged).
     complaint: Mapped[float | None] = mapped_column(Float)
     intents: Mapped[list[str]] = mapped_column(JSON, default=list)

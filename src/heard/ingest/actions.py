@@ -274,6 +274,7 @@ def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, n
         "created_at": raw.created_at,
         "ingested_at": now,
         "conversation_id": conversation_id,
+        "brand": _main_brand(post),
         "complaint": post.complaint,
         "intents": list(post.intents),
         "sentiment": post.sentiment,
@@ -282,6 +283,11 @@ def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, n
         "urgency": post.urgency,
         "urgency_reasons": list(post.urgency_reasons),
     }
+
+
+def _main_brand(post: Post) -> str | None:
+    brands = post.extra.get("brands")
+    return str(brands[0])[:64] if isinstance(brands, list) and brands else None
 
 
 def _message_row(post: Post, post_id: int, conversation_id: int) -> dict[str, Any]:

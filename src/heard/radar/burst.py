@@ -179,6 +179,13 @@ class BurstCounter:
         if learn:
             self._pending += 1.0
 
+    def learn(self, when: datetime) -> None:
+        """Count a past event (history: a back-fill, an import) in the rate only, at once: it teaches the series
+        its baseline but is not recent news, so it stays out of the windows a live event is judged on."""
+        self._advance(when)
+        self._count += 1.0
+        self._bin_count[_bin(when)] += 1.0
+
     def idle(self, when: datetime) -> None:
         """Let time pass with no event, so quiet periods lower the rate too."""
         self._advance(when)

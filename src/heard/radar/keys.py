@@ -14,22 +14,32 @@ MAX_HASHTAGS_PER_POST = 5
 
 
 class ThreadRoots:
-    """post key -> key of the post that started its thread, for the last `capacity` posts."""
+    """post key -> key of the post that started its thread, for the last `capacity` posts; and who wrote each
+    post that may start a thread, so the complaint's own author is never counted as someone joining it."""
 
     def __init__(self, capacity: int = 200_000) -> None:
         self._roots: OrderedDict[str, str] = OrderedDict()
+        self._authors: OrderedDict[str, str] = OrderedDict()
         self._capacity = capacity
 
     def root_of(self, post: Post) -> str | None:
         """The thread this post belongs to, or None for a post that starts nothing and replies to nothing."""
         parent_id = post.raw.in_reply_to or post.raw.quote_of
         if parent_id is None:
+            self._authors[post.key] = post.raw.author_id
+            self._authors.move_to_end(post.key)
+            while len(self._authors) > self._capacity:
+                self._authors.popitem(last=False)
             return None
         parent = f"{post.network}:{parent_id}"
         root = self._roots.get(parent, parent)
         self._remember(post.key, root)
         self._remember(parent, root)
         return root
+
+    def author_of(self, root: str) -> str | None:
+        """Who wrote the thread's first post (None when it was not seen or has been forgotten)."""
+        return self._authors.get(root)
 
     def _remember(self, key: str, root: str) -> None:
         self._roots[key] = root
@@ -39,7 +49,11 @@ class ThreadRoots:
 
 
 def brand_of(post: Post, brand_handles: frozenset[str]) -> str:
-    """The brand a post is about: the first of the brand's handles it mentions, else its channel, else "all"."""
+    """The brand a post is about: its main attributed brand (`heard.brands`), else the first of the brand's
+    handles it mentions, else its channel, else "all"."""
+    attributed = post.extra.get("brands")
+    if isinstance(attributed, list) and attributed:
+        return str(attributed[0])[:64]
     for mention in post.mentions:
         handle = mention.lower().lstrip("@")
         if handle in brand_handles:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 MAX_AUTHORS = 512
 _FAST_TAU = 300.0
 _SLOW_TAU = 1800.0
+_WOKEN = timedelta(hours=6)
 _ME_TOO = re.compile(
     r"\b(same here|me too|me 2|same (issue|problem)|also (having|getting|seeing)|happening to me|"
     r"not just me|same for me|\+1|this too|ditto|us too)\b|^\s*same\W*$",
@@ -40,6 +41,8 @@ class PileOnState:
     me_too: int
     unanswered_s: float
     urgency: int
+    #: Seconds from the first to the latest new person joining: "13 people joined ... in 4 min".
+    joined_over_s: float = 0.0
 
 
 class ThreadPileOn:
@@ -48,7 +51,10 @@ class ThreadPileOn:
     __slots__ = (
         "_authors",
         "_fast",
+        "_first_join",
         "_last",
+        "_last_join",
+        "_last_post",
         "_me_too",
         "_new_authors",
         "_reach",
@@ -68,6 +74,9 @@ class ThreadPileOn:
         self._reach = 0
         self._me_too = 0
         self._last: datetime | None = None
+        self._last_post: datetime | None = None
+        self._first_join: datetime | None = None
+        self._last_join: datetime | None = None
         self._waiting_since: datetime | None = None
 
     def _decay(self, when: datetime) -> None:
@@ -84,13 +93,18 @@ class ThreadPileOn:
         if is_brand:
             self._waiting_since = None
             return False
-        if self._waiting_since is None:
+        if self._waiting_since is None or (self._last_post is not None and (when - self._last_post) > _WOKEN):
+            # A thread quiet for hours that wakes up is waiting from now, not from its first day.
             self._waiting_since = when
+        self._last_post = when
         if author in self._authors or author == self.root_author:
             return False
         if len(self._authors) < MAX_AUTHORS:
             self._authors.add(author)
         self._new_authors += 1
+        if self._first_join is None:
+            self._first_join = when
+        self._last_join = when
         self._fast += 1.0
         self._slow += 1.0
         self._reach += max(followers or 0, 0)
@@ -107,6 +121,9 @@ class ThreadPileOn:
         velocity = fast / (_FAST_TAU / 60.0)
         acceleration = (velocity - slow / (_SLOW_TAU / 60.0)) / ((_SLOW_TAU - _FAST_TAU) / 120.0)
         waiting = (now - self._waiting_since).total_seconds() if self._waiting_since is not None else 0.0
+        joined = 0.0
+        if self._first_join is not None and self._last_join is not None:
+            joined = max((self._last_join - self._first_join).total_seconds(), 0.0)
         return PileOnState(
             self.key,
             self._new_authors,
@@ -116,6 +133,7 @@ class ThreadPileOn:
             self._me_too,
             max(waiting, 0.0),
             urgency(velocity, acceleration, self._reach, self._new_authors, waiting),
+            joined,
         )
 
 

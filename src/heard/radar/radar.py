@@ -26,6 +26,10 @@ from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
 
 BUCKET_S = 300.0
 _WARMUP_S = 3600.0
+#: A post older than this (against the radar's clock) when it is observed is history: a back-fill, an import, a
+#: first load. It is learnt from (rates, thread roots) but raises nothing: it is not news any more.
+LIVE_LAG_S = 3600.0
+_MAX_BRANDS = 10_000
 _MAX_EVIDENCE = 25
 _LEAD_POSTS = 10
 #: Post counts keep the offset model (half-hour and weekday offsets): it carries weekly seasonality and stays
@@ -49,6 +53,9 @@ class _Series:
     bucket_count: int = 0
     pileon: ThreadPileOn | None = None
     open: _OpenSpike | None = None
+    #: Event time of the first post counted, and how many were counted: the volume warm-up (a baseline).
+    first_seen: datetime | None = None
+    counted: int = 0
     #: The last few posts counted, so a spike's evidence includes the posts that led up to it.
     recent: deque[str] = field(default_factory=lambda: deque(maxlen=_LEAD_POSTS))
 
@@ -73,6 +80,10 @@ class Radar:
         self._series: OrderedDict[str, _Series] = OrderedDict()
         self._roots = ThreadRoots()
         self._capacity = capacity
+        #: Per brand, the rate at which new people join any of its threads: how many times a week thread
+        #: pile-ons are judged, so the whole brand (not each thread) keeps the false-alarm budget.
+        self._joins: OrderedDict[str, BurstCounter] = OrderedDict()
+        self._thread_brand: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._series)
@@ -80,23 +91,33 @@ class Radar:
     def observe(self, post: Post) -> list[Spike]:
         """Count one post in each of its series; return the spikes it opened or made worse."""
         when = post.created_at
+        live = (self.clock.now() - when).total_seconds() <= LIVE_LAG_S
         root = self._roots.root_of(post)
-        keys = series_keys(post, brand_of(post, self.brand_handles), root)
-        if not post.is_brand:
+        brand = brand_of(post, self.brand_handles)
+        keys = series_keys(post, brand, root)
+        if not post.is_brand and live:
             self.proposals.extend(
                 self.hashtags.observe(when, post.hashtags, post.key, post.raw.author_id, post.complaint)
             )
         spikes = []
         for key in keys:
             series = self._get(key, root)
+            if series.pileon is not None and key not in self._thread_brand:
+                # A thread is filed under the brand its first counted post addressed, the complaint's brand.
+                self._thread_brand[key] = brand
+                while len(self._thread_brand) > self._capacity:
+                    self._thread_brand.popitem(last=False)
+            joins = None
             if series.pileon is not None:
                 fresh = series.pileon.add(when, post.raw.author_id, post.is_brand, post.text, post.raw.author_followers)
                 if not fresh:
                     continue
+                joins = self._brand_joins(brand)
             elif post.is_brand:
                 continue
-            spike = self._count(key, series, when, post.key)
+            spike = self._count(key, series, when, post.key, live, joins)
             if spike is not None:
+                spike.evidence["brand"] = self._thread_brand.get(key, brand)
                 spikes.append(spike)
         return spikes
 
@@ -111,7 +132,7 @@ class Radar:
         if series is None:
             series = _Series()
             if key.startswith("thread:"):
-                series.pileon = ThreadPileOn(key, None)
+                series.pileon = ThreadPileOn(key, self._roots.author_of(key.removeprefix("thread:")))
             else:
                 series.volume = SeriesDetector(COUNT_CONFIG)
             self._series[key] = series
@@ -121,18 +142,68 @@ class Radar:
             self._series.move_to_end(key)
         return series
 
-    def _count(self, key: str, series: _Series, when: datetime, post_key: str) -> Spike | None:
+    def _brand_joins(self, brand: str) -> BurstCounter:
+        joins = self._joins.get(brand)
+        if joins is None:
+            joins = self._joins[brand] = BurstCounter()
+            while len(self._joins) > _MAX_BRANDS:
+                self._joins.popitem(last=False)
+        else:
+            self._joins.move_to_end(brand)
+        return joins
+
+    def _count(
+        self,
+        key: str,
+        series: _Series,
+        when: datetime,
+        post_key: str,
+        live: bool = True,
+        joins: BurstCounter | None = None,
+    ) -> Spike | None:
+        if series.first_seen is None or when < series.first_seen:
+            series.first_seen = when
+        if not live:
+            self._roll_buckets(series, when)
+            series.burst.learn(when)
+            series.bucket_count += 1
+            series.counted += 1
+            if joins is not None:
+                joins.learn(when)
+            return None
         volume_score = self._roll_buckets(series, when)
         p, observed, expected = series.burst.surprise(when)
-        # A thread is new by nature and judged against the prior; other series first learn their own rate.
-        warm = series.pileon is not None or series.burst.watched_s >= _WARMUP_S
-        limit = threshold(self.preset.false_alarms_per_week, series.burst.expected_rate(when))
-        fired = warm and p <= limit and observed >= self.preset.min_posts
+        rate = series.burst.expected_rate(when)
+        if joins is not None:
+            # A thread is new by nature and judged against the prior, but it is one of all the brand's threads:
+            # the test runs each time someone joins any of them, so the budget is spread over those joins.
+            rate = max(rate, joins.expected_rate(when))
+            joins.add(when)
+            warm, fewest = True, self.preset.min_people
+        else:
+            # Other series need a baseline of their own first: history in event time and enough posts.
+            aged = (when - series.first_seen).total_seconds() >= self.preset.warmup_s
+            warm = aged and series.counted >= self.preset.warmup_posts and series.burst.watched_s >= _WARMUP_S
+            fewest = self.preset.min_posts
+        if not warm:
+            volume_score = 0.0
+        limit = threshold(self.preset.false_alarms_per_week, rate)
+        fired = warm and p <= limit and observed >= fewest
         in_spike = series.open is not None and (when - series.open.last_fired).total_seconds() < self.preset.cooldown_s
         series.burst.add(when)
         series.bucket_count += 1
+        series.counted += 1
         series.recent.append(post_key)
+        if (fired or volume_score >= 0.9) and series.pileon is None and self._explained_by_pileon(series, when):
+            # Most of what this series just counted is one thread's pile-on, already raised as such: one event,
+            # one alert, with one count of people.
+            fired, volume_score = False, 0.0
         if not fired and volume_score < 0.9:
+            if in_spike and series.open is not None and series.pileon is not None:
+                # Every person joining an open pile-on updates it, so its count of people is the thread's own.
+                joined: dict[str, object] = {"p": p, "volume_score": 0.0, "window": "joined"}
+                joined.update(_pileon_evidence(series.pileon.state(when)))
+                return self._grow(key, series.open, when, post_key, observed, expected, 0.0, joined)
             if in_spike and series.open is not None and len(series.open.post_keys) < _MAX_EVIDENCE:
                 series.open.post_keys.append(post_key)
             return None
@@ -153,6 +224,16 @@ class Radar:
         return Spike(
             kind, key, when, when, observed, round(expected, 4), 1.0 - p, severity, False, tuple(lead), evidence
         )
+
+    def _explained_by_pileon(self, series: _Series, when: datetime) -> bool:
+        piled = 0
+        for post_key in series.recent:
+            root = self._roots._roots.get(post_key)
+            thread = self._series.get(f"thread:{root}") if root is not None else None
+            opened = thread.open if thread is not None else None
+            if opened is not None and (when - opened.last_fired).total_seconds() < self.preset.cooldown_s:
+                piled += 1
+        return piled * 2 >= len(series.recent) > 0
 
     def _grow(
         self,
@@ -216,5 +297,6 @@ def _pileon_evidence(state: PileOnState) -> dict[str, object]:
         "reach": state.reach,
         "me_too": state.me_too,
         "unanswered_s": state.unanswered_s,
+        "joined_over_s": state.joined_over_s,
         "urgency": state.urgency,
     }

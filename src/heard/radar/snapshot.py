@@ -133,6 +133,8 @@ def dump(radar: Radar, now: datetime) -> tuple[bytes, int]:
         "series": series,
         "roots": roots,
         "tags": tags,
+        "joins": [[brand, _encode(counter)] for brand, counter in radar._joins.items()],
+        "authors": list(radar._roots._authors.items())[-ROOTS_KEPT:],
     }
     return zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6), len(series)
 
@@ -156,6 +158,12 @@ def restore(radar: Radar, blob: bytes) -> int:
         radar._series.move_to_end(key)
     for post_key, root in body["roots"]:
         radar._roots._remember(post_key, root)
+    for brand, counter in body.get("joins", []):
+        joins = _decode(counter)
+        if isinstance(joins, BurstCounter):
+            radar._joins[brand] = joins
+    for post_key, author in body.get("authors", []):
+        radar._roots._authors[post_key] = author
     for tag, stats in tags.items():
         if tag not in radar.hashtags.known:
             radar.hashtags._tags[tag] = stats

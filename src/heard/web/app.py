@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from heard import schema
+from heard.alerts.queries import open_alert_total
 from heard.app import Runtime
 from heard.web.api_rate import ApiRateLimit
 from heard.web.body_limit import BodyLimit
@@ -54,6 +55,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(title="Heard", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.templates = make_environment(runtime.clock)
+    # The navigation's badge: how many alerts are open, read when a page is drawn.
+    app.state.templates.globals["open_alert_count"] = lambda: open_alert_total(runtime.sessions)
     app.state.closing = closing
     app.state.stream_options = StreamOptions()
     app.state.login_throttle = LoginThrottle(runtime.clock)

@@ -39,7 +39,7 @@ from heard.radar.radar import Radar
 from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
-from heard.workers.stages import default_stages, record_detections, store_ports
+from heard.workers.stages import default_stages, record_detections, store_ports, stored_brands
 from heard.workers.waits import Waits
 
 log = structlog.get_logger(__name__)
@@ -89,7 +89,11 @@ class PipelineWorker:
         brand_terms = runtime.settings.brand_handles
         self._embedder = make_embedder(brand_terms=brand_terms)
         self._stages = stages or default_stages(
-            self._embedder, brand_terms, detect=runtime.settings.radar_mode == "inline"
+            self._embedder,
+            brand_terms,
+            detect=runtime.settings.radar_mode == "inline",
+            clock=runtime.clock,
+            brands=stored_brands(runtime.sessions),
         )
         self._batch_size = batch_size or runtime.settings.batch_size
         self._max_deliveries = max_deliveries

@@ -59,7 +59,7 @@ class RadarWorker:
         self._lease_s = lease_s
         self._lease_until: datetime | None = None
         self._next_try: datetime | None = None
-        self.radar = radar if radar is not None else Radar(runtime.settings.brand_handles)
+        self.radar = radar if radar is not None else Radar(runtime.settings.brand_handles, clock=runtime.clock)
         self._detect = Detect(self.radar)
         self._keeper = RadarKeeper(runtime, self.radar, GROUP)
         self._batch_size = batch_size or runtime.settings.batch_size

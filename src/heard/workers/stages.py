@@ -3,15 +3,19 @@ a stage adds it here, once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from heard.alerts.actions import record_proposals, record_spikes
+from heard.brands.attribution import BrandBook
+from heard.brands.queries import brand_book
+from heard.clock import Clock
 from heard.conversations.brand_posts import StoredBrandPosts
 from heard.conversations.stored import StoredPostIndex
 from heard.incidents.batch import SessionIncidents
+from heard.pipeline.attribute import Attribute
 from heard.pipeline.dedupe import Dedupe
 from heard.pipeline.detect import Detect, SpikeDetector
 from heard.pipeline.group import Embedder, Group
@@ -23,17 +27,27 @@ from heard.radar.radar import Radar
 
 
 def default_stages(
-    embedder: Embedder, brand_terms: Sequence[str] = (), radar: SpikeDetector | None = None, detect: bool = True
+    embedder: Embedder,
+    brand_terms: Sequence[str] = (),
+    radar: SpikeDetector | None = None,
+    detect: bool = True,
+    clock: Clock | None = None,
+    brands: Callable[[], BrandBook] | None = None,
 ) -> list[Stage]:
     """normalize -> dedupe -> understand -> group -> detect.
 
     Group goes after understanding so that it sees `post.complaint`; detect goes last so that it counts posts
     by topic and incident too. `brand_terms` (settings.brand_handles) are ignored when comparing texts. Without
     `detect` the list ends at group (the radar runs in its own process: `heard.workers.radar`).
+    `clock` is how the radar tells history (learnt from, never alerted on) from news; `brands` gives the brands
+    posts are attributed to (right after normalize, so every later stage and the store see them).
     """
-    stages: list[Stage] = [Normalize(), Dedupe(), Understand(), Group(embedder)]
+    stages: list[Stage] = [Normalize()]
+    if brands is not None:
+        stages.append(Attribute(brands))
+    stages += [Dedupe(), Understand(), Group(embedder)]
     if detect:
-        stages.append(Detect(radar if radar is not None else Radar(brand_terms)))
+        stages.append(Detect(radar if radar is not None else Radar(brand_terms, clock=clock)))
     return stages
 
 
@@ -57,3 +71,13 @@ def record_detections(stages: Sequence[Stage], session: Session, now: datetime) 
         if isinstance(radar, Radar) and radar.proposals:
             record_proposals(session, radar.proposals, now)
             radar.proposals.clear()
+
+
+def stored_brands(sessions: Callable[[], Session]) -> Callable[[], BrandBook]:
+    """A brand provider for `default_stages`: the brands as stored now."""
+
+    def load() -> BrandBook:
+        with sessions() as session:
+            return brand_book(session)
+
+    return load

@@ -12,6 +12,7 @@ from heard.lab.radar.pileon_bench import (
     PileOn,
     _judge,
     fifth_posts,
+    joiners,
     nth_posts,
     synth_brand,
 )
@@ -76,3 +77,16 @@ def test_floor_is_the_fifth_pileon_post_and_delays_split_by_shape() -> None:
     assert summary["p95_second_post_s"] is not None
     assert summary["p95_fifth_post_s"] is not None
     assert summary["p95_second_post_s"] <= summary["p95_fifth_post_s"]
+
+
+def test_people_before_alert_counts_distinct_joiners_up_to_the_alert() -> None:
+    posts, pileons = synth_brand("b", 0.05, 2.0, np.random.default_rng(2))
+    first = pileons[0]
+    joined = joiners(posts, pileons)
+    times = joined[first.root_id]
+    assert times == sorted(times)
+    assert len(times) >= 5
+    outcome = Outcome()
+    _judge([(f"thread:x:{first.root_id}", times[2])], [first], T0, outcome, joined=joined)
+    assert outcome.people == [3]
+    assert outcome.summary(1.0)["people_before_alert_p95"] == 3.0

@@ -37,11 +37,14 @@ def eval_nab(
     held_out: Annotated[
         bool, typer.Option("--held-out", help="Also score each category at the threshold chosen on the others.")
     ] = False,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", help="Only this folder (repeat for more), e.g. realKnownCause.")
+    ] = None,
 ) -> None:
     """Score the live detector on NAB with NAB's standard profile."""
     from heard.lab.radar.nab_eval import report as nab_report
 
-    report = nab_report(data_dir, labels, compare_dir, per_file, held_out)
+    report = nab_report(data_dir, labels, compare_dir, per_file, held_out, category or ())
     if as_json:
         typer.echo(json.dumps(report, default=str))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,13 @@ def detect_series(times: list, values: list[float]) -> list[float]:  # type: ign
     return [detector.update(when, value) for when, value in zip(times, values, strict=True)]
 
 
-def prepare(data_dir: Path, labels: Path, profile: str = "standard") -> list[Prepared]:
+def prepare(data_dir: Path, labels: Path, profile: str = "standard", categories: Sequence[str] = ()) -> list[Prepared]:
     windows = read_windows(labels)
     costs = nab_score.PROFILES[profile]
     prepared = []
     for name in data_files(data_dir):
+        if categories and name.split("/", 1)[0] not in categories:
+            continue
         series = read_series(data_dir / name, name)
         rows = nab_score.sweep_rows(len(series.times), window_rows(series.times, windows.get(name, [])), costs)
         prepared.append(Prepared(name, rows, detect_series(series.times, series.values)))
@@ -93,12 +96,17 @@ def evaluate(prepared: list[Prepared], profile: str = "standard") -> dict[str, o
 
 
 def report(
-    data_dir: Path, labels: Path, compare_dir: Path | None = None, per_file: bool = False, held_out: bool = False
+    data_dir: Path,
+    labels: Path,
+    compare_dir: Path | None = None,
+    per_file: bool = False,
+    held_out: bool = False,
+    categories: Sequence[str] = (),
 ) -> dict[str, object]:
     """`heard eval nab`: the figures at NAB's best threshold; with `held_out` also each category scored at the
     threshold chosen on the others, with `per_file` each file's raw score, with `compare_dir` the published
-    detectors' scores on the same files."""
-    prepared = prepare(data_dir, labels)
+    detectors' scores on the same files; `categories` keeps only those folders (e.g. realKnownCause)."""
+    prepared = prepare(data_dir, labels, categories=categories)
     figures = evaluate(prepared)
     if held_out:
         figures["category_held_out_score"] = category_held_out(prepared)

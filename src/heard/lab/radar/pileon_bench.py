@@ -18,6 +18,7 @@ low baseline brings even the second post more than a minute after its onset, so 
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections import defaultdict, deque
@@ -40,10 +41,14 @@ RATES_PER_S = (1 / 60, 0.05, 0.2, 1.0, 5.0)
 SPEC_LOWEST_RATE = 0.05
 TARGET_P95_S = 60.0
 TARGET_FALSE_PER_WEEK = 1.0
+#: The promise is "before a hundred others pile on": the alert should come when at most three people have joined.
+TARGET_PEOPLE_P95 = 3.0
 _FLOOR_POSTS = 5
 _START = datetime(2026, 3, 2, tzinfo=UTC)
 _COMMON_TAGS = ("help", "customerservice", "fail", "delay", "refund", "support", "travel", "app")
 _GRACE = timedelta(hours=1)
+#: Baseline replies go to a conversation opened within this long before them.
+_CONVERSATION = timedelta(minutes=30)
 #: Seconds from each pile-on's onset to its n-th post, by the pile-on's root post id.
 Floors = dict[str, float]
 
@@ -72,6 +77,8 @@ class Outcome:
     ramp_delays: list[float] = field(default_factory=list)
     floors: list[float] = field(default_factory=list)
     second_floors: list[float] = field(default_factory=list)
+    #: Distinct new people who had joined each caught pile-on when its first alert fired.
+    people: list[int] = field(default_factory=list)
     missed: int = 0
     false_alerts: int = 0
     false_by_series: dict[str, int] = field(default_factory=dict)
@@ -82,6 +89,7 @@ class Outcome:
         self.ramp_delays += other.ramp_delays
         self.floors += other.floors
         self.second_floors += other.second_floors
+        self.people += other.people
         self.missed += other.missed
         self.false_alerts += other.false_alerts
         for kind, count in other.false_by_series.items():
@@ -94,6 +102,8 @@ class Outcome:
             "p95_delay_s": _quantile(ordered, 0.95),
             "steps_p95_delay_s": _quantile(sorted(self.step_delays), 0.95),
             "ramps_p95_delay_s": _quantile(sorted(self.ramp_delays), 0.95),
+            "people_before_alert_p50": _quantile(sorted(map(float, self.people)), 0.5),
+            "people_before_alert_p95": _quantile(sorted(map(float, self.people)), 0.95),
             "caught": len(ordered),
             "missed": self.missed,
             "false_alerts": self.false_alerts,
@@ -120,6 +130,10 @@ def _quantile(ordered: list[float], q: float) -> float | None:
     return round(statistics.quantiles(ordered, n=100, method="inclusive")[round(q * 100) - 1], 1)
 
 
+def _at_most(value: object, limit: float) -> bool:
+    return isinstance(value, float) and value <= limit
+
+
 def _rate(base: float, when: datetime) -> float:
     hour = when.hour + when.minute / 60.0
     return base * (1.0 + 0.5 * math.sin(2 * math.pi * (hour - 9.0) / 24.0))
@@ -131,11 +145,18 @@ def synth_brand(brand: str, base: float, days: float, rng: np.random.Generator) 
     pileons = _plan_pileons(brand, days, rng)
     minutes = int(days * 1440)
     counter = 0
+    openers: deque[tuple[datetime, int]] = deque()
     for minute in range(minutes):
         start = _START + timedelta(minutes=minute)
         for offset in np.sort(rng.uniform(0, 60, rng.poisson(_rate(base, start) * 60.0))):
             counter += 1
-            posts.append(_baseline_post(brand, counter, start + timedelta(seconds=float(offset)), rng))
+            when = start + timedelta(seconds=float(offset))
+            while openers and when - openers[0][0] > _CONVERSATION:
+                openers.popleft()
+            opener = openers[int(rng.integers(len(openers)))][1] if counter % 3 == 1 and openers else None
+            posts.append(_baseline_post(brand, counter, when, rng, opener))
+            if opener is None:
+                openers.append((when, counter))
         for pile in pileons:
             counter = _pileon_minute(posts, pile, base, start, counter, rng)
     posts.sort(key=lambda p: p.created_at)
@@ -156,12 +177,12 @@ def _plan_pileons(brand: str, days: float, rng: np.random.Generator) -> list[Pil
     return plans
 
 
-def _baseline_post(brand: str, n: int, when: datetime, rng: np.random.Generator) -> RawPost:
+def _baseline_post(brand: str, n: int, when: datetime, rng: np.random.Generator, opener: int | None) -> RawPost:
     tag = f" #{_COMMON_TAGS[int(rng.integers(len(_COMMON_TAGS)))]}" if rng.random() < 0.3 else ""
-    # A third of posts are follow-ups in a recent conversation: by its customer, now and then by someone else.
-    opener = n - int(rng.integers(1, 30))
-    opener -= opener % 3
-    reply_to = f"{brand}-{opener}" if n % 3 == 1 and opener > 0 else None
+    # A third of posts are follow-ups in a conversation opened in the last half hour: by its customer, now and then
+    # by someone else. (Until 2026-12-07 the conversation was one of the last 30 posts, so at 5 posts a second
+    # every conversation lived 6 seconds and strangers' replies bunched on one thread as no real stream does.)
+    reply_to = f"{brand}-{opener}" if opener is not None else None
     author = f"{brand}-a{opener}" if reply_to and rng.random() < 0.9 else f"{brand}-a{n}"
     return RawPost(
         network="x",
@@ -252,6 +273,7 @@ def _judge(
     outcome: Outcome,
     floors: dict[str, float] | None = None,
     second_floors: dict[str, float] | None = None,
+    joined: dict[str, list[datetime]] | None = None,
 ) -> None:
     first: dict[int, float] = {}
     for key, at in alerts:
@@ -267,6 +289,9 @@ def _judge(
             first[i] = min(first.get(i, delay), delay)
     for i, delay in sorted(first.items()):
         outcome.delays.append(delay)
+        if joined is not None:
+            fired = pileons[i].onset + timedelta(seconds=delay)
+            outcome.people.append(bisect.bisect_right(joined.get(pileons[i].root_id, []), fired))
         (outcome.ramp_delays if pileons[i].ramp else outcome.step_delays).append(delay)
     judged = [pile for pile in pileons if pile.onset >= warm_until]
     outcome.missed += len(judged) - len(first)
@@ -275,6 +300,20 @@ def _judge(
             outcome.floors.append(floors[pile.root_id])
         if second_floors is not None and pile.root_id in second_floors:
             outcome.second_floors.append(second_floors[pile.root_id])
+
+
+def joiners(raws: list[RawPost], pileons: list[PileOn]) -> dict[str, list[datetime]]:
+    """When each distinct new person joined each pile-on (not its author), in time order, by root post id."""
+    roots = {pile.root_id: pile for pile in pileons}
+    seen: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, list[datetime]] = defaultdict(list)
+    for raw in raws:
+        pile = roots.get(raw.in_reply_to or "")
+        if pile is None or raw.author_id in seen[pile.root_id] or raw.author_id == f"{pile.brand}-victim":
+            continue
+        seen[pile.root_id].add(raw.author_id)
+        out[pile.root_id].append(raw.created_at)
+    return dict(out)
 
 
 def fifth_posts(raws: list[RawPost], pileons: list[PileOn]) -> dict[str, float]:
@@ -299,9 +338,16 @@ def nth_posts(raws: list[RawPost], pileons: list[PileOn], nth: int) -> dict[str,
 
 def run_brand(
     base: float, days: float, seed: int, sensitivity: Sensitivity, batch_s: float = 1.0
-) -> tuple[list[tuple[str, datetime]], list[tuple[str, datetime]], list[PileOn], int, tuple[Floors, Floors]]:
+) -> tuple[
+    list[tuple[str, datetime]],
+    list[tuple[str, datetime]],
+    list[PileOn],
+    int,
+    tuple[Floors, Floors],
+    dict[str, list[datetime]],
+]:
     """Replay one synthetic brand; (radar alerts, hourly alerts, pile-ons, posts, (fifth-post, second-post
-    floors))."""
+    floors), when each pile-on's people joined)."""
     from heard.radar.keys import ThreadRoots, brand_of, series_keys
 
     brand = f"brand{seed}"
@@ -320,7 +366,8 @@ def run_brand(
         for post in posts:
             keys = series_keys(post, brand_of(post, radar.brand_handles), roots.root_of(post))
             theirs.extend(hourly.observe(keys, post.created_at))
-    return ours, theirs, pileons, len(raws), (fifth_posts(raws, pileons), nth_posts(raws, pileons, 2))
+    floors = (fifth_posts(raws, pileons), nth_posts(raws, pileons, 2))
+    return ours, theirs, pileons, len(raws), floors, joiners(raws, pileons)
 
 
 def _batches(raws: list[RawPost], batch_s: float) -> Iterator[list[RawPost]]:
@@ -346,9 +393,9 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
     for i, base in enumerate(RATES_PER_S):
         row_ours, row_theirs = Outcome(), Outcome()
         for seed in range(seeds):
-            mine, hourly, pileons, posts, (fifth, second) = run_brand(base, days, 100 * seed + i, sensitivity)
-            _judge(mine, pileons, warm, row_ours, fifth, second)
-            _judge(hourly, pileons, warm, row_theirs)
+            mine, hourly, pileons, posts, (fifth, second), joined = run_brand(base, days, 100 * seed + i, sensitivity)
+            _judge(mine, pileons, warm, row_ours, fifth, second, joined)
+            _judge(hourly, pileons, warm, row_theirs, joined=joined)
             total_posts += posts
         row_weeks = weeks * seeds
         heard = row_ours.summary(row_weeks)
@@ -369,8 +416,12 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
             spec_weeks += row_weeks
     spec = in_spec.summary(spec_weeks)
     spec_p95 = spec["p95_delay_s"]
+    summary = ours.summary(brand_weeks)
     return {
-        **ours.summary(brand_weeks),
+        "people_before_alert_p50": summary["people_before_alert_p50"],
+        "people_before_alert_p95": summary["people_before_alert_p95"],
+        "steps_3_per_min_up_p95_delay_s": spec["steps_p95_delay_s"],
+        **summary,
         "floor": ours.floor_summary(),
         "hourly": theirs.summary(brand_weeks),
         "issue_range": {
@@ -380,6 +431,8 @@ def run_bench(days: float, sensitivity: Sensitivity, seeds: int = 1) -> dict[str
             "hourly": in_spec_hourly.summary(spec_weeks),
             "meets_delay_target": isinstance(spec_p95, float) and spec_p95 <= TARGET_P95_S,
             "meets_false_alert_target": ours.false_alerts <= TARGET_FALSE_PER_WEEK * brand_weeks,
+            "meets_people_target": _at_most(spec["people_before_alert_p95"], TARGET_PEOPLE_P95),
+            "meets_steps_delay_target": _at_most(spec["steps_p95_delay_s"], TARGET_P95_S),
         },
         "by_baseline": per_rate,
         "posts": total_posts,

@@ -1,6 +1,6 @@
-"""Alerts: what the radar raised, newest first, and one alert with the posts behind it; agents acknowledge and
-resolve alerts, editors take proposed hashtags into a channel's listening rules (its back-fill runs with the
-channel's next read) or turn them down."""
+"""Alerts: what the radar raised, what needs action first (`heard.alerts.wording`), and one alert with the posts
+behind it; agents acknowledge (who and when are kept), resolve or reopen alerts; editors take proposed hashtags
+into a channel's listening rules (its back-fill runs with the channel's next read) or turn them down."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.alerts.actions import acknowledge, decide_proposal
 from heard.alerts.models import Alert
-from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts
+from heard.alerts.queries import alert_posts, deliveries, proposals, recent_alerts, thread_roots
+from heard.alerts.wording import details, people, ranked, title
 from heard.app import Runtime
+from heard.brands.queries import list_brands
 from heard.channels.actions import accept_hashtags, list_channels, request_backfill
 from heard.errors import NotFound
 from heard.web.auth import Editor, Me, Worker
@@ -31,16 +33,28 @@ BACKFILL_DAYS = 7
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(
-    request: Request, session: SessionDep, me: Me, status: Annotated[str | None, Query(max_length=16)] = None
+    request: Request,
+    session: SessionDep,
+    me: Me,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    brand: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
     chosen = status if status in STATUSES else None
+    brands = list_brands(session)
+    picked = brand if brand in {b.slug for b in brands} else None
+    alerts = ranked(recent_alerts(session, 100, chosen, picked))
+    roots = thread_roots(session, alerts)
     context = {
-        "alerts": recent_alerts(session, 100, chosen),
+        "alerts": alerts,
+        "titles": {a.id: title(a, roots.get(a.id)) for a in alerts},
+        "people": {a.id: people(a) for a in alerts},
         "proposals": proposals(session),
         "channels": [c.name for c in list_channels(session)],
         "can_decide": me.can("editor"),
         "status": chosen,
         "statuses": STATUSES,
+        "brands": brands,
+        "brand": picked,
     }
     return page(request, "alerts.html", context)
 
@@ -50,8 +64,12 @@ def alert_page(request: Request, session: SessionDep, me: Me, alert_id: AlertId)
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound("no such alert")
+    root = thread_roots(session, [alert]).get(alert.id)
     context = {
         "alert": alert,
+        "title": title(alert, root),
+        "people": people(alert),
+        "details": details(alert),
         "posts": alert_posts(session, alert),
         "deliveries": deliveries(session, alert_id),
         "statuses": STATUSES,
@@ -66,7 +84,7 @@ def set_status(
 ) -> Response:
     """Acknowledge (someone is on it), resolve, or reopen an alert."""
     with runtime.sessions.begin() as session:
-        acknowledge(session, alert_id, runtime.clock.now(), status)
+        acknowledge(session, alert_id, runtime.clock.now(), status, by=(me.id, me.name))
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
 
 

@@ -1,0 +1,32 @@
+"""`heard demo --once --json`: the sample is history, the staged pile-on is news, and it is the one alert."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from heard.cli import build
+
+
+def test_demo_once_raises_exactly_the_staged_pileon(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    result = CliRunner().invoke(build(), ["demo", "--once", "--json", "--database", str(database)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    alerts = summary["alerts"]
+    assert alerts.get("pileon") == 1
+    assert sum(alerts.values()) - 1 <= 2
+
+    # Each support account of the sample is a brand; posts and the pile-on alert are filed under theirs.
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM brands").fetchone()[0] == 76
+        attributed, total = db.execute("SELECT count(brand), count(*) FROM posts").fetchone()
+        assert attributed >= 0.8 * total
+        (brand,) = db.execute("SELECT brand FROM alerts WHERE kind = 'pileon'").fetchone()
+        root_brand = db.execute(
+            "SELECT p.brand FROM posts p JOIN alerts a ON a.series_key = 'thread:' || p.network || ':' || p.external_id"
+        ).fetchone()[0]
+        assert brand == root_brand is not None
