@@ -15,7 +15,7 @@ from heard.connectors.failures import RateLimited
 from heard.connectors.linkedin import signatures
 from heard.connectors.linkedin.connector import LinkedInConnector
 from heard.connectors.reddit.connector import RedditConnector
-from heard.connectors.x.connector import XConnector, search_query
+from heard.connectors.x.connector import XConnector, search_queries, search_query
 from heard.connectors.youtube.connector import YouTubeConnector, until_quota_reset
 from tests.conftest import shared_path
 from tests.fakes.recordings import FakeNetwork
@@ -130,6 +130,30 @@ def test_x_query_is_built_from_the_rules() -> None:
     )
     assert search_query((), (), ()) == ""
     assert len(search_query((), tuple(f"word{i}" for i in range(200)), ())) <= 512
+
+
+def test_x_long_rules_split_into_whole_queries_never_cut_mid_term() -> None:
+    keywords = tuple(f"keyword number {i}" for i in range(60))
+    queries = search_queries(("@acme",), keywords, ("#acmefail",))
+    assert len(queries) > 1
+    assert all(len(q) <= 512 for q in queries)
+    assert all(q.startswith("(") for q in queries)
+    assert all(q.endswith(") -is:retweet") for q in queries)
+    terms = [t for q in queries for t in q[1 : -len(") -is:retweet")].split(" OR ")]
+    assert terms == ["@acme", *[f'"{k}"' for k in keywords], "#acmefail"]  # every term, whole, once
+
+
+def test_x_reads_every_split_query_with_its_own_cursor() -> None:
+    network = FakeNetwork()
+    network.route("GET", "/2/tweets/search/recent", {"meta": {"result_count": 0, "newest_id": "9"}})
+    rules = ListeningRules(keywords=tuple(f"keyword number {i}" for i in range(60)))
+    channel = ChannelConfig("x", "x", rules=rules, options={"bearer_token": "b"})
+    result = XConnector(channel, transport=network.transport).read(None)
+    sent = [r.url.params["query"] for r in network.requests]
+    assert sent == search_queries((), rules.keywords, ())
+    assert all(len(q) <= 512 for q in sent)
+    assert result.cursor
+    assert '"s1"' in result.cursor
 
 
 def test_x_resumes_mentions_and_search_from_since_id() -> None:

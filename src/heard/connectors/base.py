@@ -135,6 +135,9 @@ class Connector(ABC):
         self.transport = transport
         self.clock: Clock = clock or SystemClock()
         self._published: dict[str, Delivery] = {}
+        #: credentials a renewal replaced (new access token, rotated refresh token, expiry): the caller stores
+        #: them back into the channel, encrypted, so the next connector built starts from them
+        self.renewed: dict[str, Any] = {}
 
     @abstractmethod
     def read(self, cursor: str | None) -> ReadResult: ...
@@ -194,7 +197,7 @@ class Connector(ABC):
 
     def option(self, name: str, default: str | None = None) -> str:
         """A channel option as text, or Misconfigured naming the option that is missing."""
-        value = self.channel.options.get(name, default)
+        value = self.renewed.get(name, self.channel.options.get(name, default))
         if value is None or value == "":
             raise Misconfigured(f"the {self.kind} channel {self.channel.name!r} needs the option {name!r}")
         return str(value)

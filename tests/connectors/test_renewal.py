@@ -1,0 +1,95 @@
+"""Credentials that renew: each network's short-lived access token is renewed before its stored expiry and once
+on the network's expired-token answer, the renewed credentials are handed back to be stored, and a refused
+renewal puts the channel in "reconnect needed" instead of retrying forever. Token answers are the shapes each
+network documents (X: docs.x.com "OAuth 2.0 Authorization Code Flow with PKCE"; Google: "Using OAuth 2.0 for Web
+Server Applications"; Reddit: reddit-archive/reddit wiki "OAuth2"; Bluesky: com.atproto.server.refreshSession)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qs
+
+import pytest
+
+from heard.clock import FrozenClock
+from heard.connectors.base import ChannelConfig, ListeningRules, OutgoingReply
+from heard.connectors.failures import ReconnectNeeded
+from heard.connectors.x.connector import XConnector
+from tests.fakes.recordings import FakeNetwork
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+CLOCK = FrozenClock(NOW)
+REPLY = OutgoingReply("reply-1", "Sorry about that, we're on it.", "1293593516040269825")
+
+# ------------------------------------------------------------------------------------------------------ X
+X_TOKEN = {
+    "token_type": "bearer",
+    "expires_in": 7200,
+    "access_token": "x-user-RENEWED",
+    "scope": "tweet.write users.read tweet.read dm.read dm.write offline.access",
+    "refresh_token": "x-refresh-ROTATED",
+}
+X_CREATED = {"data": {"id": "1456012973835788293", "text": "Sorry about that, we're on it."}}
+
+
+def x_channel(**options: object) -> ChannelConfig:
+    base = {
+        "bearer_token": "x-bearer",
+        "user_token": "x-user-OLD",
+        "refresh_token": "x-refresh-OLD",
+        "client_id": "x-client",
+        "user_token_expires_at": NOW.timestamp() + 3600,
+    }
+    return ChannelConfig(
+        "x", "x", handle="heardbrand", rules=ListeningRules(keywords=("acme",)), options={**base, **options}
+    )
+
+
+def x_network(token_status: int = 200) -> FakeNetwork:
+    network = FakeNetwork()
+    token = (
+        X_TOKEN
+        if token_status == 200
+        else {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
+    )
+    network.route("POST", "/2/oauth2/token", token, status=token_status)
+    network.route(
+        "POST", "/2/tweets", X_CREATED, status=201, when=lambda r: r.headers["Authorization"] == "Bearer x-user-RENEWED"
+    )
+    network.route("POST", "/2/tweets", {"title": "Unauthorized", "status": 401}, status=401)
+    return network
+
+
+def test_x_user_token_renews_before_its_expiry() -> None:
+    network = x_network()
+    connector = XConnector(
+        x_channel(user_token_expires_at=NOW.timestamp() + 60), transport=network.transport, clock=CLOCK
+    )
+    assert connector.publish(REPLY).state == "sent"
+    token_call, tweet = network.requests
+    assert token_call.url.path == "/2/oauth2/token"
+    form = parse_qs(token_call.content.decode())
+    assert form["grant_type"] == ["refresh_token"]
+    assert form["refresh_token"] == ["x-refresh-OLD"]
+    assert tweet.headers["Authorization"] == "Bearer x-user-RENEWED"
+    assert connector.renewed["refresh_token"] == "x-refresh-ROTATED"  # X rotates it: the old one is spent
+    assert connector.renewed["user_token_expires_at"] == NOW.timestamp() + 7200
+
+
+def test_x_user_token_renews_on_401_mid_run() -> None:
+    network = x_network()
+    connector = XConnector(x_channel(), transport=network.transport, clock=CLOCK)
+    assert connector.publish(REPLY).state == "sent"
+    assert [r.url.path for r in network.requests] == ["/2/tweets", "/2/oauth2/token", "/2/tweets"]
+
+
+def test_x_refused_renewal_means_reconnect_needed() -> None:
+    network = x_network(token_status=400)
+    connector = XConnector(
+        x_channel(user_token_expires_at=NOW.timestamp() - 1), transport=network.transport, clock=CLOCK
+    )
+    with pytest.raises(ReconnectNeeded) as caught:
+        connector.publish(REPLY)
+    assert caught.value.health == "reconnect_needed"
+    assert "x-refresh-OLD" not in str(caught.value)
+    assert [r.url.path for r in network.requests] == ["/2/oauth2/token"]
