@@ -109,7 +109,9 @@ def test_youtube_publish_needs_oauth_and_threads_under_the_top_level_comment() -
 
 def test_reddit_ratelimit_in_words_becomes_a_wait() -> None:
     network = FakeNetwork()
-    network.route("POST", "/api/v1/access_token", {"access_token": "a"})
+    network.route(
+        "POST", "/api/v1/access_token", {"access_token": "a", "expires_in": 86400, "scope": "*", "token_type": "bearer"}
+    )
     words = [
         "RATELIMIT",
         "Looks like you've been doing that a lot. Take a break for 9 minutes before trying again.",

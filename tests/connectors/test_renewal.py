@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 
 from heard.clock import FrozenClock
@@ -93,3 +94,61 @@ def test_x_refused_renewal_means_reconnect_needed() -> None:
     assert caught.value.health == "reconnect_needed"
     assert "x-refresh-OLD" not in str(caught.value)
     assert [r.url.path for r in network.requests] == ["/2/oauth2/token"]
+
+
+# ------------------------------------------------------------------------------------------------- Reddit
+def reddit_token(access: str) -> dict[str, object]:
+    return {
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "scope": "identity privatemessages read submit",
+    }
+
+
+def reddit_channel() -> ChannelConfig:
+    options = {"client_id": "r-client", "client_secret": "r-secret", "refresh_token": "r-refresh", "mentions": True}
+    return ChannelConfig("r", "reddit", handle="heardbrand", options=options)
+
+
+def reddit_network(tokens: list[tuple[int, dict[str, object]]]) -> FakeNetwork:
+    network = FakeNetwork()
+    answers = iter(tokens)
+
+    def token(request: httpx.Request) -> httpx.Response | None:
+        if not request.url.path.endswith("/api/v1/access_token"):
+            return None
+        status, body = next(answers)
+        return httpx.Response(status, json=body)
+
+    network.handlers.append(token)
+    network.route(
+        "GET",
+        "/message/mentions",
+        {"kind": "Listing", "data": {"after": None, "children": []}},
+        when=lambda r: r.headers["Authorization"] == "bearer r-access-2",
+    )
+    network.route("GET", "/message/mentions", {"message": "Unauthorized", "error": 401}, status=401)
+    return network
+
+
+def test_reddit_token_renews_from_the_refresh_token_and_on_401_mid_run() -> None:
+    from heard.connectors.reddit.connector import RedditConnector
+
+    network = reddit_network([(200, reddit_token("r-access-1")), (200, reddit_token("r-access-2"))])
+    connector = RedditConnector(reddit_channel(), transport=network.transport, clock=CLOCK)
+    connector.read(None)  # r-access-1 has lapsed on Reddit's side: 401, renew, read again
+    paths = [r.url.path for r in network.requests]
+    assert paths == ["/api/v1/access_token", "/message/mentions", "/api/v1/access_token", "/message/mentions"]
+    forms = [parse_qs(r.content.decode()) for r in network.requests if r.method == "POST"]
+    assert all(f["grant_type"] == ["refresh_token"] for f in forms)
+    assert all(f["refresh_token"] == ["r-refresh"] for f in forms)
+
+
+def test_reddit_refused_renewal_means_reconnect_needed() -> None:
+    from heard.connectors.reddit.connector import RedditConnector
+
+    network = reddit_network([(400, {"error": "invalid_grant"})])
+    connector = RedditConnector(reddit_channel(), transport=network.transport, clock=CLOCK)
+    with pytest.raises(ReconnectNeeded):
+        connector.read(None)
