@@ -152,3 +152,129 @@ def test_reddit_refused_renewal_means_reconnect_needed() -> None:
     connector = RedditConnector(reddit_channel(), transport=network.transport, clock=CLOCK)
     with pytest.raises(ReconnectNeeded):
         connector.read(None)
+
+
+# ------------------------------------------------------------------------------------------------ Bluesky
+def bsky_session(access_exp: datetime, tag: str) -> dict[str, str]:
+    from tests.contract.connector_cases import BSKY_DID, fake_jwt
+
+    return {
+        "accessJwt": fake_jwt(BSKY_DID, access_exp),
+        "refreshJwt": fake_jwt(BSKY_DID, datetime(2026, 3, 1, tzinfo=UTC), f"com.atproto.refresh.{tag}"),
+        "handle": "heard.bsky.social",
+        "did": BSKY_DID,
+    }
+
+
+def bsky_connector(network: FakeNetwork, session: str | None = None) -> object:
+    from heard.connectors.bluesky.connector import BlueskyConnector
+
+    options: dict[str, object] = {"identifier": "heard.bsky.social", "app_password": "app-pw", "mode": "search"}
+    if session:
+        options["session"] = session
+    return BlueskyConnector(ChannelConfig("b", "bluesky", options=options), transport=network.transport, clock=CLOCK)
+
+
+def bsky_network(first: dict[str, str], renewed: dict[str, str], refresh_status: int = 200) -> FakeNetwork:
+    network = FakeNetwork()
+    network.route("POST", "/xrpc/com.atproto.server.createSession", first)
+    refused = {"error": "ExpiredToken", "message": "Token has been revoked"}
+    network.route(
+        "POST",
+        "/xrpc/com.atproto.server.refreshSession",
+        renewed if refresh_status == 200 else refused,
+        status=refresh_status,
+    )
+    network.route(
+        "GET",
+        "/xrpc/app.bsky.notification.listNotifications",
+        {"notifications": []},
+        when=lambda r: r.headers["Authorization"] == f"Bearer {renewed['accessJwt']}",
+    )
+    network.route(
+        "GET",
+        "/xrpc/app.bsky.notification.listNotifications",
+        {"error": "ExpiredToken", "message": "Token has expired"},
+        status=400,
+    )
+    return network
+
+
+def test_bluesky_session_renews_before_the_access_jwt_lapses_without_a_new_login() -> None:
+    from heard.connectors.bluesky.connector import BlueskyConnector
+
+    first = bsky_session(datetime(2026, 1, 5, 9, 10, tzinfo=UTC), "1")  # lapses in 10 minutes
+    renewed = bsky_session(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), "2")
+    network = bsky_network(first, renewed)
+    connector = bsky_connector(network)
+    assert isinstance(connector, BlueskyConnector)
+    connector.read(None)
+    paths = [r.url.path.rsplit("/", 1)[-1] for r in network.requests]
+    assert paths == [
+        "com.atproto.server.createSession",
+        "com.atproto.server.refreshSession",
+        "app.bsky.notification.listNotifications",
+    ]
+    assert network.requests[1].headers["Authorization"] == f"Bearer {first['refreshJwt']}"
+    stored = connector.renewed["session"]
+    # the next read (a new connector, the stored session) logs in no more: ~1,440 createSession a day is over
+    network.requests.clear()
+    again = bsky_connector(network, session=stored)
+    assert isinstance(again, BlueskyConnector)
+    again.read(None)
+    assert [r.url.path.rsplit("/", 1)[-1] for r in network.requests] == ["app.bsky.notification.listNotifications"]
+
+
+def test_bluesky_expired_token_mid_run_renews_once_and_reads() -> None:
+    from heard.connectors.bluesky.connector import BlueskyConnector
+
+    first = bsky_session(datetime(2026, 1, 5, 10, 30, tzinfo=UTC), "1")  # the server revoked it early
+    renewed = bsky_session(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), "2")
+    network = bsky_network(first, renewed)
+    connector = bsky_connector(network)
+    assert isinstance(connector, BlueskyConnector)
+    connector.read(None)
+    paths = [r.url.path.rsplit("/", 1)[-1] for r in network.requests]
+    assert paths == [
+        "com.atproto.server.createSession",
+        "app.bsky.notification.listNotifications",
+        "com.atproto.server.refreshSession",
+        "app.bsky.notification.listNotifications",
+    ]
+
+
+def test_bluesky_refused_refresh_logs_in_again_and_a_refused_login_means_reconnect_needed() -> None:
+    from heard.connectors.bluesky.connector import BlueskyConnector
+
+    first = bsky_session(datetime(2026, 1, 5, 10, 30, tzinfo=UTC), "1")
+    renewed = bsky_session(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), "2")
+    network = bsky_network(renewed, renewed, refresh_status=400)
+
+    from atproto import Client  # a session string as the SDK exports it
+
+    client = Client()
+    client._set_session_common(
+        __import__("atproto_client").models.ComAtprotoServerCreateSession.Response(
+            access_jwt=first["accessJwt"], refresh_jwt=first["refreshJwt"], handle=first["handle"], did=first["did"]
+        ),
+        "https://bsky.social",
+    )
+    connector = bsky_connector(network, session=client.export_session_string())
+    assert isinstance(connector, BlueskyConnector)
+    connector.read(None)
+    paths = [r.url.path.rsplit("/", 1)[-1] for r in network.requests]
+    assert paths[-3:] == [
+        "com.atproto.server.refreshSession",
+        "com.atproto.server.createSession",
+        "app.bsky.notification.listNotifications",
+    ]
+
+    refused = FakeNetwork()
+    refused.route(
+        "POST",
+        "/xrpc/com.atproto.server.createSession",
+        {"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
+        status=401,
+    )
+    with pytest.raises(ReconnectNeeded):
+        bsky_connector(refused).read(None)  # type: ignore[attr-defined]

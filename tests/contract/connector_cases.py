@@ -3,10 +3,11 @@ the request it publishes must look like. Recordings come from ../shared/fixtures
 
 from __future__ import annotations
 
+import base64
 import glob
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
@@ -313,6 +314,21 @@ def _bluesky_notifications() -> dict[str, Any]:
     }
 
 
+def fake_jwt(did: str, exp: datetime, scope: str = "com.atproto.appPass") -> str:
+    """A JWT shaped like a PDS's access or refresh JWT (unsigned: the client only reads its claims)."""
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    claims = {"scope": scope, "sub": did, "iat": int(exp.timestamp()) - 7200, "exp": int(exp.timestamp())}
+    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+BSKY_DID = "did:plc:u5cwb2mwiv2bfq53cjufe6yn"
+#: the access JWT the recorded session hands out (2 hours from the suite's clock)
+BSKY_ACCESS = fake_jwt(BSKY_DID, datetime(2026, 1, 5, 11, 0, tzinfo=UTC))
+
+
 class BlueskyCase(Case):
     kind = "bluesky"
     options: ClassVar[dict[str, Any]] = {
@@ -332,10 +348,10 @@ class BlueskyCase(Case):
     )
     published_id = "at://did:plc:u5cwb2mwiv2bfq53cjufe6yn/app.bsky.feed.post/3k4duaz5vfs2b"
     session: ClassVar[dict[str, str]] = {
-        "accessJwt": "jwt-SECRET",
-        "refreshJwt": "refresh-SECRET",
+        "accessJwt": BSKY_ACCESS,
+        "refreshJwt": fake_jwt(BSKY_DID, datetime(2026, 3, 5, 9, 0, tzinfo=UTC), "com.atproto.refresh"),
         "handle": "heard.bsky.social",
-        "did": "did:plc:u5cwb2mwiv2bfq53cjufe6yn",
+        "did": BSKY_DID,
     }
 
     def serve_read(self, network: FakeNetwork) -> None:
@@ -388,16 +404,22 @@ class BlueskyCase(Case):
         assert body_of(session) == {"identifier": "heard.bsky.social", "password": "bsky-app-pw-SECRET"}
         assert lookup.url.params["uris"] == self.reply.in_reply_to
         assert str(create.url) == "https://bsky.social/xrpc/com.atproto.repo.createRecord"
-        assert create.headers["Authorization"] == "Bearer jwt-SECRET"
-        parent = {"uri": self.reply.in_reply_to, "cid": "bafyreigb666sdjyyaczcahxmf5tzh7dec6bwr3nhdab7llebn7vhsxzgr4"}
+        assert create.headers["Authorization"] == f"Bearer {BSKY_ACCESS}"
+        parent = {
+            "uri": self.reply.in_reply_to,
+            "cid": "bafyreigb666sdjyyaczcahxmf5tzh7dec6bwr3nhdab7llebn7vhsxzgr4",
+            "$type": "com.atproto.repo.strongRef",
+        }
         assert body_of(create) == {
             "repo": "did:plc:u5cwb2mwiv2bfq53cjufe6yn",
             "collection": "app.bsky.feed.post",
+            "validate": True,
             "record": {
                 "$type": "app.bsky.feed.post",
                 "text": "Sorry about that, we're on it.",
-                "createdAt": "2026-01-05T09:00:00Z",
-                "reply": {"root": parent, "parent": parent},
+                "createdAt": "2026-01-05T09:00:00+00:00",
+                "langs": ["en"],
+                "reply": {"root": parent, "parent": parent, "$type": "app.bsky.feed.post#replyRef"},
             },
         }
 

@@ -98,7 +98,7 @@ class Httplib2Bridge:
         redirections: int = 5,
         connection_type: Any = None,
     ) -> tuple[Any, bytes]:
-        import httplib2
+        import httplib2  # type: ignore[import-untyped]
 
         if isinstance(body, str):
             body = body.encode("utf-8")
