@@ -278,3 +278,76 @@ def test_bluesky_refused_refresh_logs_in_again_and_a_refused_login_means_reconne
     )
     with pytest.raises(ReconnectNeeded):
         bsky_connector(refused).read(None)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------------------ YouTube
+GOOGLE_TOKEN = {
+    "access_token": "yt-access-RENEWED",
+    "expires_in": 3920,
+    "scope": "https://www.googleapis.com/auth/youtube.force-ssl",
+    "token_type": "Bearer",
+}
+GOOGLE_REFUSED = {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+THREADS = {"kind": "youtube#commentThreadListResponse", "items": []}
+
+
+def youtube_channel(**options: object) -> ChannelConfig:
+    base = {
+        "channel_id": "UCbrand",
+        "access_token": "yt-access-OLD",
+        "refresh_token": "yt-refresh",
+        "client_id": "yt-client.apps.googleusercontent.com",
+        "client_secret": "yt-secret",
+        "token_expires_at": NOW.timestamp() + 1800,
+    }
+    return ChannelConfig("y", "youtube", options={**base, **options})
+
+
+def youtube_network(token_status: int = 200) -> FakeNetwork:
+    network = FakeNetwork()
+    network.route("POST", "/token", GOOGLE_TOKEN if token_status == 200 else GOOGLE_REFUSED, status=token_status)
+    network.route(
+        "GET",
+        "/youtube/v3/commentThreads",
+        THREADS,
+        when=lambda r: r.headers.get("authorization") == "Bearer yt-access-RENEWED",
+    )
+    unauthorized = {"error": {"code": 401, "message": "Request had invalid authentication credentials."}}
+    network.route("GET", "/youtube/v3/commentThreads", unauthorized, status=401)
+    return network
+
+
+def test_youtube_token_renews_before_its_expiry_and_reads_use_it() -> None:
+    from heard.connectors.youtube.connector import YouTubeConnector
+
+    network = youtube_network()
+    channel = youtube_channel(token_expires_at=NOW.timestamp() + 120)
+    connector = YouTubeConnector(channel, transport=network.transport, clock=CLOCK)
+    connector.read(None)
+    assert [r.url.path for r in network.requests] == ["/token", "/youtube/v3/commentThreads"]
+    form = parse_qs(network.requests[0].content.decode())
+    assert form["grant_type"] == ["refresh_token"]
+    assert form["refresh_token"] == ["yt-refresh"]
+    assert connector.renewed["access_token"] == "yt-access-RENEWED"
+    assert connector.renewed["token_expires_at"] == pytest.approx(datetime.now(UTC).timestamp() + 3920, abs=60)
+
+
+def test_youtube_token_renews_on_401_mid_run() -> None:
+    from heard.connectors.youtube.connector import YouTubeConnector
+
+    network = youtube_network()
+    connector = YouTubeConnector(youtube_channel(), transport=network.transport, clock=CLOCK)
+    connector.read(None)
+    paths = [r.url.path for r in network.requests]
+    assert paths == ["/youtube/v3/commentThreads", "/token", "/youtube/v3/commentThreads"]
+    assert connector.renewed["access_token"] == "yt-access-RENEWED"
+
+
+def test_youtube_refused_renewal_means_reconnect_needed() -> None:
+    from heard.connectors.youtube.connector import YouTubeConnector
+
+    network = youtube_network(token_status=400)
+    connector = YouTubeConnector(youtube_channel(), transport=network.transport, clock=CLOCK)
+    with pytest.raises(ReconnectNeeded) as caught:
+        connector.read(None)
+    assert "yt-refresh" not in str(caught.value)
