@@ -1,7 +1,8 @@
 """YouTube Data API v3 through google-api-python-client (its `http=` given Heard's transport by
 `connectors.bridges`) with google-auth credentials. Reads
-`commentThreads.list?allThreadsRelatedToChannelId=...&order=time` (newest first, paged until the high-water mark), with each thread's replies; publishes replies with `comments.insert`. YouTube has no
-private messages. Quota: 10,000 units a day by default; a list costs 1, an insert 50. When the quota is
+`commentThreads.list?allThreadsRelatedToChannelId=...&order=time` (newest first, paged until the
+high-water mark), with each thread's replies; publishes replies with `comments.insert`. YouTube has no private
+messages. Quota: 10,000 units a day by default; a list costs 1, an insert 50. When the quota is
 spent YouTube answers 403 quotaExceeded, which Heard treats as a rate limit until midnight Pacific time.
 
 Options: channel_id, api_key (reading public comments) or access_token (OAuth with youtube.force-ssl, needed
