@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -130,7 +131,8 @@ def test_mastodon_streams_user_and_hashtag_events_over_a_real_socket() -> None:
     assert len(posts) == 6
     assert len(rows) == 6
     assert any(p.is_brand for p in posts)
-    assert fake.requests == ["/api/v1/streaming/user", "/api/v1/streaming/hashtag?tag=foo"]
+    streamed = sorted(r for r in fake.requests if "/streaming/" in r)  # read at once, so in either order
+    assert streamed == ["/api/v1/streaming/hashtag?tag=foo", "/api/v1/streaming/user"]
 
 
 def test_mastodon_stream_with_a_bad_token_says_so() -> None:
@@ -155,4 +157,39 @@ def test_mastodon_stream_mode_takes_mentions_live_and_moves_the_cursor() -> None
     assert [p.external_id for p in result.posts] == [n["status"]["id"] for n in mentions]
     assert json.loads(result.cursor or "")["n"] == max((n["id"] for n in streamed), key=int)
     assert fake.requests[0].startswith("/api/v1/notifications?")
-    assert fake.requests[1] == "/api/v1/streaming/user/notification"
+    assert "/api/v1/streaming/user/notification" in fake.requests
+
+
+def test_a_quiet_mastodon_stream_with_heartbeats_ends_its_read_on_time() -> None:
+    """The server sends only heartbeats (every 0.2 s here, 15 s on Mastodon): each is a line, so a read timeout
+    never fires; the read must still end at its window."""
+    fake = mastodon_streaming.FakeStreaming(
+        {"/api/v1/streaming/user/notification": ""}, rest={"/api/v1/notifications": []}, heartbeat_s=0.2
+    )
+    with mastodon_streaming.running(fake) as url:
+        channel = ChannelConfig(
+            "masto", "mastodon", options={"instance": url, "token": "token", "mode": "stream", "window_s": 1.5}
+        )
+        started = time.monotonic()
+        result = MastodonConnector(channel).read('{"n":"1"}')
+        took = time.monotonic() - started
+    assert result.posts == []
+    assert 1.4 <= took < 4.0
+
+
+def test_mastodon_streams_from_the_host_the_instance_names_and_reads_hashtags_beside_the_user_stream() -> None:
+    tag = shared_path("fixtures", "more", "mastodon", "docs-joinmastodon", "hashtag__update.sse")
+    streaming = mastodon_streaming.FakeStreaming(
+        {"/api/v1/streaming/user": "", "/api/v1/streaming/hashtag": tag.read_text(encoding="utf-8")},
+        heartbeat_s=0.2,
+        hold_s=3.0,
+    )
+    with mastodon_streaming.running(streaming) as stream_url:
+        ws_url = stream_url.replace("http://", "ws://")
+        instance = mastodon_streaming.FakeStreaming({}, rest={"/api/v1/instance/": {"urls": {"streaming_api": ws_url}}})
+        with mastodon_streaming.running(instance) as url:
+            rows = list(mastodon(url).stream(timeout_s=2))
+    assert len([r for r in rows if isinstance(r, RawPost)]) == 1  # the hashtag's post, while user stayed open
+    assert "/api/v1/instance/" in instance.requests
+    assert not any("/streaming/" in r for r in instance.requests)
+    assert sorted(streaming.requests) == ["/api/v1/streaming/hashtag?tag=foo", "/api/v1/streaming/user"]

@@ -32,6 +32,7 @@ import httpx
 from heard.clock import Clock, SystemClock
 from heard.connectors.failures import Misconfigured, Transient
 from heard.errors import BadInput
+from heard.lengths import counted_length
 from heard.posts import RawPost
 
 T = TypeVar("T")
@@ -147,8 +148,9 @@ class Connector(ABC):
             raise PublishRefused("a private note never leaves Heard")
         if reply.idempotency_key in self._published:
             return self._published[reply.idempotency_key]
-        if len(reply.text) > self.max_chars:
-            raise PublishRefused(f"{self.kind} allows {self.max_chars} characters; this reply has {len(reply.text)}")
+        length = counted_length(self.outgoing_text(reply), self.kind)
+        if length > self.max_chars:
+            raise PublishRefused(f"{self.kind} allows {self.max_chars} characters; this reply has {length}")
         if reply.private and "private" not in self.capabilities:
             raise PublishRefused(f"{self.kind} does not allow private replies from Heard")
         if "publish" not in self.capabilities:
@@ -161,6 +163,11 @@ class Connector(ABC):
         if delivery.state == "sent":
             self._published[reply.idempotency_key] = delivery
         return delivery
+
+    def outgoing_text(self, reply: OutgoingReply) -> str:
+        """The text exactly as it will be sent (Mastodon prefixes the recipient's @handle): what the length
+        check counts, as the network counts it (`heard.lengths`)."""
+        return reply.text
 
     def _check_private_window(self, reply: OutgoingReply) -> None:
         window = self.private_reply_window

@@ -88,9 +88,12 @@ class Budget:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.cooldown_until = 0.0
+        #: the last answer's headers, for clients whose rate-limit error does not carry them (Mastodon.py)
+        self.last_headers: dict[str, str] = {}
 
     def note(self, headers: Mapping[str, str]) -> None:
         lowered = {k.lower(): v for k, v in headers.items()}
+        self.last_headers = lowered
         for name in _REMAINING_HEADERS:
             value = lowered.get(name)
             if value is None:
