@@ -253,3 +253,51 @@ def test_a_read_that_spends_the_budget_waits_for_the_reset(runtime: Runtime) -> 
     roomy.route("GET", "/api/v1/notifications", [], headers={"X-RateLimit-Remaining": "250"})
     (outcome,) = listener(runtime, roomy).run_once()
     assert outcome.wait_s == 60
+
+
+def test_renewed_credentials_are_stored_encrypted_and_a_refused_renewal_says_reconnect_needed(
+    runtime: Runtime,
+) -> None:
+    """A Bluesky session the SDK created is stored (encrypted) so the next read logs in no more; when the
+    network then refuses both the session and the app password, the channel says "reconnect needed"."""
+    from tests.contract.connector_cases import BlueskyCase
+
+    with runtime.sessions.begin() as session:
+        add_channel(
+            session,
+            kind="bluesky",
+            name="bsky",
+            options={"identifier": "heard.bsky.social", "app_password": "pw-SECRET", "mode": "search"},
+            secret_key=SECRET,
+            now=runtime.clock.now(),
+        )
+    network = FakeNetwork()
+    network.route("POST", "/xrpc/com.atproto.server.createSession", BlueskyCase.session)
+    network.route("GET", "/xrpc/app.bsky.notification.listNotifications", {"notifications": []})
+    loop = listener(runtime, network)
+    assert [o.health for o in loop.run_once()] == ["ok"]
+    with runtime.sessions() as session:
+        stored = get_channel(session, "bsky").config["options"]["session"]
+    assert stored.startswith("enc:v1:")
+    assert BlueskyCase.session["refreshJwt"] not in stored
+    runtime.clock.advance(61)  # type: ignore[attr-defined]
+    network.requests.clear()
+    assert [o.health for o in loop.run_once()] == ["ok"]
+    assert [r.url.path for r in network.requests] == ["/xrpc/app.bsky.notification.listNotifications"]
+
+    refused = FakeNetwork()
+    refused.always(400, body={"error": "ExpiredToken", "message": "Token has been revoked"})
+    refused.handlers.insert(
+        0,
+        lambda r: (
+            httpx.Response(401, json={"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+            if r.url.path.endswith("createSession")
+            else None
+        ),
+    )
+    runtime.clock.advance(61)  # type: ignore[attr-defined]
+    (outcome,) = listener(runtime, refused).run_once()
+    assert outcome.health == "reconnect_needed"
+    assert outcome.wait_s == 900
+    with runtime.sessions() as session:
+        assert get_channel(session, "bsky").health == "reconnect_needed"

@@ -34,6 +34,7 @@ SECRET_NAMES = frozenset(
         "api_key",
         "verify_token",
         "page_token",
+        "session",
     }
 )
 

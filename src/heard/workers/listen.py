@@ -20,10 +20,10 @@ import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.channels.actions import ChannelProblem, channel_config, record_health, take_backfills
+from heard.channels.actions import ChannelProblem, channel_config, record_health, store_credentials, take_backfills
 from heard.channels.models import Channel
 from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ReadResult
-from heard.connectors.failures import ConnectorFailure, Transient
+from heard.connectors.failures import ConnectorFailure, ReconnectNeeded, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
 from heard.ingest.actions import record_dead_letters
@@ -94,6 +94,11 @@ class Listener:
             waiting.failures += 1
             wait = max(exc.retry_after_s, backoff_s(waiting.failures) if exc.health == "down" else 0.0)
             outcome = ChannelOutcome(name, exc.health, detail=str(exc), wait_s=wait)
+        except ReconnectNeeded as exc:
+            # the network refused to renew: only a person can fix it, so try again rarely (a reconnect from the
+            # channels page stores new credentials, which the next read picks up)
+            waiting.failures += 1
+            outcome = ChannelOutcome(name, exc.health, detail=str(exc), wait_s=BACKOFF_CAP_S)
         except (ConnectorFailure, MissingExtra) as exc:
             waiting.failures += 1
             health = getattr(exc, "health", "misconfigured")
@@ -134,6 +139,7 @@ class Listener:
             cooldown = connector.cooldown_s()
         finally:
             connector.close()
+            self._keep_renewed(channel_id, connector)
         taken = self._put_on_log(result, name, "listen")
         detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
         with self.runtime.sessions.begin() as session:
@@ -141,6 +147,12 @@ class Listener:
         outcome = ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)
         outcome.wait_s = cooldown
         return outcome
+
+    def _keep_renewed(self, channel_id: int, connector: Connector) -> None:
+        """Store credentials the read renewed, whether or not the read then succeeded."""
+        if connector.renewed:
+            with self.runtime.sessions.begin() as session:
+                store_credentials(session, channel_id, connector.renewed, self.runtime.settings.secret_key)
 
     def _put_on_log(self, result: ReadResult, name: str, stage: str) -> int:
         """Append a read's posts to the log and keep its unreadable payloads as dead letters; how many posts
