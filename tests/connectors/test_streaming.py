@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from heard.clock import FrozenClock
 from heard.connectors.base import ChannelConfig, ListeningRules
 from heard.connectors.bluesky import jetstream as jetstream_client
 from heard.connectors.bluesky.connector import BlueskyConnector
@@ -28,7 +29,7 @@ def recorded_events() -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def bluesky(url: str, window_s: float = 1.0) -> BlueskyConnector:
+def bluesky(url: str, window_s: float = 1.0, **options: Any) -> BlueskyConnector:
     channel = ChannelConfig(
         "bsky",
         "bluesky",
@@ -40,6 +41,7 @@ def bluesky(url: str, window_s: float = 1.0) -> BlueskyConnector:
             "jetstream": url,
             "brand_dids": BRAND_DID,
             "window_s": window_s,
+            **options,
         },
     )
     return BlueskyConnector(channel)
@@ -58,8 +60,60 @@ def test_jetstream_slice_keeps_posts_that_concern_the_brand() -> None:
         e for e in events if (e.get("commit") or {}).get("collection", "app.bsky.feed.post") == "app.bsky.feed.post"
     ]
     assert json.loads(result.cursor or "")["t"] == max(e["time_us"] for e in sent)
-    assert [r.reason for r in result.rejected] == ["Jetstream frame is not JSON"]
+    # the broken frame names nothing of the brand's: the prefilter passes over it undecoded
+    assert result.rejected == []
     assert "wantedCollections=app.bsky.feed.post" in fake.connections[0]
+
+
+def test_jetstream_zstd_frames_read_like_plain_ones() -> None:
+    events = recorded_events()
+    with jetstream.running(jetstream.FakeJetstream(events)) as url:
+        plain = bluesky(url).read(None)
+    fake = jetstream.FakeJetstream(events)
+    with jetstream.running(fake) as url:
+        packed = bluesky(url, compress="true").read(None)
+    assert "compress=true" in fake.connections[0]
+    assert [p.key for p in packed.posts] == [p.key for p in plain.posts]
+    assert packed.cursor == plain.cursor
+
+
+def test_the_prefilter_never_drops_a_frame_the_full_match_keeps() -> None:
+    """Over every recorded event, each rule alone: whatever the exact match keeps, the byte prefilter passed."""
+    from heard.connectors.bluesky.parse import jetstream_post, matches
+
+    events = [e for e in recorded_events() if (e.get("commit") or {}).get("operation") == "create"]
+    posts = [(e, jetstream_post(e, lambda _: False)) for e in events]
+    posts = [(e, p) for e, p in posts if p is not None]
+    words = {w for _, p in posts for w in p.text.split() if len(w) > 3}
+    authors = {e["did"] for e, _ in posts}
+    checked = 0
+    for rules, dids in (
+        [(ListeningRules(keywords=(w,)), set()) for w in sorted(words)[:80]]
+        + [(ListeningRules(), {d}) for d in sorted(authors)]
+        + [(ListeningRules(keywords=("ネトフリ",)), {BRAND_DID})]
+    ):
+        gate = jetstream_client.Prefilter(dids, rules.handles, rules.keywords, rules.hashtags)
+        for event, post in posts:
+            if matches(post, event["commit"]["record"], rules, dids):
+                checked += 1
+                assert gate(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()), (rules, dids)
+                assert gate(json.dumps(event).encode()), (rules, dids)  # \u-escaped non-ASCII too
+    assert checked > 80
+
+
+def test_a_cursor_older_than_jetstreams_36_hours_is_reported_as_a_gap() -> None:
+    from datetime import UTC, datetime
+
+    events = recorded_events()
+    stale = events[0]["time_us"] - 40 * 3600 * 1_000_000
+    with jetstream.running(jetstream.FakeJetstream(events)) as url:
+        connector = bluesky(url)
+        connector.clock = FrozenClock(datetime.fromtimestamp(events[0]["time_us"] / 1e6, tz=UTC))
+        result = connector.read(str(stale))
+        fresh = connector.read(result.cursor)
+    assert len(result.notices) == 1
+    assert "36 hours" in result.notices[0]
+    assert fresh.notices == []
 
 
 def test_jetstream_resumes_from_the_cursor_without_duplicates_or_gaps() -> None:

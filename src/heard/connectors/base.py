@@ -65,6 +65,8 @@ class ReadResult:
     posts: list[RawPost]
     cursor: str | None
     rejected: list[BadInput] = field(default_factory=list)
+    #: what the channel's health should say beside "ok" (a replay gap Jetstream cannot fill)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

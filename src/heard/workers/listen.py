@@ -142,6 +142,9 @@ class Listener:
             self._keep_renewed(channel_id, connector)
         taken = self._put_on_log(result, name, "listen")
         detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
+        if result.notices:
+            detail = "; ".join([detail, *result.notices])
+            log.warning("listen.notice", channel=name, notices=result.notices)
         with self.runtime.sessions.begin() as session:
             record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
         outcome = ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)

@@ -242,8 +242,22 @@ class BlueskyConnector(Connector):
             int(self.channel.options.get("max_events", 50_000)),
             keep=lambda post, record: matches(post, record, rules, dids),
             to_post=lambda event: jetstream.jetstream_post(event, self.jetstream_is_brand, self.channel.name),
+            prefilter=self.prefilter(),
+            compress=str(self.channel.options.get("compress", "")).lower() in {"1", "true", "yes"},
+            now=self.clock.now(),
         )
-        return ReadResult(posts=got.posts, cursor=got.dump() if got.cursor else cursor, rejected=got.rejected)
+        return ReadResult(
+            posts=got.posts,
+            cursor=got.dump() if got.cursor else cursor,
+            rejected=got.rejected,
+            notices=got.notices,
+        )
+
+    def prefilter(self) -> jetstream.Prefilter:
+        """The raw-bytes filter for this channel's rules: the brand's DIDs, handles, keywords and hashtags."""
+        rules = self.channel.rules
+        handles = [*rules.handles, *self.channel.brand_handles, *([self.channel.handle] if self.channel.handle else [])]
+        return jetstream.Prefilter(self.brand_dids(), handles, rules.keywords, rules.hashtags)
 
     def brand_dids(self) -> set[str]:
         """The brand's DIDs: configured ones, plus the logged-in account's once a session exists."""
