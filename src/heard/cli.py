@@ -130,6 +130,10 @@ COMMANDS: Mapping[str, Command | Group] = {
                 "heard.commands.bench_ingest:bench_ingest",
                 "Replays generated posts (real sample text, reply chains) through the whole ingest path, one core.",
             ),
+            "jetstream": Command(
+                "heard.commands.bench_jetstream:bench_jetstream",
+                "Jetstream over a local WebSocket server at full speed: prefilter, end to end, beside a bare decode.",
+            ),
             "coach": Command(
                 "heard.commands.coach:bench_coach",
                 "Time one review as the inbox runs it on each keystroke (target < 5 ms).",
