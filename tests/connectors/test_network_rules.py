@@ -34,7 +34,7 @@ def private(comment: str, age: timedelta, key: str = "p1") -> OutgoingReply:
 
 def test_meta_private_reply_only_within_seven_days_and_once_per_comment() -> None:
     network = FakeNetwork()
-    network.route("POST", "/v21.0/4/messages", {"recipient_id": "9", "message_id": "m_1"})
+    network.route("POST", "/v24.0/4/messages", {"recipient_id": "9", "message_id": "m_1"})
     connector = facebook(network)
     with pytest.raises(PublishRefused, match="7 days"):
         connector.publish(private("1_2", timedelta(days=8)))
@@ -52,14 +52,14 @@ def test_meta_private_reply_only_within_seven_days_and_once_per_comment() -> Non
 def test_meta_says_when_a_comment_already_had_its_private_reply() -> None:
     network = FakeNetwork()
     error = {"error": {"message": "(#10900) Activity already replied to", "type": "OAuthException", "code": 10900}}
-    network.route("POST", "/v21.0/4/messages", error, status=400)
+    network.route("POST", "/v24.0/4/messages", error, status=400)
     with pytest.raises(PublishRefused, match="one private reply"):
         facebook(network).publish(private("1_3", timedelta(days=1)))
 
 
 def test_messenger_reply_goes_to_the_sender_and_keeps_messengers_limit() -> None:
     network = FakeNetwork()
-    network.route("POST", "/v21.0/4/messages", {"recipient_id": "987", "message_id": "m_2"})
+    network.route("POST", "/v24.0/4/messages", {"recipient_id": "987", "message_id": "m_2"})
     connector = facebook(network)
     reply = OutgoingReply("m1", "Hi!", "m_abc", recipient_id="987", private=True)
     assert connector.publish(reply).external_id == "m_2"

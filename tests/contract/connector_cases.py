@@ -600,7 +600,7 @@ class FacebookCase(Case):
     published_id = "10158371815748553_10158372268858999"
 
     def serve_read(self, network: FakeNetwork) -> None:
-        network.route("GET", "/v21.0/4/feed", _facebook_feed())
+        network.route("GET", "/v24.0/4/feed", _facebook_feed())
 
     def resumed(self, request: httpx.Request) -> bool:
         return True  # the feed takes no "since" for comments; the high-water mark filters (disjointness)
@@ -630,12 +630,12 @@ class FacebookCase(Case):
                     yield path.name, collect(node_to_post, node, never_brand, None, "parent-1", "page-1")
 
     def serve_publish(self, network: FakeNetwork) -> None:
-        network.route("POST", f"/v21.0/{self.reply.in_reply_to}/comments", {"id": self.published_id})
-        network.route("POST", "/v21.0/4/messages", _facebook("meta-docs", "send_api_response.json"))
+        network.route("POST", f"/v24.0/{self.reply.in_reply_to}/comments", {"id": self.published_id})
+        network.route("POST", "/v24.0/4/messages", _facebook("meta-docs", "send_api_response.json"))
 
     def check_publish(self, requests: list[httpx.Request]) -> None:
         (request,) = requests
-        assert str(request.url) == f"https://graph.facebook.com/v21.0/{self.reply.in_reply_to}/comments"
+        assert str(request.url) == f"https://graph.facebook.com/v24.0/{self.reply.in_reply_to}/comments"
         assert request.headers["Authorization"] == "Bearer fb-page-token-SECRET"
         assert body_of(request) == {"message": "Sorry about that, we're on it."}
 
@@ -714,7 +714,7 @@ class LinkedInCase(Case):
             "%2C7095684947448897536%29/comments"
         )
         assert request.headers["Authorization"] == "Bearer li-token-SECRET"
-        assert request.headers["LinkedIn-Version"] == "202405"
+        assert request.headers["LinkedIn-Version"] == "202611"  # current; 202405 is retired (HTTP 426)
         assert request.headers["X-Restli-Protocol-Version"] == "2.0.0"
         assert body_of(request) == {
             "actor": "urn:li:organization:96072893",
