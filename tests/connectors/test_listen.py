@@ -301,3 +301,36 @@ def test_renewed_credentials_are_stored_encrypted_and_a_refused_renewal_says_rec
     assert outcome.wait_s == 900
     with runtime.sessions() as session:
         assert get_channel(session, "bsky").health == "reconnect_needed"
+
+
+def test_a_jetstream_channel_is_read_again_at_once_and_resumes_from_its_cursor(runtime: Runtime) -> None:
+    """Listening that never sleeps: a streaming channel's next window starts as soon as one ends, from the
+    stored cursor, while a polled channel waits for the interval."""
+    import json as _json
+
+    from tests.conftest import shared_path
+    from tests.fakes import jetstream
+
+    path = shared_path("fixtures", "more", "bluesky", "jetstream-real", "expected_v1.jsonl")
+    events = [_json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    fake = jetstream.FakeJetstream(events)
+    with jetstream.running(fake) as url:
+        with runtime.sessions.begin() as session:
+            add_channel(
+                session,
+                kind="bluesky",
+                name="firehose",
+                options={"identifier": "acme.bsky.social", "app_password": "pw", "jetstream": url, "window_s": 0.5},
+                secret_key=SECRET,
+                now=runtime.clock.now(),
+                rules=ListeningRules(keywords=("ネトフリ",)),
+            )
+        loop = Listener(runtime, interval_s=60)
+        (first,) = loop.run_once()
+        assert first.health == "ok"
+        assert first.continuous
+        assert first.wait_s == 0
+        assert loop.next_due_in() == 0
+        (second,) = loop.run_once()  # due again at once, no clock advance
+    assert second.taken == 0  # the second window resumed from the cursor: nothing read twice
+    assert "cursor=" in fake.connections[-1]

@@ -192,6 +192,11 @@ class Connector(ABC):
         capability implement it."""
         raise BackfillUnsupported(f"{self.kind} cannot search past posts by hashtag; only new ones will be read")
 
+    def continuous(self) -> bool:
+        """True for a channel that listens on a stream (Jetstream, Mastodon streaming): the listen loop reads it
+        again as soon as a window ends, resuming from the cursor, so it stays connected but for a reconnect."""
+        return False
+
     def cooldown_s(self) -> float:
         """Seconds to wait before the next read because the last one spent the rate-limit window."""
         api = getattr(self, "api", None)

@@ -5,6 +5,11 @@ become posts as dead letters, then store the new cursor and the channel's health
 The cursor moves only after the posts are on the log, so a restart never leaves a gap; the log's dedupe by
 message id means it never stores a post twice. A rate limit waits for the network's reset time; an outage or
 any other failure backs off exponentially (capped), and the channel's health says why it is waiting.
+
+Streaming channels (Jetstream, Mastodon streaming) never wait for the interval: each read is a window on the
+stream whose posts reach the log and whose cursor is stored when it ends, and the next window starts at once,
+resuming from that cursor; a dropped stream reconnects with the same exponential backoff. So a reply waits at
+most one window (window_s) to be read, and a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class ChannelOutcome:
     set_aside: int = 0
     detail: str | None = None
     wait_s: float = 0.0
+    #: a streaming channel: read again at once (it reconnects and resumes from its cursor)
+    continuous: bool = False
 
 
 @dataclass
@@ -117,7 +124,8 @@ class Listener:
             )
         else:
             waiting.failures = 0
-            outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
+            if not outcome.continuous:
+                outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
         waiting.due_at = self.runtime.clock.monotonic() + outcome.wait_s
         if outcome.health != "ok":
             with self.runtime.sessions.begin() as session:
@@ -137,6 +145,7 @@ class Listener:
             if asked_backfill:
                 self._requested_backfills(channel_id, connector, name)
             cooldown = connector.cooldown_s()
+            continuous = connector.continuous()
         finally:
             connector.close()
             self._keep_renewed(channel_id, connector)
@@ -149,6 +158,7 @@ class Listener:
             record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
         outcome = ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)
         outcome.wait_s = cooldown
+        outcome.continuous = continuous
         return outcome
 
     def _keep_renewed(self, channel_id: int, connector: Connector) -> None:

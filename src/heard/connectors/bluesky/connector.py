@@ -74,6 +74,9 @@ class BlueskyConnector(Connector):
     def cooldown_s(self) -> float:
         return self.budget.cooldown_s()
 
+    def continuous(self) -> bool:
+        return self.channel.options.get("mode", "jetstream") == "jetstream"
+
     def client(self) -> Any:
         """The SDK's Client with a session: the stored one when there is one, else a login with the app password.
         Every session the SDK creates or refreshes is handed back (`renewed["session"]`) to be stored."""
@@ -238,7 +241,7 @@ class BlueskyConnector(Connector):
         got = jetstream.read_slice(
             str(self.channel.options.get("jetstream") or jetstream.DEFAULT_URL),
             cursor,
-            float(self.channel.options.get("window_s", 20.0)),
+            float(self.channel.options.get("window_s", 10.0)),
             int(self.channel.options.get("max_events", 50_000)),
             keep=lambda post, record: matches(post, record, rules, dids),
             to_post=lambda event: jetstream.jetstream_post(event, self.jetstream_is_brand, self.channel.name),

@@ -73,6 +73,9 @@ class MastodonConnector(Connector):
     def cooldown_s(self) -> float:
         return self.budget.cooldown_s()
 
+    def continuous(self) -> bool:
+        return self.channel.options.get("mode") == "stream"
+
     def client(self) -> Any:
         if self._mastodon is None:
             mastodon = require("mastodon", "mastodon")
