@@ -75,7 +75,7 @@ class BlueskyConnector(Connector):
         return self.budget.cooldown_s()
 
     def continuous(self) -> bool:
-        return self.channel.options.get("mode", "jetstream") == "jetstream"
+        return bool(self.channel.options.get("mode", "jetstream") == "jetstream")
 
     def client(self) -> Any:
         """The SDK's Client with a session: the stored one when there is one, else a login with the app password.

@@ -74,7 +74,7 @@ class MastodonConnector(Connector):
         return self.budget.cooldown_s()
 
     def continuous(self) -> bool:
-        return self.channel.options.get("mode") == "stream"
+        return bool(self.channel.options.get("mode") == "stream")
 
     def client(self) -> Any:
         if self._mastodon is None:
