@@ -103,7 +103,8 @@ class XConnector(Connector):
     kind = "x"
     max_chars = 280
     capabilities = frozenset({"read", "publish", "private", "webhook", "search"})
-    required_options: ClassVar[tuple[str, ...]] = ("bearer_token",)
+    #: an app bearer token, or (a channel connected from the web page) the user token, reads
+    required_options: ClassVar[tuple[str, ...]] = ()
     secret_options = frozenset({"bearer_token", "user_token", "refresh_token", "client_secret", "consumer_secret"})
 
     def __init__(
@@ -126,7 +127,9 @@ class XConnector(Connector):
 
     def _call(self, name: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """One tweepy call with the bearer or user token; X's answers become Heard's failures, and a user token
-        is renewed before it lapses and once on a 401."""
+        is renewed before it lapses and once on a 401. Without an app bearer token, reads use the user token."""
+        if name == "bearer_token" and not self.channel.options.get("bearer_token"):
+            name = "user_token"
         if name == "user_token" and renewal_due(self.clock, self._expiry()):
             self.renew()
         try:
