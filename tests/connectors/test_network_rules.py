@@ -222,3 +222,20 @@ def test_network_errors_never_echo_query_credentials() -> None:
     with pytest.raises(Exception, match="400") as caught:
         YouTubeConnector(channel, transport=network.transport).read(None)
     assert "KEY-SECRET" not in str(caught.value)
+
+
+def test_x_refuses_a_reply_to_a_post_that_never_mentioned_the_brand_without_flagging_the_channel() -> None:
+    """X's 2026 rule (POST /2/tweets answers 403 to an API reply the author did not invite): the reply is
+    refused with the reason, not mistaken for broken credentials."""
+    network = FakeNetwork()
+    forbidden = {
+        "detail": "Reply to this conversation is not allowed because you have not been mentioned or otherwise "
+        "engaged by the author of the post you are replying to.",
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+    }
+    network.route("POST", "/2/tweets", forbidden, status=403)
+    channel = ChannelConfig("x", "x", options={"bearer_token": "b", "user_token": "u"})
+    with pytest.raises(PublishRefused, match="mentions or quotes the brand"):
+        XConnector(channel, transport=network.transport).publish(OutgoingReply("r", "Hi", "1"))

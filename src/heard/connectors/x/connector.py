@@ -29,6 +29,7 @@ from heard.connectors.base import (
     Connector,
     Delivery,
     OutgoingReply,
+    PublishRefused,
     ReadResult,
     parse_each,
 )
@@ -256,9 +257,19 @@ class XConnector(Connector):
                 "user_token", "create_direct_message", participant_id=reply.recipient_id, text=reply.text
             )
         else:
-            answer = self._call(
-                "user_token", "create_tweet", text=reply.text, in_reply_to_tweet_id=reply.in_reply_to or None
-            )
+            try:
+                answer = self._call(
+                    "user_token", "create_tweet", text=reply.text, in_reply_to_tweet_id=reply.in_reply_to or None
+                )
+            except AuthFailed as exc:
+                if reply.in_reply_to and "403" in str(exc) and ("mentioned" in str(exc) or "engaged" in str(exc)):
+                    # since 2026-02-24 X takes API replies only to posts that mention or quote the brand
+                    # (Enterprise apps excepted): not a credentials problem, so the channel stays healthy
+                    raise PublishRefused(
+                        "X accepts a reply from Heard only to a post that mentions or quotes the brand: answer "
+                        "this one by direct message, or from X itself"
+                    ) from None
+                raise
         data = answer.get("data") if isinstance(answer, dict) else None
         data = data if isinstance(data, dict) else {}
         external_id = str(data.get("id") or data.get("dm_event_id") or "") or None
