@@ -138,6 +138,10 @@ COMMANDS: Mapping[str, Command | Group] = {
                 "heard.commands.bench_cluster:bench_cluster",
                 "PostgreSQL + NATS, an importer, N workers and a radar as processes: posts/s for each N, the ratio.",
             ),
+            "jetstream": Command(
+                "heard.commands.bench_jetstream:bench_jetstream",
+                "Jetstream over a local WebSocket server at full speed: prefilter, end to end, beside a bare decode.",
+            ),
             "coach": Command(
                 "heard.commands.coach:bench_coach",
                 "Time one review as the inbox runs it on each keystroke (target < 5 ms).",

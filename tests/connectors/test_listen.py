@@ -253,3 +253,84 @@ def test_a_read_that_spends_the_budget_waits_for_the_reset(runtime: Runtime) -> 
     roomy.route("GET", "/api/v1/notifications", [], headers={"X-RateLimit-Remaining": "250"})
     (outcome,) = listener(runtime, roomy).run_once()
     assert outcome.wait_s == 60
+
+
+def test_renewed_credentials_are_stored_encrypted_and_a_refused_renewal_says_reconnect_needed(
+    runtime: Runtime,
+) -> None:
+    """A Bluesky session the SDK created is stored (encrypted) so the next read logs in no more; when the
+    network then refuses both the session and the app password, the channel says "reconnect needed"."""
+    from tests.contract.connector_cases import BlueskyCase
+
+    with runtime.sessions.begin() as session:
+        add_channel(
+            session,
+            kind="bluesky",
+            name="bsky",
+            options={"identifier": "heard.bsky.social", "app_password": "pw-SECRET", "mode": "search"},
+            secret_key=SECRET,
+            now=runtime.clock.now(),
+        )
+    network = FakeNetwork()
+    network.route("POST", "/xrpc/com.atproto.server.createSession", BlueskyCase.session)
+    network.route("GET", "/xrpc/app.bsky.notification.listNotifications", {"notifications": []})
+    loop = listener(runtime, network)
+    assert [o.health for o in loop.run_once()] == ["ok"]
+    with runtime.sessions() as session:
+        stored = get_channel(session, "bsky").config["options"]["session"]
+    assert stored.startswith("enc:v1:")
+    assert BlueskyCase.session["refreshJwt"] not in stored
+    runtime.clock.advance(61)  # type: ignore[attr-defined]
+    network.requests.clear()
+    assert [o.health for o in loop.run_once()] == ["ok"]
+    assert [r.url.path for r in network.requests] == ["/xrpc/app.bsky.notification.listNotifications"]
+
+    refused = FakeNetwork()
+    refused.always(400, body={"error": "ExpiredToken", "message": "Token has been revoked"})
+    refused.handlers.insert(
+        0,
+        lambda r: (
+            httpx.Response(401, json={"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+            if r.url.path.endswith("createSession")
+            else None
+        ),
+    )
+    runtime.clock.advance(61)  # type: ignore[attr-defined]
+    (outcome,) = listener(runtime, refused).run_once()
+    assert outcome.health == "reconnect_needed"
+    assert outcome.wait_s == 900
+    with runtime.sessions() as session:
+        assert get_channel(session, "bsky").health == "reconnect_needed"
+
+
+def test_a_jetstream_channel_is_read_again_at_once_and_resumes_from_its_cursor(runtime: Runtime) -> None:
+    """Listening that never sleeps: a streaming channel's next window starts as soon as one ends, from the
+    stored cursor, while a polled channel waits for the interval."""
+    import json as _json
+
+    from tests.conftest import shared_path
+    from tests.fakes import jetstream
+
+    path = shared_path("fixtures", "more", "bluesky", "jetstream-real", "expected_v1.jsonl")
+    events = [_json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    fake = jetstream.FakeJetstream(events)
+    with jetstream.running(fake) as url:
+        with runtime.sessions.begin() as session:
+            add_channel(
+                session,
+                kind="bluesky",
+                name="firehose",
+                options={"identifier": "acme.bsky.social", "app_password": "pw", "jetstream": url, "window_s": 0.5},
+                secret_key=SECRET,
+                now=runtime.clock.now(),
+                rules=ListeningRules(keywords=("ネトフリ",)),
+            )
+        loop = Listener(runtime, interval_s=60)
+        (first,) = loop.run_once()
+        assert first.health == "ok"
+        assert first.continuous
+        assert first.wait_s == 0
+        assert loop.next_due_in() == 0
+        (second,) = loop.run_once()  # due again at once, no clock advance
+    assert second.taken == 0  # the second window resumed from the cursor: nothing read twice
+    assert "cursor=" in fake.connections[-1]

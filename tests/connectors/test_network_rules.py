@@ -15,7 +15,7 @@ from heard.connectors.failures import RateLimited
 from heard.connectors.linkedin import signatures
 from heard.connectors.linkedin.connector import LinkedInConnector
 from heard.connectors.reddit.connector import RedditConnector
-from heard.connectors.x.connector import XConnector, search_query
+from heard.connectors.x.connector import XConnector, search_queries, search_query
 from heard.connectors.youtube.connector import YouTubeConnector, until_quota_reset
 from tests.conftest import shared_path
 from tests.fakes.recordings import FakeNetwork
@@ -34,7 +34,7 @@ def private(comment: str, age: timedelta, key: str = "p1") -> OutgoingReply:
 
 def test_meta_private_reply_only_within_seven_days_and_once_per_comment() -> None:
     network = FakeNetwork()
-    network.route("POST", "/v21.0/4/messages", {"recipient_id": "9", "message_id": "m_1"})
+    network.route("POST", "/v24.0/4/messages", {"recipient_id": "9", "message_id": "m_1"})
     connector = facebook(network)
     with pytest.raises(PublishRefused, match="7 days"):
         connector.publish(private("1_2", timedelta(days=8)))
@@ -52,14 +52,14 @@ def test_meta_private_reply_only_within_seven_days_and_once_per_comment() -> Non
 def test_meta_says_when_a_comment_already_had_its_private_reply() -> None:
     network = FakeNetwork()
     error = {"error": {"message": "(#10900) Activity already replied to", "type": "OAuthException", "code": 10900}}
-    network.route("POST", "/v21.0/4/messages", error, status=400)
+    network.route("POST", "/v24.0/4/messages", error, status=400)
     with pytest.raises(PublishRefused, match="one private reply"):
         facebook(network).publish(private("1_3", timedelta(days=1)))
 
 
 def test_messenger_reply_goes_to_the_sender_and_keeps_messengers_limit() -> None:
     network = FakeNetwork()
-    network.route("POST", "/v21.0/4/messages", {"recipient_id": "987", "message_id": "m_2"})
+    network.route("POST", "/v24.0/4/messages", {"recipient_id": "987", "message_id": "m_2"})
     connector = facebook(network)
     reply = OutgoingReply("m1", "Hi!", "m_abc", recipient_id="987", private=True)
     assert connector.publish(reply).external_id == "m_2"
@@ -109,7 +109,9 @@ def test_youtube_publish_needs_oauth_and_threads_under_the_top_level_comment() -
 
 def test_reddit_ratelimit_in_words_becomes_a_wait() -> None:
     network = FakeNetwork()
-    network.route("POST", "/api/v1/access_token", {"access_token": "a"})
+    network.route(
+        "POST", "/api/v1/access_token", {"access_token": "a", "expires_in": 86400, "scope": "*", "token_type": "bearer"}
+    )
     words = [
         "RATELIMIT",
         "Looks like you've been doing that a lot. Take a break for 9 minutes before trying again.",
@@ -130,6 +132,30 @@ def test_x_query_is_built_from_the_rules() -> None:
     )
     assert search_query((), (), ()) == ""
     assert len(search_query((), tuple(f"word{i}" for i in range(200)), ())) <= 512
+
+
+def test_x_long_rules_split_into_whole_queries_never_cut_mid_term() -> None:
+    keywords = tuple(f"keyword number {i}" for i in range(60))
+    queries = search_queries(("@acme",), keywords, ("#acmefail",))
+    assert len(queries) > 1
+    assert all(len(q) <= 512 for q in queries)
+    assert all(q.startswith("(") for q in queries)
+    assert all(q.endswith(") -is:retweet") for q in queries)
+    terms = [t for q in queries for t in q[1 : -len(") -is:retweet")].split(" OR ")]
+    assert terms == ["@acme", *[f'"{k}"' for k in keywords], "#acmefail"]  # every term, whole, once
+
+
+def test_x_reads_every_split_query_with_its_own_cursor() -> None:
+    network = FakeNetwork()
+    network.route("GET", "/2/tweets/search/recent", {"meta": {"result_count": 0, "newest_id": "9"}})
+    rules = ListeningRules(keywords=tuple(f"keyword number {i}" for i in range(60)))
+    channel = ChannelConfig("x", "x", rules=rules, options={"bearer_token": "b"})
+    result = XConnector(channel, transport=network.transport).read(None)
+    sent = [r.url.params["query"] for r in network.requests]
+    assert sent == search_queries((), rules.keywords, ())
+    assert all(len(q) <= 512 for q in sent)
+    assert result.cursor
+    assert '"s1"' in result.cursor
 
 
 def test_x_resumes_mentions_and_search_from_since_id() -> None:
@@ -196,3 +222,20 @@ def test_network_errors_never_echo_query_credentials() -> None:
     with pytest.raises(Exception, match="400") as caught:
         YouTubeConnector(channel, transport=network.transport).read(None)
     assert "KEY-SECRET" not in str(caught.value)
+
+
+def test_x_refuses_a_reply_to_a_post_that_never_mentioned_the_brand_without_flagging_the_channel() -> None:
+    """X's 2026 rule (POST /2/tweets answers 403 to an API reply the author did not invite): the reply is
+    refused with the reason, not mistaken for broken credentials."""
+    network = FakeNetwork()
+    forbidden = {
+        "detail": "Reply to this conversation is not allowed because you have not been mentioned or otherwise "
+        "engaged by the author of the post you are replying to.",
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+    }
+    network.route("POST", "/2/tweets", forbidden, status=403)
+    channel = ChannelConfig("x", "x", options={"bearer_token": "b", "user_token": "u"})
+    with pytest.raises(PublishRefused, match="mentions or quotes the brand"):
+        XConnector(channel, transport=network.transport).publish(OutgoingReply("r", "Hi", "1"))

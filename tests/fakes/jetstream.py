@@ -30,6 +30,7 @@ class FakeJetstream:
         query = parse_qs(urlparse(path).query)
         wanted = set(query.get("wantedCollections", []))
         cursor = int(query.get("cursor", ["0"])[0])
+        compress = query.get("compress") == ["true"]
         sent = 0
         for event in self.events:
             if event.get("time_us", 0) < cursor:
@@ -37,7 +38,8 @@ class FakeJetstream:
             collection = (event.get("commit") or {}).get("collection")
             if wanted and collection and collection not in wanted:
                 continue
-            socket.send(json.dumps(event))
+            frame = json.dumps(event, separators=(",", ":"))
+            socket.send(_compress(frame) if compress else frame)
             sent += 1
             if self.drop_after is not None and len(self.connections) == 1 and sent >= self.drop_after:
                 return
@@ -60,3 +62,13 @@ def running(fake: FakeJetstream) -> Iterator[str]:
         finally:
             server.shutdown()
             thread.join(timeout=5)
+
+
+def _compress(frame: str) -> bytes:
+    """A binary frame as Jetstream sends one with compress=true: zstd with its v1 dictionary."""
+    from importlib import resources
+
+    import zstandard
+
+    data = resources.files("heard.connectors.bluesky").joinpath("data", "jetstream_v1.zdict").read_bytes()
+    return zstandard.ZstdCompressor(dict_data=zstandard.ZstdCompressionDict(data)).compress(frame.encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,10 @@ class FakeStreaming:
     token: str = "token"
     rest: dict[str, object] = field(default_factory=dict)  # path -> JSON body, for the catch-up polls
     requests: list[str] = field(default_factory=list)
+    #: keep each stream open after its frames, sending a `:thump` heartbeat every `heartbeat_s` for `hold_s`
+    #: seconds (a quiet account: Mastodon sends one every 15 s)
+    heartbeat_s: float | None = None
+    hold_s: float = 30.0
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -41,10 +46,23 @@ class FakeStreaming:
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 for chunk in (":)\n", body, ":thump\n"):  # heartbeats around the recorded frames
-                    data = chunk.encode("utf-8")
-                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                    self.wfile.flush()
+                    self._chunk(chunk)
+                if fake.heartbeat_s is not None:
+                    until = time.monotonic() + fake.hold_s
+                    try:
+                        while time.monotonic() < until:
+                            time.sleep(fake.heartbeat_s)
+                            self._chunk(":thump\n")
+                    except OSError:
+                        return  # the reader hung up
                 self.wfile.write(b"0\r\n\r\n")
+
+            def _chunk(self, chunk: str) -> None:
+                data = chunk.encode("utf-8")
+                if not data:
+                    return  # an empty chunk would end the chunked body
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
 
             def _send(self, status: int, body: bytes, kind: str) -> None:
                 self.send_response(status)

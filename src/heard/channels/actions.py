@@ -18,7 +18,7 @@ from heard.connectors.credentials import decrypt_options, encrypt_options, redac
 from heard.connectors.registry import connector_class
 from heard.errors import Refused
 
-HEALTHS = ("unknown", "ok", "rate_limited", "down", "auth_failed", "misconfigured", "error")
+HEALTHS = ("unknown", "ok", "rate_limited", "down", "auth_failed", "reconnect_needed", "misconfigured", "error")
 
 
 class ChannelProblem(Refused):
@@ -174,6 +174,24 @@ def take_backfills(session: Session, channel_id: int) -> list[tuple[tuple[str, .
         except (KeyError, TypeError, ValueError):
             continue  # a hand-edited entry that makes no sense is dropped, not retried forever
     return out
+
+
+def store_credentials(session: Session, channel_id: int, renewed: Mapping[str, Any], secret_key: str) -> None:
+    """Keep what a connector's credential renewal returned (a new access token, a rotated refresh token, the new
+    expiry), encrypted like every credential, so the next connector built for the channel starts from it.
+    X and Reddit rotate refresh tokens: the old one is spent, so losing the new one would lose the channel."""
+    channel = session.get(Channel, channel_id)
+    if channel is None or not renewed:
+        return
+    config = dict(channel.config or {})
+    try:
+        secrets = connector_class(channel.kind).secret_options
+    except KeyError:
+        secrets = frozenset()
+    options = dict(config.get("options") or {})
+    options.update(encrypt_options(dict(renewed), secret_key, secrets))
+    config["options"] = options
+    channel.config = config  # a new dict, so the JSON column is seen as changed
 
 
 def record_health(

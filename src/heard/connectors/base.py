@@ -32,6 +32,7 @@ import httpx
 from heard.clock import Clock, SystemClock
 from heard.connectors.failures import Misconfigured, Transient
 from heard.errors import BadInput
+from heard.lengths import counted_length
 from heard.posts import RawPost
 
 T = TypeVar("T")
@@ -64,6 +65,8 @@ class ReadResult:
     posts: list[RawPost]
     cursor: str | None
     rejected: list[BadInput] = field(default_factory=list)
+    #: what the channel's health should say beside "ok" (a replay gap Jetstream cannot fill)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,9 @@ class Connector(ABC):
         self.transport = transport
         self.clock: Clock = clock or SystemClock()
         self._published: dict[str, Delivery] = {}
+        #: credentials a renewal replaced (new access token, rotated refresh token, expiry): the caller stores
+        #: them back into the channel, encrypted, so the next connector built starts from them
+        self.renewed: dict[str, Any] = {}
 
     @abstractmethod
     def read(self, cursor: str | None) -> ReadResult: ...
@@ -144,8 +150,9 @@ class Connector(ABC):
             raise PublishRefused("a private note never leaves Heard")
         if reply.idempotency_key in self._published:
             return self._published[reply.idempotency_key]
-        if len(reply.text) > self.max_chars:
-            raise PublishRefused(f"{self.kind} allows {self.max_chars} characters; this reply has {len(reply.text)}")
+        length = counted_length(self.outgoing_text(reply), self.kind)
+        if length > self.max_chars:
+            raise PublishRefused(f"{self.kind} allows {self.max_chars} characters; this reply has {length}")
         if reply.private and "private" not in self.capabilities:
             raise PublishRefused(f"{self.kind} does not allow private replies from Heard")
         if "publish" not in self.capabilities:
@@ -158,6 +165,11 @@ class Connector(ABC):
         if delivery.state == "sent":
             self._published[reply.idempotency_key] = delivery
         return delivery
+
+    def outgoing_text(self, reply: OutgoingReply) -> str:
+        """The text exactly as it will be sent (Mastodon prefixes the recipient's @handle): what the length
+        check counts, as the network counts it (`heard.lengths`)."""
+        return reply.text
 
     def _check_private_window(self, reply: OutgoingReply) -> None:
         window = self.private_reply_window
@@ -180,6 +192,11 @@ class Connector(ABC):
         capability implement it."""
         raise BackfillUnsupported(f"{self.kind} cannot search past posts by hashtag; only new ones will be read")
 
+    def continuous(self) -> bool:
+        """True for a channel that listens on a stream (Jetstream, Mastodon streaming): the listen loop reads it
+        again as soon as a window ends, resuming from the cursor, so it stays connected but for a reconnect."""
+        return False
+
     def cooldown_s(self) -> float:
         """Seconds to wait before the next read because the last one spent the rate-limit window."""
         api = getattr(self, "api", None)
@@ -194,7 +211,7 @@ class Connector(ABC):
 
     def option(self, name: str, default: str | None = None) -> str:
         """A channel option as text, or Misconfigured naming the option that is missing."""
-        value = self.channel.options.get(name, default)
+        value = self.renewed.get(name, self.channel.options.get(name, default))
         if value is None or value == "":
             raise Misconfigured(f"the {self.kind} channel {self.channel.name!r} needs the option {name!r}")
         return str(value)

@@ -30,6 +30,7 @@ SECRET_NAMES = frozenset(
         "api_key",
         "verify_token",
         "page_token",
+        "session",
     }
 )
 

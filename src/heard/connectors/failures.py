@@ -53,3 +53,11 @@ class Misconfigured(ConnectorFailure):
     """The channel lacks an option it needs (an instance URL, a page id, a token)."""
 
     health = "misconfigured"
+
+
+class ReconnectNeeded(AuthFailed):
+    """The network refused to renew the channel's credentials (the refresh token was revoked or expired, the
+    app password changed): only a person connecting the account again can fix it, so the channel stops
+    retrying and says so in health and the channels page."""
+
+    health = "reconnect_needed"

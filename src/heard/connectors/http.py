@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from heard.clock import Clock, SystemClock
-from heard.connectors.failures import ApiRejected, AuthFailed, RateLimited, Unavailable
+from heard.connectors.failures import ApiRejected, AuthFailed, ConnectorFailure, RateLimited, Unavailable
 from heard.connectors.ratelimits import wait_seconds
 
 USER_AGENT = "heard/0.1 (+https://github.com/heard-social/heard)"
@@ -36,7 +36,7 @@ class Api:
         self.clock = clock or SystemClock()
         #: a network's own reading of an error response (YouTube's quota 403), tried before the status code
         self.classify = classify
-        self.cooldown_until = 0.0
+        self.budget = Budget(self.clock)
         self.client = httpx.Client(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT, **(headers or {})},
@@ -60,24 +60,11 @@ class Api:
         return response
 
     def _note_budget(self, response: httpx.Response) -> None:
-        """When a network says no calls are left in this window, remember until when, so the next read waits
-        for the reset instead of walking into a 429."""
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        for name in _REMAINING_HEADERS:
-            value = headers.get(name)
-            if value is None:
-                continue
-            try:
-                left = float(value)
-            except ValueError:
-                return
-            if left < 1:
-                self.cooldown_until = self.clock.monotonic() + wait_seconds(response.headers, self.clock.now())
-            return
+        self.budget.note(response.headers)
 
     def cooldown_s(self) -> float:
         """Seconds until the network's rate-limit window resets, when the last call spent it; else 0."""
-        return max(0.0, self.cooldown_until - self.clock.monotonic())
+        return self.budget.cooldown_s()
 
     def json(self, method: str, url: str, **kwargs: Any) -> Any:
         response = self.call(method, url, **kwargs)
@@ -94,23 +81,55 @@ class Api:
         self.client.close()
 
 
+class Budget:
+    """When a network says no calls are left in this window, remember until when, so the next read waits for
+    the reset instead of walking into a 429. Fed the headers of every answer, whichever client got it."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.cooldown_until = 0.0
+        #: the last answer's headers, for clients whose rate-limit error does not carry them (Mastodon.py)
+        self.last_headers: dict[str, str] = {}
+
+    def note(self, headers: Mapping[str, str]) -> None:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        self.last_headers = lowered
+        for name in _REMAINING_HEADERS:
+            value = lowered.get(name)
+            if value is None:
+                continue
+            try:
+                left = float(value)
+            except ValueError:
+                return
+            if left < 1:
+                self.cooldown_until = self.clock.monotonic() + wait_seconds(lowered, self.clock.now())
+            return
+
+    def cooldown_s(self) -> float:
+        return max(0.0, self.cooldown_until - self.clock.monotonic())
+
+
 def check(response: httpx.Response, clock: Clock) -> None:
     """Raise the failure a status code means; 2xx and 3xx pass."""
     status = response.status_code
     if status < 400:
         return
     where = f"{response.request.method} {response.request.url.path}"
-    detail = _snippet(response)
+    raise failure_for(status, response.headers, where, _snippet(response), clock)
+
+
+def failure_for(status: int, headers: Mapping[str, str], where: str, detail: str, clock: Clock) -> ConnectorFailure:
+    """The failure an HTTP error status means, whichever client (httpx or a network's own) saw it."""
     if status == 429:
-        raise RateLimited(f"{where}: rate limited (429) {detail}", wait_seconds(response.headers, clock.now()))
+        return RateLimited(f"{where}: rate limited (429) {detail}", wait_seconds(headers, clock.now()))
     if status >= 500:
-        raise Unavailable(
-            f"{where}: the network answered {status} {detail}",
-            wait_seconds(response.headers, clock.now(), OUTAGE_WAIT_S),
+        return Unavailable(
+            f"{where}: the network answered {status} {detail}", wait_seconds(headers, clock.now(), OUTAGE_WAIT_S)
         )
     if status in (401, 403):
-        raise AuthFailed(f"{where}: {status} {detail}")
-    raise ApiRejected(f"{where}: {status} {detail}")
+        return AuthFailed(f"{where}: {status} {detail}")
+    return ApiRejected(f"{where}: {status} {detail}")
 
 
 def _snippet(response: httpx.Response) -> str:

@@ -5,6 +5,11 @@ become posts as dead letters, then store the new cursor and the channel's health
 The cursor moves only after the posts are on the log, so a restart never leaves a gap; the log's dedupe by
 message id means it never stores a post twice. A rate limit waits for the network's reset time; an outage or
 any other failure backs off exponentially (capped), and the channel's health says why it is waiting.
+
+Streaming channels (Jetstream, Mastodon streaming) never wait for the interval: each read is a window on the
+stream whose posts reach the log and whose cursor is stored when it ends, and the next window starts at once,
+resuming from that cursor; a dropped stream reconnects with the same exponential backoff. So a reply waits at
+most one window (window_s) to be read, and a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.channels.actions import ChannelProblem, channel_config, record_health, take_backfills
+from heard.channels.actions import ChannelProblem, channel_config, record_health, store_credentials, take_backfills
 from heard.channels.models import Channel
 from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ReadResult
-from heard.connectors.failures import ConnectorFailure, Transient
+from heard.connectors.failures import ConnectorFailure, ReconnectNeeded, Transient
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
 from heard.ingest.actions import record_dead_letters
@@ -51,6 +56,8 @@ class ChannelOutcome:
     set_aside: int = 0
     detail: str | None = None
     wait_s: float = 0.0
+    #: a streaming channel: read again at once (it reconnects and resumes from its cursor)
+    continuous: bool = False
 
 
 @dataclass
@@ -94,6 +101,11 @@ class Listener:
             waiting.failures += 1
             wait = max(exc.retry_after_s, backoff_s(waiting.failures) if exc.health == "down" else 0.0)
             outcome = ChannelOutcome(name, exc.health, detail=str(exc), wait_s=wait)
+        except ReconnectNeeded as exc:
+            # the network refused to renew: only a person can fix it, so try again rarely (a reconnect from the
+            # channels page stores new credentials, which the next read picks up)
+            waiting.failures += 1
+            outcome = ChannelOutcome(name, exc.health, detail=str(exc), wait_s=BACKOFF_CAP_S)
         except (ConnectorFailure, MissingExtra) as exc:
             waiting.failures += 1
             health = getattr(exc, "health", "misconfigured")
@@ -112,7 +124,8 @@ class Listener:
             )
         else:
             waiting.failures = 0
-            outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
+            if not outcome.continuous:
+                outcome.wait_s = max(self.interval_s, outcome.wait_s)  # the budget's reset, when the read spent it
         waiting.due_at = self.runtime.clock.monotonic() + outcome.wait_s
         if outcome.health != "ok":
             with self.runtime.sessions.begin() as session:
@@ -132,15 +145,27 @@ class Listener:
             if asked_backfill:
                 self._requested_backfills(channel_id, connector, name)
             cooldown = connector.cooldown_s()
+            continuous = connector.continuous()
         finally:
             connector.close()
+            self._keep_renewed(channel_id, connector)
         taken = self._put_on_log(result, name, "listen")
         detail = f"read {len(result.posts)} posts ({taken} new) at {self.runtime.clock.now():%Y-%m-%d %H:%M:%S}Z"
+        if result.notices:
+            detail = "; ".join([detail, *result.notices])
+            log.warning("listen.notice", channel=name, notices=result.notices)
         with self.runtime.sessions.begin() as session:
             record_health(session, channel_id, "ok", detail, result.cursor, move_cursor=True)
         outcome = ChannelOutcome(name, "ok", taken, len(result.posts) - taken, len(result.rejected), detail)
         outcome.wait_s = cooldown
+        outcome.continuous = continuous
         return outcome
+
+    def _keep_renewed(self, channel_id: int, connector: Connector) -> None:
+        """Store credentials the read renewed, whether or not the read then succeeded."""
+        if connector.renewed:
+            with self.runtime.sessions.begin() as session:
+                store_credentials(session, channel_id, connector.renewed, self.runtime.settings.secret_key)
 
     def _put_on_log(self, result: ReadResult, name: str, stage: str) -> int:
         """Append a read's posts to the log and keep its unreadable payloads as dead letters; how many posts

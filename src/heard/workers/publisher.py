@@ -19,6 +19,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
+from heard.channels.actions import record_health, store_credentials
 from heard.channels.routing import Route, outgoing_reply, route_for
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
 from heard.connectors.failures import ConnectorFailure
@@ -74,6 +75,7 @@ class Publisher:
         self.policy = policy or RetryPolicy()
         self._make = connectors or (lambda config, cls: cls(config, clock=runtime.clock))
         self._connectors: dict[str, Connector] = {}
+        self._stored: dict[int, dict[str, object]] = {}  # renewed credentials already stored, per connector
         self._batch_size = batch_size
         self.totals = PublisherTotals()
 
@@ -114,18 +116,24 @@ class Publisher:
     def _deliver(self, claimed: _Claimed) -> None:
         with self.runtime.sessions() as session:
             reply = outgoing_reply(session, session.get_one(Message, claimed.message_id))
+        connector = self._connector(claimed.route)
         try:
-            delivery = self._connector(claimed.route).publish(reply)
+            delivery = connector.publish(reply)
         except PublishRefused as exc:
             self._fail(claimed, f"refused: {exc}", retry=False)
             return
         except ConnectorFailure as exc:  # credentials, configuration: a person must act, retrying cannot help
+            if exc.health == "reconnect_needed" and claimed.route.channel is not None:
+                channel_id, health, detail = claimed.route.channel.id, exc.health, str(exc)
+                self._commit(lambda s: record_health(s, channel_id, health, detail))
             self._fail(claimed, f"{type(exc).__name__}: {exc}", retry=False)
             return
         except Exception as exc:  # a network error, a bug in a connector: retried, never fatal to the loop
             log.warning("publish raised", message_id=claimed.message_id, error=type(exc).__name__)
             self._fail(claimed, f"{type(exc).__name__}: {exc}", retry=True)
             return
+        finally:
+            self._keep_renewed(claimed.route, connector)
         self._record(claimed, delivery)
 
     def _record(self, claimed: _Claimed, delivery: Delivery) -> None:
@@ -147,6 +155,15 @@ class Publisher:
                 reason = f"{reason} (gave up after {claimed.attempt} attempts)"
             self.totals.failed += 1
         self._commit(lambda s: record_failure(s, claimed.message_id, reason, retry_at))
+
+    def _keep_renewed(self, route: Route, connector: Connector) -> None:
+        """This long-lived connector renewed its token: store it, so the listen loop (and a restart) start from
+        it; a rotated refresh token is the only one that still works."""
+        if not connector.renewed or route.channel is None or self._stored.get(id(connector)) == connector.renewed:
+            return
+        channel_id, renewed = route.channel.id, dict(connector.renewed)
+        self._commit(lambda s: store_credentials(s, channel_id, renewed, self.runtime.settings.secret_key))
+        self._stored[id(connector)] = renewed
 
     def _connector(self, route: Route) -> Connector:
         key = f"{route.connector.kind}:{route.name}"

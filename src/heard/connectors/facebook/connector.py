@@ -5,7 +5,11 @@ duplicate-free), and signed webhooks (`feed` and `mention` changes, Messenger `m
 `X-Hub-Signature-256` before parsing; `verify_subscription` answers Meta's hub.* handshake.
 Publishes: a public comment reply (`POST /{comment-id}/comments`); a private reply to a comment through the
 Send API (`recipient.comment_id`), which Meta allows once per comment and within 7 days of it; a Messenger
-reply (`recipient.id`) to someone who wrote to the page.
+reply (`recipient.id`) to someone who wrote to the page: within 24 hours of their last message as a
+`RESPONSE`, from 24 hours to 7 days only with the `HUMAN_AGENT` tag (the app needs Meta's Human Agent
+permission; option human_agent, on by default), later not at all.
+The feed is paged (`paging.next`) until it reaches the stored mark. The Graph version is a setting
+(graph_version, default `versions.GRAPH_DEFAULT`); a read warns in health 90 days before its sunset.
 
 Options: page_id, page_token (a Page access token with pages_read_engagement, pages_manage_engagement,
 pages_messaging), app_secret and verify_token (webhooks), graph_version.
@@ -36,11 +40,16 @@ from heard.connectors.failures import AuthFailed, RateLimited
 from heard.connectors.http import Api
 from heard.connectors.marks import Mark, dump_cursor, load_cursor
 from heard.connectors.registry import register
+from heard.connectors.versions import GRAPH_DEFAULT, graph_sunset, sunset_notice
 from heard.errors import BadInput
 from heard.posts import RawPost
 
 GRAPH = "https://graph.facebook.com"
-VERSION = "v21.0"
+VERSION = GRAPH_DEFAULT
+#: Messenger's standard messaging window, and the longest a HUMAN_AGENT-tagged reply may come after it
+STANDARD_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+MAX_PAGES = 10
 MESSENGER_MAX_CHARS = 2000
 #: Graph error codes that mean "slow down" (app, user, page and business use case limits)
 _THROTTLED = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006, 80008}
@@ -100,19 +109,27 @@ class FacebookConnector(Connector):
         state = load_cursor(cursor)
         mark = Mark.from_json(state.get("f"))
         page_id = self.option("page_id")
-        feed = self.api.json(
-            "GET", f"/{page_id}/feed", params={"fields": FEED_FIELDS, "limit": "25"}, headers=self._auth()
-        )
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         seen: list[tuple[float, str]] = []
-        for node in feed.get("data") or []:
-            self._keep(node, None, mark, posts, rejected, seen)
-            comments = node.get("comments") if isinstance(node, dict) else None
-            for comment in (comments or {}).get("data") or [] if isinstance(comments, dict) else []:
-                self._keep(comment, str(node.get("id")), mark, posts, rejected, seen)
+        params: dict[str, str] = {"fields": FEED_FIELDS, "limit": "25"}
+        for _ in range(MAX_PAGES):
+            feed = self.api.json("GET", f"/{page_id}/feed", params=params, headers=self._auth())
+            before = len(seen)
+            for node in feed.get("data") or []:
+                self._keep(node, None, mark, posts, rejected, seen)
+                comments = node.get("comments") if isinstance(node, dict) else None
+                for comment in (comments or {}).get("data") or [] if isinstance(comments, dict) else []:
+                    self._keep(comment, str(node.get("id")), mark, posts, rejected, seen)
+            after = ((feed.get("paging") or {}).get("cursors") or {}).get("after")
+            # newest first: a page whose posts reach the mark ends the read (a first read takes one page)
+            reached = any(when <= mark.time for when, _ in seen[before:])
+            if not mark.time or reached or not after or not (feed.get("paging") or {}).get("next"):
+                break
+            params["after"] = str(after)
         state["f"] = mark.advance(seen).to_json()
-        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+        notice = sunset_notice("Graph", self.version, graph_sunset(self.version), self.clock.now().date())
+        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected, notices=[notice] if notice else [])
 
     def _keep(
         self,
@@ -176,8 +193,8 @@ class FacebookConnector(Connector):
         if target.startswith(("m_", "mid.")):  # answering a Messenger message: reply to its sender
             body: dict[str, Any] = {
                 "recipient": {"id": reply.recipient_id},
-                "messaging_type": "RESPONSE",
                 "message": {"text": reply.text},
+                **self._messenger_window(reply),
             }
         else:
             if target in self._private_done:
@@ -186,6 +203,23 @@ class FacebookConnector(Connector):
         sent = self.api.json("POST", f"/{self.option('page_id')}/messages", json=body, headers=self._auth())
         self._private_done.add(target)
         return Delivery(state="sent", external_id=str(sent.get("message_id") or "") or None)
+
+    def _messenger_window(self, reply: OutgoingReply) -> dict[str, str]:
+        """How Meta lets this Messenger reply go: a RESPONSE within 24 hours of the customer's message; from
+        then to 7 days only tagged HUMAN_AGENT (a person answering, which this is); after that, not at all."""
+        if reply.in_reply_to_created_at is None:
+            return {"messaging_type": "RESPONSE"}
+        age = self.clock.now() - reply.in_reply_to_created_at
+        if age <= STANDARD_WINDOW:
+            return {"messaging_type": "RESPONSE"}
+        human_agent = str(self.channel.options.get("human_agent", "true")).lower() not in {"0", "false", "no"}
+        if age <= HUMAN_AGENT_WINDOW and human_agent:
+            return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+        limit = "7 days (HUMAN_AGENT)" if human_agent else "24 hours"
+        raise PublishRefused(
+            f"Messenger allows a reply within {limit} of the customer's message; this one is "
+            f"{age.days} days {age.seconds // 3600} hours old: answer in public or wait for them to write again"
+        )
 
     def close(self) -> None:
         self.api.close()

@@ -26,13 +26,16 @@ from heard.connectors.linkedin.parse import comment_to_post, encode, full_urn, n
 from heard.connectors.linkedin.signatures import challenge_response, signature_ok
 from heard.connectors.marks import Mark, dump_cursor, load_cursor
 from heard.connectors.registry import register
+from heard.connectors.versions import LINKEDIN_DEFAULT, linkedin_sunset, sunset_notice
 from heard.errors import BadInput
 from heard.posts import RawPost
 
 BASE_URL = "https://api.linkedin.com/rest"
-VERSION = "202405"
+VERSION = LINKEDIN_DEFAULT
 ACTIONS = "List(COMMENT,ADMIN_COMMENT,SHARE_MENTION)"
 FIRST_LOOK_BACK_MS = 24 * 3600 * 1000
+PAGE = 100
+MAX_PAGES = 10
 
 
 @register
@@ -49,8 +52,9 @@ class LinkedInConnector(Connector):
         self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
     ) -> None:
         super().__init__(channel, transport=transport, clock=clock)
+        self.version = str(channel.options.get("linkedin_version") or VERSION)
         headers = {
-            "LinkedIn-Version": str(channel.options.get("linkedin_version") or VERSION),
+            "LinkedIn-Version": self.version,
             "X-Restli-Protocol-Version": "2.0.0",
         }
         self.api = Api(BASE_URL, headers=headers, transport=transport, clock=self.clock)
@@ -71,10 +75,19 @@ class LinkedInConnector(Connector):
         # Rest.li wants List(...) and (start:,end:) literally and the URN percent-encoded, so the query is built here.
         query = (
             f"q=criteria&actions={ACTIONS}&organizationalEntity={encode(self.option('organization'))}"
-            f"&timeRange=(start:{start},end:{now_ms})&count=100"
+            f"&timeRange=(start:{start},end:{now_ms})&count={PAGE}"
         )
-        found = self.api.json("GET", f"/organizationalEntityNotifications?{query}", headers=self._auth())
-        items = [notification_to_post(e, self.is_brand, self.channel.name) for e in found.get("elements") or []]
+        elements: list[Any] = []
+        for page_number in range(MAX_PAGES):  # a busy day has more than one page of notifications: read them all
+            found = self.api.json(
+                "GET", f"/organizationalEntityNotifications?{query}&start={page_number * PAGE}", headers=self._auth()
+            )
+            batch = found.get("elements") or []
+            elements += batch
+            total = (found.get("paging") or {}).get("total")
+            if len(batch) < PAGE or (isinstance(total, int) and (page_number + 1) * PAGE >= total):
+                break
+        items = [notification_to_post(e, self.is_brand, self.channel.name) for e in elements]
         state["n"] = self._keep([p for p in items if p], mark, posts).to_json()
         for urn in [u.strip() for u in str(self.channel.options.get("watch_posts", "")).split(",") if u.strip()]:
             key = f"p:{urn.rsplit(':', 1)[-1]}"
@@ -87,7 +100,8 @@ class LinkedInConnector(Connector):
                 rejected,
             )
             state[key] = self._keep(comments, Mark.from_json(state.get(key)), posts).to_json()
-        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+        notice = sunset_notice("LinkedIn", self.version, linkedin_sunset(self.version), self.clock.now().date())
+        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected, notices=[notice] if notice else [])
 
     @staticmethod
     def _keep(found: list[RawPost], mark: Mark, posts: list[RawPost]) -> Mark:

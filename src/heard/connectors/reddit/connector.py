@@ -1,10 +1,14 @@
-"""Reddit through its OAuth REST API with httpx (asyncpraw runs on aiohttp and cannot take Heard's injected
-transport). Reads each subreddit's comment and submission streams (`/r/<sub>/comments`, `/r/<sub>/new`),
+"""Reddit through PRAW (its requests session fed Heard's transport by `connectors.bridges`): prawcore does the
+OAuth, renews the 1-hour (or 24-hour) access token when it lapses and once on a 401, and paces calls by
+Reddit's rate-limit headers. Heard calls `Reddit.request` for the raw listings so the parser sees Reddit's JSON.
+Reads each subreddit's comment and submission streams (`/r/<sub>/comments`, `/r/<sub>/new`),
 site search for the keywords and hashtags, and the account's username mentions, each resumed from a
 high-water mark. Publishes comment replies (`/api/comment`) and private messages (`/api/compose`).
 
-Options: client_id, client_secret, username, password (a "script" app), subreddits (comma-separated),
-user_agent.
+Each listing is paged (`after=`) until it reaches the stored high-water mark, at most `MAX_PAGES` pages.
+
+Options: client_id, client_secret, and either refresh_token (a "web" app connected from Heard's channels page,
+`duration=permanent`) or username + password (a "script" app); subreddits (comma-separated), user_agent.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import httpx
 
 from heard.clock import Clock
 from heard.connectors.base import BACKFILL_PAGES, ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult
-from heard.connectors.failures import ApiRejected, RateLimited
-from heard.connectors.http import Api
+from heard.connectors.bridges import requests_session
+from heard.connectors.extras import require
+from heard.connectors.failures import RateLimited, ReconnectNeeded, Unavailable
+from heard.connectors.http import Budget, failure_for
 from heard.connectors.marks import Mark, dump_cursor, load_cursor
 from heard.connectors.reddit.parse import SITE, thing_to_post, things
 from heard.connectors.registry import register
@@ -26,6 +32,7 @@ from heard.errors import BadInput
 from heard.posts import RawPost
 
 OAUTH = "https://oauth.reddit.com"
+MAX_PAGES = 10
 _MINUTES = re.compile(r"(\d+)\s*minute")
 _SECONDS = re.compile(r"(\d+)\s*second")
 
@@ -37,33 +44,66 @@ class RedditConnector(Connector):
     kind = "reddit"
     max_chars = 10_000
     capabilities = frozenset({"read", "publish", "private", "search"})
-    required_options: ClassVar[tuple[str, ...]] = ("client_id", "client_secret", "username", "password")
-    secret_options = frozenset({"client_secret", "password"})
+    required_options: ClassVar[tuple[str, ...]] = ("client_id", "client_secret")
+    secret_options = frozenset({"client_secret", "password", "refresh_token"})
 
     def __init__(
         self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
     ) -> None:
         super().__init__(channel, transport=transport, clock=clock)
-        agent = str(channel.options.get("user_agent") or f"heard:{channel.name}:0.1 (by /u/{channel.handle})")
-        self.api = Api(OAUTH, headers={"User-Agent": agent}, transport=transport, clock=self.clock)
-        self._token: str | None = None
+        self.agent = str(channel.options.get("user_agent") or f"heard:{channel.name}:0.1 (by /u/{channel.handle})")
+        self.budget = Budget(self.clock)
+        self._reddit: Any = None
 
-    def _auth(self) -> dict[str, str]:
-        if self._token is None:
-            answer = self.api.json(
-                "POST",
-                f"{SITE}/api/v1/access_token",
-                data={
-                    "grant_type": "password",
-                    "password": self.option("password"),
-                    "username": self.option("username"),
-                },
-                auth=(self.option("client_id"), self.option("client_secret")),
+    def cooldown_s(self) -> float:
+        return self.budget.cooldown_s()
+
+    def _client(self) -> Any:
+        """PRAW's Reddit on Heard's transport: a refresh token (web app) or a username and password (script)."""
+        if self._reddit is None:
+            praw = require("praw", "reddit")
+            auth: dict[str, str] = {}
+            if self.channel.options.get("refresh_token"):
+                auth["refresh_token"] = self.option("refresh_token")
+            else:
+                auth["username"] = self.option("username")
+                auth["password"] = self.option("password")
+            self._reddit = praw.Reddit(
+                client_id=self.option("client_id"),
+                client_secret=self.option("client_secret"),
+                user_agent=self.agent,
+                check_for_updates=False,
+                check_for_async=False,
+                requestor_kwargs={"session": requests_session(self.transport, self.budget)},
+                **auth,
             )
-            if not answer.get("access_token"):
-                raise ApiRejected(f"Reddit refused the login: {answer.get('error', 'no access token')}")
-            self._token = str(answer["access_token"])
-        return {"Authorization": f"bearer {self._token}"}
+        return self._reddit
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One call through PRAW; Reddit's answers become Heard's failures, a refused token renewal
+        ReconnectNeeded. A spent rate-limit window is reported instead of slept through."""
+        prawcore = require("prawcore", "reddit")
+        wait = self.budget.cooldown_s()
+        if wait > 0:
+            raise RateLimited("Reddit: the rate-limit window is spent", wait)
+        reddit = self._client()
+        authorizer = reddit._core._authorizer  # the only place prawcore keeps the (possibly rotated) token
+        try:
+            return reddit.request(method=method, path=path, **kwargs)
+        except prawcore.OAuthException as exc:
+            raise ReconnectNeeded(f"Reddit refused the login ({exc.error}): connect the account again") from None
+        except prawcore.ResponseException as exc:
+            response = exc.response
+            where = f"{method} {path}"
+            if response.url and "/api/v1/access_token" in response.url and response.status_code in (400, 401):
+                raise ReconnectNeeded(f"Reddit refused to renew the token ({response.status_code})") from None
+            raise failure_for(response.status_code, response.headers, where, response.text[:300], self.clock) from None
+        except prawcore.RequestException as exc:
+            raise Unavailable(f"Reddit {method} {path} failed: {type(exc.original_exception).__name__}", 30) from None
+        finally:
+            refresh = getattr(authorizer, "refresh_token", None)
+            if refresh and refresh != self.channel.options.get("refresh_token"):
+                self.renewed["refresh_token"] = refresh
 
     def feeds(self) -> list[tuple[str, str, dict[str, str]]]:
         subs = [s.strip().removeprefix("r/") for s in str(self.channel.options.get("subreddits", "")).split(",")]
@@ -72,7 +112,7 @@ class RedditConnector(Connector):
         rules = self.channel.rules
         terms = [f'"{k}"' if " " in k else k for k in rules.keywords] + [t.lstrip("#") for t in rules.hashtags]
         if terms:
-            out.append(("q", "/search", {"q": " OR ".join(terms), "sort": "new", "type": "link,comment"}))
+            out.append(("q", "/search", {"q": " OR ".join(terms), "sort": "new", "type": "link"}))
         if self.channel.options.get("mentions", True):
             out.append(("m", "/message/mentions", {}))
         return out
@@ -82,20 +122,37 @@ class RedditConnector(Connector):
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         for key, path, params in self.feeds():
-            listing = self.api.json(
-                "GET", path, params={**params, "limit": "100", "raw_json": "1"}, headers=self._auth()
-            )
-            state[key] = self._keep_new(listing, Mark.from_json(state.get(key)), posts, rejected).to_json()
+            state[key] = self._read_feed(path, params, Mark.from_json(state.get(key)), posts, rejected).to_json()
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def _read_feed(
+        self, path: str, params: dict[str, str], mark: Mark, posts: list[RawPost], rejected: list[BadInput]
+    ) -> Mark:
+        """Newest first, page after page (`after=`) until a page reaches the high-water mark: a busy hour or a
+        restart after downtime leaves no gap. A first read (no mark) takes one page."""
+        query = {**params, "limit": "100"}
+        advanced = mark
+        for _ in range(MAX_PAGES):
+            listing = self._request("GET", path, params=query)
+            before = len(posts)
+            page_mark = self._keep_new(listing, mark, posts, rejected)
+            advanced = advanced.advance((page_mark.time, i) for i in page_mark.ids)
+            data = listing.get("data") if isinstance(listing, dict) else None
+            after = data.get("after") if isinstance(data, dict) else None
+            reached = len(posts) - before < len(list(things(listing)))
+            if not after or not mark.time or reached:
+                break
+            query["after"] = str(after)
+        return advanced
 
     def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
         """Site search for the tags' words, newest first, paging back (after=) until a page reaches past `since`."""
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         terms = [t.lstrip("#") for t in hashtags if t.strip("#")]
-        params = {"q": " OR ".join(terms), "sort": "new", "type": "link,comment", "limit": "100", "raw_json": "1"}
+        params = {"q": " OR ".join(terms), "sort": "new", "type": "link", "limit": "100"}
         for _ in range(BACKFILL_PAGES if terms else 0):
-            listing = self.api.json("GET", "/search", params=params, headers=self._auth())
+            listing = self._request("GET", "/search", params=params)
             before = len(posts)
             self._keep_new(listing, Mark(), posts, rejected)
             taken = posts[before:]
@@ -137,7 +194,7 @@ class RedditConnector(Connector):
         else:
             form = {"api_type": "json", "thing_id": reply.in_reply_to or "", "text": reply.text}
             path = "/api/comment/"
-        answer = self.api.json("POST", path, params={"raw_json": "1"}, data=form, headers=self._auth())
+        answer = self._request("POST", path, data=form)
         body = answer.get("json") if isinstance(answer, dict) else None
         body = body if isinstance(body, dict) else {}
         errors = body.get("errors") or []
@@ -161,7 +218,8 @@ class RedditConnector(Connector):
         return Delivery(state="failed", error=f"Reddit refused the reply: {text[:300]}")
 
     def close(self) -> None:
-        self.api.close()
+        if self._reddit is not None:
+            self._reddit._core.close()
 
 
 def _wait_from_words(text: str) -> float:

@@ -1,12 +1,16 @@
-"""X through API v2 over httpx (tweepy's requests session cannot take Heard's injected transport).
+"""X through API v2 with tweepy's `Client` (requests session fed Heard's transport by `connectors.bridges`).
 
-Reads: recent search built from the listening rules, and the brand's mentions (`user_id`), each resumed with
-`since_id` and paged with `next_token`. Publishes: a reply (`POST /2/tweets` with `reply.in_reply_to_tweet_id`)
-or a direct message (`POST /2/dm_conversations/with/:id/messages`). Webhooks: Account Activity deliveries,
-signature-checked; `crc_response` answers X's challenge.
+Reads: recent search built from the listening rules (split into as many queries as X's 512-character limit
+needs, never cutting a term), and the brand's mentions (`user_id`), each resumed with `since_id` and paged with
+`next_token` until the stored cursor is reached. Publishes: a reply (`create_tweet(in_reply_to_tweet_id=...)`)
+or a direct message (`create_direct_message`). Webhooks: Account Activity deliveries, signature-checked;
+`crc_response` answers X's challenge.
 
-Options: bearer_token (app, for reading), user_token (OAuth 2.0 user context with tweet.write and dm.write,
-for publishing), user_id (the brand's numeric id, for mentions), consumer_secret (webhooks only).
+Credentials: bearer_token (app, for reading); user_token (OAuth 2.0 user context, scopes tweet.read
+tweet.write users.read dm.read dm.write offline.access) lasts 2 hours: with refresh_token and client_id
+(+ client_secret for a confidential app) it is renewed through tweepy's `OAuth2UserHandler` 5 minutes before
+`user_token_expires_at` and once on a 401; X rotates the refresh token at each renewal.
+Options also: user_id (the brand's numeric id, for mentions), consumer_secret (webhooks only).
 """
 
 from __future__ import annotations
@@ -25,36 +29,72 @@ from heard.connectors.base import (
     Connector,
     Delivery,
     OutgoingReply,
+    PublishRefused,
     ReadResult,
     parse_each,
 )
-from heard.connectors.failures import AuthFailed
-from heard.connectors.http import Api
+from heard.connectors.bridges import requests_session
+from heard.connectors.extras import require
+from heard.connectors.failures import AuthFailed, ReconnectNeeded, Unavailable
+from heard.connectors.http import OUTAGE_WAIT_S, Budget, failure_for
 from heard.connectors.marks import dump_cursor, load_cursor
 from heard.connectors.registry import register
+from heard.connectors.renewal import expires_at, renewal_due
 from heard.connectors.x.parse import dm_to_post, v1_to_post, v2_to_post, v2_tweets
 from heard.connectors.x.webhooks import crc_response, signature_ok
 from heard.errors import BadInput
 from heard.posts import RawPost
 
-BASE_URL = "https://api.x.com"
+TOKEN_URL = "https://api.x.com/2/oauth2/token"  # noqa: S105 (an endpoint, not a secret)
 MAX_PAGES = 10
 MAX_QUERY = 512
-FIELDS = {
-    "tweet.fields": "created_at,lang,conversation_id,referenced_tweets,author_id,entities,note_tweet",
-    "expansions": "author_id",
-    "user.fields": "username,name,public_metrics",
-    "max_results": "100",
+SCOPES = ("tweet.read", "tweet.write", "users.read", "dm.read", "dm.write", "offline.access")
+FIELDS: dict[str, Any] = {
+    "tweet_fields": [
+        "created_at",
+        "lang",
+        "conversation_id",
+        "referenced_tweets",
+        "author_id",
+        "entities",
+        "note_tweet",
+    ],
+    "expansions": ["author_id"],
+    "user_fields": ["username", "name", "public_metrics"],
+    "max_results": 100,
 }
+_TAIL = " -is:retweet"
 
 
-def search_query(handles: tuple[str, ...], keywords: tuple[str, ...], hashtags: tuple[str, ...]) -> str:
-    """One recent-search query for the rules; retweets are left out (they repeat someone else's words)."""
+def search_queries(handles: tuple[str, ...], keywords: tuple[str, ...], hashtags: tuple[str, ...]) -> list[str]:
+    """Recent-search queries for the rules, each within X's 512 characters: terms are OR-ed into as few queries
+    as fit, a term is never cut (a cut term makes an invalid query, or a different one); retweets are left
+    out (they repeat someone else's words). A single term too long for any query is dropped."""
     terms = [f"@{h.lstrip('@')}" for h in handles]
     terms += [f'"{k}"' if " " in k else k for k in keywords]
     terms += [f"#{t.lstrip('#')}" for t in hashtags]
-    query = f"({' OR '.join(terms)}) -is:retweet" if terms else ""
-    return query[:MAX_QUERY]
+    queries: list[str] = []
+    group: list[str] = []
+    for term in terms:
+        if len(_query([*group, term])) <= MAX_QUERY:
+            group.append(term)
+            continue
+        if group:
+            queries.append(_query(group))
+        group = [term] if len(_query([term])) <= MAX_QUERY else []
+    if group:
+        queries.append(_query(group))
+    return queries
+
+
+def _query(terms: list[str]) -> str:
+    return f"({' OR '.join(terms)}){_TAIL}"
+
+
+def search_query(handles: tuple[str, ...], keywords: tuple[str, ...], hashtags: tuple[str, ...]) -> str:
+    """The first query of `search_queries` (kept for the backfill and older callers)."""
+    queries = search_queries(handles, keywords, hashtags)
+    return queries[0] if queries else ""
 
 
 @register
@@ -64,62 +104,132 @@ class XConnector(Connector):
     kind = "x"
     max_chars = 280
     capabilities = frozenset({"read", "publish", "private", "webhook", "search"})
-    required_options: ClassVar[tuple[str, ...]] = ("bearer_token",)
-    secret_options = frozenset({"bearer_token", "user_token", "consumer_secret"})
+    #: an app bearer token, or (a channel connected from the web page) the user token, reads
+    required_options: ClassVar[tuple[str, ...]] = ()
+    secret_options = frozenset({"bearer_token", "user_token", "refresh_token", "client_secret", "consumer_secret"})
 
     def __init__(
         self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
     ) -> None:
         super().__init__(channel, transport=transport, clock=clock)
-        self.api = Api(BASE_URL, transport=transport, clock=self.clock)
+        self._clients: dict[str, Any] = {}
+        self.budget = Budget(self.clock)
 
-    def _auth(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.option(name)}"}
+    def _client(self, name: str) -> Any:
+        """tweepy's v2 Client for the bearer token or the user token, on Heard's transport."""
+        token = self.option(name)
+        client = self._clients.get(name)
+        if client is None or client.bearer_token != token:
+            tweepy = require("tweepy", "x")
+            client = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
+            client.session = requests_session(self.transport, self.budget)
+            self._clients[name] = client
+        return client
+
+    def _call(self, name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """One tweepy call with the bearer or user token; X's answers become Heard's failures, and a user token
+        is renewed before it lapses and once on a 401. Without an app bearer token, reads use the user token."""
+        if name == "bearer_token" and not self.channel.options.get("bearer_token"):
+            name = "user_token"
+        if name == "user_token" and renewal_due(self.clock, self._expiry()):
+            self.renew()
+        try:
+            return self._invoke(name, method, *args, **kwargs)
+        except AuthFailed:
+            if name != "user_token" or not self.channel.options.get("refresh_token"):
+                raise
+            self.renew()
+            return self._invoke(name, method, *args, **kwargs)
+
+    def _invoke(self, name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        tweepy = require("tweepy", "x")
+        requests = require("requests", "x")
+        try:
+            return getattr(self._client(name), method)(*args, user_auth=False, **kwargs)
+        except tweepy.HTTPException as exc:
+            response = exc.response
+            where = f"{response.request.method} {httpx.URL(response.request.url).path}"
+            raise failure_for(response.status_code, response.headers, where, response.text[:300], self.clock) from None
+        except requests.RequestException as exc:
+            raise Unavailable(f"X {method} failed: {type(exc).__name__}", OUTAGE_WAIT_S) from None
+
+    def _expiry(self) -> Any:
+        return self.renewed.get("user_token_expires_at", self.channel.options.get("user_token_expires_at"))
+
+    def renew(self) -> None:
+        """Trade the refresh token for a new user token (and X's rotated refresh token) through tweepy's
+        OAuth2UserHandler; a refusal means the account must be connected again."""
+        tweepy = require("tweepy", "x")
+        oauthlib = require("oauthlib.oauth2", "x")
+        requests = require("requests", "x")
+        refresh = self.option("refresh_token")
+        handler = tweepy.OAuth2UserHandler(
+            client_id=self.option("client_id"),
+            redirect_uri=str(self.channel.options.get("redirect_uri") or "https://localhost/connect/x/callback"),
+            scope=list(SCOPES),
+            client_secret=self.channel.options.get("client_secret") or None,
+        )
+        handler.mount("https://", requests_session(self.transport).get_adapter("https://"))
+        try:
+            token = handler.refresh_token(
+                TOKEN_URL, refresh_token=refresh, auth=handler.auth, client_id=handler.client_id
+            )
+        except (oauthlib.OAuth2Error, ValueError) as exc:
+            raise ReconnectNeeded(
+                f"X refused to renew the user token ({type(exc).__name__}): connect the account again"
+            ) from None
+        except requests.RequestException as exc:
+            raise Unavailable(f"X token renewal failed: {type(exc).__name__}", OUTAGE_WAIT_S) from None
+        self.renewed.update(
+            {
+                "user_token": token["access_token"],
+                "refresh_token": token.get("refresh_token") or refresh,
+                "user_token_expires_at": expires_at(self.clock, token.get("expires_in")),
+            }
+        )
 
     def read(self, cursor: str | None) -> ReadResult:
         state = load_cursor(cursor)
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
         rules = self.channel.rules
-        query = search_query(rules.handles, rules.keywords, rules.hashtags)
-        if query:
-            state["s"] = self._poll("/2/tweets/search/recent", {"query": query}, state.get("s"), posts, rejected)
+        for number, query in enumerate(search_queries(rules.handles, rules.keywords, rules.hashtags)):
+            key = "s" if number == 0 else f"s{number}"
+            state[key] = self._poll("search_recent_tweets", (query,), state.get(key), posts, rejected)
         user_id = self.channel.options.get("user_id")
         if user_id:
-            state["m"] = self._poll(f"/2/users/{user_id}/mentions", {}, state.get("m"), posts, rejected)
+            state["m"] = self._poll("get_users_mentions", (user_id,), state.get("m"), posts, rejected)
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
 
     def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
         posts: list[RawPost] = []
         rejected: list[BadInput] = []
-        query: dict[str, str] = {
-            **FIELDS,
-            "query": search_query((), (), hashtags),
-            # Recent search reaches back 7 days; asking for more is refused, so never ask.
-            "start_time": max(since, self.clock.now() - timedelta(days=7, minutes=-1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "max_results": "100",
-        }
-        for _ in range(BACKFILL_PAGES):
-            page = self.api.json("GET", "/2/tweets/search/recent", params=query, headers=self._auth("bearer_token"))
-            self._take(page, posts, rejected)
-            meta = page.get("meta") if isinstance(page, dict) else None
-            token = meta.get("next_token") if isinstance(meta, dict) else None
-            if not token:
-                break
-            query["next_token"] = str(token)
+        # Recent search reaches back 7 days; asking for more is refused, so never ask.
+        start = max(since, self.clock.now() - timedelta(days=7, minutes=-1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for query in search_queries((), (), hashtags):
+            params: dict[str, Any] = {**FIELDS, "start_time": start}
+            for _ in range(BACKFILL_PAGES):
+                page = self._call("bearer_token", "search_recent_tweets", query, **params)
+                self._take(page, posts, rejected)
+                meta = page.get("meta") if isinstance(page, dict) else None
+                token = meta.get("next_token") if isinstance(meta, dict) else None
+                if not token:
+                    break
+                params["next_token"] = str(token)
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
     def _poll(
-        self, path: str, params: dict[str, str], since_id: str | None, posts: list[RawPost], rejected: list[BadInput]
+        self, method: str, args: tuple[str, ...], since_id: str | None, posts: list[RawPost], rejected: list[BadInput]
     ) -> str | None:
         """All pages newer than since_id; the first page's newest_id is where the next poll starts.
         Without since_id (first run) only the newest page is read."""
-        query: dict[str, str] = {**FIELDS, **params}
+        params: dict[str, Any] = dict(FIELDS)
         if since_id:
-            query["since_id"] = since_id
+            params["since_id"] = since_id
         newest = since_id
+        token_name = "next_token" if method == "search_recent_tweets" else "pagination_token"
         for page_number in range(MAX_PAGES):
-            page = self.api.json("GET", path, params=query, headers=self._auth("bearer_token"))
+            page = self._call("bearer_token", method, *args, **params)
             meta = page.get("meta") if isinstance(page, dict) else None
             meta = meta if isinstance(meta, dict) else {}
             if page_number == 0 and meta.get("newest_id"):
@@ -128,7 +238,7 @@ class XConnector(Connector):
             token = meta.get("next_token")
             if not token or not since_id:
                 break
-            query["pagination_token"] = str(token)
+            params[token_name] = str(token)
         return newest
 
     def _take(self, page: Any, posts: list[RawPost], rejected: list[BadInput]) -> None:
@@ -143,13 +253,23 @@ class XConnector(Connector):
         if reply.private:
             if not reply.recipient_id:
                 return Delivery(state="failed", error="an X direct message needs the recipient's user id")
-            path = f"/2/dm_conversations/with/{reply.recipient_id}/messages"
-            body: dict[str, Any] = {"text": reply.text}
+            answer = self._call(
+                "user_token", "create_direct_message", participant_id=reply.recipient_id, text=reply.text
+            )
         else:
-            path, body = "/2/tweets", {"text": reply.text}
-            if reply.in_reply_to:
-                body["reply"] = {"in_reply_to_tweet_id": reply.in_reply_to}
-        answer = self.api.json("POST", path, json=body, headers=self._auth("user_token"))
+            try:
+                answer = self._call(
+                    "user_token", "create_tweet", text=reply.text, in_reply_to_tweet_id=reply.in_reply_to or None
+                )
+            except AuthFailed as exc:
+                if reply.in_reply_to and "403" in str(exc) and ("mentioned" in str(exc) or "engaged" in str(exc)):
+                    # since 2026-02-24 X takes API replies only to posts that mention or quote the brand
+                    # (Enterprise apps excepted): not a credentials problem, so the channel stays healthy
+                    raise PublishRefused(
+                        "X accepts a reply from Heard only to a post that mentions or quotes the brand: answer "
+                        "this one by direct message, or from X itself"
+                    ) from None
+                raise
         data = answer.get("data") if isinstance(answer, dict) else None
         data = data if isinstance(data, dict) else {}
         external_id = str(data.get("id") or data.get("dm_event_id") or "") or None
@@ -192,5 +312,9 @@ class XConnector(Connector):
         )
         return ReadResult(posts=posts, cursor=None, rejected=rejected)
 
+    def cooldown_s(self) -> float:
+        return self.budget.cooldown_s()
+
     def close(self) -> None:
-        self.api.close()
+        for client in self._clients.values():
+            client.session.close()

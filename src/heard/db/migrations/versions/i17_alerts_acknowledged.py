@@ -1,7 +1,7 @@
 """alerts: who acknowledged an alert and when; open alerts found by status (the navigation's badge)
 
 Revision ID: i17_alerts_acknowledged
-Revises: alerts_delivery_queue
+Revises: i21_hooks_sealed_secrets
 Create Date: 2026-12-07 16:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import heard.db.base
 
 revision: str = "i17_alerts_acknowledged"
-down_revision: str | None = "alerts_delivery_queue"
+down_revision: str | None = "i21_hooks_sealed_secrets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,120 @@
+"""Mastodon's streaming API read as long as the caller asks, and no longer.
+
+Each stream (the `user` stream, `user:notification`, one per hashtag) is read on a thread of its own into one
+queue, so hashtag streams are read while the user stream stays open. The caller waits on the queue with its own
+deadline: a quiet stream whose server sends only its 15-second `:thump` heartbeats (each one a line, which kept
+a plain read timeout from ever firing) still ends the read on time. Readers left blocked in a read see the stop
+flag at their next line and exit; their read timeout (above the heartbeat interval) ends a dead connection.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import httpx
+
+from heard.clock import Clock
+from heard.connectors.failures import ConnectorFailure, Unavailable
+from heard.connectors.http import check
+from heard.connectors.mastodon.parse import Frame, sse_frames
+
+#: longer than the server's heartbeat interval (15 s), so only a dead connection times out
+READ_TIMEOUT_S = 40.0
+
+
+def streaming_base(instance: str, info: Any) -> str:
+    """The streaming host an instance names (`urls.streaming_api` in v1, `configuration.urls.streaming` in v2),
+    as an http(s) URL; the instance itself when it names none."""
+    url = None
+    if isinstance(info, dict):
+        urls = info.get("urls")
+        if isinstance(urls, dict) and urls.get("streaming_api"):
+            url = str(urls["streaming_api"])
+        config = info.get("configuration")
+        streaming = (config.get("urls") or {}).get("streaming") if isinstance(config, dict) else None
+        if url is None and streaming:
+            url = str(streaming)
+    if not url:
+        return instance.rstrip("/")
+    parsed = urlparse(url)
+    scheme = {"wss": "https", "ws": "http"}.get(parsed.scheme, parsed.scheme)
+    return urlunparse(parsed._replace(scheme=scheme)).rstrip("/")
+
+
+@dataclass
+class Streams:
+    """Several SSE streams of one account, read at once until `deadline` (time.monotonic())."""
+
+    base: str
+    token: str
+    clock: Clock
+    transport: httpx.BaseTransport | None = None
+    _queue: queue.Queue[tuple[str, Any]] = field(default_factory=queue.Queue)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def frames(self, paths: list[tuple[str, dict[str, str]]], deadline: float) -> Iterator[tuple[str, Frame]]:
+        """(stream path, frame) as they arrive on any stream, until the deadline or every stream has ended.
+        A stream refused outright (401, 404) raises its failure; one that drops just ends."""
+        client = httpx.Client(
+            base_url=self.base,
+            headers={"Authorization": f"Bearer {self.token}"},
+            transport=self.transport,
+            timeout=httpx.Timeout(10.0, read=READ_TIMEOUT_S),
+        )
+        readers = [threading.Thread(target=self._pump, args=(client, p, q), daemon=True) for p, q in paths]
+        for reader in readers:
+            reader.start()
+        open_streams = len(readers)
+        try:
+            while open_streams:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                try:
+                    kind, item = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    return
+                if kind == "frame":
+                    yield item
+                elif kind == "failed":
+                    raise item
+                else:
+                    open_streams -= 1
+        finally:
+            self._stop.set()
+            threading.Thread(target=client.close, daemon=True).start()  # a reader may still hold a connection
+
+    def _pump(self, client: httpx.Client, path: str, params: dict[str, str]) -> None:
+        try:
+            with client.stream("GET", path, params=params) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    check(response, self.clock)
+                for line_frame in sse_frames(self._lines(response)):
+                    self._queue.put(("frame", (path, line_frame)))
+        except ConnectorFailure as exc:
+            self._queue.put(("failed", exc))
+        except (httpx.TransportError, httpx.StreamError, RuntimeError):
+            pass  # dropped, timed out or closed: the next catch-up poll covers what it missed
+        finally:
+            self._queue.put(("ended", path))
+
+    def _lines(self, response: httpx.Response) -> Iterator[str]:
+        """Every line, heartbeats included, until the caller has stopped listening."""
+        for line in response.iter_lines():
+            if self._stop.is_set():
+                return
+            yield line
+
+
+def stream_failure(exc: Exception) -> ConnectorFailure:
+    return Unavailable(f"Mastodon streaming failed: {type(exc).__name__}", 30.0)
+
+
+Take = Callable[[str, Frame], None]
