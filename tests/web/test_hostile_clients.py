@@ -60,3 +60,26 @@ def test_serving_on_all_interfaces_with_the_development_secret_warns() -> None:
     assert exposure_warning(settings(host="0.0.0.0", secret_key=DEV_SECRET)) is not None
     assert exposure_warning(settings(host="127.0.0.1", secret_key=DEV_SECRET)) is None
     assert exposure_warning(settings(host="0.0.0.0", secret_key="x" * 40)) is None
+
+
+def test_a_push_with_wrong_types_keeps_every_valid_post(anonymous: TestClient, runtime: Runtime) -> None:
+    """Item 3: the lines with wrong types are dead letters; the valid posts around them are all stored."""
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from heard.conversations.models import PostRecord
+    from heard.ingest.models import DeadLetter
+    from heard.workers.pipeline import PipelineWorker
+
+    body = (Path(__file__).parents[1] / "ingest" / "malformed" / "wrong_types.jsonl").read_bytes()
+    headers = {**_token(runtime, "pusher@example.com", "admin"), "Content-Type": "application/x-ndjson"}
+    pushed = anonymous.post("/api/v1/posts", content=body, headers=headers)
+    assert pushed.status_code == 202
+    assert (pushed.json()["taken"], pushed.json()["set_aside"]) == (2, 5)
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        stored = set(session.execute(select(PostRecord.external_id)).scalars())
+        dead = session.execute(select(func.count()).select_from(DeadLetter)).scalar_one()
+    assert stored == {"1", "7"}
+    assert dead == 5

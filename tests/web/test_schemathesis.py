@@ -83,5 +83,5 @@ def test_the_api_keeps_its_schema(served: tuple[Any, str]) -> None:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             failures.append(f"{operation.label}: {exc}"[:3000])
-    assert operations >= 10
+    assert operations == 10  # every operation of the API is exercised
     assert not failures, "\n\n".join(failures)
