@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     func,
     literal_column,
@@ -215,13 +216,22 @@ def row_reasons(session: Session, page: list[Conversation], now: datetime) -> di
     # first reply when the thread hangs off a post of the brand's.
     first = (
         select(func.min(PostRecord.id))
-        .where(PostRecord.conversation_id.in_([c.id for c in page]), PostRecord.is_brand.is_(False))
+        .where(PostRecord.conversation_id.in_(bindparam("rows", expanding=True)), PostRecord.is_brand.is_(False))
         .group_by(PostRecord.conversation_id)
     )
     # Two statements rather than `id IN (subquery)`: the ids as literals make the second an index lookup on
     # both backends, where the nested form let PostgreSQL's planner hash-join against a walk of the whole table.
-    first_ids = list(session.scalars(first))
-    posts = {p.conversation_id: p for p in session.scalars(select(PostRecord).where(PostRecord.id.in_(first_ids)))}
+    # Expanding parameters: the id lists are bound as values, not coerced into one SQL element per id.
+    first_ids = list(session.scalars(first, {"rows": [c.id for c in page]}))
+    # Only the columns a reason needs: whole PostRecord rows (text, five JSON lists) cost most of the page.
+    facts_query = select(
+        PostRecord.conversation_id,
+        PostRecord.is_public,
+        PostRecord.complaint,
+        PostRecord.sentiment,
+        PostRecord.author_followers,
+    ).where(PostRecord.id.in_(bindparam("ids", expanding=True)))
+    posts = {row[0]: row for row in session.execute(facts_query, {"ids": first_ids})}
     authors = _pileon_authors(session, [c.id for c in page if c.priority >= PILEON_PRIORITY])
     reasons = {}
     for c in page:
