@@ -71,8 +71,11 @@ def run(posts: int, batch: int, stage_set: str) -> dict[str, Any]:
     if stage_set == "core":
         rows = reference["rows"]
         figures["rows_per_s"] = round(rows / total, 1)
+        figures["rows_per_cpu_s"] = round(rows / cpu, 1)
         figures["bare_sqlite3"] = reference
-        figures["ratio_to_bare_sqlite3"] = round((rows / total) / reference["rows_per_s"], 3)
+        # Per CPU second, as the rest of this bench: on a shared machine wall time measures the neighbours.
+        figures["ratio_to_bare_sqlite3"] = round((rows / cpu) / reference["rows_per_cpu_s"], 3)
+        figures["ratio_to_bare_sqlite3_wall"] = round((rows / total) / reference["rows_per_s"], 3)
     else:
         figures["judgements_only"] = reference
         figures["ratio_to_judgements"] = round(figures["posts_per_cpu_s"] / reference["posts_per_cpu_s"], 3)
@@ -112,7 +115,7 @@ def bare_sqlite_reference(stored: Path, empty: Path) -> dict[str, Any]:
         "rows": count,
         "seconds": round(seconds, 3),
         "rows_per_s": round(count / seconds, 1),
-        "rows_per_cpu_s": round(count / cpu, 1) if cpu else None,
+        "rows_per_cpu_s": round(count / max(cpu, 1e-6), 1),
     }
 
 
