@@ -52,16 +52,24 @@ def regroup_open(
     before = [int(r.incident_id) for r in rows]
     pinned = {i for i, incident in incidents.items() if incident.pinned}
     young = {i for i, incident in incidents.items() if incident.created_at >= (newest or now) - YOUNG}
-    result = regroup(vectors, before, pinned=pinned, params=params, young=young)
+    after = list(before)
+    merged: dict[int, int] = {}
+    # Each brand's incidents are re-grouped apart: posts never move, and incidents never merge, across brands.
+    for brand in dict.fromkeys(incidents[i].brand for i in before):
+        picked = [k for k, i in enumerate(before) if incidents[i].brand == brand]
+        result = regroup(vectors[picked], [before[k] for k in picked], pinned=pinned, params=params, young=young)
+        for k, new in zip(picked, result.assignment, strict=True):
+            after[k] = new
+        merged.update(result.merged)
     changed: set[int] = set()
-    for row, old, new in zip(rows, before, result.assignment, strict=True):
+    for row, old, new in zip(rows, before, after, strict=True):
         if old != new:
             session.execute(update(PostRecord).where(PostRecord.id == row.id).values(incident_id=new))
             changed |= {old, new}
-    for gone, into in result.merged.items():
+    for gone, into in merged.items():
         _fold(session, incidents[gone], into, now)
-    refresh(session, changed - set(result.merged), embedder, now)
-    return RegroupReport(len(rows), result.moved(before), result.merged)
+    refresh(session, changed - set(merged), embedder, now)
+    return RegroupReport(len(rows), sum(1 for a, b in zip(before, after, strict=True) if a != b), merged)
 
 
 def _fold(session: Session, gone: Incident, into: int, now: datetime) -> None:
