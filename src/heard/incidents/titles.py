@@ -110,10 +110,9 @@ def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = No
     phrases = key_phrases(texts)
     samples = examples(texts, vectors)
     title = _title(phrases, samples)
-    who = f" from {authors} people" if authors is not None else ""
-    summary = f"{len(texts)} posts{who}"
-    if phrases:
-        summary += f" about {', '.join(phrases[:4])}"
+    # No counts here: the summary is written when the incident is described and would fall behind the header's
+    # live post and people counts (the issue saw them disagree).
+    summary = f"About {', '.join(phrases[:4])}" if phrases else "Similar complaints"
     if samples:
         summary += f'. For example: "{_cut(_anonymous(samples[0]), 200)}"'
     return Description(title, summary + ".", phrases, samples)
