@@ -99,7 +99,7 @@ COMMANDS: Mapping[str, Command | Group] = {
             ),
             "grouping": Command(
                 "heard.commands.incidents:eval_grouping",
-                "Group the file's texts as the product does; score against the labels beside TF-IDF + k-means.",
+                "Group the file's texts as the product does; score beside TF-IDF and MiniLM + k-means.",
             ),
             "nab": Command(
                 "heard.commands.radar:eval_nab", "Score the live detector on NAB with NAB's standard profile."

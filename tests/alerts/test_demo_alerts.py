@@ -30,3 +30,17 @@ def test_demo_once_raises_exactly_the_staged_pileon(tmp_path: Path) -> None:
             "SELECT p.brand FROM posts p JOIN alerts a ON a.series_key = 'thread:' || p.network || ':' || p.external_id"
         ).fetchone()[0]
         assert brand == root_brand is not None
+        # Incidents never mix brands, and the staged "same here" replies joined their complaint's incident.
+        mixed = db.execute(
+            "SELECT incident_id FROM posts WHERE incident_id IS NOT NULL AND brand IS NOT NULL"
+            " GROUP BY incident_id HAVING count(DISTINCT brand) > 1"
+        ).fetchall()
+        assert mixed == []
+        assert db.execute("SELECT count(*) FROM incidents WHERE brand IS NOT NULL").fetchone()[0] > 0
+        root_incident, joined = db.execute(
+            "SELECT p.incident_id, (SELECT count(*) FROM posts r WHERE r.in_reply_to = p.external_id"
+            "  AND r.external_id LIKE 'demo-pileon-%' AND r.incident_id = p.incident_id)"
+            " FROM posts p JOIN alerts a ON a.series_key = 'thread:' || p.network || ':' || p.external_id"
+        ).fetchone()
+        assert root_incident is not None
+        assert joined >= 8  # of the 12 replies, those that say "same here" in so many words

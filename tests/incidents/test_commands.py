@@ -18,7 +18,7 @@ def test_incident_commands_on_an_empty_store(tmp_path: Path, monkeypatch: pytest
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.output) == {"incidents": []}
     regrouped = runner.invoke(build(), ["incidents", "regroup", "--json"])
-    assert json.loads(regrouped.output) == {"posts": 0, "moved": 0, "merged": {}}
+    assert json.loads(regrouped.output) == {"posts": 0, "moved": 0, "merged": {}, "closed": 0}
     renamed = runner.invoke(build(), ["incidents", "rename", "42", "Login loop"])
     assert renamed.exit_code != 0
     assert "no incident 42" in renamed.output

@@ -14,7 +14,7 @@ from heard.errors import BadInput
 from heard.incidents import actions, queries
 from heard.incidents.batch import SessionIncidents, link_batch
 from heard.incidents.lexical import LexicalEmbedder
-from heard.incidents.maintenance import regroup_open
+from heard.incidents.maintenance import close_small_quiet, regroup_open
 from heard.incidents.models import Incident
 from heard.pipeline.group import INCIDENT_KEY, Group
 from heard.pipeline.ports import BatchPorts
@@ -210,3 +210,19 @@ def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionm
     assert linked == len(posts)
     assert sum(r.posts for r in rows) == len(posts)
     assert all(r.title != "New incident" for r in rows)
+
+
+def test_small_quiet_incidents_close_and_busy_or_pinned_ones_stay(sessions: sessionmaker[Session]) -> None:
+    now = datetime(2026, 3, 10, tzinfo=UTC)
+    old = now - timedelta(days=3)
+    with sessions.begin() as session:
+        rows = [
+            Incident(title="small quiet", post_count=2, created_at=old, updated_at=old, last_post_at=old),
+            Incident(title="big", post_count=40, created_at=old, updated_at=old, last_post_at=old),
+            Incident(title="small, recent", post_count=1, created_at=now, updated_at=now, last_post_at=now),
+            Incident(title="pinned", post_count=1, created_at=old, updated_at=old, last_post_at=old, pinned=True),
+        ]
+        session.add_all(rows)
+        session.flush()
+        assert close_small_quiet(session, now) == 1
+        assert [i.status for i in rows] == ["closed", "investigating", "investigating", "investigating"]

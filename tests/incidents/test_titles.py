@@ -23,7 +23,8 @@ def test_title_and_summary_come_from_the_posts() -> None:
     texts = ["lost bag at ORD again", "they lost my bag in Denver", "lost bag, nobody answers the phone"]
     described = describe(texts, EMBED.embed(texts), authors=3)
     assert described.title.startswith("Lost bag")
-    assert described.summary.startswith("3 posts from 3 people about lost bag")
+    assert described.summary.startswith("About lost bag")
+    assert "3 posts" not in described.summary  # counts live in the header, never frozen in the summary
     assert described.examples[0] in [" ".join(t.split()) for t in texts]
 
 
@@ -50,4 +51,20 @@ def test_a_lone_word_gives_way_to_the_most_typical_post() -> None:
     texts = ["@AppleSupport my iphone is hot", "iphone restarts at night", "@AppleSupport new iphone, no sound"]
     described = describe(texts, EMBED.embed(texts))
     assert described.key_phrases == ["iphone"]
-    assert described.title in [" ".join(t.split()) for t in texts]
+    # The typical post's own words, handles left out, as a phrase.
+    assert described.title in ["My iphone is hot", "Iphone restarts at night", "New iphone, no sound"]
+
+
+def test_the_title_is_a_customers_phrase_without_handles_and_so_is_the_summary() -> None:
+    texts = [
+        "@AppleSupport keyboard glitches after the iOS 11.2 update. So annoying",
+        "@AppleSupport since the update my keyboard glitches constantly",
+        "keyboard glitches after updating, @AppleSupport help https://t.co/x",
+        "@AppleSupport @bob keyboard glitches on my iPhone after iOS 11.2",
+    ]
+    described = describe(texts, EMBED.embed(texts))
+    assert "keyboard glitches" in described.title.lower()
+    assert "·" not in described.title
+    assert "@" not in described.title
+    assert "@" not in described.summary
+    assert "https://" not in described.summary

@@ -48,6 +48,7 @@ def test_a_pileon_costs_the_people_who_joined_while_it_waited(sessions: sessionm
     assert cost.answered_after_s == pytest.approx(110 * 60)
     assert cost.joined_while_waiting == 3  # a, b, c (a twice); d came after the reply
     assert cost.reach_while_waiting == 110
+    assert cost.people == 3  # the alert's own count, the one number the alert, inbox and docs show
 
 
 def test_incidents_resolved_and_the_article_that_cut_complaints(sessions: sessionmaker[Session]) -> None:

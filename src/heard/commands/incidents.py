@@ -37,7 +37,7 @@ def eval_grouping(
         list[str] | None, typer.Option(help="A brand name or handle to ignore (repeatable), as HEARD_BRAND_HANDLES.")
     ] = None,
 ) -> None:
-    """Group the file's texts as the product does; score against the labels beside TF-IDF + k-means."""
+    """Group the file's texts as the product does; score beside TF-IDF and MiniLM + k-means."""
     from heard.lab.incidents.evaluation import evaluate_file  # scikit-learn's k-means: slow to import
 
     try:
@@ -47,8 +47,11 @@ def eval_grouping(
     if as_json:
         typer.echo(json.dumps(result))
         return
-    for name in ("heard", "heard_online_only", "baseline_tfidf_kmeans"):
+    for name in ("heard", "heard_online_only", "baseline_tfidf_kmeans", "baseline_minilm_kmeans"):
         s = result[name]
+        if "nmi" not in s:
+            typer.echo(f"{name:24s} {s}")
+            continue
         typer.echo(
             f"{name:24s} nmi={s['nmi']:.3f} ari={s['ari']:.3f} accuracy={s['accuracy']:.3f} groups={s['groups']}"
         )

@@ -9,6 +9,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heard.conversations.models import PostRecord
+from heard.db.keys import pairs_match
 from heard.incidents.grouping import Centroids, GroupingParams, assign_online
 from heard.incidents.models import Incident
 from heard.pipeline.ports import Grouped
@@ -62,20 +64,73 @@ def assign_in(
     if now is None:
         return []
     incidents = {i.id: i for i in open_incidents(session, now)}
-    centroids = load_centroids(list(incidents.values()), embedder, vectors.shape[1])
+    chosen: list[int | None] = [None] * len(posts)
+    joined = _same_as(session, posts, incidents)
+    # Within a brand, never across: one brand's outage is not another's, however alike the words.
+    for brand in dict.fromkeys(p.brand for p in posts):
+        rows = [i for i, p in enumerate(posts) if p.brand == brand and i not in joined]
+        mine = [i for i in incidents.values() if i.brand == brand]
+        centroids = load_centroids(mine, embedder, vectors.shape[1])
 
-    def opened() -> int:
-        incident = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=embedder)
-        session.add(incident)
-        session.flush()
-        incidents[incident.id] = incident
-        return incident.id
+        def opened(brand: str | None = brand) -> int:
+            incident = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=embedder, brand=brand)
+            session.add(incident)
+            session.flush()
+            incidents[incident.id] = incident
+            return incident.id
 
-    chosen = assign_online(centroids, list(vectors), opened, params.join)
-    for incident_id, post in zip(chosen, posts, strict=True):
-        if incident_id is not None:
-            _touch(incidents[incident_id], centroids, post, embedder)
+        got = assign_online(centroids, [vectors[i] for i in rows], opened, params.join)
+        for row, incident_id in zip(rows, got, strict=True):
+            chosen[row] = incident_id
+            if incident_id is not None:
+                _touch(incidents[incident_id], centroids, posts[row], embedder)
+    for row, incident_id in joined.items():
+        chosen[row] = incident_id
+        incident = incidents[incident_id]
+        # The reply counts in the incident (people, reach, follow-up when the fix is out); its words, often
+        # just "same here", stay out of the centroid that describes the problem.
+        incident.updated_at = max(incident.updated_at, posts[row].created_at)
+        if incident.last_post_at is None or posts[row].created_at > incident.last_post_at:
+            incident.last_post_at = posts[row].created_at
     return chosen
+
+
+def _same_as(session: Session, posts: Sequence[Grouped], incidents: dict[int, Incident]) -> dict[int, int]:
+    """Rows that are "same here" replies to a post in an open incident, and that incident."""
+    wanted = {p.same_as for p in posts if p.same_as is not None}
+    if not wanted:
+        return {}
+    pairs = [(key.partition(":")[0], key.partition(":")[2]) for key in wanted]
+    chosen = pairs_match(PostRecord.__table__.c.network, PostRecord.__table__.c.external_id, pairs)
+    found = {
+        f"{network}:{external_id}": incident_id
+        for network, external_id, incident_id in session.execute(
+            select(PostRecord.network, PostRecord.external_id, PostRecord.incident_id).where(chosen)
+        )
+        if incident_id is not None
+    }
+    joined: dict[int, int] = {}
+    for row, post in enumerate(posts):
+        incident = _live(session, found.get(post.same_as or ""), incidents)
+        if incident is not None:
+            joined[row] = incident.id
+    return joined
+
+
+def _live(session: Session, incident_id: int | None, incidents: dict[int, Incident]) -> Incident | None:
+    """The incident a parent post is in, followed through merges; None when it is closed. An incident quiet
+    past the open window takes the reply all the same: someone has the same problem again."""
+    seen: set[int] = set()
+    while incident_id is not None and incident_id not in seen:
+        seen.add(incident_id)
+        incident = incidents.get(incident_id) or session.get(Incident, incident_id)
+        if incident is None or (incident.status == "closed" and incident.merged_into_id is None):
+            return None
+        if incident.merged_into_id is None:
+            incidents[incident.id] = incident
+            return incident
+        incident_id = incident.merged_into_id
+    return None
 
 
 def _touch(incident: Incident, centroids: Centroids, post: Grouped, embedder: str) -> None:

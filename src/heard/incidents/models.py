@@ -38,3 +38,5 @@ class Incident(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     first_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: The brand its posts address (`posts.brand`): incidents are grouped within a brand, never across.
+    brand: Mapped[str | None] = mapped_column(String(64), index=True)

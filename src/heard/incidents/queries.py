@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -76,6 +76,30 @@ def resolve(session: Session, incident_id: int) -> Incident | None:
     return incident
 
 
+#: The most bars the posts-per-hour chart draws before it counts by day.
+MAX_BARS = 14 * 24
+
+
+def timeline(stamps: list[datetime], bucket_minutes: int = 60) -> list[tuple[datetime, int]]:
+    """Posts per bucket from the first post's bucket to the last's, empty buckets included (a quiet hour is part
+    of the story: a chart that skips it makes a lull look like a steady stream)."""
+    buckets: Counter[datetime] = Counter()
+    for stamp in stamps:
+        minute = (stamp.hour * 60 + stamp.minute) // bucket_minutes * bucket_minutes
+        day = stamp.replace(hour=0, minute=0, second=0, microsecond=0)
+        buckets[day + timedelta(minutes=minute)] += 1
+    if not buckets:
+        return []
+    step = timedelta(minutes=bucket_minutes)
+    first, last = min(buckets), max(buckets)
+    out = []
+    at = first
+    while at <= last:
+        out.append((at, buckets.get(at, 0)))
+        at += step
+    return out
+
+
 def incident_view(session: Session, incident_id: int, bucket_minutes: int = 60) -> IncidentView | None:
     incident = resolve(session, incident_id)
     if incident is None:
@@ -86,15 +110,13 @@ def incident_view(session: Session, incident_id: int, bucket_minutes: int = 60) 
         .order_by(PostRecord.created_at)
     ).all()
     networks = Counter(r.network for r in rows)
-    buckets: Counter[datetime] = Counter()
-    for r in rows:
-        stamp = r.created_at
-        minute = (stamp.hour * 60 + stamp.minute) // bucket_minutes * bucket_minutes
-        buckets[stamp.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0)] += 1
+    stamps = [r.created_at for r in rows]
+    if stamps and stamps[-1] - stamps[0] > timedelta(minutes=bucket_minutes * MAX_BARS):
+        bucket_minutes = 1440  # a long incident is drawn by day, so the chart stays readable
     return IncidentView(
         _row(incident),
         incident.summary,
         dict(networks.most_common()),
-        sorted(buckets.items()),
+        timeline(stamps, bucket_minutes),
         [r.text for r in rows[:3]],
     )

@@ -7,6 +7,7 @@ incident's centroid: the most typical, not the loudest.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,25 +110,55 @@ def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = No
     phrases = key_phrases(texts)
     samples = examples(texts, vectors)
     title = _title(phrases, samples)
-    who = f" from {authors} people" if authors is not None else ""
-    summary = f"{len(texts)} posts{who}"
-    if phrases:
-        summary += f" about {', '.join(phrases[:4])}"
+    # No counts here: the summary is written when the incident is described and would fall behind the header's
+    # live post and people counts (the issue saw them disagree).
+    summary = f"About {', '.join(phrases[:4])}" if phrases else "Similar complaints"
     if samples:
-        summary += f'. For example: "{_cut(samples[0], 200)}"'
+        summary += f'. For example: "{_cut(_anonymous(samples[0]), 200)}"'
     return Description(title, summary + ".", phrases, samples)
 
 
 def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
+    # A phrase a reader understands ("keyboard glitches after the iOS 11.2 update"), in a customer's own words:
+    # the clause of the most typical post that holds the top key phrase, without handles or links.
+    clause = _clause(phrases, samples)
+    if clause:
+        return clause
     # One lone word ("Iphone", "Told") says less than the incident's most typical post.
     if samples and len(phrases) < 2 and not any(" " in p for p in phrases):
-        return _cut(samples[0], 90)
+        return _cut(_anonymous(samples[0]), 90)
     if phrases:
         text = " · ".join(phrases[:3])
         return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
     if samples:
-        return _cut(samples[0], TITLE_LIMIT)
+        return _cut(_anonymous(samples[0]), TITLE_LIMIT)
     return "Untitled incident"
+
+
+_HANDLE = re.compile(r"(^|\s)[@＠]\w+")
+_LINK = re.compile(r"https?://\S+")
+_CLAUSES = re.compile(r"[.!?;\n]+|\s[-–—]\s")
+_CLAUSE_WORDS = (3, 12)
+
+
+def _anonymous(text: str) -> str:
+    """A post's words without customers' (or anyone's) handles and links."""
+    return " ".join(_LINK.sub(" ", _HANDLE.sub(" ", text)).split())
+
+
+def _clause(phrases: Sequence[str], samples: Sequence[str]) -> str:
+    if not phrases:
+        return ""
+    top = phrases[0].split()
+    for sample in samples:
+        for clause in _CLAUSES.split(_anonymous(sample)):
+            words = clause.split()
+            lowered = [w.lower().strip(",:'\"()") for w in words]
+            if not (_CLAUSE_WORDS[0] <= len(words) <= _CLAUSE_WORDS[1]) or not all(w in lowered for w in top):
+                continue
+            text = " ".join(words).strip(" ,:")
+            return _cut(text[:1].upper() + text[1:], 90)
+    return ""
 
 
 def _cut(text: str, limit: int) -> str:

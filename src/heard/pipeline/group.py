@@ -18,6 +18,7 @@ import numpy as np
 from heard.pipeline.ports import Grouped
 from heard.pipeline.stage import StageContext
 from heard.posts import Post
+from heard.radar.pileon import says_me_too
 
 INCIDENT_KEY = "incident_id"
 
@@ -41,6 +42,8 @@ class Group:
     def wants(self, post: Post) -> bool:
         if post.is_brand or not post.text.strip():
             return False
+        if (post.raw.in_reply_to or post.raw.quote_of) and says_me_too(post.text):
+            return True  # "same here" under a complaint: it joins that complaint's incident, whatever it says
         return post.complaint is None or post.complaint >= self._min_complaint
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:

@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from heard.posts import Post
+from heard.radar.pileon import says_me_too
 
 
 class SeenIndex(Protocol):
@@ -41,11 +42,21 @@ class Grouped:
     text: str
     created_at: datetime
     reach: int
+    #: The post's main brand (`post.extra["brands"]`): incidents are grouped within a brand.
+    brand: str | None = None
+    #: For a "same here" reply, the key of the post it replies to: it joins that post's incident.
+    same_as: str | None = None
 
     @classmethod
     def of(cls, post: Post) -> Grouped:
         raw = post.raw
-        return cls(post.key, raw.network, raw.author_id, post.text, raw.created_at, raw.author_followers or 0)
+        brands = post.extra.get("brands")
+        brand = str(brands[0])[:64] if isinstance(brands, list) and brands else None
+        parent = raw.in_reply_to or raw.quote_of
+        same_as = f"{raw.network}:{parent}" if parent is not None and says_me_too(post.text) else None
+        return cls(
+            post.key, raw.network, raw.author_id, post.text, raw.created_at, raw.author_followers or 0, brand, same_as
+        )
 
 
 class IncidentMatcher(Protocol):

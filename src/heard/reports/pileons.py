@@ -4,7 +4,7 @@ this puts the two side by side for every pile-on in the period."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -30,6 +30,8 @@ class PileonCost:
     #: Distinct customers who joined the thread between the start and the reply (or now).
     joined_while_waiting: int
     reach_while_waiting: int
+    #: The pile-on's people as the alert counts them (`heard.alerts.wording.people`): one number everywhere.
+    people: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ class PileonFigures:
 
 def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigures:
     query = (
-        select(Alert.id, Alert.conversation_id, Alert.series_key, Alert.started_at)
+        select(Alert.id, Alert.conversation_id, Alert.series_key, Alert.started_at, Alert.evidence)
         .where(
             Alert.kind == "pileon",
             Alert.conversation_id.is_not(None),
@@ -53,7 +55,10 @@ def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigur
         .order_by(Alert.started_at)
     )
     costs = [
-        _cost(session, row.id, row.conversation_id, row.series_key, as_utc(row.started_at), now)
+        replace(
+            _cost(session, row.id, row.conversation_id, row.series_key, as_utc(row.started_at), now),
+            people=_people(row.evidence),
+        )
         for row in session.execute(query)
     ]
     waits = sorted(c.answered_after_s for c in costs if c.answered_after_s is not None)
@@ -66,6 +71,11 @@ def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigur
         reach_while_waiting=sum(c.reach_while_waiting for c in costs),
         worst=worst[:MAX_LISTED],
     )
+
+
+def _people(evidence: object) -> int:
+    value = evidence.get("new_authors") if isinstance(evidence, dict) else None
+    return int(value) if isinstance(value, int | float) else 0
 
 
 def _cost(session: Session, alert_id: int, cid: int, series_key: str, started: datetime, now: datetime) -> PileonCost:

@@ -1,8 +1,9 @@
 """`heard eval grouping`: the product's grouping run over a labelled file, scored beside a plain baseline.
 
 The run replays the file in order through online assignment, re-grouping every `regroup_every` posts and
-once at the end, exactly as the worker and the scheduler do. The baseline is TF-IDF + k-means given the true
-number of labels (an advantage the product never has), fitted on the same file in the same run.
+once at the end, exactly as the worker and the scheduler do. The baselines are TF-IDF + k-means and MiniLM
+(the static table distilled from it) + k-means, both given the true number of labels (an advantage the product
+never has), fitted on the same file in the same run.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from heard.errors import BadInput
-from heard.incidents.embedders import make_embedder
+from heard.incidents.embedders import make_embedder, static_embedder
 from heard.incidents.grouping import Centroids, GroupingParams, assign_online
 from heard.incidents.regroup import regroup
 from heard.pipeline.group import Embedder
@@ -108,6 +109,20 @@ def baseline(data: Labelled, seed: int = 0) -> list[int]:
     return [int(x) for x in KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(matrix)]
 
 
+def minilm_baseline(data: Labelled, seed: int = 0) -> dict[str, Any]:
+    """MiniLM sentence vectors + k-means with k = the true number of labels. The MiniLM here is the static table
+    distilled from all-MiniLM-L6-v2 that ships with the understanding feature (`heard.understanding.embeddings`):
+    the transformer itself needs torch and weights from a hub, neither of which Heard loads at run time."""
+    try:
+        embedder = static_embedder()
+    except BadInput as exc:
+        return {"unavailable": str(exc)}
+    k = len(set(data.labels))
+    vectors = embedder.embed(data.texts)
+    groups = [int(x) for x in KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vectors)]
+    return {**scores(data.labels, groups), "embedder": embedder.name}
+
+
 def evaluate(data: Labelled, embedder: Embedder, params: GroupingParams, regroup_every: int = 500) -> dict[str, Any]:
     started = time.perf_counter()
     vectors = embedder.embed(data.texts)
@@ -120,6 +135,7 @@ def evaluate(data: Labelled, embedder: Embedder, params: GroupingParams, regroup
         "heard": {**scores(data.labels, final), "seconds": round(seconds, 2)},
         "heard_online_only": scores(data.labels, online),
         "baseline_tfidf_kmeans": scores(data.labels, baseline(data)),
+        "baseline_minilm_kmeans": minilm_baseline(data),
     }
 
 
