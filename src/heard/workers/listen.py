@@ -236,5 +236,6 @@ class Listener:
                 if on_round and outcomes:
                     on_round(outcomes)
                 # a streaming channel is due again at once: 0 means "now", not "nothing waiting"
-                idle = min(self.next_due_in() if self._waiting else self.interval_s, 5.0)
+                # (50 ms at least: a removed channel's stale wait must not spin the loop)
+                idle = max(0.05, min(self.next_due_in() if self._waiting else self.interval_s, 5.0))
                 self.runtime.clock.sleep(0.1 if reading else idle)
