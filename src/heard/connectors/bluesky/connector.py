@@ -249,6 +249,8 @@ class BlueskyConnector(Connector):
             prefilter=self.prefilter(),
             compress=str(self.channel.options.get("compress", "")).lower() in {"1", "true", "yes"},
             now=self.clock.now(),
+            # the connection stays open for the channel's next window (the listen loop reads it at once)
+            hold=None if self.channel.options.get("hold") in (False, "false") else f"bluesky:{self.channel.name}",
         )
         return ReadResult(
             posts=got.posts,
