@@ -351,3 +351,55 @@ def test_youtube_refused_renewal_means_reconnect_needed() -> None:
     with pytest.raises(ReconnectNeeded) as caught:
         connector.read(None)
     assert "yt-refresh" not in str(caught.value)
+
+
+# ----------------------------------------------------------------------------------------------- LinkedIn
+def test_linkedin_token_renews_from_its_refresh_token_before_the_60_days_end() -> None:
+    """LinkedIn's programmatic refresh (learn.microsoft.com, "Refresh Tokens with OAuth 2.0")."""
+    from heard.connectors.linkedin.connector import LinkedInConnector
+
+    network = FakeNetwork()
+    token = {
+        "access_token": "li-NEW",
+        "expires_in": 5184000,
+        "refresh_token": "li-refresh",
+        "refresh_token_expires_in": 525600,
+    }
+    network.route("POST", "/oauth/v2/accessToken", token)
+    network.route("GET", "/organizationalEntityNotifications", {"elements": [], "paging": {"total": 0}})
+    options = {
+        "organization": "urn:li:organization:5",
+        "access_token": "li-OLD",
+        "refresh_token": "li-refresh",
+        "client_id": "li-client",
+        "client_secret": "li-secret",
+        "token_expires_at": NOW.timestamp() + 60,
+    }
+    connector = LinkedInConnector(
+        ChannelConfig("li", "linkedin", options=options), transport=network.transport, clock=CLOCK
+    )
+    connector.read(None)
+    assert [r.url.path for r in network.requests][:2] == [
+        "/oauth/v2/accessToken",
+        "/rest/organizationalEntityNotifications",
+    ]
+    assert network.requests[1].headers["Authorization"] == "Bearer li-NEW"
+    assert connector.renewed["access_token"] == "li-NEW"
+    lapsed = {**options, "refresh_token": ""}
+    with pytest.raises(ReconnectNeeded):
+        LinkedInConnector(
+            ChannelConfig("li", "linkedin", options=lapsed), transport=network.transport, clock=CLOCK
+        ).read(None)
+
+
+def test_mastodon_counts_the_mention_it_prepends_before_sending() -> None:
+    """A 495-character reply to @customer is 505 as sent: refused before any request (it went out as 540)."""
+    from heard.connectors.base import PublishRefused
+    from heard.connectors.mastodon.connector import MastodonConnector
+
+    network = FakeNetwork()
+    channel = ChannelConfig("m", "mastodon", options={"instance": "https://mastodon.example", "token": "t"})
+    reply = OutgoingReply("r", "a" * 495, "1", recipient_handle="customer")
+    with pytest.raises(PublishRefused, match="505"):
+        MastodonConnector(channel, transport=network.transport, clock=CLOCK).publish(reply)
+    assert not network.requests

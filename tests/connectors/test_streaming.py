@@ -247,3 +247,19 @@ def test_mastodon_streams_from_the_host_the_instance_names_and_reads_hashtags_be
     assert "/api/v1/instance/" in instance.requests
     assert not any("/streaming/" in r for r in instance.requests)
     assert sorted(streaming.requests) == ["/api/v1/streaming/hashtag?tag=foo", "/api/v1/streaming/user"]
+
+
+def test_a_jetstream_channel_stays_connected_from_one_window_to_the_next() -> None:
+    """Window after window on one connection, nothing read twice; a cursor that is not where the last window
+    ended (the store failed, another process read on) opens a new connection from it."""
+    events = recorded_events()
+    fake = jetstream.FakeJetstream(events)
+    with jetstream.running(fake) as url:
+        first = bluesky(url, window_s=0.5).read(None)
+        second = bluesky(url, window_s=0.5).read(first.cursor)  # a new connector, as the listen loop builds
+        assert len(fake.connections) == 1
+        assert second.posts == []
+        assert second.cursor == first.cursor
+        bluesky(url, window_s=0.5).read(None)  # not where the held connection ended: reconnect
+        assert len(fake.connections) == 2
+    assert len(first.posts) == 2

@@ -183,3 +183,38 @@ def test_bluesky_connects_with_an_app_password_and_keeps_the_session(admin: Test
     assert options["identifier"] == "heard.bsky.social"
     assert options["brand_dids"] == BlueskyCase.session["did"]
     assert options["session"]
+
+
+def test_linkedin_and_facebook_pages_connect_with_the_authorization_code(
+    admin: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for network in ("LINKEDIN", "FACEBOOK"):
+        monkeypatch.setenv(f"HEARD_{network}_CLIENT_ID", f"{network.lower()}-client")
+        monkeypatch.setenv(f"HEARD_{network}_CLIENT_SECRET", f"{network.lower()}-secret")
+    linkedin = FakeNetwork()
+    linkedin.route(
+        "POST",
+        "/oauth/v2/accessToken",
+        {
+            "access_token": "li-token",
+            "expires_in": 5184000,
+            "refresh_token": "li-refresh",
+            "scope": "r_organization_social",
+        },
+    )
+    went = start(admin, "linkedin", linkedin, name="li", account="urn:li:organization:5")
+    assert urlparse(went.headers["location"]).netloc == "www.linkedin.com"
+    assert callback(admin, "linkedin", went.headers["location"]).headers["location"] == "/channels"
+    options = options_of(runtime, "li")
+    assert (options["access_token"], options["organization"]) == ("li-token", "urn:li:organization:5")
+    assert float(str(options["token_expires_at"])) == runtime.clock.now().timestamp() + 5184000
+
+    facebook = FakeNetwork()
+    facebook.route("POST", "/oauth/access_token", {"access_token": "user-token", "token_type": "bearer"})
+    pages = {"data": [{"access_token": "page-token", "category": "Brand", "name": "Acme", "id": "4", "tasks": []}]}
+    facebook.route("GET", "/me/accounts", pages)
+    went = start(admin, "facebook", facebook, name="fb", account="")
+    assert "pages_messaging" in parse_qs(urlparse(went.headers["location"]).query)["scope"][0]
+    assert callback(admin, "facebook", went.headers["location"]).headers["location"] == "/channels"
+    options = options_of(runtime, "fb")
+    assert (options["page_id"], options["page_token"]) == ("4", "page-token")

@@ -170,6 +170,12 @@ def finish(
             kwargs["code_verifier"] = flow["verifier"]
         try:
             token = oauth.fetch_token(provider.token_url, **kwargs)
+        except Warning as changed:
+            # oauthlib warns (raises) when the network granted other scopes than asked (a person may untick
+            # some); the token is still good and rides on the warning
+            token = getattr(changed, "token", None)
+            if not token:
+                raise AuthFailed(f"{network} granted no token") from None
         except Exception as exc:  # oauthlib's OAuth2Error and its kin: the network refused the code
             raise AuthFailed(f"{network} refused the authorization ({type(exc).__name__})") from None
         return _options(network, token, client, clock, oauth)

@@ -235,5 +235,7 @@ class Listener:
                 outcomes = [reading.pop(cid).result() for cid in finished]
                 if on_round and outcomes:
                     on_round(outcomes)
-                idle = min(self.next_due_in() or self.interval_s, 5.0)
+                # a streaming channel is due again at once: 0 means "now", not "nothing waiting"
+                # (50 ms at least: a removed channel's stale wait must not spin the loop)
+                idle = max(0.05, min(self.next_due_in() if self._waiting else self.interval_s, 5.0))
                 self.runtime.clock.sleep(0.1 if reading else idle)

@@ -242,12 +242,15 @@ class BlueskyConnector(Connector):
             str(self.channel.options.get("jetstream") or jetstream.DEFAULT_URL),
             cursor,
             float(self.channel.options.get("window_s", 10.0)),
-            int(self.channel.options.get("max_events", 50_000)),
+            # no cap but the window: a cap per read was what held intake near 625 events/s
+            int(self.channel.options.get("max_events") or 10**12),
             keep=lambda post, record: matches(post, record, rules, dids),
             to_post=lambda event: jetstream.jetstream_post(event, self.jetstream_is_brand, self.channel.name),
             prefilter=self.prefilter(),
             compress=str(self.channel.options.get("compress", "")).lower() in {"1", "true", "yes"},
             now=self.clock.now(),
+            # the connection stays open for the channel's next window (the listen loop reads it at once)
+            hold=None if self.channel.options.get("hold") in (False, "false") else f"bluesky:{self.channel.name}",
         )
         return ReadResult(
             posts=got.posts,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -146,6 +147,42 @@ def subscribe_url(base: str, cursor: int, compress: bool = False) -> str:
     return f"{base}?{urlencode(params)}"
 
 
+@dataclass
+class _Held:
+    """A Jetstream connection kept open between two windows of one channel, and where its last window ended."""
+
+    socket: Any
+    cursor: int
+    url: str
+
+
+_HELD: dict[str, _Held] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _take_held(key: str | None, url: str, cursor: int) -> Any:
+    """The connection the channel's last window left open, when it ended where this window starts (the cursor
+    was stored) and asks for the same stream; else None (and a stale one is closed)."""
+    if key is None:
+        return None
+    with _HELD_LOCK:
+        held = _HELD.pop(key, None)
+    if held is None:
+        return None
+    if held.cursor == cursor and held.url == url:
+        return held.socket
+    held.socket.close()
+    return None
+
+
+def release(key: str) -> None:
+    """Close a channel's held connection (the channel stopped or was removed)."""
+    with _HELD_LOCK:
+        held = _HELD.pop(key, None)
+    if held is not None:
+        held.socket.close()
+
+
 def read_slice(
     base: str,
     cursor: str | None,
@@ -156,7 +193,11 @@ def read_slice(
     prefilter: Callable[[bytes], bool] | None = None,
     compress: bool = False,
     now: datetime | None = None,
+    hold: str | None = None,
 ) -> Slice:
+    """One window of the channel's stream. With `hold` (a key per channel) the connection stays open when the
+    window ends and the next window continues on it, when it starts from the cursor this one ended at: a
+    channel read window after window stays connected, with no replay from a rewound cursor."""
     client = require("websockets.sync.client", "bluesky")
     errors = require("websockets.exceptions", "bluesky")
     out = Slice.load(cursor)
@@ -165,26 +206,39 @@ def read_slice(
         out.notices.append(gap)
     start = max(0, out.cursor - REWIND_US) if out.cursor else 0
     take = Taker(out, keep, to_post, prefilter or (lambda raw: True), compress)
+    url = subscribe_url(base, 0, compress)
+    socket = _take_held(hold, url, out.cursor)
+    kept = False
     try:
-        with client.connect(
-            subscribe_url(base, start, compress), open_timeout=10, max_size=2**22, compression=None
-        ) as socket:
-            # one timer closes the socket at the window's end, rather than a timed wait on every frame: at
-            # firehose rates the per-frame deadline arithmetic and timed waits cost more than the prefilter
-            timer = threading.Timer(window_s, socket.close)
-            timer.daemon = True
-            timer.start()
+        if socket is None:
+            # entered by hand: the connection may outlive this call (held for the next window); closed below or
+            # by the next window that cannot use it
+            socket = client.connect(
+                subscribe_url(base, start, compress), open_timeout=10, max_size=2**22, compression=None
+            ).__enter__()
+        recv = socket.recv
+        deadline = time.monotonic() + window_s
+        while out.events < max_events:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
             try:
-                recv = socket.recv
-                while out.events < max_events:
-                    take(recv(decode=False))
-            finally:
-                timer.cancel()
+                message = recv(timeout=remaining, decode=False)
+            except TimeoutError:
+                break
+            take(message)
+        kept = hold is not None
     except (OSError, errors.WebSocketException) as exc:
-        # the window's end (the timer closed the socket), or a drop after some frames: the next read resumes
-        if out.events == 0 and not isinstance(exc, errors.ConnectionClosedOK):
+        # a drop after some frames: the next window reconnects from the cursor
+        if out.events == 0:
             raise Unavailable(f"Jetstream {base} failed: {type(exc).__name__}", 30.0) from exc
-    take.finish()
+    finally:
+        take.finish()
+        if kept and hold is not None and socket is not None:
+            with _HELD_LOCK:
+                _HELD[hold] = _Held(socket, out.cursor, url)
+        elif socket is not None:
+            socket.close()
     return out
 
 

@@ -20,12 +20,13 @@ import httpx
 
 from heard.clock import Clock
 from heard.connectors.base import ChannelConfig, Connector, Delivery, OutgoingReply, ReadResult, parse_each
-from heard.connectors.failures import AuthFailed
+from heard.connectors.failures import ApiRejected, AuthFailed, ReconnectNeeded
 from heard.connectors.http import Api
 from heard.connectors.linkedin.parse import comment_to_post, encode, full_urn, notification_to_post
 from heard.connectors.linkedin.signatures import challenge_response, signature_ok
 from heard.connectors.marks import Mark, dump_cursor, load_cursor
 from heard.connectors.registry import register
+from heard.connectors.renewal import expires_at, renewal_due
 from heard.connectors.versions import LINKEDIN_DEFAULT, linkedin_sunset, sunset_notice
 from heard.errors import BadInput
 from heard.posts import RawPost
@@ -33,6 +34,7 @@ from heard.posts import RawPost
 BASE_URL = "https://api.linkedin.com/rest"
 VERSION = LINKEDIN_DEFAULT
 ACTIONS = "List(COMMENT,ADMIN_COMMENT,SHARE_MENTION)"
+TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 (an endpoint, not a secret)
 FIRST_LOOK_BACK_MS = 24 * 3600 * 1000
 PAGE = 100
 MAX_PAGES = 10
@@ -46,7 +48,7 @@ class LinkedInConnector(Connector):
     max_chars = 1250
     capabilities = frozenset({"read", "publish", "webhook"})
     required_options: ClassVar[tuple[str, ...]] = ("organization", "access_token")
-    secret_options = frozenset({"access_token", "client_secret"})
+    secret_options = frozenset({"access_token", "client_secret", "refresh_token"})
 
     def __init__(
         self, channel: ChannelConfig, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
@@ -60,6 +62,34 @@ class LinkedInConnector(Connector):
         self.api = Api(BASE_URL, headers=headers, transport=transport, clock=self.clock)
 
     def _auth(self) -> dict[str, str]:
+        if renewal_due(self.clock, self.renewed.get("token_expires_at", self.channel.options.get("token_expires_at"))):
+            self._renew()
+        return self._bearer()
+
+    def _renew(self) -> None:
+        """LinkedIn's programmatic refresh (apps it grants refresh tokens): a new access token (60 days) from the
+        refresh token (a year); without one, or refused, the channel must be connected again."""
+        if not self.channel.options.get("refresh_token"):
+            raise ReconnectNeeded("the LinkedIn access token has lapsed (60 days): connect the account again")
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": self.option("refresh_token"),
+            "client_id": self.option("client_id"),
+            "client_secret": self.option("client_secret"),
+        }
+        try:
+            token = self.api.json("POST", TOKEN_URL, data=form)
+        except (AuthFailed, ApiRejected):
+            raise ReconnectNeeded("LinkedIn refused to renew the access token: connect the account again") from None
+        self.renewed.update(
+            {
+                "access_token": token["access_token"],
+                "token_expires_at": expires_at(self.clock, token.get("expires_in")),
+                "refresh_token": token.get("refresh_token") or self.option("refresh_token"),
+            }
+        )
+
+    def _bearer(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.option('access_token')}"}
 
     def is_brand(self, author_handle: str) -> bool:
