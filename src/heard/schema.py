@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 from heard.accounts import models as _accounts
 from heard.alerts import models as _alerts
+from heard.audit import models as _audit
 from heard.channels import models as _channels
 from heard.conversations import models as _conversations
 from heard.db.base import Base
@@ -19,6 +20,7 @@ from heard.stream import sql_log as _sql_log
 MODEL_MODULES = (
     _accounts,
     _alerts,
+    _audit,
     _channels,
     _conversations,
     _hooks,
