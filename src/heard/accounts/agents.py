@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent
+from heard.audit.trail import CLI, Actor, record
 from heard.errors import Refused
 
 ROLES = ("viewer", "agent", "editor", "admin")
@@ -82,7 +83,13 @@ def find_agent(session: Session, email: str) -> Agent | None:
 
 
 def add_agent(
-    session: Session, email: str, role: str, now: datetime, password: str | None = None, name: str | None = None
+    session: Session,
+    email: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    name: str | None = None,
+    by: Actor = CLI,
 ) -> tuple[Agent, str]:
     """Create an agent; returns it with its password (generated when none is given, to be shown once)."""
     if role not in ROLES:
@@ -101,13 +108,15 @@ def add_agent(
     )
     session.add(agent)
     session.flush()
+    record(session, by, "agent.created", "agent", agent.id, {"role": role}, at=now)
     return agent, password
 
 
-def set_password(session: Session, agent: Agent, password: str) -> None:
+def set_password(session: Session, agent: Agent, password: str, by: Actor = CLI) -> None:
     _check_password(password)
     agent.password_hash = _hasher.hash(password)
     session.flush()
+    record(session, by, "agent.password_set", "agent", agent.id)
 
 
 def authenticate(session: Session, email: str, password: str) -> Agent | None:

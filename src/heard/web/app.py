@@ -16,8 +16,10 @@ from heard.web.api_rate import ApiRateLimit
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
+    admin,
     alerts,
     api,
+    api_admin,
     api_data,
     channels,
     composer,
@@ -76,7 +78,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         kb_editor,
         incidents,
         reports,
+        admin,
         api,
+        api_admin,
         api_data,
     ):
         app.include_router(module.router)

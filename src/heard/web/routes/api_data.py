@@ -26,7 +26,7 @@ from heard.reports.period import parse_day
 from heard.web.api_auth import ApiAdmin, Caller
 from heard.web.deps import get_runtime
 from heard.web.intake import take_posts
-from heard.web.routes import api
+from heard.web.routes import api, api_admin
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -127,4 +127,8 @@ def _push(runtime: Runtime, text: str, source: str) -> PushResult:
 @router.get("/openapi.json", include_in_schema=False)
 def schema() -> JSONResponse:
     """The API's schema (no token needed: it describes, it does not reveal)."""
-    return JSONResponse(get_openapi(title="Heard API", version="1", routes=[*api.router.routes, *router.routes]))
+    return JSONResponse(
+        get_openapi(
+            title="Heard API", version="1", routes=[*api.router.routes, *router.routes, *api_admin.router.routes]
+        )
+    )
