@@ -15,6 +15,7 @@ from heard.inbox import models as _inbox
 from heard.incidents import models as _incidents
 from heard.ingest import models as _ingest
 from heard.knowledge import models as _knowledge
+from heard.rules import models as _rules
 from heard.stream import sql_log as _sql_log
 
 MODEL_MODULES = (
@@ -28,6 +29,7 @@ MODEL_MODULES = (
     _incidents,
     _ingest,
     _knowledge,
+    _rules,
     _sql_log,
 )
 

@@ -31,6 +31,7 @@ from heard.web.routes import (
     kb_editor,
     login,
     reports,
+    rules,
     system,
     work,
 )
@@ -79,6 +80,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         incidents,
         reports,
         admin,
+        rules,
         api,
         api_admin,
         api_data,

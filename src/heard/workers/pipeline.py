@@ -31,6 +31,7 @@ from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
 from heard.radar.radar import Radar
+from heard.rules.engine import run_rules
 from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
@@ -173,6 +174,8 @@ class PipelineWorker:
             started = time.perf_counter()
             link_batch(session, survivors, self._embedder, now)
             self.totals.timings.add("link", time.perf_counter() - started)
+            # Tags and rules see each stored post with its judgements and incident (docs/rules.md).
+            run_rules(session, result.post_ids.values(), now)
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()
