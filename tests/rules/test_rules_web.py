@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from heard.accounts.agents import add_agent
+from heard.accounts.tokens import create_token
 from heard.app import Runtime
 from heard.audit.models import AuditEntry
 from heard.conversations.models import Conversation
 from heard.rules.models import Rule
 from heard.rules.tags import tags_for
+from heard.web.app import create_app
 from tests.audit.test_audit import ADMIN, _client, runtime
 from tests.privacy import scenario
 from tests.web.conftest import csrf_of
@@ -78,3 +82,32 @@ def test_agents_tag_conversations_and_cannot_edit_rules(runtime: Runtime, tmp_pa
             session.scalars(select(AuditEntry.action).where(AuditEntry.action == "conversation.tagged")).all()
             == ["conversation.tagged"] * 2
         )
+
+
+def test_the_api_previews_saves_and_tags(runtime: Runtime, tmp_path: Path) -> None:
+    scenario.build(runtime, tmp_path)
+    with runtime.sessions.begin() as session:
+        add_agent(session, ADMIN, "admin", runtime.clock.now(), "a long enough password")
+        add_agent(session, "bot@example.com", "agent", runtime.clock.now(), "a long enough password")
+        admin, _ = create_token(session, ADMIN, "rules", runtime.clock.now())
+        bot, _ = create_token(session, "bot@example.com", "bot", runtime.clock.now())
+    api = TestClient(create_app(runtime))
+    lead, agent = {"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {bot}"}
+    shown = api.post("/api/v1/rules/preview", json={"conditions": {"keywords": ["quuxophone"]}}, headers=lead)
+    assert shown.json()["matched"] == 2
+    bad = api.post("/api/v1/rules", json={"name": "x", "conditions": {}, "actions": {"tags": ["a"]}}, headers=lead)
+    assert bad.status_code == 400
+    body = {"name": "Chargers", "conditions": {"keywords": ["charger"]}, "actions": {"tags": ["hardware"]}}
+    made = api.post("/api/v1/rules", json=body, headers=lead)
+    assert made.status_code == 201
+    rule_id = made.json()["id"]
+    assert api.post("/api/v1/rules", json=body, headers=agent).status_code == 403
+    assert api.patch(f"/api/v1/rules/{rule_id}", json={"enabled": False}, headers=lead).json()["enabled"] is False
+    assert [r["name"] for r in api.get("/api/v1/rules", headers=lead).json()] == ["Chargers"]
+    assert api.delete(f"/api/v1/rules/{rule_id}", headers=lead).status_code == 204
+    with runtime.sessions() as session:
+        cid = session.scalars(select(Conversation.id).where(Conversation.root_external_id == "t5")).one()
+    tagged = api.post(f"/api/v1/conversations/{cid}/tags", json={"add": ["Billing"]}, headers=agent)
+    assert tagged.json() == ["billing"]
+    assert api.get("/api/v1/tags", headers=agent).json() == {"billing": 1}
+    assert api.post("/api/v1/conversations/999999/tags", json={"add": ["x"]}, headers=agent).status_code == 404

@@ -21,6 +21,7 @@ from heard.web.routes import (
     api,
     api_admin,
     api_data,
+    api_team,
     channels,
     composer,
     conversations,
@@ -84,6 +85,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         api,
         api_admin,
         api_data,
+        api_team,
     ):
         app.include_router(module.router)
     return app

@@ -26,7 +26,7 @@ from heard.reports.period import parse_day
 from heard.web.api_auth import ApiAdmin, Caller
 from heard.web.deps import get_runtime
 from heard.web.intake import take_posts
-from heard.web.routes import api, api_admin
+from heard.web.routes import api, api_admin, api_team
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -124,11 +124,18 @@ def _push(runtime: Runtime, text: str, source: str) -> PushResult:
     return PushResult(taken=len(posts), set_aside=len(bad), reasons=[b.reason for b in bad[:20]])
 
 
+def _api_routes() -> list[Any]:
+    """Every API router's routes, for the schema."""
+    return [*api.router.routes, *router.routes, *api_admin.router.routes, *api_team.router.routes]
+
+
 @router.get("/openapi.json", include_in_schema=False)
 def schema() -> JSONResponse:
     """The API's schema (no token needed: it describes, it does not reveal)."""
     return JSONResponse(
         get_openapi(
-            title="Heard API", version="1", routes=[*api.router.routes, *router.routes, *api_admin.router.routes]
+            title="Heard API",
+            version="1",
+            routes=_api_routes(),
         )
     )
