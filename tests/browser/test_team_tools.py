@@ -10,15 +10,19 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from heard.accounts.agents import add_agent, identity
 from heard.app import Runtime
+from heard.clock import SystemClock
 from heard.commands.demo import _replay, sample_path
 from heard.connectors.replay.formats import read_file
 from heard.conversations.models import Conversation, PostRecord
+from heard.inbox.saved_replies import save_reply
 from heard.rules.models import Rule
 from heard.rules.tags import tags_for
 from heard.workers.importer import in_time_order
 from heard.workers.pipeline import PipelineWorker
 from tests.browser.conftest import log_in
+from tests.web.factories import add_conversation
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -95,3 +99,48 @@ def test_an_agent_tags_and_untags_a_conversation(page: Page, runtime: Runtime, s
     expect(bar.locator("span.tag")).to_have_text(["late reply"])
     with runtime.sessions() as session:
         assert tags_for(session, [cid]) == {cid: ["late reply"]}
+
+
+def test_a_saved_reply_is_inserted_by_keyboard_made_personal_and_reviewed(
+    page: Page, runtime: Runtime, server: LiveServer
+) -> None:
+    with runtime.sessions.begin() as session:
+        conversation = add_conversation(session, SystemClock().now(), "carla_m", "my card was charged twice")
+        lead, _ = add_agent(session, "lead@example.com", "editor", runtime.clock.now(), "a long enough password")
+        body = "Hi {customer_name}, I am sorry you were charged twice; the refund is on its way. {agent_signature}"
+        save_reply(
+            session,
+            identity(lead),
+            runtime.clock.now(),
+            title="Double charge",
+            shortcut="double",
+            body=body,
+            shared=True,
+        )
+        save_reply(
+            session,
+            identity(lead),
+            runtime.clock.now(),
+            title="Thanks",
+            shortcut="thanks",
+            body="Thank you!",
+            shared=True,
+        )
+    log_in(page, server, runtime, "ana@example.com")
+    page.goto(f"{server.url}/conversations/{conversation.id}")
+    reply = page.get_by_label("Your reply")
+    reply.click()
+    reply.press_sequentially("/d")
+    menu = page.get_by_role("listbox", name="Saved replies")
+    expect(menu.get_by_role("option")).to_have_count(1)
+    expect(menu).to_contain_text("/double")
+    reply.press("Escape")
+    expect(menu).to_have_count(0)
+    reply.press("Backspace")
+    expect(menu.get_by_role("option")).to_have_count(2)
+    reply.press("ArrowDown")
+    reply.press("ArrowUp")
+    reply.press("Enter")
+    expect(reply).to_have_value("Hi @carla_m, I am sorry you were charged twice; the refund is on its way. – ana")
+    expect(menu).to_have_count(0)
+    expect(page.locator("#coach .score")).to_be_visible()  # the coach reviewed the inserted text

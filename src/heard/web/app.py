@@ -33,6 +33,7 @@ from heard.web.routes import (
     login,
     reports,
     rules,
+    saved_replies,
     system,
     work,
 )
@@ -82,6 +83,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         reports,
         admin,
         rules,
+        saved_replies,
         api,
         api_admin,
         api_data,
