@@ -12,6 +12,7 @@ from heard.conversations import models as _conversations
 from heard.db.base import Base
 from heard.hooks import models as _hooks
 from heard.inbox import models as _inbox
+from heard.inbox import routing as _routing
 from heard.inbox import saved_replies as _saved_replies
 from heard.incidents import models as _incidents
 from heard.ingest import models as _ingest
@@ -30,6 +31,7 @@ MODEL_MODULES = (
     _incidents,
     _ingest,
     _knowledge,
+    _routing,
     _rules,
     _saved_replies,
     _sql_log,

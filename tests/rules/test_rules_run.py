@@ -58,7 +58,7 @@ def test_rules_act_on_each_stored_post(runtime: Runtime, tmp_path: Path) -> None
         assert by_root["m1"].snoozed_until == runtime.clock.now() + timedelta(hours=4)
         assert by_root["t5"].id not in tags  # Carl wrote about his bill
         assert "never" not in {t for ts in tags.values() for t in ts}
-        counts = dict(session.execute(select(Rule.name, Rule.matched)).tuples().all())
+        counts = dict(session.execute(select(Rule.name, Rule.matched)).all())
         assert counts == {"Melting chargers": 2, "Mastodon later": 1, "Switched off": 0}
     matched = [
         data

@@ -24,6 +24,7 @@ import structlog
 from heard.app import Runtime
 from heard.errors import BadInput
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
+from heard.inbox.routing import route
 from heard.incidents.batch import link_batch
 from heard.incidents.embedders import make_embedder
 from heard.ingest.actions import StoreResult, record_dead_letters, store_batch
@@ -176,6 +177,7 @@ class PipelineWorker:
             self.totals.timings.add("link", time.perf_counter() - started)
             # Tags and rules see each stored post with its judgements and incident (docs/rules.md).
             run_rules(session, result.post_ids.values(), now)
+            route(session, result.touched, now)  # a rule may have given a conversation to a routing team
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()
