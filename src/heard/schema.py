@@ -14,6 +14,7 @@ from heard.hooks import models as _hooks
 from heard.inbox import models as _inbox
 from heard.inbox import routing as _routing
 from heard.inbox import saved_replies as _saved_replies
+from heard.inbox import views as _views
 from heard.incidents import models as _incidents
 from heard.ingest import models as _ingest
 from heard.knowledge import models as _knowledge
@@ -34,6 +35,7 @@ MODEL_MODULES = (
     _routing,
     _rules,
     _saved_replies,
+    _views,
     _sql_log,
 )
 

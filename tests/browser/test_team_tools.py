@@ -144,3 +144,29 @@ def test_a_saved_reply_is_inserted_by_keyboard_made_personal_and_reviewed(
     expect(reply).to_have_value("Hi @carla_m, I am sorry you were charged twice; the refund is on its way. – ana")
     expect(menu).to_have_count(0)
     expect(page.locator("#coach .score")).to_be_visible()  # the coach reviewed the inserted text
+
+
+def test_bulk_actions_on_the_queue(page: Page, runtime: Runtime, server: LiveServer) -> None:
+    now = SystemClock().now()
+    with runtime.sessions.begin() as session:
+        made = [add_conversation(session, now, h, f"problem of {h}") for h in ("ann", "bo", "cy")]
+        session.flush()
+        ids = [c.id for c in made]
+    log_in(page, server, runtime, "ana@example.com")
+    bar = page.get_by_role("form", name="Bulk actions")
+    expect(bar).to_be_hidden()
+    page.get_by_role("checkbox", name="Choose @ann").check()
+    page.get_by_role("checkbox", name="Choose @cy").check()
+    expect(bar).to_be_visible()
+    expect(bar.locator(".chosen")).to_have_text("2 chosen")
+    bar.get_by_label("Tag").fill("billing")
+    bar.get_by_role("button", name="Tag", exact=True).click()
+    page.wait_for_url(server.url + "/")
+    with runtime.sessions() as session:
+        assert tags_for(session, ids) == {ids[0]: ["billing"], ids[2]: ["billing"]}
+    page.get_by_role("checkbox", name="Choose @bo").check()
+    page.get_by_role("button", name="Resolve").click()
+    page.wait_for_url(server.url + "/")
+    expect(page.locator("ol.queue")).not_to_contain_text("problem of bo")
+    with runtime.sessions() as session:
+        assert session.get(Conversation, ids[1]).status == "resolved"  # type: ignore[union-attr]

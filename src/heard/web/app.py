@@ -36,6 +36,7 @@ from heard.web.routes import (
     rules,
     saved_replies,
     system,
+    team_inbox,
     work,
 )
 from heard.web.session import SessionCodec, SessionMiddleware
@@ -86,6 +87,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         routing,
         rules,
         saved_replies,
+        team_inbox,
         api,
         api_admin,
         api_data,
