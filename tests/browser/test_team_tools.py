@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +23,7 @@ from heard.rules.tags import tags_for
 from heard.workers.importer import in_time_order
 from heard.workers.pipeline import PipelineWorker
 from tests.browser.conftest import log_in
+from tests.privacy import scenario
 from tests.web.factories import add_conversation
 from tests.web.live import LiveServer
 
@@ -170,3 +172,27 @@ def test_bulk_actions_on_the_queue(page: Page, runtime: Runtime, server: LiveSer
     expect(page.locator("ol.queue")).not_to_contain_text("problem of bo")
     with runtime.sessions() as session:
         assert session.get(Conversation, ids[1]).status == "resolved"  # type: ignore[union-attr]
+
+
+def test_an_agent_merges_one_customer_across_networks_and_undoes_it(
+    page: Page, runtime: Runtime, server: LiveServer, tmp_path: Path
+) -> None:
+    scenario.build(runtime, tmp_path)
+    log_in(page, server, runtime, "ana@example.com")
+    page.goto(server.url + "/contacts/merge")
+    suggestion = page.locator("ul.merge-suggestions li")
+    expect(suggestion).to_have_count(1)
+    expect(suggestion).to_contain_text("same name")
+    expect(suggestion).to_contain_text("mastodon: @annasolberg")
+    suggestion.get_by_role("button", name="Merge").click()
+    expect(page.locator("ul.merges li")).to_contain_text("1 conversations")
+    expect(page.locator("ul.merge-suggestions li")).to_have_count(0)
+    with runtime.sessions() as session:
+        mastodon = session.scalars(select(Conversation).where(Conversation.root_external_id == "m1")).one()
+    page.goto(f"{server.url}/conversations/{mastodon.id}")
+    earlier = page.get_by_label("Customer context").locator(".earlier-list")
+    expect(earlier).to_contain_text("twitter")  # her Twitter conversation, in the panel of her Mastodon one
+    page.goto(server.url + "/contacts/merge")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("ul.merges li")).to_contain_text("undone")
+    expect(page.locator("ul.merge-suggestions li")).to_have_count(1)
