@@ -132,12 +132,12 @@ def merge_suggestions(
     private = select(PostRecord.contact_id, PostRecord.text).where(
         PostRecord.is_public.is_(False), PostRecord.is_brand.is_(False), PostRecord.contact_id.is_not(None)
     )
-    for cid, text in session.execute(private):
+    for writer, text in session.execute(private):
         for address in {a.lower() for a in _EMAIL.findall(text or "")}:
-            if cid not in emails.setdefault(address, []):
-                emails[address].append(cid)
-    for ids in emails.values():
-        ordered = sorted(ids)
+            if writer is not None and writer not in emails.setdefault(address, []):
+                emails[address].append(int(writer))
+    for same in emails.values():
+        ordered = sorted(same)
         for other in ordered[1:]:
             found[(ordered[0], other)] = "same e-mail"
     merged = {
