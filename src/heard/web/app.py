@@ -17,6 +17,7 @@ from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
     admin,
+    agent_reports,
     alerts,
     api,
     api_admin,
@@ -84,6 +85,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         kb_editor,
         incidents,
         reports,
+        agent_reports,
         admin,
         routing,
         rules,
