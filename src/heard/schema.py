@@ -11,6 +11,7 @@ from heard.channels import models as _channels
 from heard.conversations import models as _conversations
 from heard.db.base import Base
 from heard.hooks import models as _hooks
+from heard.inbox import checkins as _checkins
 from heard.inbox import models as _inbox
 from heard.inbox import routing as _routing
 from heard.inbox import saved_replies as _saved_replies
@@ -26,6 +27,7 @@ MODEL_MODULES = (
     _alerts,
     _audit,
     _channels,
+    _checkins,
     _conversations,
     _hooks,
     _inbox,
