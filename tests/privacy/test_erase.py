@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from heard.app import Runtime, build_runtime
 from heard.audit.models import AuditEntry
+from heard.audit.trail import CLI
 from heard.cli import build as build_cli
 from heard.clock import FrozenClock
+from heard.conversations.contacts import merge_contacts, merge_suggestions
 from heard.conversations.models import Conversation, Message, PostRecord
 from heard.conversations.search import matching_conversations, search_terms
 from heard.ingest.models import DeadLetter
@@ -74,6 +76,9 @@ def _cli(*args: str) -> Any:
 
 def test_erase_leaves_nothing_of_the_person_and_keeps_report_counts(runtime: Runtime, tmp_path: Path) -> None:
     scenario.build(runtime, tmp_path)
+    with runtime.sessions.begin() as session:  # one person across two networks, merged by an agent
+        (pair,) = merge_suggestions(session)
+        merge_contacts(session, pair.keep_id, pair.other_id, by=CLI, now=runtime.clock.now(), reason=pair.reason)
     before = leftovers(runtime)
     # the world holds her everywhere the erasure must reach: posts, messages, contacts, the log, dead letters
     for place in (

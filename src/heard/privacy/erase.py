@@ -29,7 +29,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from heard.alerts.models import Alert, HashtagProposal
 from heard.audit.trail import Actor, record
-from heard.conversations.models import Contact, ContactIdentity, Conversation, Message, PostRecord
+from heard.conversations.models import Contact, ContactIdentity, ContactMerge, Conversation, Message, PostRecord
 from heard.db.unit import emit
 from heard.events import ConversationUpdated
 from heard.hooks.models import WebhookDelivery
@@ -90,6 +90,9 @@ def erase_person(session: Session, person: Person, *, actor: Actor, now: datetim
     )
     counts["identities"] = _count(session.execute(delete(ContactIdentity).where(ContactIdentity.contact_id.in_(ids))))
     counts["contacts"] = _count(session.execute(update(Contact).where(Contact.id.in_(ids)).values(display_name=ERASED)))
+    # a merge keeps the merged contact's old name for its undo
+    merged = or_(ContactMerge.into_id.in_(ids), ContactMerge.from_id.in_(ids))
+    session.execute(update(ContactMerge).where(merged).values(from_name=ERASED))
     pattern = _pattern(who)
     counts["mentions"] = _redact_mentions(session, who, pattern) if pattern else 0
     counts["elsewhere"] = _redact_elsewhere(session, who + quotes)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from heard.conversations.models import Contact, ContactIdentity, PostRecord
+from heard.conversations.models import Contact, ContactIdentity, ContactMerge, PostRecord
 from heard.errors import NotFound
 
 #: Names shorter than this are not searched for in other people's words: "Al" would redact every "also".
@@ -61,6 +61,9 @@ def find_person(
         ids |= set(session.scalars(query))
         if not ids:
             raise NotFound(f"no contact with the handle {handle[:80]!r}")
+    # contacts merged into theirs are theirs too (the merged contact row keeps its name for an undo)
+    merged = select(ContactMerge.from_id).where(ContactMerge.into_id.in_(ids), ContactMerge.undone_at.is_(None))
+    ids |= set(session.scalars(merged))
     rows = session.scalars(select(ContactIdentity).where(ContactIdentity.contact_id.in_(ids))).all()
     identities = tuple(Identity(r.network, r.external_id, r.handle, r.display_name) for r in rows)
     names = tuple(n for n in session.scalars(select(Contact.display_name).where(Contact.id.in_(ids))) if n)
