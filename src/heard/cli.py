@@ -186,6 +186,9 @@ COMMANDS: Mapping[str, Command | Group] = {
     "log": Command("heard.commands.log:log_app", "The event log."),
     "alerts": Command("heard.commands.radar.alert_rules:alerts_app", "Alert rules, alerts and hashtag proposals."),
     "token": Command("heard.commands.tokens:tokens", "Bearer tokens for the HTTP API; each acts as its agent."),
+    "privacy": Command(
+        "heard.commands.privacy:privacy", "A person's request to see (export) or erase what Heard stores about them."
+    ),
     "user": Command("heard.commands.users:users", "Manage the agents who log in to the inbox."),
 }
 

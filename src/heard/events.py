@@ -104,6 +104,17 @@ class IncidentUpdated(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class RuleMatched(Event):
+    """A rule that notifies matched a stored post (one event per post it matched)."""
+
+    name: ClassVar[str] = "rule.matched"
+    rule_id: int
+    rule_name: str
+    conversation_id: int
+    post_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ArticlePublished(Event):
     """A knowledge-base article went public; incident_id is the incident it answers, if any."""
 
@@ -123,6 +134,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     AlertRaised,
     IncidentUpdated,
     ArticlePublished,
+    RuleMatched,
 )
 
 

@@ -27,11 +27,11 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
 
 def test_jobs_run_when_due_on_a_real_store(runtime: Runtime) -> None:
     scheduler = Scheduler(runtime, regroup_every_s=600, notify_every_s=30)
-    every = ["notify alerts", "regroup incidents", "prune event log"]
+    every = ["notify alerts", "regroup incidents", "prune event log", "check in on resolved complaints"]
     assert scheduler.run_due(1000.0) == every  # empty store: all succeed
     assert scheduler.run_due(1010.0) == []
     assert scheduler.run_due(1031.0) == ["notify alerts"]
-    assert scheduler.run_due(1601.0) == ["notify alerts", "regroup incidents"]
+    assert scheduler.run_due(1601.0) == ["notify alerts", "regroup incidents", "check in on resolved complaints"]
     assert scheduler.run_due(4601.0) == every
 
 
@@ -42,7 +42,8 @@ def test_a_failing_job_does_not_stop_the_others(runtime: Runtime) -> None:
         raise RuntimeError("boom")
 
     scheduler.jobs.insert(0, Job("broken", 10, broken))
-    assert scheduler.run_due(0.0) == ["notify alerts", "regroup incidents", "prune event log"]
+    every = ["notify alerts", "regroup incidents", "prune event log", "check in on resolved complaints"]
+    assert scheduler.run_due(0.0) == every
 
 
 def test_the_notify_job_delivers_alerts_and_retries_them_on_its_next_round(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent, ApiToken
+from heard.audit.trail import CLI, Actor, record
 from heard.errors import Refused
 
 ROLES = ("viewer", "agent", "editor", "admin")
@@ -82,7 +83,13 @@ def find_agent(session: Session, email: str) -> Agent | None:
 
 
 def add_agent(
-    session: Session, email: str, role: str, now: datetime, password: str | None = None, name: str | None = None
+    session: Session,
+    email: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    name: str | None = None,
+    by: Actor = CLI,
 ) -> tuple[Agent, str]:
     """Create an agent; returns it with its password (generated when none is given, to be shown once)."""
     if role not in ROLES:
@@ -101,10 +108,11 @@ def add_agent(
     )
     session.add(agent)
     session.flush()
+    record(session, by, "agent.created", "agent", agent.id, {"role": role}, at=now)
     return agent, password
 
 
-def set_password(session: Session, agent: Agent, password: str, now: datetime | None = None) -> None:
+def set_password(session: Session, agent: Agent, password: str, now: datetime | None = None, by: Actor = CLI) -> None:
     """Replace the agent's password. Their sessions end (they carry the password's fingerprint) and so do their
     API tokens: a token made by someone who had the old password must not outlive it."""
     _check_password(password)
@@ -112,6 +120,7 @@ def set_password(session: Session, agent: Agent, password: str, now: datetime | 
     live = (ApiToken.agent_id == agent.id) & ApiToken.revoked_at.is_(None)
     session.execute(update(ApiToken).where(live).values(revoked_at=now or datetime.now(UTC)))
     session.flush()
+    record(session, by, "agent.password_set", "agent", agent.id)
 
 
 def authenticate(session: Session, email: str, password: str) -> Agent | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.agents import AgentIdentity, identity, normalise_email
 from heard.accounts.models import Agent, ApiToken
+from heard.audit.trail import CLI, Actor, record
 from heard.errors import Refused
 
 #: Tokens start with this, so secret scanners and people can recognise one.
@@ -53,7 +54,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create_token(session: Session, email: str, name: str, now: datetime, scope: str = "write") -> tuple[str, ApiToken]:
+def create_token(
+    session: Session, email: str, name: str, now: datetime, scope: str = "write", by: Actor = CLI
+) -> tuple[str, ApiToken]:
     """A new token for the agent with `email`; the token text is returned once and never stored."""
     if scope not in SCOPES:
         raise TokenError(f"a token's scope is one of {', '.join(SCOPES)}, not {scope[:40]!r}")
@@ -67,6 +70,7 @@ def create_token(session: Session, email: str, name: str, now: datetime, scope: 
     row = ApiToken(agent_id=agent.id, name=label, digest=_digest(text), prefix=text[:12], created_at=now, scope=scope)
     session.add(row)
     session.flush()
+    record(session, by, "token.created", "token", row.id, {"agent_id": agent.id, "scope": scope}, at=now)
     return text, row
 
 
@@ -90,12 +94,13 @@ def authenticate(session: Session, token: str, now: datetime) -> TokenCaller | N
     return TokenCaller(row.id, me)
 
 
-def revoke_token(session: Session, token_id: int, now: datetime) -> None:
+def revoke_token(session: Session, token_id: int, now: datetime, by: Actor = CLI) -> None:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise TokenError(f"no token {token_id}")
     if row.revoked_at is None:
         row.revoked_at = now
+        record(session, by, "token.revoked", "token", row.id, {"agent_id": row.agent_id}, at=now)
 
 
 def list_tokens(session: Session) -> list[TokenInfo]:

@@ -145,3 +145,22 @@ class Message(Base):
     #: When the publisher may next try a pending reply (after a failure it backs off); for "sending", when
     #: the claim goes stale.
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ContactMerge(Base):
+    """Contact `from_id` merged into `into_id` by an agent: which identities, conversations and posts moved, so
+    the merge can be undone exactly (`undone_at` set then)."""
+
+    __tablename__ = "contact_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    into_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    from_name: Mapped[str] = mapped_column(String(256))
+    identity_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    conversation_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    post_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: Why it was suggested ("same name", "same e-mail"), as the agent saw it.
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    merged_by: Mapped[int | None] = mapped_column(Integer)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

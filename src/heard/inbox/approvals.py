@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
+from heard.audit.trail import Actor, record
 from heard.clock import Clock
 from heard.coach.review import Review
 from heard.conversations.models import Message
@@ -79,6 +80,16 @@ def approve_review(
     row = _get(session, review_id)
     row.approved_by_id = approver_id
     row.approved_at = clock.now()
+    detail = {"review_id": row.id, "message_id": row.message_id, "score": row.score}
+    record(
+        session,
+        Actor(approver_id, f"agent #{approver_id}"),
+        "reply.approved",
+        "conversation",
+        row.conversation_id or "",
+        detail,
+        at=row.approved_at,
+    )
     if row.message_id is not None:
         release(session, row.message_id)
     session.flush()

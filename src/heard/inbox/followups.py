@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
+from heard.audit.trail import SYSTEM, Actor
 from heard.clock import Clock
 from heard.inbox.coaching import context_for_conversation
 from heard.inbox.outbox import Author, brand_voice, queue_reply
@@ -29,9 +30,11 @@ class Published:
     followups: list[ArticleFollowUp] = field(default_factory=list)
 
 
-def publish_with_followups(session: Session, clock: Clock, slug: str, url: str, signature: str = "") -> Published:
+def publish_with_followups(
+    session: Session, clock: Clock, slug: str, url: str, signature: str = "", by: Actor = SYSTEM
+) -> Published:
     """Publish the article; if it answers an incident, queue one follow-up per complainant (never twice)."""
-    article = publish_article(session, clock, slug)
+    article = publish_article(session, clock, slug, by)
     return Published(article, send_followups(session, clock, article, url, signature))
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from heard.audit.trail import SYSTEM, Actor, record
 from heard.channels.models import Inbox
 from heard.channels.routing import route_for
 from heard.clock import Clock
@@ -119,7 +120,19 @@ def queue_reply(
     reviewed.message_id = message.id
     session.flush()
     emit(session, ConversationUpdated(conversation_id))
+    _audit(session, author, message, reviewed, clock)
     return Queued(message, reviewed)
+
+
+def _audit(session: Session, author: Author, message: Message, review: ReplyReview, clock: Clock) -> None:
+    actor = Actor(author.agent_id, author.name or "heard") if author.agent_id is not None else SYSTEM
+    detail = {
+        "message_id": message.id,
+        "review_id": review.id,
+        "score": review.score,
+        "held": message.delivery_state == HELD,
+    }
+    record(session, actor, "reply.queued", "conversation", message.conversation_id, detail, at=clock.now())
 
 
 def _send_approved(session: Session, conversation: Conversation, text: str, review_id: int) -> Queued:

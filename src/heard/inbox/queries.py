@@ -373,3 +373,9 @@ def _mood(session: Session, conversation: Conversation) -> list[SentimentMark]:
         .limit(MAX_MOOD)
     )
     return [SentimentMark(at, sentiment) for at, sentiment in reversed(session.execute(query).all()) if sentiment]
+
+
+def count_conversations(session: Session, chosen: InboxFilter, now: datetime, cap: int = 10_000) -> int:
+    """How many conversations the filter shows, counted up to `cap` (a saved view's badge: "10,000+" is enough)."""
+    ids = _filtered(session, select(Conversation.id), chosen, now).limit(cap).subquery()
+    return int(session.scalar(select(func.count()).select_from(ids)) or 0)

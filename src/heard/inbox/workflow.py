@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.agents import AgentIdentity
 from heard.accounts.models import Agent
+from heard.audit.trail import Actor, record
 from heard.conversations.models import Conversation, Message
 from heard.db.unit import emit
 from heard.errors import NotFound, Refused
@@ -48,6 +49,14 @@ def assign(session: Session, conversation_id: int, assignee_id: int | None, by: 
         return
     conversation.assignee_id = assignee_id
     emit(session, ConversationAssigned(conversation.id, assignee_id, by.id))
+    record(
+        session,
+        Actor(by.id, by.email),
+        "conversation.assigned",
+        "conversation",
+        conversation.id,
+        {"assignee_id": assignee_id},
+    )
 
 
 def set_status(
@@ -73,6 +82,10 @@ def set_status(
     conversation.snoozed_until = snoozed_until
     until = snoozed_until.isoformat() if snoozed_until is not None else None
     emit(session, ConversationStatusChanged(conversation.id, status, until, by.id))
+    detail = {"status": status, "snoozed_until": until}
+    record(
+        session, Actor(by.id, by.email), "conversation.status_changed", "conversation", conversation.id, detail, at=now
+    )
 
 
 def add_note(session: Session, conversation_id: int, text: str, by: AgentIdentity, now: datetime) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from heard.audit.trail import SYSTEM, Actor, record
 from heard.clock import Clock
 from heard.db.unit import emit
 from heard.errors import NotFound, Refused
@@ -60,9 +61,9 @@ def update_article(session: Session, clock: Clock, slug: str, **fields: Any) -> 
     return article
 
 
-def publish_article(session: Session, clock: Clock, slug: str) -> Article:
+def publish_article(session: Session, clock: Clock, slug: str, by: Actor = SYSTEM) -> Article:
     """Make the article public (its first publication time is kept on a second publish, which announces
-    nothing)."""
+    nothing). `by` is who published it, for the audit trail."""
     article = _find(session, slug)
     now = clock.now()
     was_public = article.status == PUBLISHED
@@ -72,6 +73,7 @@ def publish_article(session: Session, clock: Clock, slug: str) -> Article:
     session.flush()
     if not was_public:
         emit(session, ArticlePublished(article.id, article.slug, article.incident_id))
+        record(session, by, "article.published", "article", article.id, {"slug": article.slug}, at=now)
     return article
 
 

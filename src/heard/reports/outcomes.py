@@ -6,12 +6,13 @@ One read-only pass over the store for a period; the web page draws it and `heard
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from heard.reports.checkins import CheckinFigures, checkin_figures
 from heard.reports.fixes import ArticleEffect, IncidentFigures, article_effects, incident_figures
 from heard.reports.period import Period, choose_period
 from heard.reports.pileons import PileonFigures, pileon_costs
@@ -27,6 +28,8 @@ class OutcomeReport:
     pileons: PileonFigures
     incidents: IncidentFigures
     articles: list[ArticleEffect]
+    #: The "is it fixed for you?" check-ins asked in the period and their answers (docs/reports.md).
+    checkins: CheckinFigures = field(default_factory=CheckinFigures)
 
 
 def outcome_report(
@@ -41,6 +44,7 @@ def outcome_report(
         pileons=pileon_costs(session, period, now),
         incidents=incident_figures(session, period),
         articles=article_effects(session, period, now),
+        checkins=checkin_figures(session, period),
     )
 
 
@@ -71,6 +75,12 @@ def as_json(report: OutcomeReport) -> dict[str, Any]:
             "soured": s.soured,
             "mean_change": None if s.mean_change is None else round(s.mean_change, 4),
             "matrix": s.matrix,
+        },
+        "checkins": {
+            "asked": report.checkins.asked,
+            "answered": report.checkins.answered,
+            "fixed": report.checkins.fixed,
+            "not_fixed": report.checkins.not_fixed,
         },
         "pileons": {
             "count": p.count,

@@ -12,6 +12,8 @@ Offsets grow with every append to a topic; they need not be contiguous.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,6 +60,21 @@ class EventLog(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+#: What an erased record's payload becomes (a privacy erasure, heard.privacy): a record that decodes as an event
+#: nobody listens to, and that the pipeline sets aside as a dead letter if it was still waiting to be read.
+ERASED_PAYLOAD = b'{"name":"erased","data":{}}'
+
+
+def payload_holds(payload: bytes, lowered: Sequence[str]) -> bool:
+    """Whether a payload holds one of the (lower-case) needles, as written or once its JSON escapes are read."""
+    text = payload.decode("utf-8", errors="replace")
+    if "\\" in text:
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    low = text.lower()
+    return any(n in low for n in lowered)
 
 
 def publish_events(log: EventLog, events: Sequence[Event]) -> None:

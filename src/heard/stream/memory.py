@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from heard.clock import Clock, SystemClock
-from heard.stream.base import OutMessage, Record
+from heard.stream.base import ERASED_PAYLOAD, OutMessage, Record, payload_holds
 
 
 @dataclass
@@ -87,6 +87,18 @@ class MemoryLog:
             state = self._groups.get((topic, group), _Group())
             new = sum(1 for r in self._records.get(topic, []) if r.offset > state.fetched_upto)
             return new + len(state.pending)
+
+    def erase_matching(self, needles: Sequence[str]) -> int:
+        """As `SqlLog.erase_matching`: records holding a needle keep their offset and id, not their payload."""
+        lowered = [n.lower() for n in needles if n]
+        changed = 0
+        with self._lock:
+            for records in self._records.values():
+                for index, record in enumerate(records):
+                    if lowered and record.payload != ERASED_PAYLOAD and payload_holds(record.payload, lowered):
+                        records[index] = replace(record, payload=ERASED_PAYLOAD)
+                        changed += 1
+        return changed
 
     def close(self) -> None:
         return None

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from heard.clock import Clock, SystemClock
 from heard.db.base import Base, UTCDateTime
 from heard.db.bulk import insert_many
-from heard.stream.base import OutMessage, Record
+from heard.stream.base import ERASED_PAYLOAD, OutMessage, Record, payload_holds
 
 _Offset = BigInteger().with_variant(Integer, "sqlite")
 
@@ -248,6 +248,35 @@ class SqlLog:
                 )
                 removed[topic] = int(result.rowcount or 0)
         return removed
+
+    def erase_matching(self, needles: Sequence[str]) -> int:
+        """Replace the payload of every record that holds one of `needles` (a person's handles, names, words)
+        with `ERASED_PAYLOAD`; offsets and ids stay, so consumers and dedupe go on. Returns how many changed."""
+        lowered = [n.lower() for n in needles if n]
+        if not lowered:
+            return 0
+        hits: list[int] = []
+        after = 0
+        with self._engine.connect() as conn:
+            while True:
+                rows = conn.execute(
+                    select(_records.c.offset, _records.c.payload)
+                    .where(_records.c.offset > after)
+                    .order_by(_records.c.offset)
+                    .limit(2000)
+                ).all()
+                if not rows:
+                    break
+                hits.extend(o for o, p in rows if bytes(p) != ERASED_PAYLOAD and payload_holds(bytes(p), lowered))
+                after = rows[-1][0]
+        with self._engine.begin() as conn:
+            for start in range(0, len(hits), 5000):
+                conn.execute(
+                    update(_records)
+                    .where(_records.c.offset.in_(hits[start : start + 5000]))
+                    .values(payload=ERASED_PAYLOAD)
+                )
+        return len(hits)
 
     def groups(self) -> list[GroupState]:
         """Every consumer group of every topic, with how far behind it is: a group nobody runs any more shows a

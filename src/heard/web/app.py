@@ -18,12 +18,17 @@ from heard.web.body_limit import BodyLimit
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
 from heard.web.routes import (
+    admin,
+    agent_reports,
     alerts,
     api,
+    api_admin,
     api_data,
+    api_team,
     channels,
     composer,
     connect,
+    contacts,
     conversations,
     events,
     inbox,
@@ -32,7 +37,11 @@ from heard.web.routes import (
     kb_editor,
     login,
     reports,
+    routing,
+    rules,
+    saved_replies,
     system,
+    team_inbox,
     work,
 )
 from heard.web.session import SessionCodec, SessionMiddleware
@@ -83,8 +92,17 @@ def create_app(runtime: Runtime) -> FastAPI:
         kb_editor,
         incidents,
         reports,
+        agent_reports,
+        admin,
+        routing,
+        rules,
+        saved_replies,
+        team_inbox,
+        contacts,
         api,
+        api_admin,
         api_data,
+        api_team,
     ):
         app.include_router(module.router)
     return app

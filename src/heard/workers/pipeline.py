@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from heard.app import Runtime
 from heard.errors import BadInput, Conflict
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
+from heard.inbox.routing import route
 from heard.incidents.batch import link_batch
 from heard.incidents.embedders import make_embedder
 from heard.ingest.actions import StoreResult, lock_threads, record_dead_letters, store_batch
@@ -36,6 +37,7 @@ from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
 from heard.posts import Post, RawPost
 from heard.radar.radar import Radar
+from heard.rules.engine import run_rules
 from heard.stream.base import OutMessage, Record
 from heard.workers.radar_keeper import RadarKeeper
 from heard.workers.running import poll_until_stopped
@@ -217,6 +219,9 @@ class PipelineWorker:
             uncounted = [p for p in survivors if p.key not in self._counted]
             run_stages(self._detects, uncounted, ctx, self.totals.timings)
             self._counted.update(p.key for p in uncounted)
+            # Tags and rules see each stored post with its judgements and incident (docs/rules.md).
+            run_rules(session, result.post_ids.values(), now)
+            route(session, result.touched, now)  # a rule may have given a conversation to a routing team
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
             committing = time.perf_counter()

@@ -14,6 +14,7 @@ from datetime import timedelta
 import structlog
 
 from heard.app import Runtime
+from heard.inbox.checkins import record_answers, send_checkins
 from heard.incidents.embedders import make_embedder
 from heard.incidents.maintenance import regroup_open
 from heard.stream.sql_log import SqlLog
@@ -37,6 +38,7 @@ class Scheduler:
         regroup_every_s: float = 600.0,
         notify_every_s: float = 30.0,
         prune_every_s: float = 3600.0,
+        checkin_every_s: float = 600.0,
     ) -> None:
         self.runtime = runtime
         embedder = make_embedder(brand_terms=runtime.settings.brand_handles)
@@ -54,10 +56,18 @@ class Scheduler:
                 return {}  # kept forever, or another backend's retention (JetStream's own limits)
             return runtime.log.prune(runtime.clock.now() - timedelta(days=days))
 
+        def checkins() -> object:
+            with runtime.sessions.begin() as session:
+                return {
+                    "answered": record_answers(session, runtime.clock.now()),
+                    "asked": send_checkins(session, runtime.clock),
+                }
+
         self.jobs = [
             Job("notify alerts", notify_every_s, notify),
             Job("regroup incidents", regroup_every_s, regroup),
             Job("prune event log", prune_every_s, prune),
+            Job("check in on resolved complaints", checkin_every_s, checkins),
         ]
 
     def run_due(self, now: float) -> list[str]:

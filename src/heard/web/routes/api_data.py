@@ -25,7 +25,7 @@ from heard.reports.period import parse_day
 from heard.web.api_auth import ApiAdmin, Caller
 from heard.web.deps import get_runtime
 from heard.web.intake import take_posts
-from heard.web.routes import api
+from heard.web.routes import api, api_admin, api_team
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -133,6 +133,11 @@ def _push(runtime: Runtime, text: str, source: str) -> PushResult:
     return PushResult(taken=len(posts), set_aside=len(bad), reasons=[b.reason for b in bad[:20]])
 
 
+def _api_routes() -> list[Any]:
+    """Every API router's routes, for the schema."""
+    return [*api.router.routes, *router.routes, *api_admin.router.routes, *api_team.router.routes]
+
+
 @router.get("/openapi.json", include_in_schema=False)
 def schema() -> JSONResponse:
     """The API's schema (no token needed: it describes, it does not reveal)."""
@@ -141,7 +146,7 @@ def schema() -> JSONResponse:
 
 def api_schema() -> dict[str, Any]:
     """The OpenAPI document: every operation needs the bearer token and declares the errors it can answer."""
-    document = get_openapi(title="Heard API", version="1", routes=[*api.router.routes, *router.routes])
+    document = get_openapi(title="Heard API", version="1", routes=_api_routes())
     components = document.setdefault("components", {})
     components.setdefault("securitySchemes", {})["bearer"] = {
         "type": "http",

@@ -13,6 +13,7 @@ from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
 from heard.inbox.queries import ConversationView, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
+from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
 from heard.web.routes.composer import composer_context
@@ -54,6 +55,7 @@ def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDe
         context = {**_context(session, conversation_id), "head": head}
         context["customer"] = customer_context(session, context["view"].conversation)
         context.update(composer_context(session, context["view"].conversation))
+        context["conversation_tags"] = tags_for(session, [conversation_id]).get(conversation_id, [])
         return page(request, "conversation.html", context)
 
 

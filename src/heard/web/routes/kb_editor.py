@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
+from heard.audit.trail import Actor
 from heard.errors import HeardError
 from heard.inbox.followups import publish_with_followups
 from heard.knowledge.actions import archive_article, create_article, update_article
@@ -85,7 +86,9 @@ def save(
 def publish(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Response:
     url = public_url(request, runtime, slug)
     with runtime.sessions.begin() as session:
-        result = publish_with_followups(session, runtime.clock, slug, url, signature=me.name.split()[0])
+        result = publish_with_followups(
+            session, runtime.clock, slug, url, signature=me.name.split()[0], by=Actor(me.id, me.email)
+        )
     return RedirectResponse(f"/articles/{slug}?queued={len(result.followups)}", status_code=303)
 
 
