@@ -25,6 +25,9 @@ HAND_WEIGHTS: dict[str, float] = {
     "thanks.missing": 6.0,
     "human.boilerplate": 10.0,
     "human.near_copy": 20.0,
+    "human.repeat": 12.0,
+    "tone.mismatch": 30.0,
+    "deflect.private": 15.0,
 }
 
 

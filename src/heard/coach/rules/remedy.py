@@ -8,7 +8,7 @@ from heard.coach.review import Finding, ReviewContext
 from heard.coach.situation import Situation
 from heard.coach.text import URL, Draft
 
-_NEXT_STEP = re.compile(
+NEXT_STEP = re.compile(
     r"\b((we|i)('ve| have| will|'ll| can(?!'?t| ?not)| could|'d)|"
     r"(we|i)('re|'m| are| am) (now )?(working|looking|checking|sending|getting|rebooking|refunding|fixing|"
     r"following|escalating|investigating|on it)|here'?s how|you can|try|"
@@ -23,7 +23,7 @@ _ASKS = re.compile(r"\b(you|your)\b[^.!?]{0,200}\?|\?[^.!?]{0,200}\b(you|your)\b
 
 
 def check_next_step(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not (sit.complaint or sit.question) or draft.search(_NEXT_STEP) or draft.search(_ASKS) or URL.search(draft.text):
+    if not (sit.complaint or sit.question) or draft.search(NEXT_STEP) or draft.search(_ASKS) or URL.search(draft.text):
         return []
     return [
         Finding(

@@ -29,8 +29,9 @@ class Scored:
 
 
 def context_for(exchange: Exchange) -> ReviewContext:
-    """TwACS is X (Twitter) in public; names and handles are masked, so the coach judges names from the text."""
-    return ReviewContext(post=exchange.post, network="x", public=True)
+    """TwACS is X (Twitter) in public; names and handles are masked, so the coach judges names from the text.
+    The thread so far goes with it, as the inbox gives it: the coach sees what the brand already said."""
+    return ReviewContext(post=exchange.post, network="x", public=True, thread=exchange.thread)
 
 
 def roc_auc(positive: Sequence[float], negative: Sequence[float]) -> float | None:
