@@ -65,10 +65,14 @@ def read_situation(ctx: ReviewContext) -> Situation:
     if question is None:
         question = bool(_QUESTION.search(post))
     if ctx.mood is not None:
-        angry = ctx.mood <= ANGRY
+        # A post with a word of praise in it, or none of complaint, is mixed ("these seats are cozy af"), not angry,
+        # whatever its score.
+        angry = ctx.mood <= ANGRY and praise_hits == 0 and hits > 0
         praise = ctx.mood >= POSITIVE and not complaint
     else:
-        angry = hits > praise_hits or (complaint and hits > 0)
+        # Without the pipeline's mood, anger needs words for it that praise does not outweigh: "Regina saved me
+        # from a nervous breakdown, she's a rockstar" is praise.
+        angry = complaint and hits >= 2 and hits > 2 * praise_hits
         praise = praise_hits > hits and not _SOUR.search(post)
     brand_said = tuple(text for who, text in ctx.thread if who == "brand" and text.strip())
     return Situation(

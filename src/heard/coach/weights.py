@@ -28,6 +28,7 @@ HAND_WEIGHTS: dict[str, float] = {
     "human.repeat": 12.0,
     "tone.mismatch": 30.0,
     "deflect.private": 15.0,
+    "human.scripted": 15.0,
 }
 
 

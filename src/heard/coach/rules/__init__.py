@@ -61,4 +61,5 @@ RULE_IDS: tuple[str, ...] = (
     "human.repeat",
     "tone.mismatch",
     "deflect.private",
+    "human.scripted",
 )

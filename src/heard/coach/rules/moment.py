@@ -32,18 +32,17 @@ REPEAT = 0.5
 
 
 def check_tone(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not (sit.angry or sit.complaint) or sit.praise:
+    if not sit.angry or sit.praise:
         return []
     span = draft.search(_CHEER)
     if span is None:
         return []
     quoted = draft.text[span[0] : span[1]]
-    mood = "angry" if sit.angry else "complaining"
     return [
         Finding(
             "tone.mismatch",
             "error",
-            f'"{quoted}" thanks or cheers a customer who is {mood}.',
+            f'"{quoted}" thanks or cheers a customer who is angry.',
             "A cheerful reply to someone upset reads as a bot that did not read the post; the crowd screenshots it.",
             "Answer their mood: say you are sorry about the problem they describe, and what happens next.",
             span,

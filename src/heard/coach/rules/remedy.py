@@ -15,7 +15,8 @@ NEXT_STEP = re.compile(
     r"please (dm|send|follow|check|visit|call|contact|reach|go|use|update|restart|clear|reinstall|let)|"
     r"(dm|message) us|rebook\w*|refund\w*|credit\w*|voucher\w*|reimburs\w*|compensat\w*|link|steps?|fix\w*|"
     r"resolv\w*|next|look(ing)? into|check(ing)? (on|into)|follow(ing)? up|escalat\w*|will be|should be|"
-    r"reach out|contact|call|update you|get you|help you|send you|take a look)\b"
+    r"reach out|contact|call|update you|get you|help you|send you|take a look|(you'll|you will) (hear|get|receive|"
+    r"see|have)|will (tell|update|post|answer|come back))\b"
 )
 
 #: Asking the customer for what is needed to help them ("What's your flight number?") is a next step too.
