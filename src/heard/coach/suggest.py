@@ -152,9 +152,9 @@ def _likeness(draft: str, previous: Sequence[str]) -> float:
 def subject_of(ctx: ReviewContext) -> str:
     """What the post is about, as the brand would say it ("your bag", "the wait"); the incident's title or the
     pipeline's topic when the post says little."""
-    # The post first, then what the customers said before it in the thread: "me too" in a pile-on is about the
-    # first complaint.
-    said = [ctx.post] + [text for who, text in reversed(ctx.thread) if who == "customer"]
+    # The post first, then the post that opened the thread ("me too" in a pile-on is about it), then the rest.
+    customers = [text for who, text in ctx.thread if who == "customer"]
+    said = [ctx.post, *customers[:1], *reversed(customers[1:])]
     for text in (t[:2000].lower() for t in said[:20]):
         for pattern, phrase in _SUBJECTS:
             if pattern.search(text):
@@ -198,7 +198,8 @@ def _compose(ctx: ReviewContext, sit: Situation, seed: int) -> str:
     else:
         parts["praise"] = pick(_PRAISE).format(who=_PRAISED.get(what, "the team"))
     if ctx.agent_name.strip():
-        parts["sign"] = f"^{ctx.agent_name.split()[0][:20]}"
+        first = ctx.agent_name.split()[0][:20]
+        parts["sign"] = f"^{first[:1].upper()}{first[1:]}"
     return _fit(_capitalised(parts), ctx.network.lower())
 
 
