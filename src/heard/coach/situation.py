@@ -50,6 +50,8 @@ class Situation:
     #: What the brand already said in this thread, oldest first.
     brand_said: tuple[str, ...] = ()
     pile_on: bool = False
+    #: The post has words of praise as well as of complaint ("kudos for the lines, but the coffee...").
+    mixed: bool = False
 
 
 def read_situation(ctx: ReviewContext) -> Situation:
@@ -84,6 +86,7 @@ def read_situation(ctx: ReviewContext) -> Situation:
         praise=praise and not angry,
         brand_said=brand_said,
         pile_on=ctx.pile_on,
+        mixed=hits > 0 and praise_hits > 0,
     )
 
 

@@ -16,8 +16,7 @@ _CHEER = re.compile(
     r"\b(kind words|lovely (to (read|hear|see))|(made|make|making) (our|my) day|(so |really )?(glad|happy|"
     r"delighted|thrilled|great|love|lovely|nice) (to hear|you (enjoyed|liked|loved|had))|we love (to hear|"
     r"hearing|that)|thanks for the (love|shout ?out|kind|compliment|praise|support)|(glad|happy) (it|that|"
-    r"everything) (worked|went)|enjoy(ed)? your (flight|trip|stay|day|weekend)|have a (great|good|lovely|nice|"
-    r"wonderful|safe) (day|flight|trip|one|weekend|time)|that'?s (great|awesome|wonderful|lovely) (news|to hear)|"
+    r"everything) (worked|went)|that'?s (great|awesome|wonderful|lovely) (news|to hear)|"
     r"we'?ll (share|pass) (it|this|that|your \w+) (on )?(with|to) the team)\b"
 )
 #: Asking to move to a private channel.
@@ -32,7 +31,8 @@ REPEAT = 0.5
 
 
 def check_tone(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not sit.angry or sit.praise:
+    # Cheer to an angry customer is the worst case; to a complaint it is still a reply that did not read the post.
+    if not (sit.angry or sit.complaint) or sit.praise or sit.mixed:
         return []
     span = draft.search(_CHEER)
     if span is None:
@@ -42,10 +42,11 @@ def check_tone(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding
         Finding(
             "tone.mismatch",
             "error",
-            f'"{quoted}" thanks or cheers a customer who is angry.',
+            f'"{quoted}" thanks or cheers a customer who is {"angry" if sit.angry else "complaining"}.',
             "A cheerful reply to someone upset reads as a bot that did not read the post; the crowd screenshots it.",
             "Answer their mood: say you are sorry about the problem they describe, and what happens next.",
             span,
+            strength=1.0 if sit.angry else 0.7,
         )
     ]
 

@@ -124,7 +124,9 @@ def evaluate(
     scored = score_all(exchanges, weights, tables)
     elapsed = time.perf_counter() - started
     complaints = [s for s in scored if s.complaint]
+    by_conversation = {ex.conversation: table for ex, table in zip(exchanges, tables, strict=True)}
     return {
+        "pairs": _pairs_figures(by_conversation),
         "roc_auc": _round(auc_of(scored)),
         "roc_auc_on_complaints": _round(auc_of(complaints)),
         "roc_auc_shipped_phrases_in_sample": _round(auc_of(score_all(exchanges, weights))),
@@ -173,6 +175,15 @@ def _worst_entry(s: Scored) -> dict[str, Any]:
         "score": s.review.score,
         "findings": [{"rule": f.rule, "what": f.what, "fix": f.fix} for f in s.review.findings],
     }
+
+
+def _pairs_figures(tables: Mapping[str, PhraseTable]) -> dict[str, Any] | str:
+    """The labelled pairs (`heard.lab.coach.pairs`), each scored with phrases learned without its conversation."""
+    from heard.lab.coach import pairs
+
+    if not pairs.PAIRS_FILE.is_file():
+        return f"{pairs.PAIRS_FILE.name} is missing: python -m heard.lab.coach.pairs CONVERSATIONS.csv"
+    return pairs.evaluate(pairs.read(), tables)
 
 
 def _round(value: float | None) -> float | None:
