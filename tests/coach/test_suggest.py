@@ -44,7 +44,7 @@ def test_suggestions_pass_the_coach(ctx: ReviewContext) -> None:
 
 def test_suggestions_are_personal_and_keep_private_data_out() -> None:
     draft = suggest_draft(COMPLAINT)
-    assert draft.startswith(("Hi Jane", "Hello Jane", "Hey Jane"))
+    assert draft.startswith(("Hi Jane", "Hello Jane", "Jane,"))
     assert "flight 1234" in draft
     assert "HAPTCQ" not in draft
     assert draft.endswith("^Sam")

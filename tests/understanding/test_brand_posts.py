@@ -1,4 +1,4 @@
-"""A brand's own reply keeps its language, tone and topic but gets no complaint, intents or urgency."""
+"""A brand's own reply keeps its language and topic but gets no complaint, intents, sentiment or urgency."""
 
 from __future__ import annotations
 
@@ -27,5 +27,16 @@ def test_a_brand_apology_is_not_judged_as_a_complaint() -> None:
     assert customer.urgency is not None
     assert (brand.complaint, brand.intents, brand.urgency, brand.urgency_reasons) == (None, (), None, ())
     assert brand.language == "en"
-    assert brand.sentiment is not None
+    assert (brand.sentiment, brand.sentiment_score) == (None, None)
     assert brand.extra["judgement"]["is_complaint"] is False
+
+
+def test_a_post_in_a_language_the_models_do_not_know_is_not_judged() -> None:
+    now = FrozenClock().now()
+    raw = RawPost("x", "3", "eva", "eva", "@iberia mi vuelo fue cancelado y nadie me ayuda, es una vergüenza", now)
+    ctx = StageContext(now=now)
+    [post] = run_stages([Normalize(), Understand()], [Post(raw=raw, text=raw.text)], ctx)
+    assert post.language == "es"
+    assert (post.complaint, post.sentiment, post.sentiment_score) == (None, None, None)
+    assert post.extra["judgement"]["not_judged"] == "es"
+    assert "not judged (es)" in post.urgency_reasons

@@ -38,6 +38,15 @@ class ReviewContext:
     is_question: bool | None = None
     #: The pipeline's topic for the post (e.g. "baggage"), used by suggested drafts when the post says little.
     topic: str = ""
+    #: The conversation so far, oldest first, as ("customer" | "brand", text); the post answered is usually the
+    #: last customer turn. Lets the coach see what the brand already said and how the customer's mood moved.
+    thread: tuple[tuple[str, str], ...] = ()
+    #: The pipeline's sentiment score (-1..1) of the latest customer post; None lets the coach read the mood.
+    mood: float | None = None
+    #: Several customers are piling onto the same thread or incident ("me too", "same here").
+    pile_on: bool = False
+    #: The incident's status ("open", "monitoring", "resolved"), when the conversation is part of one.
+    incident_status: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,9 +62,23 @@ def surface_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if len(w) > 2 and w not in STOPWORDS))
 
 
+#: Words people use for the same thing: a reply about "your luggage" speaks to a post about "my bag".
+_KIN_TEXT = """
+    bag baggage luggage suitcase case carry-on checked|flight plane trip journey aircraft|delay delayed late wait
+    waiting hold|cancel cancelled cancellation|refund money charge charged fee payment card|app login log logout
+    sign password account|seat upgrade class|crew staff agent attendant pilot|order package parcel delivery
+    deliver courier shipping|connection connect missed transfer|wifi internet signal|booking reservation ticket"""
+_KIN: dict[str, int] = {w: i for i, group in enumerate(_KIN_TEXT.split("|")) for w in group.split()}
+
+
+def _kin(stems: frozenset[str]) -> set[int]:
+    return {_KIN[w] for w in stems if w in _KIN} | {_KIN[w + "s"] for w in stems if w + "s" in _KIN}
+
+
 def shares_topic(mine: frozenset[str], theirs: frozenset[str]) -> bool:
-    """True when a stem is shared, or one starts the other ("log" and "logout", "refund" and "refundable")."""
-    if mine & theirs:
+    """True when a stem is shared, one starts the other ("log" and "logout", "refund" and "refundable"), or both
+    use words for the same thing ("luggage" and "bag")."""
+    if mine & theirs or _kin(mine) & _kin(theirs):
         return True
     return any(a.startswith(b) or b.startswith(a) for a in mine if len(a) > 2 for b in theirs if len(b) > 2)
 

@@ -13,7 +13,7 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 HAND_WEIGHTS: dict[str, float] = {
     "privacy.leak": 35.0,
     "length.limit": 30.0,
-    "humble.blame": 20.0,
+    "humble.blame": 30.0,
     "ownership.non_apology": 12.0,
     "ownership.apology": 12.0,
     "reason.missing": 6.0,
@@ -24,7 +24,11 @@ HAND_WEIGHTS: dict[str, float] = {
     "personal.signature": 4.0,
     "thanks.missing": 6.0,
     "human.boilerplate": 10.0,
-    "human.near_copy": 20.0,
+    "human.near_copy": 30.0,
+    "human.repeat": 12.0,
+    "tone.mismatch": 30.0,
+    "deflect.private": 25.0,
+    "human.scripted": 15.0,
 }
 
 

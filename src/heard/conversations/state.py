@@ -3,7 +3,7 @@ up to date from the messages a batch adds, so the inbox can sort without scannin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heard.conversations.models import Conversation, Message
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.db.bulk import table_of, update_many
 from heard.posts import Post
 
@@ -30,17 +30,23 @@ class ConversationState:
     waiting_since: datetime | None
     urgency: int | None
 
-    def add_incoming(self, at: datetime, urgency: int | None) -> None:
+    def add_incoming(self, at: datetime, urgency: int | None, addressed: bool = True) -> None:
+        """A customer post. Only one `addressed` to the brand makes the brand owe an answer (a keyword match
+        from another account waits for nobody); the urgency is that of the posts still unanswered, not the
+        highest the conversation ever had: after a reply, the next post sets it afresh."""
         self.incoming_count += 1
         self.last_incoming_at = max(self.last_incoming_at or at, at)
+        self.last_activity_at = max(self.last_activity_at, at)
+        if not addressed:
+            return
         answered_later = self.last_outgoing_at is not None and at <= self.last_outgoing_at
+        owed = self.waiting_since is not None
         if not answered_later and (self.waiting_since is None or at < self.waiting_since):
             self.waiting_since = at
         if self.status in _REOPENING:
             self.status = "open"  # a customer who writes again wakes the conversation
-        if urgency is not None:
-            self.urgency = max(self.urgency or 0, urgency)
-        self.last_activity_at = max(self.last_activity_at, at)
+        if urgency is not None and not answered_later:
+            self.urgency = max(self.urgency or 0, urgency) if owed else urgency
 
     def add_outgoing(self, at: datetime) -> None:
         self.outgoing_count += 1
@@ -55,7 +61,15 @@ class ConversationState:
         row = session.get_one(Conversation, conversation_id, with_for_update=True)
         state = cls(conversation_id, row.status, 0, 0, row.created_at, None, None, None, row.urgency)
         query = (
-            select(Message.direction, Message.created_at)
+            select(
+                Message.direction,
+                Message.created_at,
+                PostRecord.is_public,
+                PostRecord.in_reply_to,
+                PostRecord.mentions,
+                PostRecord.text,
+            )
+            .outerjoin(PostRecord, PostRecord.id == Message.post_id)
             .where(
                 Message.conversation_id == conversation_id,
                 Message.direction != "note",
@@ -63,12 +77,25 @@ class ConversationState:
             )
             .order_by(Message.created_at)
         )
-        for direction, at in session.execute(query):
+        for direction, at, public, in_reply_to, mentions, text in session.execute(query):
             if direction == "incoming":
-                state.add_incoming(at, None)
+                to_brand = public is None or speaks_to_brand(public, in_reply_to, mentions or (), text or "")
+                state.add_incoming(at, None, to_brand)
             else:
                 state.add_outgoing(at)
         return state
+
+
+def addressed(post: Post) -> bool:
+    """Whether a customer post speaks to the brand, as far as the post itself says: a private message, a reply in a
+    thread, or a post that names an account. A public post that names nobody and answers nobody was caught by a
+    keyword (someone else's promotion, a news story) and owes no answer."""
+    return speaks_to_brand(post.raw.is_public, post.raw.in_reply_to, post.mentions, post.text)
+
+
+def speaks_to_brand(public: bool, in_reply_to: str | None, mentions: Sequence[str], text: str) -> bool:
+    """`addressed`, from a stored post's columns."""
+    return (not public) or in_reply_to is not None or bool(mentions) or "@" in text
 
 
 #: The columns a ConversationState keeps (all but the id).
@@ -113,10 +140,12 @@ def apply_messages(
     post_ids: Mapping[str, int],
 ) -> None:
     urgency_of = {post_ids[k]: p.urgency for k, p in posts.items() if k in post_ids}
+    addressed_of = {post_ids[k]: addressed(p) for k, p in posts.items() if k in post_ids}
     for message in sorted(messages, key=lambda m: m["created_at"]):
         state = states[message["conversation_id"]]
         if message["direction"] == "incoming":
-            state.add_incoming(message["created_at"], urgency_of.get(message["post_id"]))
+            post_id = message["post_id"]
+            state.add_incoming(message["created_at"], urgency_of.get(post_id), addressed_of.get(post_id, True))
         elif message["direction"] == "outgoing":
             state.add_outgoing(message["created_at"])
 

@@ -1,7 +1,7 @@
 """understand: fill each post's judgement fields (complaint, intents, sentiment, topic, language, urgency).
 
 The models load once (when the stage is built) and judge the whole batch in one call. A brand's own post keeps
-its language, tone and topic, which help the inbox, but no complaint probability, intents or urgency: those are
+its language and topic, which help the inbox, but no complaint probability, intents, sentiment or urgency: those are
 about customers, and an apology ("sorry to hear this, can you DM us?") reads like a complaint and a question to
 the models, which the thread would show as if the brand had complained. The time a post has waited is measured
 from its creation to the batch's `ctx.now`.
@@ -62,9 +62,16 @@ class Understand:
             post.urgency = judged.urgency
             post.urgency_reasons = tuple(judged.urgency_reasons)
             if post.is_brand:
+                # The brand's own words are not customer sentiment: "We're sorry to hear this was your
+                # experience" would show as -0.74 in the thread.
                 post.complaint, post.intents, post.urgency, post.urgency_reasons = None, (), None, ()
+                post.sentiment, post.sentiment_score = None, None
+            elif not judged.judged:
+                # A language the models were not trained for: "not judged (es)", not a confident English guess.
+                post.complaint, post.sentiment, post.sentiment_score = None, None, None
             post.extra["judgement"] = {
-                "is_complaint": judged.is_complaint and not post.is_brand,
+                "is_complaint": judged.is_complaint and not post.is_brand and judged.judged,
+                "not_judged": None if judged.judged else judged.language,
                 "sentiment_probs": judged.sentiment_probs,
                 "topic_score": judged.topic_score,
                 "language_confidence": judged.language_confidence,

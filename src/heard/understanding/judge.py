@@ -26,6 +26,10 @@ from heard.understanding.urgency import UrgencyInput, urgency
 from heard.understanding.vectorize import grams_of
 
 UNKNOWN = "unknown"
+#: Languages the complaint and sentiment models were trained on (English tweets); "und" is text too short to tell,
+#: judged as English. A post detected as another language with at least NOT_JUDGED_CONFIDENCE is not judged.
+JUDGED_LANGUAGES = frozenset({"en", language.UNKNOWN})
+NOT_JUDGED_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,9 @@ class Judgement:
     language_confidence: float
     urgency: int
     urgency_reasons: list[str] = field(default_factory=list)
+    #: False for a post in a language the models were not trained on (`JUDGED_LANGUAGES`): its complaint and
+    #: sentiment are then neutral placeholders, not judgements, and the pipeline stores none.
+    judged: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -147,6 +154,23 @@ class Understander:
         lang, lang_conf = (fact.language, 1.0) if fact.language else language.detect(text)
         if not toks:
             return Judgement(0.0, False, ("other",), UNKNOWN, 0.0, {}, None, 0.0, lang, lang_conf, 0, [])
+        if lang not in JUDGED_LANGUAGES and lang_conf >= NOT_JUDGED_CONFIDENCE:
+            score, reasons = urgency(UrgencyInput(text, 0.0, 0.0, fact.followers, fact.public, fact.waited_minutes))
+            return Judgement(
+                0.0,
+                False,
+                ("other",),
+                UNKNOWN,
+                0.0,
+                {},
+                topic[0],
+                round(topic[1], 4),
+                lang,
+                round(lang_conf, 4),
+                score,
+                [*reasons, f"not judged ({lang})"],
+                judged=False,
+            )
         names = self.sentiment.classes
         sent = dict(zip(names, (round(p, 4) for p in probs), strict=True))
         neg, pos = sent.get("negative", 0.0), sent.get("positive", 0.0)

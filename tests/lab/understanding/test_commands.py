@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from heard.cli import build
@@ -82,3 +83,7 @@ def test_bench_reports_speed_and_memory() -> None:
     assert out["posts_per_s"] > 0
     assert isinstance(out["peak_rss_mb"], float)
     assert out["n"] == 600
+    # The scikit-learn reference runs in the same process on the same posts, and the ratio is ours over it.
+    assert out["reference"]["posts_per_s"] > 0
+    assert out["ratio"] == pytest.approx(out["posts_per_s"] / out["reference"]["posts_per_s"], rel=0.01)
+    assert out["ratio_cpu"] > 0

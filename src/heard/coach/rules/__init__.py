@@ -7,6 +7,7 @@ from collections.abc import Callable
 from heard.coach.review import Finding, ReviewContext
 from heard.coach.rules.copies import check_near_copy
 from heard.coach.rules.limits import check_length
+from heard.coach.rules.moment import check_deflection, check_repeat, check_tone
 from heard.coach.rules.ownership import check_apology, check_reason
 from heard.coach.rules.personal import check_name, check_signature, check_situation
 from heard.coach.rules.privacy import check_private_data
@@ -25,6 +26,8 @@ ENGLISH_RULES: tuple[Rule, ...] = (
     check_next_step,
     check_thanks,
     check_boilerplate,
+    check_tone,
+    check_deflection,
 )
 #: Rules that work in any language: data, length, links, names, signatures, shared words, copies.
 ANY_LANGUAGE_RULES: tuple[Rule, ...] = (
@@ -35,6 +38,7 @@ ANY_LANGUAGE_RULES: tuple[Rule, ...] = (
     check_situation,
     check_signature,
     check_near_copy,
+    check_repeat,
 )
 RULES: tuple[Rule, ...] = ANY_LANGUAGE_RULES + ENGLISH_RULES
 
@@ -54,4 +58,8 @@ RULE_IDS: tuple[str, ...] = (
     "thanks.missing",
     "human.boilerplate",
     "human.near_copy",
+    "human.repeat",
+    "tone.mismatch",
+    "deflect.private",
+    "human.scripted",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from heard.coach.review import Finding, ReviewContext
-from heard.coach.situation import Situation
+from heard.coach.situation import Situation, usable_name
 from heard.coach.text import Draft, content_words, shares_topic, surface_words
 
 _GREETING_NAME = re.compile(
@@ -18,13 +18,24 @@ _NOT_NAMES_TEXT = (
     "If Can Could Would Will Let Feel Send Any Is Are Do Did Have Has What When Where How Why Not Safe"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
-_SIGNATURE = re.compile(r"(?:[\^*~—–/]\s?|(?:^|\s)-\s?)([A-Za-z][A-Za-z.]{0,20})\W{0,6}$")
+#: How agents sign in practice: "^AB", "*TMT", "~Ann", "- Ann", "—Ann", "/ann", "-AB (2/2)", and a closing
+#: "Cheers, Ann" or "Thanks, Ann".
+_SIGNATURE = re.compile(
+    r"(?:[\^*~—–/]\s?|(?:^|\s)-{1,2}\s?)([A-Za-z][A-Za-z.]{0,20})(?:\s*\(?\d/\d\)?)?\W{0,6}$|"
+    r"(?i:\b(?:cheers|thanks|thank you|best|regards|kind regards|best wishes|take care|speak soon)),?\s+"
+    r"([A-Z][a-z]{1,20})(?:\s+[A-Z]\.?)?\W{0,6}$"
+)
 
 
 def check_name(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
     if _names_customer(draft, ctx):
         return []
-    who = ctx.customer_name.split()[0] if ctx.customer_name.strip() else (ctx.customer_handle or "the customer")
+    name = usable_name(ctx)
+    if not name and (ctx.customer_name.strip() or ctx.customer_handle.strip()):
+        # Only an id or a handle is known: the network puts the handle on the reply already, and "Hi 117136"
+        # or "Hi pileon_demo3" is worse than no greeting.
+        return []
+    who = name or "the customer"
     return [
         Finding(
             "personal.name",
@@ -37,7 +48,8 @@ def check_name(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding
 
 
 def _names_customer(draft: Draft, ctx: ReviewContext) -> bool:
-    known = [ctx.customer_name.split()[0]] if ctx.customer_name.strip() else []
+    name = usable_name(ctx)
+    known = [name] if name else []
     if ctx.customer_handle.strip():
         known.append(ctx.customer_handle.strip().lstrip("@"))
     if known:
@@ -64,13 +76,11 @@ def check_situation(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Fi
 def check_signature(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
     tail = draft.text.rstrip()[-60:]
     agent = ctx.agent_name.strip()
-    if agent:
-        first = agent.split()[0].lower()
-        initials = "".join(p[0] for p in agent.split()).lower()
-        match = _SIGNATURE.search(tail)
-        if first in draft.lower[-80:] or (match and match.group(1).lower() in {first, initials}):
-            return []
-    elif _SIGNATURE.search(tail):
+    # Any signature counts: agents sign with a nickname or initials the account does not know ("- Ann" from the
+    # account "Demo Agent" is signed). The agent's first name anywhere near the end counts too.
+    if _SIGNATURE.search(tail) or (
+        agent and re.search(rf"\b{re.escape(agent.split()[0].lower())}\b", draft.lower[-80:])
+    ):
         return []
     sign = f"^{agent.split()[0]}" if agent else "^ and your first name or initials"
     return [

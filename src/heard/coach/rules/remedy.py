@@ -8,14 +8,15 @@ from heard.coach.review import Finding, ReviewContext
 from heard.coach.situation import Situation
 from heard.coach.text import URL, Draft
 
-_NEXT_STEP = re.compile(
+NEXT_STEP = re.compile(
     r"\b((we|i)('ve| have| will|'ll| can(?!'?t| ?not)| could|'d)|"
     r"(we|i)('re|'m| are| am) (now )?(working|looking|checking|sending|getting|rebooking|refunding|fixing|"
     r"following|escalating|investigating|on it)|here'?s how|you can|try|"
     r"please (dm|send|follow|check|visit|call|contact|reach|go|use|update|restart|clear|reinstall|let)|"
     r"(dm|message) us|rebook\w*|refund\w*|credit\w*|voucher\w*|reimburs\w*|compensat\w*|link|steps?|fix\w*|"
     r"resolv\w*|next|look(ing)? into|check(ing)? (on|into)|follow(ing)? up|escalat\w*|will be|should be|"
-    r"reach out|contact|call|update you|get you|help you|send you|take a look)\b"
+    r"reach out|contact|call|update you|get you|help you|send you|take a look|(you'll|you will) (hear|get|receive|"
+    r"see|have)|will (tell|update|post|answer|come back))\b"
 )
 
 #: Asking the customer for what is needed to help them ("What's your flight number?") is a next step too.
@@ -23,7 +24,7 @@ _ASKS = re.compile(r"\b(you|your)\b[^.!?]{0,200}\?|\?[^.!?]{0,200}\b(you|your)\b
 
 
 def check_next_step(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not (sit.complaint or sit.question) or draft.search(_NEXT_STEP) or draft.search(_ASKS) or URL.search(draft.text):
+    if not (sit.complaint or sit.question) or draft.search(NEXT_STEP) or draft.search(_ASKS) or URL.search(draft.text):
         return []
     return [
         Finding(

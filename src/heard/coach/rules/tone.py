@@ -28,7 +28,11 @@ _BOILERPLATE = re.compile(
     r"we('re| are) committed to|has been (escalated|forwarded|passed) to the (relevant|appropriate|concerned) "
     r"(team|department|parties)|for (further|future) reference|we appreciate your (patience and )?understanding|"
     r"we apologi[sz]e for any inconvenience|feedback has been (noted|logged|shared)|"
-    r"please accept our (sincere(st)? )?apologies|do not hesitate to|dear (valued )?(customer|passenger|guest))\b"
+    r"please accept our (sincere(st)? )?apologies|do not hesitate to|dear (valued )?(customer|passenger|guest)|"
+    r"(as soon as|whenever) possible|(we're|we are|team is|teams are) working (hard|diligently|tirelessly)|"
+    r"we always (want|strive|aim|try)|(safety|your comfort|customer satisfaction) is (always )?our (top |number "
+    r"one |first )?priority|our (valued )?customers|we (do )?apologi[sz]e for (the|any) (inconvenience|"
+    r"trouble|delay|frustration)|(this|that) is not the (level of )?(service|experience) we (want|strive|aim))\b"
 )
 
 

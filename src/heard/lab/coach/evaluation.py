@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from heard.coach.phrases import PhraseTable
 from heard.coach.review import Review, ReviewContext
 from heard.coach.reviewer import review
 from heard.coach.situation import read_situation
 from heard.lab.coach.outcome import Outcome, outcome
+from heard.lab.coach.phrases import labels_of, out_of_fold
 from heard.lab.coach.twacs import Exchange, read_exchanges
 
 
@@ -28,9 +30,47 @@ class Scored:
     complaint: bool
 
 
-def context_for(exchange: Exchange) -> ReviewContext:
-    """TwACS is X (Twitter) in public; names and handles are masked, so the coach judges names from the text."""
-    return ReviewContext(post=exchange.post, network="x", public=True)
+@dataclass(frozen=True, slots=True)
+class PostJudgement:
+    """What the pipeline concluded about the post a reply answers, as the inbox hands it to the coach."""
+
+    complaint: bool
+    question: bool
+    mood: float
+
+
+def judge_posts(exchanges: Sequence[Exchange]) -> dict[str, PostJudgement]:
+    """The pipeline's judgement of every post answered, so the coach reads the post as it does in the inbox. Each
+    TwACS post was addressed to the airline (its handle is masked out)."""
+    from heard.understanding.judge import PostFacts, Understander
+
+    posts = sorted({ex.post for ex in exchanges})
+    understander = Understander.default()
+    out: dict[str, PostJudgement] = {}
+    for start in range(0, len(posts), 500):
+        batch = posts[start : start + 500]
+        facts = [PostFacts(answers_brand=True)] * len(batch)
+        for text, judged in zip(batch, understander.judge(batch, facts), strict=True):
+            out[text] = PostJudgement(judged.is_complaint, "question" in judged.intents, judged.sentiment_score)
+    return out
+
+
+def context_for(exchange: Exchange, judged: Mapping[str, PostJudgement] | None = None) -> ReviewContext:
+    """TwACS is X (Twitter) in public; names and handles are masked, so the coach judges names from the text.
+    The thread so far goes with it, as the inbox gives it: the coach sees what the brand already said; with
+    `judged`, the pipeline's complaint, question and mood of the post too."""
+    post = judged.get(exchange.post) if judged else None
+    if post is None:
+        return ReviewContext(post=exchange.post, network="x", public=True, thread=exchange.thread)
+    return ReviewContext(
+        post=exchange.post,
+        network="x",
+        public=True,
+        thread=exchange.thread,
+        is_complaint=post.complaint,
+        is_question=post.question or None,
+        mood=post.mood,
+    )
 
 
 def roc_auc(positive: Sequence[float], negative: Sequence[float]) -> float | None:
@@ -51,11 +91,19 @@ def roc_auc(positive: Sequence[float], negative: Sequence[float]) -> float | Non
     return float(u / (n_pos * n_neg))
 
 
-def score_all(exchanges: Sequence[Exchange], weights: Mapping[str, float] | None = None) -> list[Scored]:
+def score_all(
+    exchanges: Sequence[Exchange],
+    weights: Mapping[str, float] | None = None,
+    phrases: Sequence[PhraseTable] | None = None,
+) -> list[Scored]:
+    """Each reply reviewed; `phrases` gives each reply its own table (learned without its conversation), else the
+    shipped one."""
     scored = []
-    for ex in exchanges:
-        ctx = context_for(ex)
-        scored.append(Scored(ex, review(ex.reply, ctx, weights), outcome(ex.next_turn), read_situation(ctx).complaint))
+    judged = judge_posts(exchanges)
+    for i, ex in enumerate(exchanges):
+        ctx = context_for(ex, judged)
+        result = review(ex.reply, ctx, weights, phrases[i] if phrases is not None else None)
+        scored.append(Scored(ex, result, outcome(ex.next_turn), read_situation(ctx).complaint))
     return scored
 
 
@@ -69,13 +117,19 @@ def auc_of(scored: Sequence[Scored], value: Any = None) -> float | None:
 def evaluate(
     exchanges: Sequence[Exchange], weights: Mapping[str, float] | None = None, worst: int = 10
 ) -> dict[str, Any]:
+    # The learned phrases are scored out of fold (each conversation by a table learned without it), so the
+    # figure is a held-out one; the shipped table, learned on all of them, is reported beside it.
+    tables = out_of_fold(exchanges, labels_of(exchanges))
     started = time.perf_counter()
-    scored = score_all(exchanges, weights)
+    scored = score_all(exchanges, weights, tables)
     elapsed = time.perf_counter() - started
     complaints = [s for s in scored if s.complaint]
+    by_conversation = {ex.conversation: table for ex, table in zip(exchanges, tables, strict=True)}
     return {
+        "pairs": _pairs_figures(by_conversation),
         "roc_auc": _round(auc_of(scored)),
         "roc_auc_on_complaints": _round(auc_of(complaints)),
+        "roc_auc_shipped_phrases_in_sample": _round(auc_of(score_all(exchanges, weights))),
         "baseline_roc_auc_reply_length": _round(auc_of(scored, lambda s: len(s.exchange.reply))),
         "n_replies": len(scored),
         "n_warm": sum(s.outcome == "warm" for s in scored),
@@ -121,6 +175,15 @@ def _worst_entry(s: Scored) -> dict[str, Any]:
         "score": s.review.score,
         "findings": [{"rule": f.rule, "what": f.what, "fix": f.fix} for f in s.review.findings],
     }
+
+
+def _pairs_figures(tables: Mapping[str, PhraseTable]) -> dict[str, Any] | str:
+    """The labelled pairs (`heard.lab.coach.pairs`), each scored with phrases learned without its conversation."""
+    from heard.lab.coach import pairs
+
+    if not pairs.PAIRS_FILE.is_file():
+        return f"{pairs.PAIRS_FILE.name} is missing: python -m heard.lab.coach.pairs CONVERSATIONS.csv"
+    return pairs.evaluate(pairs.read(), tables)
 
 
 def _round(value: float | None) -> float | None:

@@ -17,18 +17,25 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from heard.coach.phrases import PHRASES_FILE
 from heard.coach.reviewer import collect_findings
 from heard.coach.rules import RULE_IDS
 from heard.coach.text import Draft
 from heard.coach.weights import HAND_WEIGHTS, WEIGHTS_FILE
-from heard.lab.coach.evaluation import context_for, roc_auc
+from heard.lab.coach import phrases as learned_phrases
+from heard.lab.coach.evaluation import context_for, judge_posts, roc_auc
 from heard.lab.coach.outcome import outcome
+from heard.lab.coach.phrases import labels_of, learn, out_of_fold
 from heard.lab.coach.twacs import Exchange, read_exchanges
 
 BLENDS = (0.0, 0.25, 0.5, 0.75, 1.0)
 #: A rule that fires on fewer labelled replies than this keeps its prior: too few to learn a weight from.
 MIN_SUPPORT = 30
 FLOOR = 0.25
+#: Rules that keep their prior whatever TwACS says (docs/decisions/0301-coach-reads-the-moment.md): what they catch
+#: (cheer to an angry customer, a bare "DM us") is what the product exists to stop, TwACS's agents seldom did it,
+#: and where the rule fires there the post's mood is mostly misjudged mixed praise, so the outcome cannot judge it.
+GUARD_RULES = frozenset({"tone.mismatch", "deflect.private"})
 
 Matrix = NDArray[np.float64]
 
@@ -44,12 +51,15 @@ class Dataset:
 def build_dataset(exchanges: Sequence[Exchange]) -> Dataset:
     index = {rule: i for i, rule in enumerate(RULE_IDS)}
     rows, labels = [], []
-    for ex in exchanges:
+    # The learned phrases' strength is read out of fold, so their rule's weight is fitted on held-out evidence.
+    tables = out_of_fold(exchanges, labels_of(exchanges))
+    judged = judge_posts(exchanges)
+    for ex, table in zip(exchanges, tables, strict=True):
         label = outcome(ex.next_turn)
         if label is None:
             continue
         row = np.zeros(len(RULE_IDS))
-        for f in collect_findings(Draft.of(ex.reply), context_for(ex)):
+        for f in collect_findings(Draft.of(ex.reply), context_for(ex, judged), table):
             if f.rule in index:
                 row[index[f.rule]] = max(row[index[f.rule]], f.strength)
         rows.append(row)
@@ -74,7 +84,7 @@ def fit_penalties(x: Matrix, warm: NDArray[np.bool_], l2: float = 1.0, steps: in
 
 def as_points(w: Matrix, support: Matrix) -> dict[str, float]:
     """Fitted penalties rescaled to the priors' total points; rules without enough support keep their prior."""
-    learnable = support >= MIN_SUPPORT
+    learnable = (support >= MIN_SUPPORT) & np.array([r not in GUARD_RULES for r in RULE_IDS])
     prior = np.array([HAND_WEIGHTS[r] for r in RULE_IDS])
     total = w[learnable].sum()
     scale = prior[learnable].sum() / total if total > 0 else 0.0
@@ -121,12 +131,24 @@ def cross_validate(data: Dataset, folds: int = 5, seed: int = 0) -> dict[str, An
 
 def train_file(path: Path, folds: int = 5, write: bool = False) -> dict[str, Any]:
     """`heard train coach`: cross-validate on a TwACS conversations CSV; with `write`, the chosen weights become the
-    shipped weights.json (its path is then in "written")."""
-    result = cross_validate(build_dataset(read_exchanges(path)), folds=folds)
+    shipped weights.json (its path is then in "written"), and the scripted phrases learned on every labelled
+    reply become the shipped phrases.json."""
+    exchanges = read_exchanges(path)
+    result = cross_validate(build_dataset(exchanges), folds=folds)
     if write:
         payload = {"source": path.name, **result}
         WEIGHTS_FILE.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        table = learn(exchanges, labels_of(exchanges))
+        phrases = {
+            "source": path.name,
+            "min_support": learned_phrases.MIN_SUPPORT,
+            "c": learned_phrases.C,
+            "phrases": dict(table.weights),
+        }
+        PHRASES_FILE.write_text(json.dumps(phrases, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         result["written"] = str(WEIGHTS_FILE)
+        result["phrases_written"] = str(PHRASES_FILE)
+        result["phrases"] = len(table.weights)
     return result
 
 

@@ -27,6 +27,8 @@ class Exchange:
     post: str
     reply: str
     next_turn: str
+    #: The turns before the reply, oldest first, as ("customer" | "brand", text); the post is the last of them.
+    thread: tuple[tuple[str, str], ...] = ()
 
 
 def turns(text: str) -> list[tuple[str, str]]:
@@ -45,7 +47,8 @@ def exchanges(row: dict[str, str]) -> Iterator[Exchange]:
     for i in range(1, len(said) - 1):
         speaker, reply = said[i]
         if speaker == "rep" and said[i - 1][0] == "cust" and said[i + 1][0] == "cust" and reply:
-            yield Exchange(conversation, said[i - 1][1], reply, said[i + 1][1])
+            thread = tuple(("customer" if who == "cust" else "brand", text) for who, text in said[:i])
+            yield Exchange(conversation, said[i - 1][1], reply, said[i + 1][1], thread)
 
 
 def read_exchanges(path: Path, limit: int | None = None) -> list[Exchange]:
