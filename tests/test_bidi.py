@@ -17,13 +17,14 @@ RLO, PDF, RLI, PDI, LRM = "\u202e", "\u202c", "\u2067", "\u2069", "\u200e"
 
 @pytest.mark.parametrize("name", [f"Ana{RLO}", f"{RLO}Ana", f"{RLI}Ana", f"Ana{LRM}{PDF}{PDI}"])
 def test_a_suggested_reply_carries_no_bidi_control_from_the_name(name: str) -> None:
-    for ctx in (
-        ReviewContext(post=f"my order is late {RLO}again", customer_name=name, agent_name=f"Kim{RLO}"),
-        ReviewContext(post="the app logs me out", customer_handle=name, incident_title=f"Logout {RLO}loop"),
-    ):
-        draft = suggest_draft(ctx)
-        assert not has_controls(draft), ascii(draft)
-        assert "Ana" in draft
+    greeted = suggest_draft(
+        ReviewContext(post=f"my order is late {RLO}again", customer_name=name, agent_name=f"Kim{RLO}")
+    )
+    assert not has_controls(greeted), ascii(greeted)
+    assert "Ana" in greeted
+    # A handle is never greeted as a name (issue 16), but the incident's title is composed in.
+    titled = suggest_draft(ReviewContext(post="the app", customer_handle=name, incident_title=f"Logout {RLO}loop"))
+    assert not has_controls(titled), ascii(titled)
 
 
 def test_a_followup_carries_no_bidi_control_from_the_handle() -> None:

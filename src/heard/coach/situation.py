@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from heard.bidi import neutralised
 from heard.coach.review import ReviewContext
 from heard.coach.text import content_words
 
@@ -96,7 +97,7 @@ _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?$")
 def usable_name(ctx: ReviewContext) -> str:
     """The customer's first name as a person would say it, or "" when the display name is not a name: a numeric
     id ("117136"), a handle ("jane_doe99", "pileon_demo3") or a single letter is never greeted as a name."""
-    display = ctx.customer_name.strip()
+    display = neutralised(ctx.customer_name).strip()  # a bidi control is not part of a name (heard.bidi)
     if not display:
         return ""
     first = display.split()[0].strip(",;:")

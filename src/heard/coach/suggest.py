@@ -170,7 +170,7 @@ def subject_of(ctx: ReviewContext) -> str:
 def _compose(ctx: ReviewContext, sit: Situation, seed: int) -> str:
     pick = random.Random(seed).choice
     what = subject_of(ctx)
-    name = neutralised(usable_name(ctx))  # a bidi override in a name would reverse the rest (heard.bidi)
+    name = usable_name(ctx)
     parts: dict[str, str] = {}
     if name:
         parts["greeting"] = pick(_GREETINGS).format(name=name)
@@ -198,8 +198,9 @@ def _compose(ctx: ReviewContext, sit: Situation, seed: int) -> str:
         parts["fix"] = fix or pick(_ANSWER_NONE)
     else:
         parts["praise"] = pick(_PRAISE).format(who=_PRAISED.get(what, "the team"))
-    if ctx.agent_name.strip():
-        first = ctx.agent_name.split()[0][:20]
+    agent = neutralised(ctx.agent_name).strip()
+    if agent:
+        first = agent.split()[0][:20]
         parts["sign"] = f"^{first[:1].upper()}{first[1:]}"
     return _fit(_capitalised(parts), ctx.network.lower())
 
