@@ -164,6 +164,8 @@ class XConnector(Connector):
     def renew(self) -> None:
         """Trade the refresh token for a new user token (and X's rotated refresh token) through tweepy's
         OAuth2UserHandler; a refusal means the account must be connected again."""
+        if self._adopt_stored():
+            return
         tweepy = require("tweepy", "x")
         oauthlib = require("oauthlib.oauth2", "x")
         requests = require("requests", "x")
@@ -192,6 +194,28 @@ class XConnector(Connector):
                 "user_token_expires_at": expires_at(self.clock, token.get("expires_in")),
             }
         )
+
+    def _adopt_stored(self) -> bool:
+        """True when the stored user token is newer than this connector's and not yet due (the listen loop or
+        the publisher renewed it): use it. X rotates refresh tokens, so renewing with ours would fail."""
+        if self.stored_credentials is None:
+            return False
+        stored = self.stored_credentials()
+        try:
+            theirs = float(stored.get("user_token_expires_at") or 0)
+            ours = float(self._expiry() or 0)
+        except (TypeError, ValueError):
+            return False
+        if theirs <= ours or not stored.get("user_token") or renewal_due(self.clock, theirs):
+            return False
+        self.renewed.update(
+            {
+                "user_token": stored["user_token"],
+                "refresh_token": stored.get("refresh_token") or self.option("refresh_token"),
+                "user_token_expires_at": theirs,
+            }
+        )
+        return True
 
     def read(self, cursor: str | None) -> ReadResult:
         state = load_cursor(cursor)
