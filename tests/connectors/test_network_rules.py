@@ -239,3 +239,33 @@ def test_x_refuses_a_reply_to_a_post_that_never_mentioned_the_brand_without_flag
     channel = ChannelConfig("x", "x", options={"bearer_token": "b", "user_token": "u"})
     with pytest.raises(PublishRefused, match="mentions or quotes the brand"):
         XConnector(channel, transport=network.transport).publish(OutgoingReply("r", "Hi", "1"))
+
+
+def test_x_reads_direct_messages_with_the_user_token_and_pages_to_the_newest_read() -> None:
+    """GET /2/dm_events (scope dm.read), shaped as docs.x.com's example; it takes no since_id, so Heard pages
+    until the newest event it already read."""
+
+    def event(n: int, sender: str) -> dict[str, object]:
+        return {
+            "id": str(1580705921830768643 + n),
+            "text": f"message {n}",
+            "event_type": "MessageCreate",
+            "dm_conversation_id": "783214-42",
+            "created_at": "2026-01-05T08:00:00.000Z",
+            "sender_id": sender,
+        }
+
+    users = {"users": [{"id": "42", "username": "customer", "name": "A customer"}]}
+    first = {"data": [event(n, "42") for n in range(110, 100, -1)], "includes": users, "meta": {"next_token": "p2"}}
+    second = {"data": [event(n, "42") for n in range(100, 90, -1)], "includes": users, "meta": {}}
+    network = FakeNetwork()
+    network.route("GET", "/2/dm_events", second, when=lambda r: r.url.params.get("pagination_token") == "p2")
+    network.route("GET", "/2/dm_events", first)
+    channel = ChannelConfig("x", "x", options={"user_token": "u", "user_id": "783214"})
+    network.route("GET", "/2/users/783214/mentions", {"meta": {"result_count": 0}})
+    result = XConnector(channel, transport=network.transport).read(json.dumps({"d": str(1580705921830768643 + 95)}))
+    dms = [p for p in result.posts if p.external_id.startswith("dm-")]
+    assert len(dms) == 15  # 110 down to 96, across two pages
+    assert all(not p.is_public and p.author_handle == "customer" for p in dms)
+    assert json.loads(result.cursor or "{}")["d"] == str(1580705921830768643 + 110)
+    assert all(r.headers["Authorization"] == "Bearer u" for r in network.requests)

@@ -403,3 +403,20 @@ def test_mastodon_counts_the_mention_it_prepends_before_sending() -> None:
     with pytest.raises(PublishRefused, match="505"):
         MastodonConnector(channel, transport=network.transport, clock=CLOCK).publish(reply)
     assert not network.requests
+
+
+def test_x_adopts_a_token_another_process_renewed_instead_of_spending_the_rotated_refresh_token() -> None:
+    """The publisher's long-lived connector and the listen loop both hold the channel: when one has renewed
+    (and X rotated the refresh token), the other takes the stored token rather than renewing with a spent one."""
+    network = x_network()
+    connector = XConnector(
+        x_channel(user_token_expires_at=NOW.timestamp() - 10), transport=network.transport, clock=CLOCK
+    )
+    connector.stored_credentials = lambda: {
+        "user_token": "x-user-RENEWED",
+        "refresh_token": "x-refresh-ROTATED",
+        "user_token_expires_at": NOW.timestamp() + 7000,
+    }
+    assert connector.publish(REPLY).state == "sent"
+    assert [r.url.path for r in network.requests] == ["/2/tweets"]  # no renewal: the stored token was used
+    assert connector.renewed["refresh_token"] == "x-refresh-ROTATED"

@@ -263,3 +263,23 @@ def test_a_jetstream_channel_stays_connected_from_one_window_to_the_next() -> No
         bluesky(url, window_s=0.5).read(None)  # not where the held connection ended: reconnect
         assert len(fake.connections) == 2
     assert len(first.posts) == 2
+
+
+def test_a_mastodon_stream_channel_stays_connected_from_one_window_to_the_next() -> None:
+    user = shared_path("fixtures", "more", "mastodon", "mastodon-py-recorded", "test_stream_user_direct__user.sse")
+    fake = mastodon_streaming.FakeStreaming(
+        {"/api/v1/streaming/user/notification": user.read_text(encoding="utf-8")},
+        rest={"/api/v1/notifications": []},
+        heartbeat_s=0.2,
+        hold_s=10.0,
+    )
+    with mastodon_streaming.running(fake) as url:
+        channel = ChannelConfig(
+            "masto-held", "mastodon", options={"instance": url, "token": "token", "mode": "stream", "window_s": 1}
+        )
+        first = MastodonConnector(channel).read('{"n":"1"}')
+        second = MastodonConnector(channel).read(first.cursor)  # the listen loop builds a new connector
+    streamed = [r for r in fake.requests if r.startswith("/api/v1/streaming/")]
+    assert streamed == ["/api/v1/streaming/user/notification"]  # one connection for both windows
+    assert first.posts
+    assert not {p.key for p in second.posts} & {p.key for p in first.posts}

@@ -167,3 +167,19 @@ def test_reddit_search_sends_only_documented_parameters_and_pages_to_the_mark() 
     assert set(searches[0].url.params) == {"q", "sort", "type", "limit", "raw_json"}
     assert searches[0].url.params["type"] == "link"  # search finds links; there is no type=comment
     assert len(result.posts) == 121  # minutes 0 to 120, past the first page
+
+
+def test_a_linkedin_token_that_cannot_renew_warns_two_weeks_before_it_expires() -> None:
+    network = FakeNetwork()
+    network.route("GET", "/organizationalEntityNotifications", {"elements": [], "paging": {"total": 0}})
+    options = {
+        "organization": "urn:li:organization:5",
+        "access_token": "t",
+        "token_expires_at": (NOW + timedelta(days=10)).timestamp(),
+    }
+    channel = ChannelConfig("li", "linkedin", options=options)
+    result = LinkedInConnector(channel, transport=network.transport, clock=FrozenClock(NOW)).read(None)
+    assert result.notices == ["the LinkedIn access token expires in 10 days: reconnect the account"]
+    later = {**options, "token_expires_at": (NOW + timedelta(days=40)).timestamp()}
+    quiet = LinkedInConnector(ChannelConfig("li", "linkedin", options=later), transport=network.transport)
+    assert quiet.read(None).notices == []

@@ -223,9 +223,14 @@ class XCase(Case):
         for path, body in (("/2/tweets/search/recent", search), ("/2/users/783214/mentions", mentions)):
             network.route("GET", path, empty, when=lambda r: "since_id" in r.url.params)
             network.route("GET", path, body)
+        # the DMs the user token reads (dm.read): tweepy's recorded GET /2/dm_events
+        network.route(
+            "GET", "/2/dm_events", cassette("tweepy", "test_manage_and_lookup_direct_messages.yaml")[3].json()
+        )
 
     def resumed(self, request: httpx.Request) -> bool:
-        return "since_id" in request.url.params
+        # dm_events takes no since_id: the stored newest DM id filters (checked by disjointness)
+        return "since_id" in request.url.params or request.url.path.endswith("/2/dm_events")
 
     def payloads(self) -> Iterator[tuple[str, Rows]]:
         from heard.connectors.x.parse import v1_to_post, v2_to_post, v2_tweets

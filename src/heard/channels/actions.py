@@ -194,6 +194,12 @@ def store_credentials(session: Session, channel_id: int, renewed: Mapping[str, A
     channel.config = config  # a new dict, so the JSON column is seen as changed
 
 
+def stored_options(session: Session, channel_id: int, secret_key: str) -> dict[str, Any]:
+    """A channel's options as stored now, decrypted (what a connector compares its own credentials with)."""
+    channel = session.get(Channel, channel_id)
+    return decrypt_options((channel.config or {}).get("options") or {}, secret_key) if channel else {}
+
+
 def record_health(
     session: Session,
     channel_id: int,

@@ -141,6 +141,10 @@ class Connector(ABC):
         #: credentials a renewal replaced (new access token, rotated refresh token, expiry): the caller stores
         #: them back into the channel, encrypted, so the next connector built starts from them
         self.renewed: dict[str, Any] = {}
+        #: reads the channel's credentials as stored now (the listen loop and the publisher set it): before
+        #: renewing, a connector adopts a token another process renewed, rather than spending a rotated
+        #: refresh token that the other renewal already replaced
+        self.stored_credentials: Callable[[], Mapping[str, Any]] | None = None
 
     @abstractmethod
     def read(self, cursor: str | None) -> ReadResult: ...

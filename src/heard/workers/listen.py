@@ -25,7 +25,14 @@ import structlog
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.channels.actions import ChannelProblem, channel_config, record_health, store_credentials, take_backfills
+from heard.channels.actions import (
+    ChannelProblem,
+    channel_config,
+    record_health,
+    store_credentials,
+    stored_options,
+    take_backfills,
+)
 from heard.channels.models import Channel
 from heard.connectors.base import BackfillUnsupported, ChannelConfig, Connector, ReadResult
 from heard.connectors.failures import ConnectorFailure, ReconnectNeeded, Transient
@@ -140,6 +147,7 @@ class Listener:
             config = channel_config(channel, self.runtime.settings.secret_key, self.runtime.settings.brand_handles)
             asked_backfill = bool((channel.config or {}).get("backfill"))
         connector = self._build(config)
+        connector.stored_credentials = lambda: self._stored_options(channel_id)
         try:
             result = connector.read(cursor)
             if asked_backfill:
@@ -160,6 +168,10 @@ class Listener:
         outcome.wait_s = cooldown
         outcome.continuous = continuous
         return outcome
+
+    def _stored_options(self, channel_id: int) -> dict[str, object]:
+        with self.runtime.sessions() as session:
+            return stored_options(session, channel_id, self.runtime.settings.secret_key)
 
     def _keep_renewed(self, channel_id: int, connector: Connector) -> None:
         """Store credentials the read renewed, whether or not the read then succeeded."""

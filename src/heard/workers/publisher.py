@@ -19,7 +19,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from heard.app import Runtime
-from heard.channels.actions import record_health, store_credentials
+from heard.channels.actions import record_health, store_credentials, stored_options
 from heard.channels.routing import Route, outgoing_reply, route_for
 from heard.connectors.base import ChannelConfig, Connector, Delivery, PublishRefused
 from heard.connectors.failures import ConnectorFailure
@@ -169,8 +169,16 @@ class Publisher:
         key = f"{route.connector.kind}:{route.name}"
         if key not in self._connectors:
             config = route.config(self.runtime.settings.secret_key, self.runtime.settings.outbox_dir)
-            self._connectors[key] = self._make(config, route.connector)
+            connector = self._make(config, route.connector)
+            if route.channel is not None:
+                channel_id = route.channel.id
+                connector.stored_credentials = lambda: self._stored_options(channel_id)
+            self._connectors[key] = connector
         return self._connectors[key]
+
+    def _stored_options(self, channel_id: int) -> dict[str, object]:
+        with self.runtime.sessions() as session:
+            return stored_options(session, channel_id, self.runtime.settings.secret_key)
 
     def _commit(self, action: Callable[[Session], None]) -> None:
         with self.runtime.sessions.begin() as session:

@@ -38,6 +38,7 @@ TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 (an en
 FIRST_LOOK_BACK_MS = 24 * 3600 * 1000
 PAGE = 100
 MAX_PAGES = 10
+EXPIRY_WARNING_S = 14 * 86400
 
 
 @register
@@ -130,8 +131,22 @@ class LinkedInConnector(Connector):
                 rejected,
             )
             state[key] = self._keep(comments, Mark.from_json(state.get(key)), posts).to_json()
-        notice = sunset_notice("LinkedIn", self.version, linkedin_sunset(self.version), self.clock.now().date())
-        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected, notices=[notice] if notice else [])
+        notices = [sunset_notice("LinkedIn", self.version, linkedin_sunset(self.version), self.clock.now().date())]
+        notices.append(self._expiry_notice())
+        return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected, notices=[n for n in notices if n])
+
+    def _expiry_notice(self) -> str | None:
+        """Without a refresh token the 60-day access token cannot renew: say so two weeks ahead."""
+        if self.channel.options.get("refresh_token"):
+            return None
+        try:
+            expiry = float(self.renewed.get("token_expires_at") or self.channel.options.get("token_expires_at") or 0)
+        except (TypeError, ValueError):
+            return None
+        left_s = expiry - self.clock.now().timestamp()
+        if not expiry or left_s > EXPIRY_WARNING_S:
+            return None
+        return f"the LinkedIn access token expires in {max(0, int(left_s // 86400))} days: reconnect the account"
 
     @staticmethod
     def _keep(found: list[RawPost], mark: Mark, posts: list[RawPost]) -> Mark:

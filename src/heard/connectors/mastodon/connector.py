@@ -33,7 +33,7 @@ from heard.connectors.failures import ConnectorFailure, RateLimited, Unavailable
 from heard.connectors.http import OUTAGE_WAIT_S, USER_AGENT, Api, Budget, failure_for
 from heard.connectors.marks import dump_cursor, load_cursor
 from heard.connectors.mastodon.parse import Frame, frame_status, notification_status, status_to_post
-from heard.connectors.mastodon.streaming import Streams, streaming_base
+from heard.connectors.mastodon.streaming import Streams, hold, streaming_base, take_held
 from heard.connectors.ratelimits import wait_seconds
 from heard.connectors.registry import register
 from heard.errors import BadInput
@@ -130,12 +130,29 @@ class MastodonConnector(Connector):
         once); the cursors move with them, so the next catch-up poll starts after the last one streamed (and
         covers whatever a dropped stream missed)."""
         window = float(self.channel.options.get("window_s", 20.0))
-        paths = [("/api/v1/streaming/user/notification", {}), *self._hashtag_streams()]
-        for path, frame in self.streams().frames(paths, time.monotonic() + window):
-            if frame.event == "notification":
-                self._take_streamed(frame, state, posts, rejected)
-            elif path.endswith("/hashtag") and frame.event == "update":
-                self._take_tagged(frame, state, posts, rejected)
+        paths: list[tuple[str, dict[str, str]]] = [
+            ("/api/v1/streaming/user/notification", {}),
+            *self._hashtag_streams(),
+        ]
+        key = f"mastodon:{self.channel.name}"
+        fresh = self.streams()
+        streams = take_held(key, fresh.base, fresh.token, paths)
+        if streams is None:
+            streams = fresh
+            streams.start(paths)
+        try:
+            for path, frame in streams.until(time.monotonic() + window):
+                if frame.event == "notification":
+                    self._take_streamed(frame, state, posts, rejected)
+                elif path.endswith("/hashtag") and frame.event == "update":
+                    self._take_tagged(frame, state, posts, rejected)
+        except BaseException:
+            streams.close()
+            raise
+        if streams.alive:
+            hold(key, streams)  # the next window goes on reading these streams
+        else:
+            streams.close()
 
     def _hashtag_streams(self) -> list[tuple[str, dict[str, str]]]:
         return [("/api/v1/streaming/hashtag", {"tag": t.lstrip("#")}) for t in self.channel.rules.hashtags]

@@ -1,10 +1,12 @@
-"""Mastodon's streaming API read as long as the caller asks, and no longer.
+"""Mastodon's streaming API read as long as the caller asks, and no longer; held open between windows.
 
 Each stream (the `user` stream, `user:notification`, one per hashtag) is read on a thread of its own into one
 queue, so hashtag streams are read while the user stream stays open. The caller waits on the queue with its own
 deadline: a quiet stream whose server sends only its 15-second `:thump` heartbeats (each one a line, which kept
 a plain read timeout from ever firing) still ends the read on time. Readers left blocked in a read see the stop
 flag at their next line and exit; their read timeout (above the heartbeat interval) ends a dead connection.
+Between two windows of a channel the streams stay open (`hold`/`take_held`): frames that arrive meanwhile wait
+in the queue for the next window.
 """
 
 from __future__ import annotations
@@ -57,37 +59,56 @@ class Streams:
     transport: httpx.BaseTransport | None = None
     _queue: queue.Queue[tuple[str, Any]] = field(default_factory=queue.Queue)
     _stop: threading.Event = field(default_factory=threading.Event)
+    _open: int = 0
+    paths: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def frames(self, paths: list[tuple[str, dict[str, str]]], deadline: float) -> Iterator[tuple[str, Frame]]:
-        """(stream path, frame) as they arrive on any stream, until the deadline or every stream has ended.
-        A stream refused outright (401, 404) raises its failure; one that drops just ends."""
-        client = httpx.Client(
+        """(stream path, frame) as they arrive on any stream, until the deadline or every stream has ended,
+        then the streams are closed. A stream refused outright (401, 404) raises its failure."""
+        self.start(paths)
+        try:
+            yield from self.until(deadline)
+        finally:
+            self.close()
+
+    def start(self, paths: list[tuple[str, dict[str, str]]]) -> None:
+        self.paths = [(p, dict(q)) for p, q in paths]
+        self._client = httpx.Client(
             base_url=self.base,
             headers={"Authorization": f"Bearer {self.token}"},
             transport=self.transport,
             timeout=httpx.Timeout(10.0, read=READ_TIMEOUT_S),
         )
-        readers = [threading.Thread(target=self._pump, args=(client, p, q), daemon=True) for p, q in paths]
+        readers = [threading.Thread(target=self._pump, args=(self._client, p, q), daemon=True) for p, q in paths]
+        self._open = len(readers)
         for reader in readers:
             reader.start()
-        open_streams = len(readers)
-        try:
-            while open_streams:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return
-                try:
-                    kind, item = self._queue.get(timeout=remaining)
-                except queue.Empty:
-                    return
-                if kind == "frame":
-                    yield item
-                elif kind == "failed":
-                    raise item
-                else:
-                    open_streams -= 1
-        finally:
-            self._stop.set()
+
+    def until(self, deadline: float) -> Iterator[tuple[str, Frame]]:
+        """Frames until the deadline (or every stream ended); the streams stay open for the next window."""
+        while self._open:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                kind, item = self._queue.get(timeout=remaining)
+            except queue.Empty:
+                return
+            if kind == "frame":
+                yield item
+            elif kind == "failed":
+                raise item
+            else:
+                self._open -= 1
+
+    @property
+    def alive(self) -> bool:
+        return self._open > 0 and not self._stop.is_set()
+
+    def close(self) -> None:
+        self._stop.set()
+        client = getattr(self, "_client", None)
+        if client is not None:
             threading.Thread(target=client.close, daemon=True).start()  # a reader may still hold a connection
 
     def _pump(self, client: httpx.Client, path: str, params: dict[str, str]) -> None:
@@ -111,6 +132,31 @@ class Streams:
             if self._stop.is_set():
                 return
             yield line
+
+
+_HELD: dict[str, Streams] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def take_held(key: str, base: str, token: str, paths: list[tuple[str, dict[str, str]]]) -> Streams | None:
+    """The streams a channel's last window left open, when they are the same streams on the same host with the
+    same token and still alive; else None (a stale set is closed)."""
+    with _HELD_LOCK:
+        held = _HELD.pop(key, None)
+    if held is None:
+        return None
+    if held.alive and (held.base, held.token, held.paths) == (base, token, [(p, dict(q)) for p, q in paths]):
+        return held
+    held.close()
+    return None
+
+
+def hold(key: str, streams: Streams) -> None:
+    with _HELD_LOCK:
+        old = _HELD.pop(key, None)
+        _HELD[key] = streams
+    if old is not None and old is not streams:
+        old.close()
 
 
 def stream_failure(exc: Exception) -> ConnectorFailure:

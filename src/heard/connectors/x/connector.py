@@ -40,7 +40,7 @@ from heard.connectors.http import OUTAGE_WAIT_S, Budget, failure_for
 from heard.connectors.marks import dump_cursor, load_cursor
 from heard.connectors.registry import register
 from heard.connectors.renewal import expires_at, renewal_due
-from heard.connectors.x.parse import dm_to_post, v1_to_post, v2_to_post, v2_tweets
+from heard.connectors.x.parse import dm_event_to_post, dm_to_post, v1_to_post, v2_to_post, v2_tweets
 from heard.connectors.x.webhooks import crc_response, signature_ok
 from heard.errors import BadInput
 from heard.posts import RawPost
@@ -89,6 +89,11 @@ def search_queries(handles: tuple[str, ...], keywords: tuple[str, ...], hashtags
 
 def _query(terms: list[str]) -> str:
     return f"({' OR '.join(terms)}){_TAIL}"
+
+
+def _id_num(value: Any) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0
 
 
 def search_query(handles: tuple[str, ...], keywords: tuple[str, ...], hashtags: tuple[str, ...]) -> str:
@@ -159,6 +164,8 @@ class XConnector(Connector):
     def renew(self) -> None:
         """Trade the refresh token for a new user token (and X's rotated refresh token) through tweepy's
         OAuth2UserHandler; a refusal means the account must be connected again."""
+        if self._adopt_stored():
+            return
         tweepy = require("tweepy", "x")
         oauthlib = require("oauthlib.oauth2", "x")
         requests = require("requests", "x")
@@ -188,6 +195,28 @@ class XConnector(Connector):
             }
         )
 
+    def _adopt_stored(self) -> bool:
+        """True when the stored user token is newer than this connector's and not yet due (the listen loop or
+        the publisher renewed it): use it. X rotates refresh tokens, so renewing with ours would fail."""
+        if self.stored_credentials is None:
+            return False
+        stored = self.stored_credentials()
+        try:
+            theirs = float(stored.get("user_token_expires_at") or 0)
+            ours = float(self._expiry() or 0)
+        except (TypeError, ValueError):
+            return False
+        if theirs <= ours or not stored.get("user_token") or renewal_due(self.clock, theirs):
+            return False
+        self.renewed.update(
+            {
+                "user_token": stored["user_token"],
+                "refresh_token": stored.get("refresh_token") or self.option("refresh_token"),
+                "user_token_expires_at": theirs,
+            }
+        )
+        return True
+
     def read(self, cursor: str | None) -> ReadResult:
         state = load_cursor(cursor)
         posts: list[RawPost] = []
@@ -199,7 +228,57 @@ class XConnector(Connector):
         user_id = self.channel.options.get("user_id")
         if user_id:
             state["m"] = self._poll("get_users_mentions", (user_id,), state.get("m"), posts, rejected)
+        if self._reads_dms():
+            state["d"] = self._read_dms(state.get("d"), posts, rejected)
         return ReadResult(posts=posts, cursor=dump_cursor(state), rejected=rejected)
+
+    def _reads_dms(self) -> bool:
+        """Direct messages are read with the user token (scope dm.read), unless the channel says not to (each DM
+        event read is billed, once per UTC day)."""
+        wanted = str(self.channel.options.get("read_dms", "true")).lower() not in {"0", "false", "no"}
+        return wanted and bool(self.channel.options.get("user_token"))
+
+    def _read_dms(self, newest: str | None, posts: list[RawPost], rejected: list[BadInput]) -> str | None:
+        """`GET /2/dm_events` newest first, paged until the newest event already read (it takes no since_id);
+        a first read takes one page."""
+        params: dict[str, Any] = {
+            "dm_event_fields": [
+                "id",
+                "text",
+                "event_type",
+                "created_at",
+                "sender_id",
+                "dm_conversation_id",
+                "entities",
+            ],
+            "event_types": "MessageCreate",
+            "expansions": ["sender_id"],
+            "user_fields": ["username", "name", "public_metrics"],
+            "max_results": 100,
+        }
+        top = newest
+        for _ in range(MAX_PAGES):
+            page = self._call("user_token", "get_direct_message_events", **params)
+            events = page.get("data") if isinstance(page, dict) else None
+            events = [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
+            listed = (page.get("includes") or {}).get("users") if isinstance(page, dict) else None
+            users = {str(u.get("id")): u for u in listed or [] if isinstance(u, dict)}
+            fresh = [e for e in events if _id_num(e.get("id")) > _id_num(newest)]
+            parse_each(
+                fresh,
+                lambda e, users=users: dm_event_to_post(e, users, self.is_brand, self.channel.name),  # type: ignore[misc]
+                posts,
+                rejected,
+            )
+            for event in fresh:
+                if _id_num(event.get("id")) > _id_num(top):
+                    top = str(event["id"])
+            meta = page.get("meta") if isinstance(page, dict) else None
+            token = meta.get("next_token") if isinstance(meta, dict) else None
+            if not newest or len(fresh) < len(events) or not token:
+                break
+            params["pagination_token"] = str(token)
+        return top
 
     def backfill(self, hashtags: tuple[str, ...], since: datetime) -> ReadResult:
         posts: list[RawPost] = []

@@ -165,3 +165,38 @@ def dm_to_post(
         is_public=False,
         channel=channel,
     )
+
+
+def dm_event_to_post(
+    event: Any, users: dict[str, Any], is_brand: Callable[[str], bool], channel: str | None = None
+) -> RawPost | None:
+    """A v2 `GET /2/dm_events` item (read with the `dm.read` scope) as a private post; None for events that are
+    not messages (participants joining or leaving)."""
+    raw = json.dumps(event, ensure_ascii=False)[:4000]
+    if not isinstance(event, dict):
+        raise BadInput("an X DM event must be a JSON object", raw)
+    if event.get("event_type") != "MessageCreate":
+        return None
+    event_id = str(event.get("id") or "")
+    sender = str(event.get("sender_id") or "")
+    if not event_id.isdigit() or not sender:
+        raise BadInput("an X DM event needs an id and a sender_id", raw)
+    found = users.get(sender)
+    user: dict[str, Any] = found if isinstance(found, dict) else {}
+    handle = str(user.get("username") or sender)
+    metrics = user.get("public_metrics")
+    followers = metrics.get("followers_count") if isinstance(metrics, dict) else None
+    created = event.get("created_at")
+    return RawPost(
+        network="x",
+        external_id=f"dm-{event_id}",
+        author_id=sender,
+        author_handle=handle,
+        author_name=str(user["name"]) if user.get("name") else None,
+        author_followers=followers if isinstance(followers, int) and followers >= 0 else None,
+        text=expand_links(str(event.get("text") or ""), event.get("entities"))[:MAX_TEXT_CHARS],
+        created_at=parse_time(created, raw) if created else snowflake_time(event_id),
+        is_brand=is_brand(handle) or is_brand(sender),
+        is_public=False,
+        channel=channel,
+    )
