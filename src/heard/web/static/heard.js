@@ -44,8 +44,15 @@ document.addEventListener("htmx:responseError", function (event) {
     spot.scrollIntoView({ block: "nearest" });
   }
 });
-document.addEventListener("htmx:afterSwap", function () {
-  document.querySelectorAll("#flash, .refusal").forEach(function (spot) {
+// A refusal stays until the control that drew it succeeds (live swaps elsewhere on the page leave it alone).
+document.addEventListener("htmx:afterRequest", function (event) {
+  if (!event.detail.successful) {
+    return;
+  }
+  var elt = event.detail.elt;
+  var form = elt && elt.closest ? elt.closest("form") : null;
+  var spot = form ? form.querySelector(".refusal") : document.getElementById("flash");
+  if (spot) {
     spot.hidden = true;
-  });
+  }
 });
