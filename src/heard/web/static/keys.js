@@ -10,6 +10,11 @@
   function click(selector) {
     var el = document.querySelector(selector);
     if (el && !el.disabled) {
+      // A key can come faster than htmx wires a freshly swapped form: wire it first (a no-op when done), or the
+      // browser would post the form itself and reload the page.
+      if (window.htmx && el.form) {
+        window.htmx.process(el.form);
+      }
       el.click();
     }
     return Boolean(el);
@@ -271,6 +276,19 @@
       form.requestSubmit();
     });
     spot.appendChild(anyway);
+  });
+
+  // Undo is a request of #thread (not of the form, which its own answer replaces), queued after any live refresh
+  // of the thread that is under way, so an older refresh can never land after it and show the undone state.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("undo") || !window.htmx) {
+      return;
+    }
+    event.preventDefault();
+    var values = {};
+    new FormData(form).forEach(function (value, name) { values[name] = value; });
+    window.htmx.ajax("POST", form.getAttribute("action"), { source: "#thread", target: "#thread", swap: "innerHTML", values: values });
   });
 
   // Once a reply is queued the composer empties itself, and the coach goes back to its hint.
