@@ -4,8 +4,6 @@ agent confirms it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -21,8 +19,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def runtime(any_runtime: Runtime) -> Iterator[Runtime]:
-    yield any_runtime
+def runtime(any_runtime: Runtime) -> Runtime:
+    return any_runtime
 
 
 def _replies(runtime: Runtime, conversation_id: int) -> list[str]:

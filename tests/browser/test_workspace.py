@@ -3,8 +3,6 @@ nothing, keyboard help and undo, the length counter and the refusal beside Send,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -23,8 +21,8 @@ WIDE = {"width": 1440, "height": 900}
 
 
 @pytest.fixture
-def runtime(any_runtime: Runtime) -> Iterator[Runtime]:
-    yield any_runtime
+def runtime(any_runtime: Runtime) -> Runtime:
+    return any_runtime
 
 
 def _conversations(runtime: Runtime, *texts: str, network: str = "twitter") -> list[int]:
