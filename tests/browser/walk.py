@@ -87,7 +87,7 @@ def keyboard_reply(page: Page, url: str) -> dict[str, Any]:
     try:
         page.locator("#outbox .delivery.d-sent", has_text=REPLY[:30]).first.wait_for(timeout=60_000)
         sent = time.monotonic() - started
-    except Exception:  # noqa: BLE001 - reported as not sent, with the refusal if any
+    except Exception:  # reported as not sent, with the refusal if any
         pass
     return {
         "keys": ["j", "j", "Enter", "r", "<reply text>", "Ctrl+Enter"],
