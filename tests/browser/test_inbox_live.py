@@ -73,7 +73,7 @@ def test_inbox_shows_conversations_and_new_posts_arrive_live(
     replay = threading.Thread(target=import_rows, args=(runtime, live, "replay"))
     replay.start()
     # The queue does not move under the agent: the news is counted ("N new") until the agent takes it (n).
-    take_news_until(agent_page, "LIVE-ONE hello")
+    take_news_until(agent_page, "LIVE-ONE hello", timeout_s=90)
     expect(agent_page.locator("ol.queue")).to_contain_text("LIVE-ONE hello")
     assert agent_page.evaluate("window.__notReloaded") is True
     replay.join(60)

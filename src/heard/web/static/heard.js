@@ -44,14 +44,14 @@ document.addEventListener("htmx:responseError", function (event) {
     spot.scrollIntoView({ block: "nearest" });
   }
 });
-// A refusal stays until the control that drew it succeeds (live swaps elsewhere on the page leave it alone).
+// A refusal stays until the form that drew it is sent again and succeeds: live swaps, the coach's reviews and
+// the typing beacon (requests of other elements) leave it alone, so a "Send anyway" stays to be pressed.
 document.addEventListener("htmx:afterRequest", function (event) {
-  if (!event.detail.successful) {
+  var elt = event.detail.elt;
+  if (!event.detail.successful || !elt || elt.tagName !== "FORM") {
     return;
   }
-  var elt = event.detail.elt;
-  var form = elt && elt.closest ? elt.closest("form") : null;
-  var spot = form ? form.querySelector(".refusal") : document.getElementById("flash");
+  var spot = elt.querySelector(".refusal");
   if (spot) {
     spot.hidden = true;
   }
