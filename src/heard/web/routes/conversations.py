@@ -36,7 +36,7 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
 
 def thread_context(session: Session, conversation_id: int, undo: dict[str, str] | None = None) -> dict[str, Any]:
     """What the thread block needs; `undo` is the form that puts back what the agent just changed."""
-    agents = [a for a in list_agents(session) if a.role in ("agent", "admin")]
+    agents = [a for a in list_agents(session) if a.role in ("agent", "editor", "lead", "admin")]
     view = _found(session, conversation_id)
     return {
         "view": view,
