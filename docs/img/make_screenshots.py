@@ -49,19 +49,28 @@ def main() -> None:
             email, password = ensure_demo_agent(session)
         with live_server(create_app(runtime)) as live, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
             page.goto(live.url + "/")
             page.get_by_label("E-mail").fill(email)
             page.get_by_label("Password").fill(password)
             page.get_by_role("button", name="Log in").click()
             page.wait_for_url(live.url + "/")
             page.screenshot(path=str(OUT / "inbox.png"))
+            # the workspace on another conversation, a draft in the composer: counter and coach beside Send
             page.locator("ol.queue > li a").nth(2).click()
             page.wait_for_selector(".message")
+            page.keyboard.press("r")
+            page.keyboard.insert_text("Sorry for the trouble. As stated, per our policy we cannot help.")
+            page.wait_for_selector("#coach .score")
             page.screenshot(path=str(OUT / "conversation.png"))
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+            phone.context.add_cookies(page.context.cookies())
+            phone.goto(live.url + "/")
+            phone.wait_for_selector("#composer")
+            phone.screenshot(path=str(OUT / "workspace-phone.png"))
             browser.close()
         runtime.close()
-    print(f"wrote {OUT / 'inbox.png'} and {OUT / 'conversation.png'}")
+    print(f"wrote inbox.png, conversation.png and workspace-phone.png in {OUT}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from heard.accounts.agents import add_agent
 from heard.app import Runtime, build_runtime
 from heard.settings import Settings
 from heard.web.app import create_app
+from tests.conftest import BACKENDS, database_url
 from tests.web.live import LiveServer, live_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -75,3 +76,15 @@ def agent_page(page: Page, server: LiveServer, runtime: Runtime) -> Page:
     """A page logged in as an agent."""
     log_in(page, server, runtime, "agent@example.com")
     return page
+
+
+@pytest.fixture(params=BACKENDS)
+def any_runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime on SQLite and, when HEARD_TEST_DATABASE_URL is set, on PostgreSQL (its own schema). A test module
+    runs on both by defining `runtime` as this fixture."""
+    with database_url(request.param, tmp_path) as url:
+        rt = build_runtime(Settings(env="test", database_url=url, _env_file=None))
+        try:
+            yield rt
+        finally:
+            rt.close()

@@ -39,7 +39,9 @@ def test_one_followup_per_complainant_and_never_twice(sessions: sessionmaker[Ses
         assert len(pending) == 3
         texts = sorted(m.text for m in pending)
         assert (
-            texts[0] == f"Hi @ana, sorry about typing I shows A [?]. The fix is out: {URL} Thank you for reporting it."
+            # a draft from an incident is "identified", not fixed: the message promises what is true
+            texts[0] == f"Hi @ana, sorry about typing I shows A [?]. We know the cause and are working on the fix; "
+            f"what to do meanwhile: {URL} Thank you for reporting it."
         )
         assert all(m.direction == "outgoing" and m.author_handle == "AppleSupport" for m in pending)
         rows = list(session.scalars(select(ArticleFollowUp)))
@@ -124,7 +126,9 @@ def test_each_followup_is_reviewed_by_the_coach_and_recorded(
             "_Not confirmed yet: say what the team found, or remove this section._",
             "A bug in the keyboard's autocorrect in iOS 11.1. It was fixed in 11.1.1.",
         )
-        update_article(session, clock, article.slug, body_md=body, problem="the I turning into A [?]")
+        update_article(
+            session, clock, article.slug, body_md=body, problem="the I turning into A [?]", issue_status="fixed"
+        )
         queued = publish_with_followups(session, clock, article.slug, URL, signature="JM").followups
         assert len(queued) == 3
     with sessions() as session:
@@ -141,3 +145,13 @@ def test_each_followup_is_reviewed_by_the_coach_and_recorded(
         # The first is a personal reply; the others are flagged as copies of it, as the coach should.
         assert "human.near_copy" not in {f["rule"] for f in reviews[first.id].findings}
         assert all("human.near_copy" in {f["rule"] for f in reviews[m.id].findings} for m in pending[1:])
+
+
+def test_the_followup_promises_only_what_the_article_says() -> None:
+    from heard.knowledge.followups import status_line
+    from heard.knowledge.models import Article
+
+    assert status_line(Article(issue_status="fixed"), URL).startswith("The fix is out")
+    assert "fix is out" not in status_line(Article(issue_status="identified"), URL)
+    assert status_line(Article(issue_status="investigating"), URL).startswith("We're on it")
+    assert status_line(Article(issue_status=None), URL).startswith("We're on it")

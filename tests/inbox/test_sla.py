@@ -116,3 +116,21 @@ def test_breaches_are_stored_once_per_missed_target(sessions: sessionmaker[Sessi
         assert (figures.first_response, figures.next_response, figures.conversations) == (2, 1, 3)
         assert figures.total == 3
         assert breach_figures(session, now - timedelta(days=2), now - timedelta(days=1)).total == 0
+
+
+@dataclass
+class PiledOn(Conv):
+    priority: int = 100
+
+
+def test_a_pileon_tightens_its_threads_target() -> None:
+    """A thread with people piling on is not "due in 58 min": it gets a quarter of the target (at least 5 min)."""
+    answered_once = timer(PiledOn(waiting_since=ago(60), last_outgoing_at=ago(120)), SlaTargets(), NOW)
+    assert answered_once is not None
+    assert (answered_once.target_s, answered_once.remaining_s) == (900, 840)
+    first = timer(PiledOn(waiting_since=ago(60)), SlaTargets(), NOW)
+    assert first is not None
+    assert first.target_s == 300
+    calm = timer(PiledOn(waiting_since=ago(60), priority=0), SlaTargets(), NOW)
+    assert calm is not None
+    assert calm.target_s == 900

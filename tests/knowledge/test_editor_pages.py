@@ -3,9 +3,14 @@ only what is published, and nothing changes without login and CSRF."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from heard.app import Runtime
+from heard.conversations.models import Message
 from heard.web.app import create_app
 from tests.knowledge.factories import add_incident
 from tests.web.conftest import anonymous, csrf_of, log_in, runtime
@@ -13,6 +18,14 @@ from tests.web.conftest import anonymous, csrf_of, log_in, runtime
 __all__ = ["anonymous", "runtime"]  # the web tests' fixtures: a runtime on a SQLite file, a logged-out browser
 
 BODY = "## Symptom\nThe app loops at login.\n\n## Steps to fix\n1. Update to 4.2.1.\n\n<script>alert(1)</script>"
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _outgoing(runtime: Runtime) -> list[str]:
+    with runtime.sessions() as session:
+        return list(session.scalars(select(Message.text).where(Message.direction == "outgoing")))
 
 
 def _form(client: TestClient, path: str, **data: str) -> dict[str, str]:
@@ -59,7 +72,22 @@ def test_one_click_draft_from_an_incident_then_publish_follows_up_once(anonymous
     drafted = anonymous.post(f"/articles/from-incident/{incident_id}", data=_form(anonymous, "/articles"))
     assert drafted.status_code == 303
     slug = drafted.headers["location"].rsplit("/", 1)[1]
+    before = _outgoing(runtime)  # the brand's earlier answers in the incident
     first = anonymous.post(f"/articles/{slug}/publish", data=_form(anonymous, f"/articles/{slug}"))
-    assert first.headers["location"].endswith("?queued=3")
-    again = anonymous.post(f"/articles/{slug}/publish", data=_form(anonymous, f"/articles/{slug}"))
-    assert again.headers["location"].endswith("?queued=0")
+    assert first.headers["location"] == f"/articles/{slug}/followups", "publishing shows the preview first"
+    assert _outgoing(runtime) == before, "nothing is sent before the editor confirms"
+    preview = anonymous.get(f"/articles/{slug}/followups").text
+    contacts = re.findall(r'name="send" value="(\d+)"', preview)
+    assert len(contacts) == 3
+    assert "The fix is out" not in preview, "the article is not fixed yet"
+    kept, edited = contacts[0], contacts[1]
+    form = _form(anonymous, f"/articles/{slug}/followups")
+    data = [("csrf_token", form["csrf_token"]), ("send", kept), ("send", edited)]
+    data += [(f"text-{c}", f"Hi, an update for you {c}: we're on it. ^Ed") for c in (kept, edited)]
+    sent = anonymous.post(f"/articles/{slug}/followups", content=urlencode(data), headers=FORM)
+    assert sent.headers["location"].endswith("?queued=2"), "only the people kept, once confirmed"
+    assert sorted(_outgoing(runtime)[len(before) :]) == sorted(
+        f"Hi, an update for you {c}: we're on it. ^Ed" for c in (kept, edited)
+    )
+    again = anonymous.get(f"/articles/{slug}/followups").text
+    assert re.findall(r'name="send" value="(\d+)"', again) == [contacts[2]], "the dropped person is still offered"

@@ -90,3 +90,20 @@ def test_unknown_or_non_webhook_channels_are_404(client: TestClient, runtime: Ru
     add(runtime, "mastodon", "masto", instance="https://mastodon.example", token="t")
     assert client.get("/webhooks/nobody", params={"crc_token": "x"}).status_code == 404
     assert client.post("/webhooks/masto", content=json.dumps({}).encode()).status_code == 404
+
+
+def test_the_demo_replay_is_listed_with_its_health(client: TestClient, runtime: Runtime) -> None:
+    """The demo replays the twcs sample with no channel row; the page lists it as a replay that is delivering."""
+    from heard.commands.demo import sample_path
+    from heard.connectors.replay.connector import in_time_order
+    from heard.connectors.replay.formats import read_file
+    from heard.workers.importer import import_rows
+    from heard.workers.pipeline import PipelineWorker
+
+    rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample"))[:50]
+    import_rows(runtime, rows, "twcs-sample.csv")
+    PipelineWorker(runtime).drain()
+    html = client.get("/channels").text
+    assert 'data-channel="twcs-sample"' in html
+    assert '<span class="health">ok</span>' in html
+    assert "heard channels add" not in html

@@ -64,7 +64,9 @@ def test_stream_folds_new_events_into_one_message_with_the_last_offset(clock: Fr
     assert data == {"events": {"conversation.updated": 1, "posts.stored": 1}, "conversations": [8, 9]}
 
 
-def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offset(clock: FrozenClock) -> None:
+def test_conversation_stream_fires_only_for_its_conversation_but_counts_the_inbox(clock: FrozenClock) -> None:
+    """The workspace shows the queue beside the conversation: every change is an `inbox` message (counted as
+    "N new"), and only the selected conversation's changes add a `conversation` message."""
     log = MemoryLog(clock)
     closing = threading.Event()
 
@@ -79,10 +81,12 @@ def test_conversation_stream_fires_only_for_its_conversation_but_keeps_the_offse
 
     _, other, mine = _run(main)
     assert other.startswith("id: ")
-    assert "event:" not in other
-    assert "data:" not in other
-    assert _fields(mine)["event"] == "conversation"
-    assert int(_fields(mine)["id"]) > int(_fields(other)["id"])
+    assert "event: inbox" in other
+    assert "event: conversation" not in other
+    inbox, conversation = mine.split("\n\n")[:2]
+    assert _fields(inbox + "\n\n")["event"] == "inbox"
+    assert _fields(conversation + "\n\n")["event"] == "conversation"
+    assert int(_fields(conversation + "\n\n")["id"]) > int(_fields(other)["id"])
 
 
 def test_stream_sends_heartbeats_and_ends_when_the_server_closes(clock: FrozenClock) -> None:

@@ -1,7 +1,8 @@
 """Agents: who may log in, with which role, and how their passwords are kept (argon2id, never in clear).
 
 Roles, from least to most: viewer (reads the inbox), agent (works conversations), editor (also writes and publishes
-knowledge-base articles), admin (also manages agents).
+knowledge-base articles), lead (also sets an inbox's SLA targets and approval threshold, and approves held
+drafts), admin (also manages agents).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from heard.accounts.models import Agent, ApiToken
 from heard.audit.trail import CLI, Actor, record
 from heard.errors import Refused
 
-ROLES = ("viewer", "agent", "editor", "admin")
+ROLES = ("viewer", "agent", "editor", "lead", "admin")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 DEMO_EMAIL = "demo@heard.local"

@@ -18,6 +18,7 @@ from heard.alerts.queries import open_alert_counts
 from heard.app import Runtime, build_runtime
 from heard.brands.actions import brands_for_accounts
 from heard.commands.core import serve_runtime
+from heard.commands.demo_startup import announce_when_ready, refuse_taken_port, write_marker
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
 from heard.ingest.queries import ingest_counts
@@ -43,11 +44,14 @@ def demo(
     pileon: Annotated[
         bool, typer.Option(help="Stage a pile-on (invented replies to one real complaint) a minute in.")
     ] = True,
+    port: Annotated[int, typer.Option(help="Port the demo's web app listens on.", min=1, max=65535)] = 8000,
 ) -> None:
     """Migrate a fresh SQLite file, replay the bundled twcs sample live and serve the inbox."""
+    if not once:
+        refuse_taken_port("127.0.0.1", port)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite:///{database}", event_log="sql")
+    settings = Settings(database_url=f"sqlite:///{database}", event_log="sql", port=port)
     runtime = build_runtime(settings)
     if once:
         _once(runtime, as_json)
@@ -72,7 +76,18 @@ def demo(
             "\n           in about a minute the demo stages a pile-on: a dozen invented replies to one real"
             "\n           complaint, to show the radar (see /alerts; --no-pileon leaves the sample as it is)"
         )
-    serve_runtime(runtime, with_worker=True, ready_message=ready)
+    _serve_announced(runtime, url, ready)
+
+
+def _serve_announced(runtime: Runtime, url: str, ready: str) -> None:
+    """Serve; the address and password are printed once the server answers, and `heard user add` run beside the
+    demo finds its database through the marker file while it runs."""
+    remove_marker = write_marker(runtime.settings.database_url, url)
+    announce_when_ready(url, ready)
+    try:
+        serve_runtime(runtime, with_worker=True, ready_message=None)
+    finally:
+        remove_marker()
 
 
 def _once(runtime: Runtime, as_json: bool) -> None:

@@ -10,9 +10,25 @@ import typer
 
 from heard.accounts.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.app import build_runtime
+from heard.commands.demo_startup import running_demo_database
 from heard.settings import Settings
 
 users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    """The configured database; when none is configured and a `heard demo` runs from this directory, the demo's
+    (an agent added for the demo must be able to log in to it)."""
+    settings = Settings()
+    if "database_url" not in settings.model_fields_set:
+        demo = running_demo_database()
+        if demo is not None:
+            return settings.model_copy(update={"database_url": demo})
+    return settings
+
+
+def _where(settings: Settings) -> str:
+    return settings.database_url.split("://", 1)[-1].split("@")[-1]
 
 
 def _password(from_stdin: bool) -> str | None:
@@ -33,7 +49,8 @@ def add(
 ) -> None:
     """Add an agent. Without --password-stdin a password is generated and printed once."""
     given = _password(password_stdin)
-    with build_runtime(Settings()) as runtime:
+    settings = _settings()
+    with build_runtime(settings) as runtime:
         try:
             with runtime.sessions.begin() as session:
                 agent, password = add_agent(session, email, role, runtime.clock.now(), given, name)
@@ -43,6 +60,7 @@ def add(
             raise typer.Exit(2) from exc
     if given is None:
         result["password"] = password
+    result["database"] = _where(settings)
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
@@ -57,7 +75,7 @@ def password(
     generated."""
     given = _password(password_stdin)
     new = given if given is not None else generate_password()
-    with build_runtime(Settings()) as runtime:
+    with build_runtime(_settings()) as runtime:
         try:
             with runtime.sessions.begin() as session:
                 agent = find_agent(session, email)
@@ -73,7 +91,7 @@ def password(
 @users.command("list")
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """List the agents and their roles."""
-    with build_runtime(Settings()) as runtime, runtime.sessions() as session:
+    with build_runtime(_settings()) as runtime, runtime.sessions() as session:
         rows = [{"email": a.email, "name": a.name, "role": a.role} for a in list_agents(session)]
     if as_json:
         typer.echo(json.dumps({"agents": rows}))

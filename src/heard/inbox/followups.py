@@ -39,11 +39,19 @@ def publish_with_followups(
 
 
 def send_followups(
-    session: Session, clock: Clock, article: Article, url: str, signature: str = ""
+    session: Session,
+    clock: Clock,
+    article: Article,
+    url: str,
+    signature: str = "",
+    chosen: dict[int, str] | None = None,
 ) -> list[ArticleFollowUp]:
-    """Queue the article's follow-ups not sent yet; returns the new ones (held ones included)."""
+    """Queue the article's follow-ups not sent yet; returns the new ones (held ones included). `chosen` (contact
+    id -> text) is what an editor confirmed on the preview: only those people, with the texts as edited."""
     queued = []
     plans = plan_followups(session, article, url, signature)
+    if chosen is not None:
+        plans = [replace(p, text=chosen[p.contact_id]) for p in plans if chosen.get(p.contact_id, "").strip()]
     # Answered by the brand in none of their own conversations, a person hears from the account that answered
     # the others in the incident.
     account = brand_voice(session, [p.conversation_id for p in plans])

@@ -55,6 +55,32 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyLength:
+    """A reply's length as its network counts it, against the tighter of the network's and the channel's limit:
+    what the composer's counter shows and what `queue_reply` refuses, so the two never disagree."""
+
+    length: int
+    limit: int
+    where: str
+
+    @property
+    def over(self) -> int:
+        return max(0, self.length - self.limit)
+
+    @property
+    def reason(self) -> str:
+        return f"{self.where} allows {self.limit} characters; this reply has {self.length}"
+
+
+def reply_length(network: str, channel_kind: str, channel_max: int, text: str) -> ReplyLength:
+    """`text` as it would be queued (stripped, storable), measured the way `network` counts."""
+    measured = measure(network, storable(text.strip()))
+    # The network's own limit, as it counts, even when the channel (an import, the demo's replay) takes more.
+    limit = min(channel_max, MAX_REPLY_CHARS, measured.limit or MAX_REPLY_CHARS)
+    return ReplyLength(measured.length, limit, network if measured.limit == limit else channel_kind)
+
+
+@dataclass(frozen=True, slots=True)
 class Queued:
     """The outcome of asking to send: the queued message, and the review that let it through or holds it for a
     lead (commit either way: the held message is what the lead approves)."""
@@ -91,12 +117,9 @@ def queue_reply(
     route = route_for(session, conversation)
     if private and not route.allows_private:
         raise OutboxProblem(f"{conversation.network} does not let Heard answer privately: reply in public")
-    measured = measure(conversation.network, text)
-    # The network's own limit, as it counts, even when the channel (an import, the demo's replay) takes more.
-    limit = min(route.max_chars, MAX_REPLY_CHARS, measured.limit or MAX_REPLY_CHARS)
-    if measured.length > limit:
-        where = conversation.network if measured.limit == limit else route.kind
-        raise OutboxProblem(f"{where} allows {limit} characters; this reply has {measured.length}")
+    length = reply_length(conversation.network, route.kind, route.max_chars, text)
+    if length.over:
+        raise OutboxProblem(length.reason)
     if review_id is not None:
         return _send_approved(session, conversation, text, review_id)
     reviewed = _review(session, conversation, text, clock, author, private, context)

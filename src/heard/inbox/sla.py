@@ -20,13 +20,17 @@ from heard.clock import as_utc
 from heard.conversations.models import Conversation
 from heard.db.bulk import insert_rows
 from heard.inbox.models import SlaBreach
-from heard.inbox.reasons import waited
+from heard.inbox.reasons import PILEON_PRIORITY, waited
 
 SlaKind = Literal["first_response", "next_response"]
 SlaState = Literal["ok", "warning", "breached"]
 #: The share of the target left when the timer turns to "warning".
 WARNING_FRACTION = 0.2
 PAUSED_STATUSES = frozenset({"resolved", "snoozed"})
+#: A thread the radar caught in a pile-on gets this share of its target (the longer the wait, the bigger the
+#: pile-on), never less than PILEON_FLOOR_S.
+PILEON_SHARE = 0.25
+PILEON_FLOOR_S = 300
 
 
 class Waiting(Protocol):
@@ -71,12 +75,15 @@ def short_duration(seconds: float) -> str:
 
 
 def timer(conversation: Waiting, targets: SlaTargets, now: datetime) -> SlaTimer | None:
-    """The running timer, or None when nothing is owed (answered, resolved, snoozed)."""
+    """The running timer, or None when nothing is owed (answered, resolved, snoozed). A pile-on (priority from
+    the radar) tightens the target: a thread with a dozen people piling on is not "due in 58 min"."""
     if conversation.waiting_since is None or conversation.status in PAUSED_STATUSES:
         return None
     first = conversation.last_outgoing_at is None
     kind: SlaKind = "first_response" if first else "next_response"
     target = targets.first_response_s if first else targets.next_response_s
+    if getattr(conversation, "priority", 0) >= PILEON_PRIORITY:
+        target = min(target, max(PILEON_FLOOR_S, int(target * PILEON_SHARE)))
     due_at = as_utc(conversation.waiting_since) + timedelta(seconds=target)
     remaining = (due_at - as_utc(now)).total_seconds()
     return SlaTimer(kind, due_at, remaining, state_of(remaining, target), target)

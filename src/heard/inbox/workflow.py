@@ -43,7 +43,7 @@ def assign(session: Session, conversation_id: int, assignee_id: int | None, by: 
         assignee = session.get(Agent, assignee_id)
         if assignee is None:
             raise NotFound("No such agent")
-        if assignee.role not in ("agent", "admin"):
+        if assignee.role not in ("agent", "editor", "lead", "admin"):
             raise WorkflowError(f"{assignee.name} is a viewer and cannot work conversations")
     if conversation.assignee_id == assignee_id:
         return

@@ -39,19 +39,29 @@ class Complainant:
 
 def followup_text(handle: str, article: Article, url: str, signature: str = "") -> str:
     """ "Hi @ana, sorry about the login loop. <the cause, when the article says it> The fix is out: LINK Thank you
-    for reporting it. ^SIG", fitted to one post on X (a link counts as 23 characters there)."""
+    for reporting it. ^SIG", fitted to one post on X (a link counts as 23 characters there). The promise follows
+    the article's issue status (`status_line`) and the problem its current title or problem line."""
     problem = (article.problem or _lower_first(article.title)).strip()
     if len(problem) > MAX_PROBLEM_CHARS:
         problem = problem[: MAX_PROBLEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
     handle = neutralised(handle).strip()  # a bidi override in a handle would reverse the rest (heard.bidi)
     name = f"@{handle.lstrip('@')}" if handle else "there"
     sign = f" ^{signature.strip()}" if signature.strip() else ""
-    tail = f"The fix is out: {url} Thank you for reporting it.{sign}"
+    tail = f"{status_line(article, url)} Thank you for reporting it.{sign}"
     for cause in (stated_cause(article), ""):
         text = " ".join(part for part in (f"Hi {name}, sorry about {problem}.", cause, tail) if part)
         if len(text) - len(url) + LINK_CHARS <= MAX_POST_CHARS:
             return text
     return text
+
+
+def status_line(article: Article, url: str) -> str:
+    """What the follow-up promises, as true as the article is: "the fix is out" only once it is fixed."""
+    if article.issue_status == "fixed":
+        return f"The fix is out: {url}"
+    if article.issue_status == "identified":
+        return f"We know the cause and are working on the fix; what to do meanwhile: {url}"
+    return f"We're on it, and we keep what we know here: {url}"
 
 
 def stated_cause(article: Article) -> str:

@@ -45,4 +45,5 @@ def require_role(role: str) -> Callable[..., AgentIdentity]:
 Me = Annotated[AgentIdentity, Depends(current_agent)]
 Worker = Annotated[AgentIdentity, Depends(require_role("agent"))]
 Editor = Annotated[AgentIdentity, Depends(require_role("editor"))]
+Lead = Annotated[AgentIdentity, Depends(require_role("lead"))]
 Admin = Annotated[AgentIdentity, Depends(require_role("admin"))]

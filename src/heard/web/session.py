@@ -95,6 +95,15 @@ def login_redirect(scope: Scope) -> Response:
     return PlainTextResponse("Log in first.", status_code=401)
 
 
+LOGGED_OUT = "You are logged out: log in again, then repeat this (what you typed is still on the page)."
+
+
+def logged_out(_scope: Scope) -> Response:
+    """An action from a page whose session has ended; htmx shows the text where the agent acted (no redirect:
+    the draft on the page stays)."""
+    return PlainTextResponse(LOGGED_OUT, status_code=401)
+
+
 def origin_ok(headers: Headers) -> bool:
     origin = headers.get("origin")
     if origin is None:
@@ -119,6 +128,11 @@ class SessionMiddleware:
         session = loaded or new_session()
         state = scope.setdefault("state", {})
         state["session"] = session
+        if session.agent_id is None and not is_public(scope["path"]) and scope["method"] not in SAFE_METHODS:
+            # Checked before CSRF: a page kept from before logout (the back button) posts an old token, and the
+            # agent must read why nothing happened, not a token error.
+            await logged_out(scope)(scope, receive, send)
+            return
         if scope["method"] not in SAFE_METHODS and not scope["path"].startswith(CSRF_EXEMPT_PREFIXES):
             refusal, receive = await _check_csrf(scope, receive, headers, session)
             if refusal is not None:

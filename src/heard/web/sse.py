@@ -119,13 +119,13 @@ def read_new(log: EventLog, after: int) -> list[Record]:
 
 
 def format_message(batch: Batch, conversation: int | None) -> str:
-    """`inbox` for the queue page; `conversation` for a conversation page, only when that one changed (an
-    id-only message otherwise, which moves the browser's Last-Event-ID without firing anything)."""
-    if conversation is not None and conversation not in batch.conversations:
-        return f"id: {batch.offset}\n\n"
-    kind = "inbox" if conversation is None else "conversation"
+    """`inbox` for the queue (every page shows one: the workspace counts it as "N new" and swaps nothing), then,
+    on a page with a conversation selected, `conversation` when that one changed."""
     data = {"events": dict(batch.names), "conversations": sorted(batch.conversations)[:100]}
-    return f"id: {batch.offset}\nevent: {kind}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+    out = f"id: {batch.offset}\nevent: inbox\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+    if conversation is not None and conversation in batch.conversations:
+        out += f"id: {batch.offset}\nevent: conversation\ndata: {json.dumps({'conversation': conversation})}\n\n"
+    return out
 
 
 async def event_stream(

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 from heard.clock import Clock, as_utc
 from heard.inbox.reasons import waited as duration
 from heard.inbox.sla import sla_timer
+from heard.web.highlight import highlight
 from heard.web.linkify import http_url, linkify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,6 +39,7 @@ def make_environment(clock: Clock) -> Environment:
 
     env.globals["sla_timer"] = lambda conversation, targets=None: sla_timer(conversation, targets, clock.now())
     env.filters["linkify"] = linkify
+    env.filters["highlight"] = highlight
     env.filters["http_url"] = http_url
     env.filters["since"] = since
     env.filters["stamp"] = stamp

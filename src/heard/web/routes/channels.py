@@ -17,6 +17,7 @@ from heard.connectors.base import Connector, PublishRefused
 from heard.connectors.failures import ConnectorFailure
 from heard.connectors.registry import connector_class
 from heard.errors import MissingExtra
+from heard.inbox.feeds import unconfigured_feeds
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
 from heard.web.intake import parse_delivery, take_posts
@@ -29,8 +30,9 @@ MAX_BODY = 5 * 1024 * 1024
 
 
 @router.get("/channels", response_class=HTMLResponse)
-def channels_page(request: Request, session: SessionDep, me: Me) -> HTMLResponse:
-    return page(request, "channels.html", {"channels": list_channels(session)})
+def channels_page(request: Request, session: SessionDep, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    feeds = unconfigured_feeds(session, runtime.clock.now())
+    return page(request, "channels.html", {"channels": list_channels(session), "feeds": feeds})
 
 
 def _connector(runtime: Runtime, session: Session, name: str) -> Connector | None:

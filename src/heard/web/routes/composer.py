@@ -19,8 +19,9 @@ from heard.coach.suggest import suggest_draft
 from heard.conversations.models import Conversation, Message
 from heard.errors import NotFound
 from heard.inbox.coaching import context_for_conversation
-from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply, retry_delivery, review_for
-from heard.inbox.queries import InboxFilter, list_conversations
+from heard.inbox.collisions import check_no_double_reply
+from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply, reply_length, retry_delivery, review_for
+from heard.inbox.queries import InboxFilter, agent_names, list_conversations
 from heard.inbox.sla import load_targets, targets_for
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime, get_session
@@ -39,15 +40,26 @@ SHOWN_REPLIES = 10
 def composer_context(session: Session, conversation: Conversation) -> dict[str, Any]:
     """What composer.html needs on first render; the conversation page adds it to its own context."""
     route = route_for(session, conversation)
+    replies = _replies(session, conversation.id)
+    length = reply_length(conversation.network, route.kind, route.max_chars, "")
     return {
         "c": conversation,
         "composer": {
             "allows_private": route.allows_private,
-            "max_chars": min(route.max_chars, MAX_REPLY_CHARS),
-            "replies": _replies(session, conversation.id),
+            "max_chars": length.limit,
+            "limit_where": length.where,
+            "replies": replies,
+            # the agent beside the brand account each reply went out from
+            "writers": agent_names(session, {m.agent_id for m in replies}),
             "sla_targets": targets_for(load_targets(session), conversation),
         },
     }
+
+
+def _measured(session: Session, conversation: Conversation, text: str) -> dict[str, Any]:
+    route = route_for(session, conversation)
+    length = reply_length(conversation.network, route.kind, route.max_chars, text)
+    return {"length": length.length, "limit": length.limit, "over": length.over, "reason": length.reason}
 
 
 def _replies(session: Session, conversation_id: int) -> list[Message]:
@@ -84,7 +96,8 @@ def review_draft(
     """The coach's review of the draft as typed (the page posts it 300 ms after the last keystroke)."""
     conversation = _conversation(session, conversation_id)
     result = review_for(session, conversation.id, text, agent_name=me.name, private=visibility == "private")
-    return _block(request, "coach", session, conversation, review=result, draft=text)
+    measured = _measured(session, conversation, text)
+    return _block(request, "coach", session, conversation, review=result, draft=text, measured=measured)
 
 
 @router.post("/conversations/{conversation_id}/suggest", response_class=HTMLResponse)
@@ -107,10 +120,15 @@ def send_reply(
     text: Text,
     visibility: Visibility = "public",
     review_id: Annotated[int | None, Form(ge=1, lt=2**63)] = None,
+    confirm_collision: Annotated[str, Form(max_length=8)] = "",
 ) -> HTMLResponse:
-    """Queue the reply in the outbox; the publisher sends it and the list below the composer follows it live."""
+    """Queue the reply in the outbox; the publisher sends it and the list below the composer follows it live.
+    A public reply to a conversation a colleague answered minutes ago is refused (409, saying who and what)
+    until the agent confirms it (`confirm_collision`)."""
     notice = ""
     with runtime.sessions.begin() as session:
+        if visibility == "public" and not confirm_collision:
+            check_no_double_reply(session, conversation_id, me.id, runtime.clock.now())
         queued = queue_reply(
             session,
             conversation_id,

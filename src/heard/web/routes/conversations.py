@@ -1,4 +1,6 @@
-"""One conversation: the whole thread, with what Heard understood of each customer post."""
+"""The workspace: one screen with the queue (left), the selected conversation's thread with the composer always
+in view (middle), and the customer, incident and article context (right). `/` selects the top conversation of
+the queue; `/conversations/{id}` selects that one and keeps the queue's filters from the query string."""
 
 from __future__ import annotations
 
@@ -8,15 +10,15 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
-from heard.accounts.agents import list_agents
+from heard.accounts.agents import AgentIdentity, list_agents
 from heard.app import Runtime
-from heard.events import EVENTS_TOPIC
-from heard.inbox.queries import ConversationView, customer_context, get_conversation
+from heard.inbox.queries import ConversationView, agent_names, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
 from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
 from heard.web.routes.composer import composer_context
+from heard.web.routes.inbox import Params, QueueParams, filters_context, queue_context
 from heard.web.templating import fragment, page
 
 router = APIRouter()
@@ -33,30 +35,56 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
     return view
 
 
-def _context(session: Session, conversation_id: int) -> dict[str, Any]:
-    agents = [a for a in list_agents(session) if a.role in ("agent", "admin")]
+def thread_context(session: Session, conversation_id: int, undo: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the thread block needs; `undo` is the form that puts back what the agent just changed."""
+    agents = [a for a in list_agents(session) if a.role in ("agent", "editor", "lead", "admin")]
+    view = _found(session, conversation_id)
     return {
-        "view": _found(session, conversation_id),
+        "view": view,
+        # sent replies show the brand account they went out from and, beside it, the agent who wrote them
+        "writers": agent_names(session, {e.message.agent_id for e in view.entries}),
         "agents": agents,
         "statuses": STATUSES,
         "snooze_hours": SNOOZE_HOURS,
+        "undo": undo,
     }
 
 
-def render_thread(request: Request, runtime: Runtime, conversation_id: int) -> HTMLResponse:
+def render_thread(
+    request: Request, runtime: Runtime, conversation_id: int, undo: dict[str, str] | None = None
+) -> HTMLResponse:
     with runtime.sessions() as session:
-        return fragment(request, "conversation.html", "thread", _context(session, conversation_id))
+        return fragment(request, "workspace.html", "thread", thread_context(session, conversation_id, undo))
+
+
+def _workspace(
+    request: Request, runtime: Runtime, params: QueueParams, me: AgentIdentity, selected: int | None
+) -> HTMLResponse:
+    with runtime.sessions() as session:
+        context = {**filters_context(session, runtime), **queue_context(session, params, me, runtime)}
+        conversations = context["page"].conversations
+        if selected is None and conversations:
+            selected = conversations[0].id
+        context["selected_id"] = selected
+        context["view"] = None
+        if selected is not None:
+            context.update(thread_context(session, selected))
+            context["customer"] = customer_context(session, context["view"].conversation)
+            context.update(composer_context(session, context["view"].conversation))
+            context["conversation_tags"] = tags_for(session, [selected]).get(selected, [])
+        return page(request, "workspace.html", context)
+
+
+@router.get("/", response_class=HTMLResponse)
+def inbox_page(request: Request, params: Params, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+    return _workspace(request, runtime, params, me, None)
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-def conversation_page(request: Request, conversation_id: int, runtime: RuntimeDep, me: Me) -> HTMLResponse:
-    head = runtime.log.head(EVENTS_TOPIC)
-    with runtime.sessions() as session:
-        context = {**_context(session, conversation_id), "head": head}
-        context["customer"] = customer_context(session, context["view"].conversation)
-        context.update(composer_context(session, context["view"].conversation))
-        context["conversation_tags"] = tags_for(session, [conversation_id]).get(conversation_id, [])
-        return page(request, "conversation.html", context)
+def conversation_page(
+    request: Request, conversation_id: int, params: Params, runtime: RuntimeDep, me: Me
+) -> HTMLResponse:
+    return _workspace(request, runtime, params, me, conversation_id)
 
 
 @router.get("/conversations/{conversation_id}/thread", response_class=HTMLResponse)

@@ -1,4 +1,6 @@
-"""The inbox: the queue of conversations, as a page and as the fragment htmx swaps in when something changes."""
+"""The inbox: the queue of conversations, as the left pane of the workspace and as the fragment htmx swaps in when
+the agent takes the "N new" items. The workspace page itself (queue | thread and composer | context) is rendered
+by `heard.web.routes.conversations`; `/` is that page with the top conversation of the queue selected."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from starlette.responses import HTMLResponse
 from heard.accounts.agents import AgentIdentity, list_agents
 from heard.app import Runtime
 from heard.events import EVENTS_TOPIC
+from heard.inbox.brand_accounts import brand_accounts
 from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
-from heard.web.templating import fragment, page
+from heard.web.templating import fragment
 
 router = APIRouter()
 
@@ -67,30 +70,33 @@ SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _context(session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime) -> dict[str, Any]:
+def queue_context(session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime) -> dict[str, Any]:
+    """What the queue block needs: the page of conversations, the filters, the SLA targets."""
     chosen = params.filter_for(me)
+    found = list_conversations(session, chosen, params.offset, PAGE_SIZE, runtime.clock.now())
     return {
-        "page": list_conversations(session, chosen, params.offset, PAGE_SIZE, runtime.clock.now()),
+        "page": found,
+        "accounts": brand_accounts(session, found.conversations),
         "params": params,
         "filtered": any(v for k, v in params.raw.items()),
         "sla_targets": load_targets(session),
+        "search_terms": (params.raw["q"] or "").split(),
     }
 
 
-@router.get("/", response_class=HTMLResponse)
-def inbox_page(request: Request, params: Params, session: SessionDep, runtime: RuntimeDep, me: Me) -> HTMLResponse:
-    head = runtime.log.head(EVENTS_TOPIC)  # before the query, so no change between the two goes unnoticed
-    context = {
-        **_context(session, params, me, runtime),
-        "head": head,
+def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
+    """The filter form's choices and the event-log offset the page's live stream starts from."""
+    return {
+        # read before the queries, so no change between the two goes unnoticed
+        "head": runtime.log.head(EVENTS_TOPIC),
         "networks": list_networks(session),
         "agents": list_agents(session),
         "views": VIEWS,
         "sentiments": SENTIMENTS,
     }
-    return page(request, "inbox.html", context)
 
 
 @router.get("/inbox/queue", response_class=HTMLResponse)
 def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
-    return fragment(request, "inbox.html", "queue", _context(session, params, me, runtime))
+    context = {**queue_context(session, params, me, runtime), "selected_id": None}
+    return fragment(request, "workspace.html", "queue", context)

@@ -7,14 +7,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
 from heard.audit.trail import Actor
 from heard.errors import HeardError
-from heard.inbox.followups import publish_with_followups
-from heard.knowledge.actions import archive_article, create_article, update_article
+from heard.inbox.followups import send_followups
+from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
 from heard.knowledge.drafting import draft_from_incident
+from heard.knowledge.followups import plan_followups
 from heard.knowledge.markdown import sections
 from heard.knowledge.models import ISSUE_STATUSES
 from heard.knowledge.queries import get_article, list_articles
@@ -84,12 +86,47 @@ def save(
 
 @router.post("/{slug}/publish")
 def publish(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Response:
-    url = public_url(request, runtime, slug)
+    """Publish; when the article answers an incident, the editor goes to the follow-ups' preview: nothing is sent
+    to anyone before they confirm there."""
     with runtime.sessions.begin() as session:
-        result = publish_with_followups(
-            session, runtime.clock, slug, url, signature=me.name.split()[0], by=Actor(me.id, me.email)
-        )
-    return RedirectResponse(f"/articles/{slug}?queued={len(result.followups)}", status_code=303)
+        article = publish_article(session, runtime.clock, slug, Actor(me.id, me.email))
+        answers_incident = article.incident_id is not None
+    if answers_incident:
+        return RedirectResponse(f"/articles/{slug}/followups", status_code=303)
+    return RedirectResponse(f"/articles/{slug}?queued=0", status_code=303)
+
+
+@router.get("/{slug}/followups", response_class=HTMLResponse)
+def followups_preview(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> HTMLResponse:
+    """Everyone the article would reach, each with their personal message (status-aware, the article's current
+    title), to drop or edit before sending."""
+    url = public_url(request, runtime, slug)
+    with runtime.sessions() as session:
+        article = get_article(session, slug)
+        if article is None:
+            raise HTTPException(status_code=404, detail="No such article")
+        plans = plan_followups(session, article, url, signature=me.name.split()[0])
+        return page(request, "kb_editor/followups.html", {"article": article, "plans": plans})
+
+
+@router.post("/{slug}/followups")
+async def followups_send(request: Request, slug: str, runtime: RuntimeDep, me: Editor) -> Response:
+    """Send the follow-ups the editor kept (`send` = contact ids), with their texts as edited (`text-<id>`),
+    through the one reply path and its coach."""
+    form = await request.form()
+    kept = {int(v) for v in form.getlist("send") if isinstance(v, str) and v.isdigit() and len(v) < 19}
+    chosen = {cid: str(form.get(f"text-{cid}", ""))[:2000] for cid in kept}
+    url = public_url(request, runtime, slug)
+    return await run_in_threadpool(_send_chosen, runtime, slug, url, me.name.split()[0], chosen)
+
+
+def _send_chosen(runtime: Runtime, slug: str, url: str, signature: str, chosen: dict[int, str]) -> Response:
+    with runtime.sessions.begin() as session:
+        article = get_article(session, slug)
+        if article is None:
+            raise HTTPException(status_code=404, detail="No such article")
+        queued = send_followups(session, runtime.clock, article, url, signature, chosen=chosen)
+    return RedirectResponse(f"/articles/{slug}?queued={len(queued)}", status_code=303)
 
 
 @router.post("/{slug}/archive")

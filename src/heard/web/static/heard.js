@@ -44,8 +44,15 @@ document.addEventListener("htmx:responseError", function (event) {
     spot.scrollIntoView({ block: "nearest" });
   }
 });
-document.addEventListener("htmx:afterSwap", function () {
-  document.querySelectorAll("#flash, .refusal").forEach(function (spot) {
+// A refusal stays until the form that drew it is sent again and succeeds: live swaps, the coach's reviews and
+// the typing beacon (requests of other elements) leave it alone, so a "Send anyway" stays to be pressed.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var elt = event.detail.elt;
+  if (!event.detail.successful || !elt || elt.tagName !== "FORM") {
+    return;
+  }
+  var spot = elt.querySelector(".refusal");
+  if (spot) {
     spot.hidden = true;
-  });
+  }
 });

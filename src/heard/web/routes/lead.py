@@ -1,0 +1,65 @@
+"""A lead's pages: each inbox's rules (SLA targets, the approval threshold) and the approvals queue (held drafts
+with their review: approve, reject, or open the conversation to edit)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from heard.app import Runtime
+from heard.inbox.approvals import approve_review
+from heard.inbox.approvals_queue import held_replies, reject_reply
+from heard.inbox.settings import SettingsProblem, list_inbox_rules, set_inbox_rules
+from heard.web.auth import Lead
+from heard.web.deps import get_runtime
+from heard.web.templating import page
+
+router = APIRouter()
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Minutes = Annotated[int, Form(ge=0, le=7 * 24 * 60)]
+
+
+@router.get("/settings/inboxes", response_class=HTMLResponse)
+def inbox_settings(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
+    with runtime.sessions() as session:
+        return page(request, "lead_settings.html", {"inboxes": list_inbox_rules(session), "saved": ""})
+
+
+@router.post("/settings/inboxes/{inbox_id}")
+def save_inbox_settings(
+    request: Request,
+    inbox_id: int,
+    runtime: RuntimeDep,
+    me: Lead,
+    first_response_min: Minutes,
+    next_response_min: Minutes,
+    approval_below: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
+    threshold = approval_below.strip()
+    if threshold and not threshold.isdigit():
+        raise SettingsProblem("the approval threshold is a coach score from 1 to 100 (empty: no approval)")
+    with runtime.sessions.begin() as session:
+        set_inbox_rules(session, inbox_id, first_response_min, next_response_min, int(threshold) if threshold else None)
+    return RedirectResponse("/settings/inboxes?saved=1", status_code=303)
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+def approvals(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
+    with runtime.sessions() as session:
+        return page(request, "approvals.html", {"held": held_replies(session)})
+
+
+@router.post("/approvals/{review_id}/approve")
+def approve(review_id: int, runtime: RuntimeDep, me: Lead) -> Response:
+    with runtime.sessions.begin() as session:
+        approve_review(session, review_id, approver_id=me.id, approver_role=me.role, clock=runtime.clock)
+    return RedirectResponse("/approvals", status_code=303)
+
+
+@router.post("/approvals/reject/{message_id}")
+def reject(message_id: int, runtime: RuntimeDep, me: Lead) -> Response:
+    with runtime.sessions.begin() as session:
+        reject_reply(session, message_id, me)
+    return RedirectResponse("/approvals", status_code=303)

@@ -1,0 +1,73 @@
+"""A lead sets an inbox's SLA targets and approval threshold, and works the approvals queue; agents cannot."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from heard.app import Runtime
+from heard.channels.models import Inbox
+from heard.conversations.models import Message
+from heard.inbox.outbox import Author, queue_reply
+from heard.inbox.sla import load_targets
+from tests.web.conftest import csrf_of, log_in
+from tests.web.factories import add_conversation
+
+
+def _inbox(runtime: Runtime) -> int:
+    with runtime.sessions.begin() as session:
+        inbox = Inbox(name="Support")
+        session.add(inbox)
+        session.flush()
+        return inbox.id
+
+
+def test_an_agent_cannot_open_the_lead_pages(anonymous: TestClient, runtime: Runtime) -> None:
+    log_in(anonymous, runtime, "agent@example.com", "agent")
+    assert anonymous.get("/settings/inboxes").status_code == 403
+    assert anonymous.get("/approvals").status_code == 403
+
+
+def test_a_lead_sets_sla_targets_and_the_threshold(anonymous: TestClient, runtime: Runtime) -> None:
+    inbox_id = _inbox(runtime)
+    log_in(anonymous, runtime, "lead@example.com", "lead")
+    page = anonymous.get("/settings/inboxes").text
+    assert 'data-inbox="Support"' in page
+    form = {"csrf_token": csrf_of(page), "first_response_min": "5", "next_response_min": "30", "approval_below": "70"}
+    assert anonymous.post(f"/settings/inboxes/{inbox_id}", data=form).status_code == 303
+    with runtime.sessions() as session:
+        targets = load_targets(session)[inbox_id]
+        assert (targets.first_response_s, targets.next_response_s) == (300, 1800)
+        inbox = session.get(Inbox, inbox_id)
+        assert inbox is not None
+        assert inbox.coach_approval_below == 70
+    bad = {**form, "first_response_min": "0"}
+    refused = anonymous.post(f"/settings/inboxes/{inbox_id}", data=bad)
+    assert refused.status_code == 400
+    assert "between 1 minute and 7 days" in refused.text
+
+
+def test_the_approvals_queue_approves_and_rejects(anonymous: TestClient, runtime: Runtime) -> None:
+    inbox_id = _inbox(runtime)
+    with runtime.sessions.begin() as session:
+        session.get_one(Inbox, inbox_id).coach_approval_below = 101  # every draft waits for a lead
+        first = add_conversation(session, runtime.clock.now(), "erin", "my bag", inbox_id=inbox_id).id
+        second = add_conversation(session, runtime.clock.now(), "finn", "my card", inbox_id=inbox_id).id
+        for cid in (first, second):
+            queue_reply(
+                session, cid, "Sorry about that, we are on it. ^Ann", clock=runtime.clock, author=Author(name="Ann")
+            )
+    log_in(anonymous, runtime, "lead@example.com", "lead")
+    page = anonymous.get("/approvals").text
+    assert page.count('class="held"') == 2
+    with runtime.sessions() as session:
+        held = list(session.scalars(select(Message).where(Message.delivery_state == "held").order_by(Message.id)))
+    review_id = int(page.split("/approvals/")[1].split("/approve")[0])
+    token = csrf_of(page)
+    assert anonymous.post(f"/approvals/{review_id}/approve", data={"csrf_token": token}).status_code == 303
+    assert anonymous.post(f"/approvals/reject/{held[1].id}", data={"csrf_token": token}).status_code == 303
+    with runtime.sessions() as session:
+        states = [session.get_one(Message, m.id).delivery_state for m in held]
+        assert states == ["pending", "failed"]
+        assert "rejected by" in (session.get_one(Message, held[1].id).delivery_error or "")
+    assert "Nothing waits for approval" in anonymous.get("/approvals").text
