@@ -77,11 +77,13 @@ def test_a_judged_post_crosses_the_log_with_what_the_radar_reads() -> None:
         intents=("complaint",),
     )
     post.extra["incident_id"] = 12
+    post.extra["brands"] = ["acme", "acme-travel"]
     back = Post.from_judged_json(post.to_judged_json())
     assert back.raw == raw
     assert (back.hashtags, back.mentions, back.complaint, back.topic) == (("#fail",), ("@acme",), 0.91, "delay")
     assert (back.sentiment, back.urgency, back.intents) == ("negative", 55, ("complaint",))
     assert back.extra["incident_id"] == 12
+    assert back.extra["brands"] == ["acme", "acme-travel"]  # the separate radar counts the same brand series
 
 
 @pytest.mark.parametrize(

@@ -258,6 +258,8 @@ class Post:
         data["raw"] = self.raw.to_mapping()
         incident = self.extra.get("incident_id")
         data["incident_id"] = incident if isinstance(incident, int) else None
+        brands = self.extra.get("brands")
+        data["brands"] = [str(b) for b in brands] if isinstance(brands, list) else []
         return _ENCODER.encode(data).encode("utf-8")
 
     @classmethod
@@ -289,6 +291,9 @@ class Post:
         incident = data.get("incident_id")
         if isinstance(incident, int) and not isinstance(incident, bool):
             post.extra["incident_id"] = incident
+        brands = data.get("brands")
+        if isinstance(brands, list) and brands:
+            post.extra["brands"] = [str(b)[:64] for b in brands[:8]]
         return post
 
 

@@ -85,3 +85,26 @@ def test_periods_that_make_no_sense_are_refused(
 ) -> None:
     with sessions() as s, pytest.raises(HeardError, match=message):
         choose_period(s, NOW, since, until)
+
+
+def test_a_brands_report_counts_only_its_conversations_pileons_and_incidents(sessions: sessionmaker[Session]) -> None:
+    from sqlalchemy import update
+
+    from heard.alerts.models import Alert
+    from heard.conversations.models import PostRecord
+    from heard.incidents.models import Incident
+
+    with sessions() as s:
+        ids = build(s)
+        everyone = outcome_report(s, NOW, 900, T0.date(), T0.date())
+        s.execute(update(PostRecord).where(PostRecord.conversation_id == ids["slow"]).values(brand="acme"))
+        s.execute(update(Alert).values(brand="acme"))
+        s.execute(update(Incident).values(brand="other"))
+        s.flush()
+        acme = outcome_report(s, NOW, 900, T0.date(), T0.date(), brand="acme")
+        nobody = outcome_report(s, NOW, 900, T0.date(), T0.date(), brand="nobody")
+    assert everyone.responses.conversations > acme.responses.conversations == 1
+    assert (acme.pileons.count, nobody.pileons.count) == (1, 0)
+    assert acme.pileons.worst[0].people == everyone.pileons.worst[0].people
+    assert nobody.responses.conversations == 0
+    assert acme.incidents.open_now == nobody.incidents.open_now == 0

@@ -24,6 +24,7 @@ from heard.connectors.replay.formats import read_file
 from heard.ingest.queries import ingest_counts
 from heard.knowledge.demo_articles import seed_demo_articles
 from heard.posts import RawPost
+from heard.radar.radar import LIVE_LAG_S
 from heard.settings import Settings
 from heard.stream.base import append_posts
 from heard.workers.importer import Pace, import_rows
@@ -120,13 +121,15 @@ def sample_brands(runtime: Runtime, rows: Sequence[object]) -> int:
 
 
 def _replay(runtime: Runtime, rows: list[RawPost | object], speed: float, preload: int) -> None:
-    """Old sample, live feel: the first `preload` posts are moved in time to end just now; the rest arrive live
+    """Old sample, live feel: the first `preload` posts are moved in time to end an hour ago; the rest arrive live
     at `speed` x real time (gaps capped at 3 s), stamped with the moment they arrive."""
     posts = [r for r in rows if isinstance(r, RawPost)]
     if not posts:
         return
     head, tail = posts[:preload], posts[preload:]
     if head:
-        shift = runtime.clock.now() - head[-1].created_at - timedelta(seconds=30)
+        # The first load ends just over an hour ago, so the radar learns it as history (decision 0202) and
+        # raises nothing on it; what follows arrives live.
+        shift = runtime.clock.now() - head[-1].created_at - timedelta(seconds=LIVE_LAG_S + 60)
         import_rows(runtime, head, "twcs-sample.csv", Pace(shift=shift))
     import_rows(runtime, tail, "twcs-sample.csv", Pace(speed=speed, max_gap_s=3.0, retime=True))

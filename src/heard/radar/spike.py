@@ -26,7 +26,8 @@ class BurstPreset:
     warmup_posts: int = 50
 
 
-#: Checked with `heard bench pileon`: "normal" raised no false alert in 2.14 brand-weeks (target: at most 1 a week).
+#: Checked with `heard bench pileon`: "normal" raised no false alert in 2.14 brand-weeks with five-post threads
+#: (target: at most 1 a week), and none in 0.36 brand-weeks with three-person threads (2026-12-07, docs/radar.md).
 BURST_PRESETS: dict[Sensitivity, BurstPreset] = {
     "low": BurstPreset(false_alarms_per_week=0.005, min_posts=8, cooldown_s=3600.0, min_people=5),
     "normal": BurstPreset(false_alarms_per_week=0.02, min_posts=5, cooldown_s=1800.0, min_people=3),

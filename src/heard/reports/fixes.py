@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from heard.clock import as_utc
@@ -54,7 +54,7 @@ class ArticleEffect:
 
 
 def incident_figures(session: Session, period: Period) -> IncidentFigures:
-    live = Incident.merged_into_id.is_(None)
+    live = and_(Incident.merged_into_id.is_(None), period.brand_is(Incident.brand))
     in_period = period.holds(Incident.created_at)
     opened = session.scalar(select(func.count()).select_from(Incident).where(live, in_period)) or 0
     resolved_rows = session.execute(

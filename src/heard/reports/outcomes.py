@@ -33,9 +33,15 @@ class OutcomeReport:
 
 
 def outcome_report(
-    session: Session, now: datetime, default_target_s: int, since: date | None = None, until: date | None = None
+    session: Session,
+    now: datetime,
+    default_target_s: int,
+    since: date | None = None,
+    until: date | None = None,
+    brand: str | None = None,
 ) -> OutcomeReport:
-    period = choose_period(session, now, since, until)
+    """The period's figures, of one brand's conversations, pile-ons and incidents when `brand` is given."""
+    period = choose_period(session, now, since, until, brand)
     answered = first_responses(session, period, default_target_s)
     return OutcomeReport(
         period=period,

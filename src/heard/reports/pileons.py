@@ -51,6 +51,7 @@ def pileon_costs(session: Session, period: Period, now: datetime) -> PileonFigur
             Alert.kind == "pileon",
             Alert.conversation_id.is_not(None),
             period.holds(Alert.started_at),
+            period.brand_is(Alert.brand),
         )
         .order_by(Alert.started_at)
     )

@@ -82,7 +82,7 @@ def first_responses(session: Session, period: Period, default_target_s: int) -> 
         .join(opened, opened.c.conversation_id == Conversation.id)
         .outerjoin(replied, replied.c.conversation_id == Conversation.id)
         .outerjoin(Inbox, Inbox.id == Conversation.inbox_id)
-        .where(period.holds(opened.c.first_in))
+        .where(period.holds(opened.c.first_in), period.brand_conversation(Conversation.id))
     )
     return [
         Answered(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse
 
 from heard.app import Runtime
+from heard.brands.queries import list_brands
 from heard.errors import HeardError
 from heard.inbox.reasons import waited
 from heard.inbox.sla import SlaTargets
@@ -37,8 +38,17 @@ def _charts(found: OutcomeReport) -> dict[str, Any]:
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def reports_page(request: Request, runtime: RuntimeDep, me: Me, since: Day = None, until: Day = None) -> HTMLResponse:
+def reports_page(
+    request: Request,
+    runtime: RuntimeDep,
+    me: Me,
+    since: Day = None,
+    until: Day = None,
+    brand: Annotated[str | None, Query(max_length=64)] = None,
+) -> HTMLResponse:
     with runtime.sessions() as session:
+        brands = list_brands(session)
+        picked = brand if brand in {b.slug for b in brands} else None
         try:
             found = outcome_report(
                 session,
@@ -46,11 +56,20 @@ def reports_page(request: Request, runtime: RuntimeDep, me: Me, since: Day = Non
                 SlaTargets().first_response_s,
                 parse_day(since, "From"),
                 parse_day(until, "To"),
+                picked,
             )
         except HeardError as exc:
-            refused: dict[str, Any] = {"error": str(exc), "since": since or "", "until": until or ""}
+            refused: dict[str, Any] = {
+                "error": str(exc),
+                "since": since or "",
+                "until": until or "",
+                "brands": brands,
+                "brand": picked,
+            }
             return page(request, "reports.html", refused, status_code=400)
     context: dict[str, Any] = {
+        "brands": brands,
+        "brand": picked,
         "error": None,
         "report": found,
         "charts": _charts(found),
