@@ -155,6 +155,7 @@ def test_bulk_actions_on_the_queue(page: Page, runtime: Runtime, server: LiveSer
         session.flush()
         ids = [c.id for c in made]
     log_in(page, server, runtime, "ana@example.com")
+    expect(page.get_by_role("navigation", name="Saved views")).to_be_visible()  # loaded: the rows stay put
     bar = page.get_by_role("form", name="Bulk actions")
     expect(bar).to_be_hidden()
     page.get_by_role("checkbox", name="Choose @ann").check()

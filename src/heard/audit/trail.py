@@ -138,17 +138,22 @@ def to_csv(rows: Iterable[EntryView]) -> str:
             [
                 row.id,
                 row.at.isoformat(),
-                _cell(row.actor),
+                safe_cell(row.actor),
                 "" if row.actor_id is None else row.actor_id,
                 row.action,
                 row.subject,
-                _cell(row.subject_id),
-                _cell(json.dumps(row.detail, separators=(",", ":"), sort_keys=True)),
+                safe_cell(row.subject_id),
+                safe_cell(json.dumps(row.detail, separators=(",", ":"), sort_keys=True)),
             ]
         )
     return out.getvalue()
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection): text that starts with = + - @ gets a '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def safe_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run as a formula (CSV injection): text that starts with = + - @ gets a
+    leading '; None becomes an empty cell. Every CSV export of Heard writes its cells through this."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

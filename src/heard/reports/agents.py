@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent, Team
 from heard.audit.models import AuditEntry
+from heard.audit.trail import safe_cell
 from heard.clock import as_utc
 from heard.conversations.models import Conversation, Message
 from heard.db.base import Base
@@ -215,20 +216,13 @@ def agent_report(session: Session, period: Period, default_target_s: int) -> Age
     )
 
 
-def _cell(value: object) -> object:
-    """CSV cells a spreadsheet will not run as formulas (names and texts are anyone's input)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def rows_csv(rows: Sequence[Row], who: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["day", who, f"{who}_id", *COLUMNS])
     for row in rows:
         day = row.day.isoformat() if row.day else "period"
-        writer.writerow([day, _cell(row.who), _cell(row.who_id), *(_cell(row.figures[c]) for c in COLUMNS)])
+        writer.writerow([day, safe_cell(row.who), safe_cell(row.who_id), *(safe_cell(row.figures[c]) for c in COLUMNS)])
     return out.getvalue()
 
 
@@ -260,6 +254,6 @@ def conversations_csv(session: Session, period: Period) -> str:
         values: list[Any] = []
         for column in CONVERSATION_COLUMNS:
             value = getattr(c, column)
-            values.append(value.isoformat() if isinstance(value, datetime) else _cell(value))
+            values.append(value.isoformat() if isinstance(value, datetime) else safe_cell(value))
         writer.writerow(values)
     return out.getvalue()
