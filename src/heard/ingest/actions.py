@@ -314,6 +314,7 @@ def _adopt(
 ) -> list[dict[str, Any]]:
     """Brand posts that a customer answered: they join the customer's new conversation as outgoing messages."""
     rows: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
     for decision in decisions:
         cid = _resolve(decision.conversation, new_ids)
         for key in decision.adopt:
@@ -321,7 +322,7 @@ def _adopt(
                 continue
             if key in parents:
                 stored = parents[key]
-                session.execute(update(PostRecord).where(PostRecord.id == stored.id).values(conversation_id=cid))
+                moved.append({"id": stored.id, "conversation_id": cid})
                 rows.append(
                     {
                         "conversation_id": cid,
@@ -335,8 +336,10 @@ def _adopt(
                     }
                 )
             elif key in by_key:
-                session.execute(update(PostRecord).where(PostRecord.id == post_ids[key]).values(conversation_id=cid))
+                moved.append({"id": post_ids[key], "conversation_id": cid})
                 rows.append(_message_row(by_key[key], post_ids[key], cid))
+    # One executemany for the batch's adopted posts rather than an UPDATE statement each.
+    update_many(session.connection(), table_of(PostRecord), moved, where=("id",))
     return rows
 
 
