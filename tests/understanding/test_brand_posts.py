@@ -40,3 +40,31 @@ def test_a_post_in_a_language_the_models_do_not_know_is_not_judged() -> None:
     assert (post.complaint, post.sentiment, post.sentiment_score) == (None, None, None)
     assert post.extra["judgement"]["not_judged"] == "es"
     assert "not judged (es)" in post.urgency_reasons
+
+
+def test_a_complaint_that_names_the_brand_without_an_at_is_judged_as_addressed() -> None:
+    now = FrozenClock().now()
+    texts = [
+        "@AmazonHelp where is my parcel, it was due on Monday",
+        "my amazon order got cancelled again, third time this month, unbelievable",
+    ]
+    raws = [RawPost("x", str(i), f"c{i}", f"c{i}", t, now) for i, t in enumerate(texts)]
+    ctx = StageContext(now=now)
+    _, named = run_stages([Normalize(), Understand()], [Post(raw=r, text=r.text) for r in raws], ctx)
+    alone = run_stages([Normalize(), Understand()], [Post(raw=raws[1], text=raws[1].text)], StageContext(now=now))[0]
+    assert named.complaint is not None
+    assert alone.complaint is not None
+    assert named.complaint > alone.complaint
+    assert named.complaint >= 0.5
+
+
+def test_brand_words_come_from_care_handles_and_brand_posts() -> None:
+    from heard.pipeline.understand import brand_words
+
+    now = FrozenClock().now()
+    posts = [
+        Post(raw=RawPost("x", "1", "a", "a", "@AskPlayStation help", now), text="@AskPlayStation help"),
+        Post(raw=RawPost("x", "2", "b", "DeltaAssist", "hi", now, is_brand=True), text="hi"),
+        Post(raw=RawPost("x", "3", "c", "c", "@bob hi", now), text="@bob hi"),
+    ]
+    assert brand_words(posts) == frozenset({"playstation", "delta"})

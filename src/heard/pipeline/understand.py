@@ -9,6 +9,7 @@ from its creation to the batch's `ctx.now`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from heard.pipeline.ports import BrandPosts
@@ -28,7 +29,31 @@ def answering_brand(posts: Sequence[Post], stored: BrandPosts | None = None) -> 
     return {key for key, parent in replies.items() if parent in brand}
 
 
-def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
+#: Words of care-account handles that are not the brand's name ("AmazonHelp" -> "amazon").
+_CARE_WORDS = re.compile(
+    r"(support|help|care|cares|ask|assist|custserv|service|team|official|news|hq|uk|us)", re.IGNORECASE
+)
+_HANDLE = re.compile(r"@(\w{3,30})")
+
+
+def brand_words(posts: Sequence[Post]) -> frozenset[str]:
+    """The brand's names as people write them without an @, from what the batch shows of it: the handles of the
+    brand's own posts and the care accounts customers address ("@AmazonHelp", "@AskPlayStation" -> "amazon",
+    "playstation"). A name shorter than four letters is left out: "us" or "ba" would match everything."""
+    handles = {p.raw.author_handle for p in posts if p.is_brand}
+    handles |= {h for p in posts if not p.is_brand for h in _HANDLE.findall(p.text[:500]) if _CARE_WORDS.search(h)}
+    names = {_CARE_WORDS.sub("", h).strip("_").lower() for h in handles}
+    return frozenset(n for n in names if len(n) >= 4 and n.isalpha())
+
+
+def _names(text: str, words: frozenset[str]) -> bool:
+    if not words:
+        return False
+    lowered = _HANDLE.sub(" ", text[:2000].lower())
+    return any(re.search(rf"(?<![\w@#]){re.escape(w)}\b", lowered) for w in words)
+
+
+def _facts(post: Post, ctx: StageContext, answers_brand: bool, names: frozenset[str] = frozenset()) -> PostFacts:
     waited = (ctx.now - post.created_at).total_seconds() / 60.0
     return PostFacts(
         followers=post.raw.author_followers,
@@ -36,6 +61,7 @@ def _facts(post: Post, ctx: StageContext, answers_brand: bool) -> PostFacts:
         waited_minutes=max(0.0, waited),
         language=post.language,
         answers_brand=answers_brand,
+        names_brand=not post.is_brand and _names(post.text, names),
     )
 
 
@@ -50,7 +76,8 @@ class Understand:
 
     def __call__(self, posts: list[Post], ctx: StageContext) -> list[Post]:
         answering = answering_brand(posts, ctx.ports.brand_posts)
-        facts = [_facts(p, ctx, p.key in answering) for p in posts]
+        names = brand_words(posts)
+        facts = [_facts(p, ctx, p.key in answering, names) for p in posts]
         judgements = self._understander.judge([p.text for p in posts], facts)
         for post, judged in zip(posts, judgements, strict=True):
             post.complaint = judged.complaint

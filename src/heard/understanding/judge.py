@@ -44,6 +44,8 @@ class PostFacts:
     #: addressed to the brand even when its text names no account: on X such a reply opens with the brand's
     #: handle, on Bluesky, Reddit, YouTube, Facebook and LinkedIn it does not (see `addressed_tokens`).
     answers_brand: bool = False
+    #: The post names the brand in words ("I'm so done with Amazon"), without an @: addressed to it all the same.
+    names_brand: bool = False
 
 
 def addressed_tokens(toks: Sequence[list[str]], facts: Sequence[PostFacts]) -> list[list[str]]:
@@ -53,7 +55,7 @@ def addressed_tokens(toks: Sequence[list[str]], facts: Sequence[PostFacts]) -> l
     other judgements read the text as it is. Being any reply is not enough: on 4,240 Reddit posts that raised
     the share judged complaints from 17.5 % to 26.3 %, all of them ordinary comments (docs/understanding.md)."""
     return [
-        ["<user>", *t] if t and (f.answers_brand or not f.public) and "<user>" not in t else t
+        ["<user>", *t] if t and (f.answers_brand or f.names_brand or not f.public) and "<user>" not in t else t
         for t, f in zip(toks, facts, strict=True)
     ]
 

@@ -11,13 +11,16 @@ NEAR_COPY = 0.5
 _MAX_COMPARED = 500
 
 
-def check_near_copy(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not ctx.previous_replies:
-        return []
+def likeness(draft: Draft, others: tuple[str, ...]) -> float:
+    """The highest shingle overlap of the draft with any of `others`; 0 for a draft too short to compare."""
     mine = shingles(draft.text)
-    if len(mine) < 3:
-        return []
-    best = max(jaccard(mine, shingles(prev)) for prev in ctx.previous_replies[-_MAX_COMPARED:])
+    if not others or len(mine) < 3:
+        return 0.0
+    return max(jaccard(mine, shingles(other)) for other in others)
+
+
+def check_near_copy(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
+    best = likeness(draft, ctx.previous_replies[-_MAX_COMPARED:])
     if best < NEAR_COPY:
         return []
     return [

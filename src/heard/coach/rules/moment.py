@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from heard.coach.review import Finding, ReviewContext
+from heard.coach.rules.copies import likeness
 from heard.coach.rules.ownership import APOLOGY, NON_APOLOGY, REASON
 from heard.coach.rules.remedy import NEXT_STEP
 from heard.coach.situation import Situation
-from heard.coach.text import URL, Draft, content_words, jaccard, shares_topic, shingles
+from heard.coach.text import URL, Draft, content_words, shares_topic
 
 #: Thanks and cheer that only fit a pleased customer.
 _CHEER = re.compile(
@@ -82,12 +83,7 @@ def check_deflection(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[F
 
 
 def check_repeat(draft: Draft, ctx: ReviewContext, sit: Situation) -> list[Finding]:
-    if not sit.brand_said:
-        return []
-    mine = shingles(draft.text)
-    if len(mine) < 3:
-        return []
-    best = max(jaccard(mine, shingles(said)) for said in sit.brand_said[-20:])
+    best = likeness(draft, sit.brand_said[-20:])
     if best < REPEAT:
         return []
     return [
