@@ -36,7 +36,9 @@ def runtime(db_url: str, clock: FrozenClock) -> Iterator[Runtime]:
 def test_reddit_listings_become_threaded_conversations(runtime: Runtime) -> None:
     comments = cassette("praw", "TestSubredditStreams.test_comments.json")[1].json()
     network = FakeNetwork()
-    network.route("POST", "/api/v1/access_token", {"access_token": "a"})
+    network.route(
+        "POST", "/api/v1/access_token", {"access_token": "a", "token_type": "bearer", "expires_in": 86400, "scope": "*"}
+    )
     network.route("GET", "/r/all/comments", comments)
     network.route("GET", "/r/all/new", {"kind": "Listing", "data": {"children": []}})
     with runtime.sessions.begin() as session:
