@@ -17,14 +17,8 @@ from typer.testing import CliRunner
 from heard.accounts.agents import authenticate
 from heard.app import build_runtime
 from heard.cli import build
-from heard.commands.demo_startup import (
-    DEMO_MARKER,
-    announce_when_ready,
-    port_taken,
-    refuse_taken_port,
-    running_demo_database,
-    write_marker,
-)
+from heard.commands.demo import announce_when_ready, port_taken, refuse_taken_port
+from heard.commands.users import DEMO_MARKER, running_demo_database, write_marker
 from heard.settings import Settings
 from heard.web.app import create_app
 from tests.web.live import free_port

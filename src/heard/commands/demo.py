@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 
 from heard.accounts.agents import ensure_demo_agent
@@ -18,7 +20,7 @@ from heard.alerts.queries import open_alert_counts
 from heard.app import Runtime, build_runtime
 from heard.brands.actions import brands_for_accounts
 from heard.commands.core import serve_runtime
-from heard.commands.demo_startup import announce_when_ready, refuse_taken_port, write_marker
+from heard.commands.users import write_marker
 from heard.connectors.replay.connector import in_time_order
 from heard.connectors.replay.formats import read_file
 from heard.ingest.queries import ingest_counts
@@ -133,3 +135,49 @@ def _replay(runtime: Runtime, rows: list[RawPost | object], speed: float, preloa
         shift = runtime.clock.now() - head[-1].created_at - timedelta(seconds=LIVE_LAG_S + 60)
         import_rows(runtime, head, "twcs-sample.csv", Pace(shift=shift))
     import_rows(runtime, tail, "twcs-sample.csv", Pace(speed=speed, max_gap_s=3.0, retime=True))
+
+
+# Start-up checks (issue 18), apart from what the demo replays: the port is checked before anything is touched,
+# and the address and password are printed only once the server answers.
+
+
+def port_taken(host: str, port: int) -> bool:
+    """True when something already listens on host:port (a second demo, another server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def refuse_taken_port(host: str, port: int) -> None:
+    """Stop before deleting the database or printing a password for a server that is not this one."""
+    if port_taken(host, port):
+        typer.echo(
+            f"error: {host}:{port} is already in use (is another `heard demo` or `heard serve` running?). "
+            f"Stop it, or start this one on another port: heard demo --port {port + 1}",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
+def announce_when_ready(url: str, message: str, timeout_s: float = 60.0) -> threading.Thread:
+    """Print `message` once `url`healthz answers, from a thread (the server runs in the calling one)."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}healthz", timeout=1.0).status_code == 200:
+                    typer.echo(message)
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        typer.echo(f"warning: the demo did not answer at {url} within {timeout_s:.0f} s", err=True)
+
+    thread = threading.Thread(target=wait, name="demo-ready", daemon=True)
+    thread.start()
+    return thread

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from heard.accounts.agents import ROLES, AgentError, add_agent, find_agent, generate_password, list_agents, set_password
 from heard.app import build_runtime
-from heard.commands.demo_startup import running_demo_database
 from heard.settings import Settings
+
+#: Where a running `heard demo` says which database it uses, so that these commands reach it.
+DEMO_MARKER = Path("var/demo.json")
 
 users = typer.Typer(help="Manage the agents who log in to the inbox.", no_args_is_help=True)
 
@@ -97,3 +102,26 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON o
         typer.echo(json.dumps({"agents": rows}))
     else:
         typer.echo("\n".join(f"{r['email']}\t{r['role']}\t{r['name']}" for r in rows) or "no agents yet")
+
+
+def write_marker(database_url: str, url: str, marker: Path = DEMO_MARKER) -> Callable[[], None]:
+    """Record the running demo; returns the function that removes the record again."""
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"database_url": database_url, "url": url, "pid": os.getpid()}))
+
+    def remove() -> None:
+        marker.unlink(missing_ok=True)
+
+    return remove
+
+
+def running_demo_database(marker: Path = DEMO_MARKER) -> str | None:
+    """The database URL of a demo running from this directory, or None (no marker, or its process is gone)."""
+    try:
+        data = json.loads(marker.read_text())
+        pid = int(data["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    url = data.get("database_url")
+    return url if isinstance(url, str) else None
