@@ -4,6 +4,7 @@ ASGI level, because a test client reads the whole body before the app sees it (w
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from heard.app import Runtime
@@ -47,7 +48,9 @@ def _post(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), 30))
+    # In a thread of its own: after the browser tests, this thread already runs Playwright's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(app(scope, receive, send), 30)).result()
     starts = [m for m in sent if m["type"] == "http.response.start"]
     assert len(starts) == 1, starts
     return starts[0]["status"], pulled
