@@ -93,6 +93,7 @@ def test_an_editor_takes_a_hashtag_into_a_channel_and_its_back_fill_runs_with_th
     network = FakeNetwork()
     first, _ = _x_pages(network)
     network.route("GET", "/2/users/783214/mentions", {"meta": {"result_count": 0}})
+    network.route("GET", "/2/dm_events", {"meta": {"result_count": 0}})  # X DMs are read too (issue 15)
 
     def factory(config: ChannelConfig) -> Connector:
         return connector_class(config.kind)(config, transport=network.transport, clock=runtime.clock)

@@ -168,7 +168,7 @@ def test_bulk_actions_on_the_queue(page: Page, runtime: Runtime, server: LiveSer
     with runtime.sessions() as session:
         assert tags_for(session, ids) == {ids[0]: ["billing"], ids[2]: ["billing"]}
     page.get_by_role("checkbox", name="Choose @bo").check()
-    page.get_by_role("button", name="Resolve").click()
+    page.get_by_role("form", name="Bulk actions").get_by_role("button", name="Resolve").click()
     page.wait_for_url(server.url + "/")
     expect(page.locator("ol.queue")).not_to_contain_text("problem of bo")
     with runtime.sessions() as session:

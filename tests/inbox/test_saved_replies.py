@@ -117,7 +117,9 @@ def test_an_insertion_is_personal_reviewed_and_never_a_copy_within_the_incident(
         )
         session.flush()
         second = insert_saved_reply(session, anna_id, canned.id, lead)
-        assert second.text == "Hi Anna, we are sorry. Please DM us."
+        # The reply answers the latest customer post in Anna's thread: Bobby's "same here" (issue 16), and Bobby
+        # gave no display name, so the handle stands in.
+        assert second.text == "Hi @bobby_b, we are sorry. Please DM us."
         assert 0 <= second.review.score <= 100
         assert session.get(type(canned), canned.id).uses == 2  # type: ignore[union-attr]
 
@@ -140,6 +142,6 @@ def test_the_composer_menu_and_insertion_endpoints(runtime: Runtime, tmp_path: P
     inserted = agent.post(
         f"/conversations/{anna_id}/saved-replies/{menu[0]['id']}", headers={"X-CSRF-Token": token}
     ).json()
-    assert inserted["text"].startswith("Hi Anna, I am sorry about")
+    assert inserted["text"].startswith("Hi @bobby_b, I am sorry about")  # Bobby posted last in Anna's thread
     assert isinstance(inserted["review"]["score"], int)
     assert agent.post(f"/conversations/{anna_id}/saved-replies/999", headers={"X-CSRF-Token": token}).status_code == 404

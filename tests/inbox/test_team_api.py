@@ -51,7 +51,7 @@ def test_team_tools_over_the_api(runtime: Runtime, tmp_path: Path) -> None:
     assert [(v["name"], v["count"]) for v in api.get("/api/v1/views", headers=agent).json()] == [("Mastodon", 1)]
     (saved,) = api.get("/api/v1/saved-replies", headers=agent).json()
     inserted = api.post(f"/api/v1/conversations/{ids[0]}/saved-replies/{saved['id']}", headers=agent).json()
-    assert inserted["text"] == "Hi Anna!"
+    assert inserted["text"] == "Hi @bobby_b!"  # Bobby posted last in Anna's thread (issue 16)
     (pair,) = api.get("/api/v1/contacts/merge-suggestions", headers=agent).json()
     merged = api.post(
         "/api/v1/contacts/merges", json={"into_id": pair["keep_id"], "from_id": pair["other_id"]}, headers=agent

@@ -165,6 +165,10 @@ def _drop_their_phrases(session: Session, incident_ids: set[int]) -> int:
             incident.key_phrases = [p for p in incident.key_phrases if p not in gone]
             if any(p.lower() in incident.title.lower() for p in gone):
                 incident.title = f"Incident {incident.id}"
+            if any(p.lower() in (incident.summary or "").lower() for p in gone):
+                # The summary is written from the key phrases (heard.incidents.titles): said again without theirs.
+                kept = incident.key_phrases[:4]
+                incident.summary = f"About {', '.join(kept)}" if kept else "Similar complaints"
             dropped += len(gone)
     session.flush()
     return dropped
