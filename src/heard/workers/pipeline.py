@@ -178,16 +178,13 @@ class PipelineWorker:
             log.warning("batch failed to store; retrying post by post", posts=len(posts))
         results = []
         dead = 0
-        try:
-            for post in posts:
-                try:
-                    # A fresh Post each time: the failed attempt's stages annotated the object it had.
-                    results.append(self._store_again_on_collision([Post(raw=post.raw, text=post.raw.text)], []))
-                except Exception as exc:
-                    reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
-                    dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
-        finally:
-            self._counted.clear()
+        for post in posts:
+            try:
+                # A fresh Post each time: the failed attempt's stages annotated the object it had.
+                results.append(self._store_again_on_collision([Post(raw=post.raw, text=post.raw.text)], []))
+            except Exception as exc:
+                reason = f"store failed: {type(exc).__name__}: {exc}"[:2000]
+                dead += self._dead([Rejection(post.key, "store", reason, post.raw.to_json().decode())])
         return results, dead + self._dead(rejected)
 
     def _store_again_on_collision(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
