@@ -44,6 +44,9 @@ def _ctx(**kw: object) -> ReviewContext:
     [
         ("Hi {customer_name}, sorry! {agent_signature}", _ctx(customer_name="Anna Solberg"), "Hi Anna, sorry! – Maria"),
         ("Hi {customer_name}, sorry!", _ctx(customer_name=""), "Hi @annasolberg, sorry!"),
+        # A display name that is no name (an id, a bidi control around a name) is read as the coach reads it.
+        ("Hi {customer_name}, sorry!", _ctx(customer_name="117136"), "Hi @annasolberg, sorry!"),
+        ("Hi {customer_name}!", _ctx(customer_name="\u202eAnna"), "Hi Anna!"),
         ("The fix: {article_link}", _ctx(article_url="/kb/charger-fix"), "The fix: /kb/charger-fix"),
         (
             "We know about {incident} and fix it {article_link}.",

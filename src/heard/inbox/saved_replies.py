@@ -20,6 +20,7 @@ from heard.accounts.agents import AgentIdentity
 from heard.audit.trail import Actor, record
 from heard.coach.review import Review, ReviewContext
 from heard.coach.reviewer import review as review_draft
+from heard.coach.situation import usable_name
 from heard.db.base import Base, UTCDateTime
 from heard.errors import BadInput, Forbidden, NotFound
 from heard.inbox.coaching import context_for_conversation
@@ -129,16 +130,15 @@ class Inserted:
     review: Review
 
 
-def _first_name(name: str, handle: str) -> str:
-    name = name.strip()
-    if name and not name.startswith("@") and name.lower() != handle.lower().lstrip("@"):
-        return name.split()[0]
-    return "@" + handle.lstrip("@") if handle else ""
+def _first_name(ctx: ReviewContext) -> str:
+    """The coach's reading of the display name (never a numeric id, a handle or a bidi control), else the handle."""
+    handle = ctx.customer_handle.lstrip("@")
+    return usable_name(ctx) or ("@" + handle if handle else "")
 
 
 def personalise(body: str, ctx: ReviewContext) -> str:
     values = {
-        "customer_name": _first_name(ctx.customer_name, ctx.customer_handle),
+        "customer_name": _first_name(ctx),
         "customer_handle": "@" + ctx.customer_handle.lstrip("@") if ctx.customer_handle else "",
         "incident": ctx.incident_title,
         "article_link": ctx.article_url or "",
@@ -168,7 +168,7 @@ def insert_saved_reply(
     saved = get_saved_reply(session, reply_id, me)
     ctx = context_for_conversation(session, conversation_id, agent_name=me.name, kb_base_url=kb_base_url)
     text = personalise(saved.body, ctx)
-    name = _first_name(ctx.customer_name, ctx.customer_handle)
+    name = _first_name(ctx)
     if name and any(_same(text, earlier) for earlier in ctx.previous_replies):
         text = f"Hi {name}, {text[:1].lower()}{text[1:]}"
     saved.uses = (saved.uses or 0) + 1
