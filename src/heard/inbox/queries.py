@@ -266,7 +266,8 @@ def agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
-    return dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted))).tuples().all())
+    rows = session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
 
 
 def list_networks(session: Session) -> list[str]:
