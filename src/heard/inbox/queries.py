@@ -63,10 +63,12 @@ class InboxFilter:
     assignee: int | Literal["none"] | None = None
     #: Words that must all appear (as prefixes) in one message; "@handle" finds a customer instead.
     search: str | None = None
+    #: A brand's slug: conversations holding a post attributed to it (`posts.brand`).
+    brand: str | None = None
 
     @property
     def any(self) -> bool:
-        return any((self.status, self.network, self.sentiment, self.language, self.assignee, self.search))
+        return any((self.status, self.network, self.sentiment, self.language, self.assignee, self.search, self.brand))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,10 @@ def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: da
         query = query.where(_customer_post(PostRecord.sentiment == chosen.sentiment))
     if chosen.language:
         query = query.where(_customer_post(PostRecord.language == chosen.language))
+    if chosen.brand:
+        query = query.where(
+            select(PostRecord.id).where(PostRecord.conversation_id == c.id, PostRecord.brand == chosen.brand).exists()
+        )
     if chosen.assignee == "none":
         query = query.where(c.assignee_id.is_(None))
     elif chosen.assignee is not None:
