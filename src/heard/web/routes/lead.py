@@ -14,6 +14,7 @@ from heard.app import Runtime
 from heard.channels.sla_clock import WEEKDAYS
 from heard.inbox.approvals import approve_review
 from heard.inbox.approvals_queue import held_replies, reject_reply
+from heard.inbox.outbox import Author, OutboxProblem, revise_held
 from heard.inbox.settings import SettingsProblem, business_hours_of, list_inbox_rules, set_inbox_rules
 from heard.web.auth import Lead
 from heard.web.deps import get_runtime
@@ -65,9 +66,29 @@ def save_inbox_settings(
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-def approvals(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
+def approvals(request: Request, runtime: RuntimeDep, me: Lead, edited: int | None = None) -> HTMLResponse:
     with runtime.sessions() as session:
-        return page(request, "approvals.html", {"held": held_replies(session)})
+        return page(request, "approvals.html", {"held": held_replies(session), "edited": edited, "problem": None})
+
+
+@router.post("/approvals/{message_id}/edit", response_model=None)
+def edit(
+    request: Request,
+    message_id: int,
+    runtime: RuntimeDep,
+    me: Lead,
+    text: Annotated[str, Form(max_length=40_000)] = "",
+) -> Response:
+    """The lead's edit of a held draft: re-reviewed by the coach, still held until approved. A refusal (empty, too
+    long for the network) is shown beside the draft with the text as typed, so nothing is lost."""
+    try:
+        with runtime.sessions.begin() as session:
+            revise_held(session, message_id, text, clock=runtime.clock, editor=Author(agent_id=me.id, name=me.name))
+    except OutboxProblem as exc:
+        with runtime.sessions() as session:
+            context = {"held": held_replies(session), "edited": None, "problem": (message_id, str(exc), text)}
+            return page(request, "approvals.html", context, status_code=400)
+    return RedirectResponse(f"/approvals?edited={message_id}#held-{message_id}", status_code=303)
 
 
 @router.post("/approvals/{review_id}/approve")
