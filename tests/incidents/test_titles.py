@@ -107,3 +107,9 @@ def test_without_a_clause_the_title_lists_distinct_phrases_in_words() -> None:
     described = describe(texts, EMBED.embed(texts))
     assert "·" not in described.title
     assert described.title.lower().count("burrito") == 1
+
+
+def test_tidying_never_leaves_a_scrap_of_the_post() -> None:
+    texts = ["@AmazonHelp thanks so much!", "@AmazonHelp thanks so much!!"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title.lower().startswith("thanks so much")

@@ -131,12 +131,18 @@ def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
     clause = _clause(phrases, samples)
     if clause:
         return clause
-    if phrases:
-        distinct = _distinct(phrases[:4])[:3]
+    distinct = _distinct(phrases[:4])[:3]
+    # One lone word ("Iphone", "Hold") says less than the incident's most typical post.
+    if distinct and (len(distinct) > 1 or " " in distinct[0] or not samples):
         text = " and ".join([", ".join(distinct[:-1]), distinct[-1]]) if len(distinct) > 1 else distinct[0]
         return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
     if samples:
-        return _cut(_tidy(_anonymous(samples[0])) or _anonymous(samples[0]), TITLE_LIMIT)
+        whole = _anonymous(samples[0])
+        # Its first clause that still says something once tidied: tidying "Thanks so much!" down to "Much!" would
+        # say less than the post.
+        clauses = [_tidy(c) for c in _CLAUSES.split(whole)]
+        said = next((c for c in clauses if len(c.split()) >= 3), whole[:1].upper() + whole[1:])
+        return _cut(said, 90) or "Untitled incident"
     return "Untitled incident"
 
 
