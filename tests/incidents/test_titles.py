@@ -113,3 +113,9 @@ def test_tidying_never_leaves_a_scrap_of_the_post() -> None:
     texts = ["@AmazonHelp thanks so much!", "@AmazonHelp thanks so much!!"]
     described = describe(texts, EMBED.embed(texts))
     assert described.title.lower().startswith("thanks so much")
+
+
+def test_one_post_is_its_own_title_not_a_list_of_its_words() -> None:
+    texts = ["@Uber_Support my account gets disabled every time I try to login, really frustrating"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title.startswith("My account gets disabled every time I try to login")
