@@ -134,7 +134,7 @@ def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
     distinct = _distinct(phrases[:4])[:3]
     # One lone word ("Iphone", "Hold") says less than the incident's most typical post, and a list of one post's
     # words ("Login frustrating, help account and disabled") less than that post.
-    if distinct and (len(samples) != 1 and (len(distinct) > 1 or " " in distinct[0]) or not samples):
+    if distinct and ((len(samples) != 1 and (len(distinct) > 1 or " " in distinct[0])) or not samples):
         text = " and ".join([", ".join(distinct[:-1]), distinct[-1]]) if len(distinct) > 1 else distinct[0]
         return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
     if samples:
