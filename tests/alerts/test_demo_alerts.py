@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from heard.cli import build
+from heard.radar.pileon import says_me_too
 
 
 def test_demo_once_raises_exactly_the_staged_pileon(tmp_path: Path) -> None:
@@ -44,3 +46,11 @@ def test_demo_once_raises_exactly_the_staged_pileon(tmp_path: Path) -> None:
         ).fetchone()
         assert root_incident is not None
         assert joined >= 8  # of the 12 replies, those that say "same here" in so many words
+        # Titles and summaries are the problem in words: no one's handle, and the pile-on's incident is named by
+        # the complaint, not by the "same here" replies that joined it.
+        described = db.execute("SELECT title, summary FROM incidents WHERE merged_into_id IS NULL").fetchall()
+        assert described
+        handle = re.compile(r"(?<!\w)[@＠]\w")
+        assert [t for t, s in described if handle.search(t) or handle.search(s or "")] == []
+        (root_title,) = db.execute("SELECT title FROM incidents WHERE id = ?", (root_incident,)).fetchone()
+        assert not says_me_too(root_title), root_title

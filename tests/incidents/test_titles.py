@@ -68,3 +68,54 @@ def test_the_title_is_a_customers_phrase_without_handles_and_so_is_the_summary()
     assert "@" not in described.title
     assert "@" not in described.summary
     assert "https://" not in described.summary
+
+
+def test_same_here_replies_count_but_the_complaint_names_the_problem() -> None:
+    texts = [
+        "same here, been waiting days and nobody answers",
+        "me too, still not fixed",
+        "+1 exactly the same issue",
+        "@Delta my checked bag was lost on the flight to Denver and nobody answers",
+    ]
+    described = describe(texts, EMBED.embed(texts))
+    assert "bag" in described.title.lower()
+    assert "same" not in described.title.lower()
+    assert all("same here" not in e for e in described.examples)
+
+
+def test_a_clause_naming_the_problem_wins_over_the_customers_mood() -> None:
+    texts = [
+        "@AppleSupport omg my battery!!! I love my phone though",
+        "@AppleSupport battery drains in two hours since iOS 11",
+        "battery, iPhone 7, iOS 11",
+    ]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title == "Battery drains in two hours since iOS 11"
+
+
+def test_shouting_and_fillers_leave_the_title() -> None:
+    texts = ["@Comcast AND NOW THE INTERNET IS DOWN AGAIN", "so the internet is down all day", "internet down?"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title[0].isupper()
+    assert not described.title.isupper()
+    assert not described.title.lower().startswith(("and ", "so "))
+    assert "internet" in described.title.lower()
+
+
+def test_without_a_clause_the_title_lists_distinct_phrases_in_words() -> None:
+    texts = ["burrito costume", "burritos costume party", "burrito costume soccer"]
+    described = describe(texts, EMBED.embed(texts))
+    assert "·" not in described.title
+    assert described.title.lower().count("burrito") == 1
+
+
+def test_tidying_never_leaves_a_scrap_of_the_post() -> None:
+    texts = ["@AmazonHelp thanks so much!", "@AmazonHelp thanks so much!!"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title.lower().startswith("thanks so much")
+
+
+def test_one_post_is_its_own_title_not_a_list_of_its_words() -> None:
+    texts = ["@Uber_Support my account gets disabled every time I try to login, really frustrating"]
+    described = describe(texts, EMBED.embed(texts))
+    assert described.title.startswith("My account gets disabled every time I try to login")

@@ -7,9 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from heard.app import Runtime
-from heard.brands.actions import ensure_brand
-from heard.conversations.models import PostRecord
+from heard.brands.actions import brands_for_accounts, ensure_brand
+from heard.conversations.models import PostBrand, PostRecord
 from heard.incidents.models import Incident
+from heard.posts import RawPost
+from heard.stream.base import append_posts
+from heard.workers.pipeline import PipelineWorker
 from tests.web.factories import add_conversation
 
 
@@ -22,6 +25,8 @@ def _two_brands_posts(runtime: Runtime, brands: tuple[str, ...]) -> None:
             conversation = add_conversation(session, now, handle, f"my problem with {brand}")
             post = session.scalars(select(PostRecord).where(PostRecord.conversation_id == conversation.id)).one()
             post.brand = brand
+            if brand:
+                session.add(PostBrand(post_id=post.id, brand=brand))
             incident = Incident(title=f"Trouble at {brand}", brand=brand, created_at=now, updated_at=now)
             incident.post_count, incident.author_count, incident.last_post_at = 3, 3, now
             session.add(incident)
@@ -61,3 +66,24 @@ def test_the_queue_and_the_incidents_filter_by_brand(client: TestClient, runtime
     stale = client.get("/incidents?brand=gone")
     assert stale.status_code == 200
     assert "Trouble at delta" in stale.text
+
+
+def test_a_post_addressing_two_brands_is_in_both_queues(client: TestClient, runtime: Runtime) -> None:
+    """Through the pipeline: a tweet mentioning two brands' accounts is attributed to both."""
+    now = runtime.clock.now()
+    with runtime.sessions.begin() as session:
+        brands_for_accounts(session, "twitter", ["Delta", "AmericanAir"], now)
+    posts = [
+        RawPost("twitter", "1", "u1", "traveller", "@Delta @AmericanAir my codeshare bag is lost, who has it?", now),
+        RawPost("twitter", "2", "u2", "flyer", "@Delta seat 12C is broken", now),
+    ]
+    append_posts(runtime.log, posts)
+    PipelineWorker(runtime).drain()
+    with runtime.sessions() as session:
+        rows = session.execute(select(PostRecord.external_id, PostBrand.brand).join(PostBrand)).all()
+    assert sorted(rows) == [("1", "americanair"), ("1", "delta"), ("2", "delta")]
+    delta, american = client.get("/?brand=delta").text, client.get("/?brand=americanair").text
+    assert "@traveller" in delta
+    assert "@flyer" in delta
+    assert "@traveller" in american
+    assert "@flyer" not in american

@@ -59,6 +59,15 @@ class PostRecord(Base):
     urgency_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
+class PostBrand(Base):
+    """Every brand a post addresses: a post naming two brands is in both brands' queues. `posts.brand` is the main
+    one, the brand its conversation, incident and alerts are filed under."""
+
+    __tablename__ = "post_brands"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(primary_key=True)

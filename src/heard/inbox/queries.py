@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent
 from heard.alerts.models import Alert
-from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.models import Conversation, Message, PostBrand, PostRecord
 from heard.conversations.search import matching_conversations, search_terms
 from heard.inbox.reasons import PILEON_PRIORITY, RowFacts, reason
 from heard.inbox.workflow import STATUSES
@@ -63,7 +63,7 @@ class InboxFilter:
     assignee: int | Literal["none"] | None = None
     #: Words that must all appear (as prefixes) in one message; "@handle" finds a customer instead.
     search: str | None = None
-    #: A brand's slug: conversations holding a post attributed to it (`posts.brand`).
+    #: A brand's slug: conversations holding a post that addresses it (`post_brands`).
     brand: str | None = None
 
     @property
@@ -175,8 +175,13 @@ def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: da
     if chosen.language:
         query = query.where(_customer_post(PostRecord.language == chosen.language))
     if chosen.brand:
+        # Any brand the conversation's posts address, not only their main one: a post naming two brands is in
+        # both brands' queues.
         query = query.where(
-            select(PostRecord.id).where(PostRecord.conversation_id == c.id, PostRecord.brand == chosen.brand).exists()
+            select(PostRecord.id)
+            .join(PostBrand, PostBrand.post_id == PostRecord.id)
+            .where(PostRecord.conversation_id == c.id, PostBrand.brand == chosen.brand)
+            .exists()
         )
     if chosen.assignee == "none":
         query = query.where(c.assignee_id.is_(None))

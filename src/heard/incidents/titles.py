@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from heard.incidents import lexical
+from heard.radar.pileon import says_me_too
 
 _WORD = r"(?u)\b[^\W\d_]{2,}\b"  # letters only: flight numbers and times are not phrases
 #: Beyond sklearn's English list: what is left of contractions once the apostrophe splits them ("wasn't" ->
@@ -107,9 +108,15 @@ def examples(texts: Sequence[str], vectors: np.ndarray, limit: int = 3) -> list[
 
 def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = None) -> Description:
     """Title, summary, key phrases and example posts for one incident's posts."""
+    # "Same here" replies join their complaint's incident (and count in it), but they say that there is a problem,
+    # not what it is: the words come from the other posts when there are any.
+    told = [i for i, text in enumerate(texts) if not says_me_too(text)]
+    if told and len(told) < len(texts):
+        texts, vectors = [texts[i] for i in told], vectors[told]
     phrases = key_phrases(texts)
-    samples = examples(texts, vectors)
+    samples = examples(texts, vectors, limit=_CANDIDATES)
     title = _title(phrases, samples)
+    samples = samples[:3]
     # No counts here: the summary is written when the incident is described and would fall behind the header's
     # live post and people counts (the issue saw them disagree).
     summary = f"About {', '.join(phrases[:4])}" if phrases else "Similar complaints"
@@ -120,22 +127,27 @@ def describe(texts: Sequence[str], vectors: np.ndarray, authors: int | None = No
 
 def _title(phrases: Sequence[str], samples: Sequence[str]) -> str:
     # A phrase a reader understands ("keyboard glitches after the iOS 11.2 update"), in a customer's own words:
-    # the clause of the most typical post that holds the top key phrase, without handles or links.
+    # the best clause of the most typical posts that holds a key phrase, without handles or links.
     clause = _clause(phrases, samples)
     if clause:
         return clause
-    # One lone word ("Iphone", "Told") says less than the incident's most typical post.
-    if samples and len(phrases) < 2 and not any(" " in p for p in phrases):
-        return _cut(_anonymous(samples[0]), 90)
-    if phrases:
-        text = " · ".join(phrases[:3])
+    distinct = _distinct(phrases[:4])[:3]
+    # One lone word ("Iphone", "Hold") says less than the incident's most typical post, and a list of one post's
+    # words ("Login frustrating, help account and disabled") less than that post.
+    if distinct and ((len(samples) != 1 and (len(distinct) > 1 or " " in distinct[0])) or not samples):
+        text = " and ".join([", ".join(distinct[:-1]), distinct[-1]]) if len(distinct) > 1 else distinct[0]
         return _cut(text[:1].upper() + text[1:], TITLE_LIMIT)
     if samples:
-        return _cut(_anonymous(samples[0]), TITLE_LIMIT)
+        whole = _anonymous(samples[0])
+        # Its first clause that still says something once tidied: tidying "Thanks so much!" down to "Much!" would
+        # say less than the post.
+        clauses = [_tidy(c) for c in _CLAUSES.split(whole)]
+        said = next((c for c in clauses if len(c.split()) >= 3), whole[:1].upper() + whole[1:])
+        return _cut(said, 90) or "Untitled incident"
     return "Untitled incident"
 
 
-_HANDLE = re.compile(r"(^|\s)[@＠]\w+")
+_HANDLE = re.compile(r"(?<!\w)[@＠]\w+")
 _LINK = re.compile(r"https?://\S+")
 _CLAUSES = re.compile(r"[.!?;\n]+|\s[-–—]\s")
 _CLAUSE_WORDS = (3, 12)
@@ -146,19 +158,76 @@ def _anonymous(text: str) -> str:
     return " ".join(_LINK.sub(" ", _HANDLE.sub(" ", text)).split())
 
 
+#: Typical posts whose clauses may make the title.
+_CANDIDATES = 8
+#: Words that say something is wrong: a clause with one names the problem, not the customer's mood.
+_PROBLEM_LINES = (
+    "not no never cant can't won't wont doesn't doesnt didn't didnt isn't isnt broken broke error errors down "
+    "fail fails failed failing crash crashes crashing issue issues problem problems glitch glitches bug bugs "
+    "missing lost late delay delayed delays cancelled canceled charged overcharged refund stuck wrong outage "
+    "dead dying drain drains draining slow frozen freezes blurry disconnected unable without fix worst bad poor "
+    "terrible",
+)
+_PROBLEM = frozenset(word for line in _PROBLEM_LINES for word in line.split())
+#: Words a title does not start with: fillers, greetings, courtesy and the customer's own voice.
+_OPENER_LINES = (
+    "and but so also just then well oh omg ugh wow hello hi hey ok okay yes yeah please pls plz thanks thank "
+    "dear guys lol",
+)
+_OPENERS = frozenset(word for line in _OPENER_LINES for word in line.split())
+_PERSONAL = frozenset(("i", "i'm", "im", "i've", "ive", "i'll", "my", "me", "we", "we're", "our", "us", "you", "your"))
+_COURTESY = re.compile(r"^(ok(ay)?|thanks?( you)?|thank you|hello|hi|hey|sure|great|cool)\b", re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().strip(",:;'\"()[]*…") for w in text.split()]
+
+
 def _clause(phrases: Sequence[str], samples: Sequence[str]) -> str:
+    """The best clause: it holds the top key phrase (or, failing that, one of the next two), names a problem,
+    and reads as a statement about it rather than a greeting or the customer's own voice."""
     if not phrases:
         return ""
-    top = phrases[0].split()
-    for sample in samples:
+    wanted = [set(p.split()) for p in phrases[:3]]
+    best: tuple[float, int, str] | None = None
+    for rank, sample in enumerate(samples):
         for clause in _CLAUSES.split(_anonymous(sample)):
-            words = clause.split()
-            lowered = [w.lower().strip(",:'\"()") for w in words]
-            if not (_CLAUSE_WORDS[0] <= len(words) <= _CLAUSE_WORDS[1]) or not all(w in lowered for w in top):
+            text = _tidy(clause)
+            words = _words(text)
+            if not (_CLAUSE_WORDS[0] <= len(words) <= _CLAUSE_WORDS[1]) or _COURTESY.match(text):
                 continue
-            text = " ".join(words).strip(" ,:")
-            return _cut(text[:1].upper() + text[1:], 90)
-    return ""
+            held = [i for i, w in enumerate(wanted) if w <= set(words)]
+            if not held:
+                continue
+            score = 3.0 - held[0] + 0.5 * (len(held) - 1)
+            score += 1.5 if _PROBLEM & set(words) else 0.0
+            score -= 0.5 * min(2, sum(1 for w in words if w in _PERSONAL))
+            score -= 0.15 * rank + (0.5 if clause.rstrip().endswith("?") else 0.0) + (1.0 if len(words) < 4 else 0.0)
+            if best is None or (score, -rank) > (best[0], -best[1]):
+                best = (score, rank, text)
+    return _cut(best[2], 90) if best is not None else ""
+
+
+def _tidy(clause: str) -> str:
+    """A clause as a title: fillers and greetings off its front, shouting in sentence case, first letter up."""
+    words = clause.strip(" ,:-–—\"'").split()
+    while words and words[0].lower().strip(",.:!?'\"") in _OPENERS:
+        words = words[1:]
+    text = " ".join(words).strip(" ,:-–—")
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        text = text.lower()
+    return text[:1].upper() + text[1:]
+
+
+def _distinct(phrases: Sequence[str]) -> list[str]:
+    """Phrases without near repeats ("burrito", "burritos"): a word that starts another kept one is dropped."""
+    kept: list[str] = []
+    for phrase in phrases:
+        if any(phrase[:5] == k[:5] and len(phrase) >= 5 and len(k) >= 5 for k in kept):
+            continue
+        kept.append(phrase)
+    return kept
 
 
 def _cut(text: str, limit: int) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from heard.conversations.contacts import ensure_contacts
-from heard.conversations.models import Conversation, Message, PostRecord
+from heard.conversations.models import Conversation, Message, PostBrand, PostRecord
 from heard.conversations.search import bulk_indexed
 from heard.conversations.state import (
     STATE_FIELDS,
@@ -102,6 +102,7 @@ def _store(session: Session, posts: Sequence[Post], now: datetime) -> StoreResul
     result.opened = list(new_ids.values())
     conv_of = {d.post_key: _resolve(d.conversation, new_ids) for d in decisions}
     result.post_ids = _insert_posts(session, posts, conv_of, contacts, now)
+    _insert_brands(session, posts, result.post_ids)
     merged = _merge(session, decisions, new_ids)
     merged_into = {_followed(merged, target) for target in merged.values()}
     adopted = _adopt(session, decisions, new_ids, parents, result.post_ids, by_key)
@@ -283,6 +284,22 @@ def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, n
         "urgency": post.urgency,
         "urgency_reasons": list(post.urgency_reasons),
     }
+
+
+def _insert_brands(session: Session, posts: Sequence[Post], ids: dict[str, int]) -> None:
+    """Every brand each new post addresses (`post_brands`), the main one included."""
+    rows = [
+        {"post_id": ids[post.key], "brand": brand}
+        for post in posts
+        if post.key in ids
+        for brand in dict.fromkeys(_brands(post))
+    ]
+    insert_rows(session, PostBrand, rows)
+
+
+def _brands(post: Post) -> list[str]:
+    brands = post.extra.get("brands")
+    return [str(b)[:64] for b in brands if b] if isinstance(brands, list) else []
 
 
 def _main_brand(post: Post) -> str | None:
