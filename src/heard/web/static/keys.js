@@ -59,7 +59,46 @@
     return true;
   }
 
+  // Screens narrower than 1200 px keep the context pane in a drawer; it opens over the thread and gives the focus
+  // back where it was when it closes.
+  function drawerMode() {
+    var toggle = document.querySelector(".context-toggle");
+    return Boolean(toggle) && window.getComputedStyle(toggle).display !== "none";
+  }
+  var focusBeforeDrawer = null;
+  function toggleContext(show) {
+    var ws = document.querySelector(".workspace");
+    var toggle = document.querySelector(".context-toggle");
+    if (!ws || !toggle || !drawerMode()) {
+      return false;
+    }
+    var open = show === undefined ? !ws.classList.contains("context-open") : show;
+    ws.classList.toggle("context-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      focusBeforeDrawer = document.activeElement;
+      var close = document.querySelector(".context-close");
+      if (close) {
+        close.focus();
+      }
+    } else if (focusBeforeDrawer && document.body.contains(focusBeforeDrawer)) {
+      focusBeforeDrawer.focus();
+    } else {
+      toggle.focus();
+    }
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest(".context-toggle")) {
+      toggleContext();
+    } else if (target && target.closest && target.closest(".context-close")) {
+      toggleContext(false);
+    }
+  });
+
   var keys = {
+    c: function () { return toggleContext(); },
     j: function () { return moveInQueue(1); },
     k: function () { return moveInQueue(-1); },
     r: function () {
@@ -97,6 +136,11 @@
       var help = document.getElementById("keys-help");
       if (help && !help.hidden) {
         toggleHelp(false);
+        return;
+      }
+      var ws = document.querySelector(".workspace.context-open");
+      if (ws && !typing(document.activeElement)) {
+        toggleContext(false);
         return;
       }
       if (typing(document.activeElement)) {
