@@ -1,4 +1,5 @@
-"""Two agents open the same conversation: each sees the other there, and sees when the other is typing."""
+"""Two agents open the same conversation: each sees the other there, and sees when the other is typing.
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from tests.web.factories import add_conversation
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def runtime(any_runtime: Runtime) -> Runtime:
+    return any_runtime
 
 
 def test_collision_warnings(page: Page, browser: Browser, runtime: Runtime, server: LiveServer) -> None:

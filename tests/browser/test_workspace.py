@@ -142,3 +142,43 @@ def test_after_logout_an_action_says_you_are_logged_out(page: Page, runtime: Run
     page.get_by_role("button", name="Add note").click()
     expect(page.locator("form.note-form .refusal")).to_contain_text("You are logged out")
     expect(page.get_by_label("Private note")).to_have_value("a note after logout")
+
+
+def test_at_1024_px_the_context_is_a_drawer_and_a_phone_stacks_the_panes(
+    page: Page, runtime: Runtime, server: LiveServer
+) -> None:
+    _conversations(runtime, *(f"issue {n} with my card " + "details " * 20 for n in range(6)))
+    page.set_viewport_size({"width": 1024, "height": 768})
+    log_in(page, server, runtime, "ann@example.com")
+    expect(page.locator("#composer")).to_be_visible()
+    assert _in_viewport(page, "#composer"), "the composer is on the first screen at 1024 px too"
+    assert _in_viewport(page, ".queue-pane"), "and the queue beside it"
+    drawer = page.locator("#context-pane")
+    toggle = page.get_by_role("button", name="Customer and context (c)")
+    expect(drawer).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    page.keyboard.press("j")
+    page.keyboard.press("c")  # by keyboard: opens over the thread, focus inside
+    expect(drawer).to_be_visible()
+    expect(drawer.locator(".customer-context")).to_be_in_viewport()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    assert page.evaluate("document.activeElement.className") == "context-close"
+    page.keyboard.press("Escape")  # and closes, giving the focus back to the row it was on
+    expect(drawer).to_be_hidden()
+    assert page.evaluate("!!document.activeElement.closest('.conversation')")
+
+    toggle.click()  # by pointer too
+    expect(drawer).to_be_visible()
+    page.get_by_role("button", name="Close the context").click()
+    expect(drawer).to_be_hidden()
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, nothing wider than the screen
+    expect(toggle).to_be_hidden()
+    expect(drawer).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    composer = page.locator("#composer").bounding_box()
+    assert composer is not None
+    assert composer["y"] + composer["height"] <= 844 + 1, "the composer sticks to the bottom of the screen"
+    page.keyboard.press("c")
+    expect(page.locator(".workspace.context-open")).to_have_count(0)  # no drawer on a phone: c does nothing

@@ -108,3 +108,34 @@ def test_a_lead_sets_business_hours_and_bad_hours_are_refused(anonymous: TestCli
     assert anonymous.post(f"/settings/inboxes/{inbox_id}", data={**form, "business_hours": ""}).status_code == 303
     with runtime.sessions() as session:
         assert load_targets(session)[inbox_id].hours is None
+
+
+def test_the_default_rules_govern_conversations_in_no_inbox(anonymous: TestClient, runtime: Runtime) -> None:
+    """Ingest puts conversations in no inbox: the first form sets their targets, hours and approval threshold."""
+    log_in(anonymous, runtime, "lead@example.com", "lead")
+    page = anonymous.get("/settings/inboxes").text
+    assert 'data-inbox="Every conversation not in an inbox"' in page
+    assert 'action="/settings/inboxes/0"' in page
+    form = {
+        "csrf_token": csrf_of(page),
+        "first_response_min": "10",
+        "next_response_min": "45",
+        "approval_below": "100",
+        "business_hours": "on",
+        "business_tz": "UTC",
+        "business_days": ["1", "2", "3", "4", "5", "6", "7"],
+        "business_opens": "06:00",
+        "business_closes": "22:00",
+    }
+    assert anonymous.post("/settings/inboxes/0", data=form).status_code == 303
+    assert anonymous.post("/settings/inboxes/0", data=form).status_code == 303  # saved twice: still one row
+    with runtime.sessions.begin() as session:
+        assert len(session.scalars(select(Inbox).where(Inbox.is_default.is_(True))).all()) == 1
+        rules = load_targets(session)[None]
+        assert (rules.first_response_s, rules.next_response_s) == (600, 2700)
+        assert rules.hours is not None
+        assert rules.hours.describe() == "Mon-Sun 06:00-22:00 UTC"
+        cid = add_conversation(session, runtime.clock.now(), "gus", "no inbox for me").id
+        queued = queue_reply(session, cid, "ok", clock=runtime.clock, author=Author(name="Ann"))
+        assert queued.message.delivery_state == "held", "the default threshold holds it for a lead"
+    assert 'value="10"' in anonymous.get("/settings/inboxes").text

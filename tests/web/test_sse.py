@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -159,3 +160,16 @@ def test_http_stream_resumes_from_last_event_id_and_shutdown_is_prompt(runtime: 
         assert took < 3, f"shutdown waited {took:.1f}s for the open stream"
         assert time.monotonic() - started < 5
         client.close()
+
+
+def test_a_busy_batch_names_the_newest_conversations_and_counts_the_rest() -> None:
+    """The workspace asks which named conversations its view holds: the newest must never be the ones cut."""
+    from heard.web.sse import MAX_NAMED, Batch, format_message
+
+    batch = Batch(7, Counter({"PostsStored": 1}), frozenset(range(1, MAX_NAMED + 51)))
+    data = json.loads(format_message(batch, None).split("data: ")[1].split("\n")[0])
+    assert data["conversations"][-1] == MAX_NAMED + 50
+    assert len(data["conversations"]) == MAX_NAMED
+    assert data["more"] == 50
+    small = json.loads(format_message(Batch(8, Counter(), frozenset({3, 2})), None).split("data: ")[1].split("\n")[0])
+    assert small == {"events": {}, "conversations": [2, 3]}

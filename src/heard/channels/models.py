@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from heard.db.base import Base, UTCDateTime
@@ -41,3 +41,9 @@ class Inbox(Base):
     business_days: Mapped[str | None] = mapped_column(String(7))
     business_opens_min: Mapped[int | None] = mapped_column(Integer)
     business_closes_min: Mapped[int | None] = mapped_column(Integer)
+    #: The rules of every conversation in no inbox (at most one such row; a lead creates it at /settings/inboxes).
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+#: The name of the inbox row that holds the rules of conversations in no inbox.
+DEFAULT_INBOX = "Every conversation not in an inbox"

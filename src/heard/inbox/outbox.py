@@ -221,7 +221,11 @@ def _review(
 ) -> ReplyReview:
     ctx = context or context_for_conversation(session, conversation.id, agent_name=author.name)
     result = review_draft(text, replace(ctx, public=False) if private else ctx)
-    inbox = session.get(Inbox, conversation.inbox_id) if conversation.inbox_id else None
+    inbox = (
+        session.get(Inbox, conversation.inbox_id)
+        if conversation.inbox_id
+        else session.scalars(select(Inbox).where(Inbox.is_default.is_(True)).limit(1)).first()
+    )
     return record_review(
         session,
         text,

@@ -218,6 +218,14 @@ def list_conversations(
     return InboxPage(page, offset, limit, len(rows) > limit, names, row_reasons(session, page, when))
 
 
+def matching_ids(session: Session, chosen: InboxFilter, ids: list[int], now: datetime) -> list[int]:
+    """Which of these conversations the filter shows: the live "N new" counts only what belongs to the view."""
+    if not ids:
+        return []
+    query = _filtered(session, select(Conversation.id).where(Conversation.id.in_(ids[:MAX_PAGE_SIZE])), chosen, now)
+    return sorted(session.scalars(query))
+
+
 def row_reasons(session: Session, page: list[Conversation], now: datetime) -> dict[int, str]:
     """The reason line of each row: one query for the first customer post of each row, and one for pile-on
     evidence only when the page holds conversations the radar flagged."""

@@ -1,6 +1,9 @@
 """An inbox's working rules, set by a lead: the SLA targets (first and next response), the business hours they
 count (none: around the clock) and the coach score below which a draft waits for a lead's approval. The columns
-live on `channels.Inbox`; this is the action that checks and changes them."""
+live on `channels.Inbox`; this is the action that checks and changes them.
+
+Conversations in no inbox (today: every conversation ingest stores) follow the default row, listed first as
+inbox 0 and created the first time a lead saves it; until then they run on 15 min / 1 h around the clock."""
 
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heard.channels.models import Inbox
+from heard.channels.models import DEFAULT_INBOX, Inbox
 from heard.channels.sla_clock import BusinessHours, BusinessHoursProblem, stored_hours
 from heard.errors import NotFound, Refused
 
 #: Targets below a minute or above a week are typing mistakes, not service levels.
 MIN_TARGET_S = 60
 MAX_TARGET_S = 7 * 24 * 3600
+#: The id the settings page gives the default rules (conversations in no inbox) before their row exists.
+DEFAULT_ID = 0
 
 
 class SettingsProblem(Refused):
@@ -36,12 +41,21 @@ class InboxRules:
 def _rules(i: Inbox) -> InboxRules:
     hours = stored_hours(i.business_tz, i.business_days, i.business_opens_min, i.business_closes_min)
     return InboxRules(
-        i.id, i.name, i.sla_first_response_s // 60, i.sla_next_response_s // 60, i.coach_approval_below, hours
+        DEFAULT_ID if i.is_default else i.id,
+        i.name,
+        i.sla_first_response_s // 60,
+        i.sla_next_response_s // 60,
+        i.coach_approval_below,
+        hours,
     )
 
 
 def list_inbox_rules(session: Session) -> list[InboxRules]:
-    return [_rules(i) for i in session.scalars(select(Inbox).order_by(Inbox.name))]
+    """The default rules first (as stored, or the built-in 15 min / 1 h), then each inbox by name."""
+    rows = list(session.scalars(select(Inbox).order_by(Inbox.is_default.desc(), Inbox.name)))
+    if not rows or not rows[0].is_default:
+        return [InboxRules(DEFAULT_ID, DEFAULT_INBOX, 15, 60, None), *(_rules(i) for i in rows)]
+    return [_rules(i) for i in rows]
 
 
 def business_hours_of(enabled: bool, tz: str, days: list[str], opens: str, closes: str) -> BusinessHours | None:
@@ -64,7 +78,7 @@ def set_inbox_rules(
     approval_below: int | None,
     hours: BusinessHours | None = None,
 ) -> InboxRules:
-    inbox = session.get(Inbox, inbox_id)
+    inbox = _default(session) if inbox_id == DEFAULT_ID else session.get(Inbox, inbox_id)
     if inbox is None:
         raise NotFound(f"no inbox {inbox_id}")
     for label, minutes in (("first response", first_response_min), ("next response", next_response_min)):
@@ -81,3 +95,11 @@ def set_inbox_rules(
     inbox.business_closes_min = hours.closes_min if hours else None
     session.flush()
     return _rules(inbox)
+
+
+def _default(session: Session) -> Inbox:
+    row = session.scalars(select(Inbox).where(Inbox.is_default.is_(True)).limit(1)).first()
+    if row is None:
+        row = Inbox(name=DEFAULT_INBOX, is_default=True, sla_first_response_s=900, sla_next_response_s=3600)
+        session.add(row)
+    return row

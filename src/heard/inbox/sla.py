@@ -103,10 +103,11 @@ def state_of(remaining_s: float, target_s: int, warning_fraction: float = WARNIN
 
 
 def load_targets(session: Session) -> dict[int | None, SlaTargets]:
-    """Every inbox's targets; the key None holds the defaults for conversations in no inbox."""
+    """Every inbox's targets; the key None holds the rules of conversations in no inbox (the default inbox row's,
+    when a lead has set them, else 15 min / 1 h around the clock)."""
     targets: dict[int | None, SlaTargets] = {None: SlaTargets()}
     i = Inbox
-    for inbox_id, first, following, tz, days, opens, closes in session.execute(
+    for inbox_id, first, following, tz, days, opens, closes, default in session.execute(
         select(
             i.id,
             i.sla_first_response_s,
@@ -115,9 +116,11 @@ def load_targets(session: Session) -> dict[int | None, SlaTargets]:
             i.business_days,
             i.business_opens_min,
             i.business_closes_min,
+            i.is_default,
         )
     ):
-        targets[inbox_id] = SlaTargets(first or 900, following or 3600, stored_hours(tz, days, opens, closes))
+        rules = SlaTargets(first or 900, following or 3600, stored_hours(tz, days, opens, closes))
+        targets[None if default else inbox_id] = rules
     return targets
 
 

@@ -92,8 +92,20 @@ def first_responses(session: Session, period: Period, default_target_s: int) -> 
         .outerjoin(Inbox, Inbox.id == Conversation.inbox_id)
         .where(period.holds(opened.c.first_in), period.brand_conversation(Conversation.id))
     )
+    # Conversations in no inbox follow the default inbox row's rules when a lead has set them.
+    default = session.execute(
+        select(
+            Inbox.sla_first_response_s,
+            Inbox.business_tz,
+            Inbox.business_days,
+            Inbox.business_opens_min,
+            Inbox.business_closes_min,
+        ).where(Inbox.is_default.is_(True))
+    ).first()
     out = []
     for cid, network, first_in, first_reply, target, priority, *hours in session.execute(query):
+        if target is None and default is not None:
+            target, *hours = default
         # The priority is the thread's now: a pile-on the radar caught is judged by the tightened target.
         target_s = tightened(target or default_target_s, priority or 0)
         out.append(

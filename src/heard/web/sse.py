@@ -84,6 +84,10 @@ class Batch:
     conversations: frozenset[int]
 
 
+#: Conversations one `inbox` message names at most (about 6 KB of ids).
+MAX_NAMED = 1000
+
+
 def summarise(records: Sequence[Record]) -> Batch:
     names: Counter[str] = Counter()
     conversations: set[int] = set()
@@ -121,7 +125,12 @@ def read_new(log: EventLog, after: int) -> list[Record]:
 def format_message(batch: Batch, conversation: int | None) -> str:
     """`inbox` for the queue (every page shows one: the workspace counts it as "N new" and swaps nothing), then,
     on a page with a conversation selected, `conversation` when that one changed."""
-    data = {"events": dict(batch.names), "conversations": sorted(batch.conversations)[:100]}
+    named = sorted(batch.conversations)
+    # The workspace asks which of these its view holds ("N new"), so a busy batch names the newest conversations
+    # (the highest ids) first; `more` says how many older ones it left out.
+    data: dict[str, object] = {"events": dict(batch.names), "conversations": named[-MAX_NAMED:]}
+    if len(named) > MAX_NAMED:
+        data["more"] = len(named) - MAX_NAMED
     out = f"id: {batch.offset}\nevent: inbox\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
     if conversation is not None and conversation in batch.conversations:
         out += f"id: {batch.offset}\nevent: conversation\ndata: {json.dumps({'conversation': conversation})}\n\n"

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
 from heard.app import Runtime
@@ -17,7 +17,16 @@ from heard.brands.attribution import slug_of
 from heard.brands.queries import list_brands
 from heard.events import EVENTS_TOPIC
 from heard.inbox.brand_accounts import brand_accounts
-from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
+from heard.inbox.queries import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    SENTIMENTS,
+    VIEWS,
+    InboxFilter,
+    list_conversations,
+    list_networks,
+    matching_ids,
+)
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me
 from heard.web.deps import get_runtime, get_session
@@ -108,3 +117,18 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
 def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
     context = {**queue_context(session, params, me, runtime), "selected_id": None}
     return fragment(request, "workspace.html", "queue", context)
+
+
+@router.get("/inbox/news")
+def inbox_news(
+    params: Params,
+    session: SessionDep,
+    me: Me,
+    runtime: RuntimeDep,
+    ids: Annotated[str, Query(max_length=4000, pattern=r"^[0-9,]*$")] = "",
+) -> JSONResponse:
+    """Of the conversations the live stream just named, the ones the agent's current view shows (its filters and
+    search): the "N new" button counts only those."""
+    wanted = sorted({int(i) for i in ids.split(",") if i.isdigit()})[:MAX_PAGE_SIZE]
+    found = matching_ids(session, params.filter_for(me), wanted, runtime.clock.now())
+    return JSONResponse({"matching": found})

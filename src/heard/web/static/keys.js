@@ -59,7 +59,46 @@
     return true;
   }
 
+  // Screens narrower than 1200 px keep the context pane in a drawer; it opens over the thread and gives the focus
+  // back where it was when it closes.
+  function drawerMode() {
+    var toggle = document.querySelector(".context-toggle");
+    return Boolean(toggle) && window.getComputedStyle(toggle).display !== "none";
+  }
+  var focusBeforeDrawer = null;
+  function toggleContext(show) {
+    var ws = document.querySelector(".workspace");
+    var toggle = document.querySelector(".context-toggle");
+    if (!ws || !toggle || !drawerMode()) {
+      return false;
+    }
+    var open = show === undefined ? !ws.classList.contains("context-open") : show;
+    ws.classList.toggle("context-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      focusBeforeDrawer = document.activeElement;
+      var close = document.querySelector(".context-close");
+      if (close) {
+        close.focus();
+      }
+    } else if (focusBeforeDrawer && document.body.contains(focusBeforeDrawer)) {
+      focusBeforeDrawer.focus();
+    } else {
+      toggle.focus();
+    }
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest(".context-toggle")) {
+      toggleContext();
+    } else if (target && target.closest && target.closest(".context-close")) {
+      toggleContext(false);
+    }
+  });
+
   var keys = {
+    c: function () { return toggleContext(); },
     j: function () { return moveInQueue(1); },
     k: function () { return moveInQueue(-1); },
     r: function () {
@@ -97,6 +136,11 @@
       var help = document.getElementById("keys-help");
       if (help && !help.hidden) {
         toggleHelp(false);
+        return;
+      }
+      var ws = document.querySelector(".workspace.context-open");
+      if (ws && !typing(document.activeElement)) {
+        toggleContext(false);
         return;
       }
       if (typing(document.activeElement)) {
@@ -143,6 +187,45 @@
     }
     button.textContent = parts.join(", ") + " · show (n)";
   }
+  // Conversations the stream named that the queue does not show yet are "new" only when the agent's view holds
+  // them: the server answers which of them match the current filters and search (a batch every 300 ms at most).
+  var unseen = {};
+  var asking = null;
+  function askWhichBelong() {
+    asking = null;
+    var button = document.getElementById("queue-news");
+    var ids = Object.keys(unseen);
+    unseen = {};
+    if (!button || !ids.length) {
+      return;
+    }
+    // At most 150 ids a request: the server reads 200 at most, and a busy replay names many in 300 ms.
+    for (var start = 0; start < ids.length; start += 150) {
+      askAbout(button, ids.slice(start, start + 150));
+    }
+  }
+  function askAbout(button, ids) {
+    var url = button.dataset.news + (button.dataset.news.indexOf("?") < 0 ? "?" : "&") + "ids=" + ids.join(",");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { matching: [] }; })
+      .then(function (data) {
+        (data.matching || []).forEach(function (id) {
+          if (!rowOf(String(id))) {
+            fresh[id] = true;
+          }
+        });
+        showNews();
+        // An empty queue has no row or focus to disturb: it fills in by itself.
+        if (!rows().length && !button.hidden && !button.dataset.loading) {
+          button.dataset.loading = "1";
+          button.click();
+        }
+      })
+      .catch(function () {
+        // Offline for a moment: these ids are asked about again with the next message.
+        ids.forEach(function (id) { unseen[id] = true; });
+      });
+  }
   document.addEventListener("htmx:sseMessage", function (event) {
     if (!event.target || event.target.id !== "queue-feed") {
       return;
@@ -158,18 +241,13 @@
       if (row) {
         row.classList.add("changed");
         changed[id] = true;
-      } else {
-        fresh[id] = true;
+      } else if (!fresh[id]) {
+        unseen[id] = true;
       }
     });
     showNews();
-    // An empty queue has no row or focus to disturb: it fills in by itself.
-    if (!rows().length) {
-      var button = document.getElementById("queue-news");
-      if (button && !button.hidden && !button.dataset.loading) {
-        button.dataset.loading = "1";
-        button.click();
-      }
+    if (Object.keys(unseen).length && !asking) {
+      asking = window.setTimeout(askWhichBelong, 300);
     }
   });
 

@@ -1,4 +1,5 @@
-"""inbox: business hours for the SLA targets (time zone, working days, opening and closing time)
+"""inbox: business hours for the SLA targets (time zone, working days, opening and closing time), and the default
+rules for conversations in no inbox
 
 Revision ID: i18_business_hours
 Revises: i19_checkins
@@ -24,10 +25,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("business_days", sa.String(length=7), nullable=True))
         batch_op.add_column(sa.Column("business_opens_min", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("business_closes_min", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("is_default", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("inboxes", schema=None) as batch_op:
+        batch_op.drop_column("is_default")
         batch_op.drop_column("business_closes_min")
         batch_op.drop_column("business_opens_min")
         batch_op.drop_column("business_days")
