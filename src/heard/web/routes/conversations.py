@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
@@ -17,9 +18,10 @@ from heard.inbox.workflow import STATUSES
 from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
+from heard.web.page_cache import PageCache, select_row
 from heard.web.routes.composer import composer_context
-from heard.web.routes.inbox import Params, QueueParams, filters_context, queue_context
-from heard.web.templating import fragment, page
+from heard.web.routes.inbox import Params, QueueParams, filters_context, queue_pane
+from heard.web.templating import fragment, html_response, render
 
 router = APIRouter()
 
@@ -60,19 +62,34 @@ def render_thread(
 def _workspace(
     request: Request, runtime: Runtime, params: QueueParams, me: AgentIdentity, selected: int | None
 ) -> HTMLResponse:
-    with runtime.sessions() as session:
-        context = {**filters_context(session, runtime), **queue_context(session, params, me, runtime)}
-        conversations = context["page"].conversations
-        if selected is None and conversations:
-            selected = conversations[0].id
-        context["selected_id"] = selected
-        context["view"] = None
-        if selected is not None:
-            context.update(thread_context(session, selected))
-            context["customer"] = customer_context(session, context["view"].conversation)
-            context.update(composer_context(session, context["view"].conversation))
-            context["conversation_tags"] = tags_for(session, [selected]).get(selected, [])
-        return page(request, "workspace.html", context)
+    """The page from heard.web.page_cache when nothing it shows has changed; else drawn (with the queue pane
+    every agent shares) and kept. The CSRF token is the one part of it that is the session's own."""
+    cache: PageCache = request.app.state.page_cache
+    version = cache.version()  # before any data is read: an entry is never older than its version
+    key = ("page", me, selected, params.query(params.offset))
+
+    def draw() -> str:
+        with runtime.sessions() as session:
+            pane = queue_pane(request, session, params, me, runtime, version)
+            chosen = selected if selected is not None else pane.first_id
+            context: dict[str, Any] = {
+                **filters_context(session, runtime),
+                "params": params,
+                "filtered": any(params.raw.values()),
+                "queue_pane": Markup(select_row(pane.html, cache.row_slot, chosen)),  # noqa: S704 - our own render
+                "selected_id": chosen,
+                "view": None,
+                "csrf_token": cache.csrf_slot,
+            }
+            if chosen is not None:
+                context.update(thread_context(session, chosen))
+                context["customer"] = customer_context(session, context["view"].conversation)
+                context.update(composer_context(session, context["view"].conversation))
+                context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
+            return render(request, "workspace.html", context)
+
+    html = cache.drawn(key, version, draw)
+    return html_response(cache.with_csrf(html, request.state.session.csrf))
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -13,6 +13,7 @@ from heard.events import EVENTS_TOPIC
 from heard.inbox.presence import mark_typing
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime
+from heard.web.page_cache import shows_on_no_page
 from heard.web.presence import ConversationPresence
 from heard.web.sse import event_stream, start_offset
 
@@ -49,5 +50,6 @@ async def events(
 def typing(conversation_id: int, runtime: RuntimeDep, me: Worker) -> Response:
     """The note box sends this (throttled) while an agent types; colleagues' pages warn within a second."""
     with runtime.sessions.begin() as session:
+        shows_on_no_page(session)
         mark_typing(session, conversation_id, me.id, runtime.clock.now())
     return Response(status_code=204)

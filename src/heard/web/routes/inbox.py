@@ -4,6 +4,7 @@ by `heard.web.routes.conversations`; `/` is that page with the top conversation 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -18,8 +19,9 @@ from heard.inbox.brand_accounts import brand_accounts
 from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me
-from heard.web.deps import get_runtime, get_session
-from heard.web.templating import fragment
+from heard.web.deps import get_runtime
+from heard.web.page_cache import PageCache, Version, select_row
+from heard.web.templating import html_response, render
 
 router = APIRouter()
 
@@ -66,7 +68,6 @@ class QueueParams:
 
 
 Params = Annotated[QueueParams, Depends()]
-SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
@@ -96,7 +97,34 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class QueuePane:
+    """The queue block as every agent sees it for one filter, with its rows' slots (heard.web.page_cache)."""
+
+    html: str
+    first_id: int | None
+
+
+def queue_pane(
+    request: Request, session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime, version: Version
+) -> QueuePane:
+    """The queue block for the agent's filter, drawn once for every agent who asks for the same rows (the filter
+    as resolved, so "assigned to me" is each agent's own) at the same data version."""
+    cache: PageCache = request.app.state.page_cache
+    key = ("queue", params.filter_for(me), params.offset, params.query(params.offset))
+
+    def draw() -> QueuePane:
+        context = {**queue_context(session, params, me, runtime), "selected_id": None, "row_slot": cache.row_slot}
+        first = context["page"].conversations[0].id if context["page"].conversations else None
+        return QueuePane(render(request, "workspace.html", context, block="queue"), first)
+
+    return cache.drawn(key, version, draw)
+
+
 @router.get("/inbox/queue", response_class=HTMLResponse)
-def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
-    context = {**queue_context(session, params, me, runtime), "selected_id": None}
-    return fragment(request, "workspace.html", "queue", context)
+def inbox_queue(request: Request, params: Params, me: Me, runtime: RuntimeDep) -> HTMLResponse:
+    cache: PageCache = request.app.state.page_cache
+    version = cache.version()
+    with runtime.sessions() as session:
+        pane = queue_pane(request, session, params, me, runtime, version)
+    return html_response(select_row(pane.html, cache.row_slot, None))
