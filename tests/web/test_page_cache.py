@@ -4,6 +4,8 @@ another agent's page or session token, the selected row marked on a queue pane s
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
@@ -15,6 +17,7 @@ from heard.conversations.models import Conversation
 from heard.db.engine import make_engine, session_factory
 from heard.events import ConversationStatusChanged
 from heard.stream.base import publish_events
+from heard.stream.memory import MemoryLog
 from heard.web.page_cache import PageCache, WriteCounter, select_row
 from heard.web.presence import ConversationPresence
 
@@ -56,7 +59,7 @@ def test_a_second_look_is_served_from_the_cache_with_the_sessions_own_token(
 def test_agents_never_see_each_others_page_or_token(client: TestClient, runtime: Runtime) -> None:
     _seed(runtime, "alice")
     mine = client.get("/").text
-    with TestClient(client.app, follow_redirects=False) as other:  # type: ignore[arg-type]
+    with TestClient(client.app, follow_redirects=False) as other:
         log_in(other, runtime, "lead@example.com", "lead")
         theirs = other.get("/").text
     assert csrf_of(mine) != csrf_of(theirs)
@@ -89,7 +92,7 @@ def test_a_change_another_process_announces_shows_at_once(client: TestClient, ru
             s.execute(update(Conversation).where(Conversation.id == alice).values(status="resolved"))
     finally:
         elsewhere.dispose()
-    publish_events(runtime.log, [ConversationStatusChanged(alice, "resolved", None, None)])
+    publish_events(runtime.log, [ConversationStatusChanged(alice, "resolved", None, 1)])
     assert f'data-conversation-id="{alice}"' not in client.get("/").text
 
 
@@ -176,3 +179,52 @@ def test_writes_are_counted_after_they_commit(runtime: Runtime) -> None:
     assert counter.count == 0
     _seed(runtime, "alice")
     assert counter.count == 1
+
+
+def _bare_cache(clock: FrozenClock) -> PageCache:
+    engine = make_engine("sqlite://")
+    return PageCache(MemoryLog(clock), WriteCounter(engine), clock)
+
+
+def test_one_request_draws_a_page_while_the_others_wait_for_it(clock: FrozenClock) -> None:
+    cache = _bare_cache(clock)
+    drawing = threading.Event()
+    release = threading.Event()
+    draws: list[int] = []
+
+    def slow() -> str:
+        draws.append(1)
+        drawing.set()
+        release.wait(5)
+        return "page"
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(cache.drawn, "k", cache.version(), slow)
+        assert drawing.wait(5)
+        others = [pool.submit(cache.drawn, "k", cache.version(), slow) for _ in range(3)]
+        release.set()
+        assert [f.result(5) for f in (first, *others)] == ["page"] * 4
+    assert len(draws) == 1
+
+
+def test_an_aged_page_is_served_while_it_is_drawn_anew_but_a_changed_one_never(clock: FrozenClock) -> None:
+    cache = _bare_cache(clock)
+    cache.drawn("k", cache.version(), lambda: "old")
+    clock.advance(2)
+    drawing = threading.Event()
+    release = threading.Event()
+
+    def slow() -> str:
+        drawing.set()
+        release.wait(5)
+        return "new"
+
+    with ThreadPoolExecutor(2) as pool:
+        redraw = pool.submit(cache.drawn, "k", cache.version(), slow)
+        assert drawing.wait(5)
+        assert cache.drawn("k", cache.version(), lambda: "other") == "old"  # only a second older
+        changed = (cache.version()[0] + 1, cache.version()[1])
+        waiting = pool.submit(cache.drawn, "k", changed, lambda: "changed")
+        release.set()
+        assert redraw.result(5) == "new"
+        assert waiting.result(5) == "changed"  # the data changed: drawn, never the old page

@@ -98,6 +98,8 @@ class PageCache:
         #: Marks the rows of a shared queue pane (see `select_row`).
         self.row_slot = f"row-slot-{secrets.token_hex(16)}"
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        #: One lock per key being drawn, so that one request draws it while the others wait.
+        self._drawing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -106,16 +108,25 @@ class PageCache:
         """Read it before the data a page is drawn from."""
         return self.log.head(EVENTS_TOPIC), self.writes.count
 
-    def get(self, key: Hashable, version: Version) -> object | None:
-        now = self.clock.now()
+    def _entry(self, key: Hashable) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry.version != version or (now - entry.drawn_at).total_seconds() >= self.fresh_for_s:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def _fresh(self, entry: _Entry | None, version: Version, now: datetime) -> bool:
+        return (
+            entry is not None and entry.version == version and (now - entry.drawn_at).total_seconds() < self.fresh_for_s
+        )
+
+    def get(self, key: Hashable, version: Version) -> object | None:
+        entry = self._entry(key)
+        if entry is not None and self._fresh(entry, version, self.clock.now()):
             self.hits += 1
             return entry.value
+        self.misses += 1
+        return None
 
     def put(self, key: Hashable, version: Version, value: object, drawn_at: datetime) -> None:
         with self._lock:
@@ -123,17 +134,41 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+            for old in [k for k in self._drawing if k not in self._entries and not self._drawing[k].locked()]:
+                del self._drawing[old]
 
     def drawn(self, key: Hashable, version: Version, draw: Callable[[], T]) -> T:
         """The entry for `key` at `version`, drawn by `draw` (and kept) when there is none. A key names one kind
-        of value, so what is found is what `draw` returns."""
-        found = self.get(key, version)
-        if found is not None:
-            return cast(T, found)
-        drawn_at = self.clock.now()
-        value = draw()
-        self.put(key, version, value, drawn_at)
-        return value
+        of value, so what is found is what `draw` returns.
+
+        One request draws a key at a time; the others wait for it rather than all drawing the same page at once
+        (every request of a second would otherwise miss together when the entry ages out). While the data is
+        unchanged and only the second has passed, they are served the entry being replaced instead of waiting."""
+        entry = self._entry(key)
+        now = self.clock.now()
+        if entry is not None and self._fresh(entry, version, now):
+            self.hits += 1
+            return cast(T, entry.value)
+        with self._lock:
+            drawing = self._drawing.setdefault(key, threading.Lock())
+        if entry is not None and entry.version == version:
+            if not drawing.acquire(blocking=False):
+                self.hits += 1
+                return cast(T, entry.value)  # only aged, and being drawn anew by another request
+        else:
+            drawing.acquire()
+        try:
+            entry = self._entry(key)
+            if entry is not None and self._fresh(entry, version, self.clock.now()):
+                self.hits += 1
+                return cast(T, entry.value)
+            self.misses += 1
+            drawn_at = self.clock.now()
+            value = draw()
+            self.put(key, version, value, drawn_at)
+            return value
+        finally:
+            drawing.release()
 
     def with_csrf(self, html: str, token: str) -> str:
         return html.replace(self.csrf_slot, str(escape(token)))
