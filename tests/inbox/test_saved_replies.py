@@ -54,6 +54,8 @@ def _ctx(**kw: object) -> ReviewContext:
             "We know about melting chargers and fix it.",
         ),
         ("Thanks {customer_handle}\n{agent_name}", _ctx(), "Thanks @annasolberg\nMaria Ruiz"),
+        # an incident's title is drawn from customers' words, so it carries no bidi control into a reply
+        ("About {incident}.", _ctx(incident_title="\u202emelting\u2066 chargers"), "About melting chargers."),
     ],
 )
 def test_variables_are_filled_and_missing_ones_leave_no_gap(body: str, ctx: ReviewContext, expected: str) -> None:

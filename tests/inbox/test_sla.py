@@ -10,8 +10,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from heard.channels.models import Inbox
 from heard.clock import FrozenClock
+from heard.conversations.models import Conversation
 from heard.inbox.models import SlaBreach
-from heard.inbox.sla import SlaTargets, breach_figures, record_breaches, short_duration, state_of, timer
+from heard.inbox.sla import (
+    SlaTargets,
+    breach_figures,
+    load_targets,
+    record_breaches,
+    short_duration,
+    sla_timer,
+    state_of,
+    timer,
+)
 from tests.web.factories import add_conversation
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -134,3 +144,45 @@ def test_a_pileon_tightens_its_threads_target() -> None:
     calm = timer(PiledOn(waiting_since=ago(60), priority=0), SlaTargets(), NOW)
     assert calm is not None
     assert calm.target_s == 900
+
+
+def test_breaches_and_timers_read_business_hours_and_pileons(sessions: sessionmaker[Session]) -> None:
+    """The stored breach is at the due time the queue showed: business hours pushed, a pile-on tightened."""
+    friday_evening = datetime(2026, 1, 9, 16, 55, tzinfo=UTC)  # 16:55 in London (UTC in winter)
+    with sessions.begin() as session:
+        office = Inbox(
+            name="office",
+            sla_first_response_s=900,
+            sla_next_response_s=3600,
+            business_tz="Europe/London",
+            business_days="12345",
+            business_opens_min=9 * 60,
+            business_closes_min=17 * 60,
+        )
+        session.add(office)
+        session.flush()
+        written = friday_evening + timedelta(minutes=1)
+        weekend = add_conversation(session, written, waited=timedelta(minutes=1), inbox_id=office.id).id
+        piled = add_conversation(session, NOW, waited=timedelta(minutes=5, seconds=1), priority=100).id
+        calm = add_conversation(session, NOW, waited=timedelta(minutes=5, seconds=1)).id
+        targets = load_targets(session)
+        saturday = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+        shown = sla_timer(session.get_one(Conversation, weekend), targets, saturday)
+        assert shown is not None
+        assert shown.due_at == datetime(2026, 1, 12, 9, 10, tzinfo=UTC)
+        assert shown.state == "ok"  # 10 business minutes left, although Monday is two days away
+        monday = datetime(2026, 1, 12, 9, 8, tzinfo=UTC)
+        assert sla_timer(session.get_one(Conversation, weekend), targets, monday).state == "warning"  # type: ignore[union-attr]
+        piled_timer = sla_timer(session.get_one(Conversation, piled), targets, NOW)
+        assert piled_timer is not None
+        assert (piled_timer.target_s, piled_timer.state) == (300, "breached")
+    with sessions.begin() as session:
+        assert record_breaches(session, saturday) >= 2
+        rows = {b.conversation_id: b for b in session.query(SlaBreach)}
+    assert weekend not in rows, "nothing is owed over the weekend"
+    assert rows[piled].due_at == NOW - timedelta(seconds=1), "the pile-on's tightened 5 minutes"
+    assert rows[calm].due_at == NOW + timedelta(minutes=10) - timedelta(seconds=1), "the plain 15 minutes"
+    with sessions.begin() as session:
+        assert record_breaches(session, datetime(2026, 1, 12, 9, 11, tzinfo=UTC)) == 1
+        stored = session.query(SlaBreach).filter_by(conversation_id=weekend).one()
+        assert stored.due_at == datetime(2026, 1, 12, 9, 10, tzinfo=UTC)

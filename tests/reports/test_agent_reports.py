@@ -126,5 +126,8 @@ def test_the_page_and_every_csv(runtime: Runtime) -> None:
         assert len(got.text.strip().splitlines()) >= 2, table
     assert viewer.get(f"/reports/agents.csv?table=secrets&{dates}").status_code == 400
     assert len(viewer.get(f"/reports/conversations.csv?{dates}").text.strip().splitlines()) == 4
-    for table in ("by_day", "by_network", "sentiment"):
-        assert viewer.get(f"/reports/outcomes.csv?table={table}&{dates}").status_code == 200
+    for table, first in (("by_day", "day"), ("by_network", "network"), ("sentiment", "before")):
+        got = viewer.get(f"/reports/outcomes.csv?table={table}&{dates}")
+        assert got.status_code == 200
+        assert got.text.splitlines()[0].split(",")[0] == first, table
+    assert viewer.get(f"/reports/outcomes.csv?table=secrets&{dates}").status_code == 400

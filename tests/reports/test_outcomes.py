@@ -108,3 +108,29 @@ def test_a_brands_report_counts_only_its_conversations_pileons_and_incidents(ses
     assert acme.pileons.worst[0].people == everyone.pileons.worst[0].people
     assert nobody.responses.conversations == 0
     assert acme.incidents.open_now == nobody.incidents.open_now == 0
+
+
+def test_reports_judge_by_the_due_time_the_queue_showed(sessions: sessionmaker[Session]) -> None:
+    """Answered in 9 min: within the plain 15 min, late for a pile-on (5 min); answered in 30 min by an inbox that
+    opens at 10:00 (written at 09:10, due 10:15): on time."""
+    from heard.channels.models import Inbox
+    from tests.web.factories import add_conversation, add_message
+
+    with sessions.begin() as s:
+        office = Inbox(
+            name="office", business_tz="UTC", business_days="12345", business_opens_min=600, business_closes_min=1020
+        )
+        s.add(office)
+        s.flush()
+        start = T0 + timedelta(minutes=10)  # 09:10 UTC: the office opens at 10:00
+        cases: list[tuple[str, int, dict[str, int]]] = [
+            ("calm", 9, {}),
+            ("piled", 9, {"priority": 100}),
+            ("office", 30, {"inbox_id": office.id}),
+        ]
+        for handle, minutes, fields in cases:
+            c = add_conversation(s, start + timedelta(minutes=1), handle, waited=timedelta(minutes=1), **fields)
+            add_message(s, c, "outgoing", "On it", "brand", start + timedelta(minutes=minutes)).delivery_state = "sent"
+    with sessions() as s:
+        report = outcome_report(s, NOW, 900, T0.date(), T0.date())
+    assert (report.responses.conversations, report.responses.breaches) == (3, 1)

@@ -71,3 +71,40 @@ def test_the_approvals_queue_approves_and_rejects(anonymous: TestClient, runtime
         assert states == ["pending", "failed"]
         assert "rejected by" in (session.get_one(Message, held[1].id).delivery_error or "")
     assert "Nothing waits for approval" in anonymous.get("/approvals").text
+
+
+def test_a_lead_sets_business_hours_and_bad_hours_are_refused(anonymous: TestClient, runtime: Runtime) -> None:
+    inbox_id = _inbox(runtime)
+    log_in(anonymous, runtime, "lead@example.com", "lead")
+    page = anonymous.get("/settings/inboxes").text
+    assert "now: around the clock" in page
+    assert '<option value="Europe/Berlin">' in page
+    form = {
+        "csrf_token": csrf_of(page),
+        "first_response_min": "15",
+        "next_response_min": "60",
+        "business_hours": "on",
+        "business_tz": "Europe/Berlin",
+        "business_days": ["1", "2", "3", "4", "5"],
+        "business_opens": "08:30",
+        "business_closes": "18:00",
+    }
+    assert anonymous.post(f"/settings/inboxes/{inbox_id}", data=form).status_code == 303
+    with runtime.sessions() as session:
+        hours = load_targets(session)[inbox_id].hours
+    assert hours is not None
+    assert hours.describe() == "Mon-Fri 08:30-18:00 Europe/Berlin"
+    assert "now: Mon-Fri 08:30-18:00 Europe/Berlin" in anonymous.get("/settings/inboxes").text
+    for bad, why in (
+        ({"business_tz": "Mars/Olympus"}, "not a time zone"),
+        ({"business_days": []}, "at least one working day"),
+        ({"business_closes": "08:00"}, "close after they open"),
+    ):
+        refused = anonymous.post(f"/settings/inboxes/{inbox_id}", data={**form, **bad})
+        assert refused.status_code == 400
+        assert why in refused.text
+    with runtime.sessions() as session:
+        assert load_targets(session)[inbox_id].hours == hours, "a refused form changes nothing"
+    assert anonymous.post(f"/settings/inboxes/{inbox_id}", data={**form, "business_hours": ""}).status_code == 303
+    with runtime.sessions() as session:
+        assert load_targets(session)[inbox_id].hours is None

@@ -22,6 +22,7 @@ ACTIONS = (
     "conversation.tagged",
     "reply.queued",
     "reply.approved",
+    "reply.edited",
     "rule.created",
     "rule.updated",
     "rule.deleted",

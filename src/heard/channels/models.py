@@ -35,3 +35,9 @@ class Inbox(Base):
     sla_next_response_s: Mapped[int] = mapped_column(Integer, default=3600)
     #: Replies the coach scores below this need a lead's approval before they go out; None = advisory only.
     coach_approval_below: Mapped[int | None] = mapped_column(Integer)
+    #: Business hours the SLA targets count (heard.channels.sla_clock); no time zone: around the clock.
+    business_tz: Mapped[str | None] = mapped_column(String(64))
+    #: ISO weekdays it is staffed, "12345" for Monday to Friday.
+    business_days: Mapped[str | None] = mapped_column(String(7))
+    business_opens_min: Mapped[int | None] = mapped_column(Integer)
+    business_closes_min: Mapped[int | None] = mapped_column(Integer)

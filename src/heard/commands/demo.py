@@ -21,7 +21,7 @@ from heard.app import Runtime, build_runtime
 from heard.brands.actions import brands_for_accounts
 from heard.commands.core import serve_runtime
 from heard.commands.users import write_marker
-from heard.connectors.replay.connector import in_time_order
+from heard.connectors.replay.connector import in_time_order, warped
 from heard.connectors.replay.formats import read_file
 from heard.ingest.queries import ingest_counts
 from heard.knowledge.demo_articles import seed_demo_articles
@@ -65,7 +65,7 @@ def demo(
     with runtime.sessions.begin() as session:
         email, password = ensure_demo_agent(session)
         seed_demo_articles(session, runtime.clock)
-    thread = threading.Thread(target=_replay, args=(runtime, rows, speed, preload), daemon=True)
+    thread = threading.Thread(target=replay_sample, args=(runtime, rows, speed, preload), daemon=True)
     thread.start()
     if pileon:
         staged = threading.Thread(target=stage_pileon, args=(runtime, threading.Event()), daemon=True)
@@ -122,19 +122,26 @@ def sample_brands(runtime: Runtime, rows: Sequence[object]) -> int:
         return len(brands_for_accounts(session, "twitter", handles, runtime.clock.now()))
 
 
-def _replay(runtime: Runtime, rows: list[RawPost | object], speed: float, preload: int) -> None:
-    """Old sample, live feel: the first `preload` posts are moved in time to end an hour ago; the rest arrive live
-    at `speed` x real time (gaps capped at 3 s), stamped with the moment they arrive."""
+#: The live replay's pace: the sample's gaps divided by `--speed`, and none longer than this many seconds.
+MAX_GAP_S = 3.0
+
+
+def replay_sample(runtime: Runtime, rows: Sequence[object], speed: float, preload: int) -> None:
+    """Old sample, live feel: the first `preload` posts are stored at once, the rest arrive live at `speed` x real
+    time (gaps capped at `MAX_GAP_S`), stamped with the moment they arrive.
+
+    Both parts are one stream on one clock (decision 0203): the first load is laid out with the gaps the live
+    replay gives (`warped`), ending just over an hour ago, so the radar learns it as history at the rate it will
+    then see live. Moved back in one piece instead, with the sample's own gaps of days, it taught the radar rates
+    sixty times lower than what then arrived, and every brand looked like a spike."""
     posts = [r for r in rows if isinstance(r, RawPost)]
     if not posts:
         return
     head, tail = posts[:preload], posts[preload:]
     if head:
-        # The first load ends just over an hour ago, so the radar learns it as history (decision 0202) and
-        # raises nothing on it; what follows arrives live.
-        shift = runtime.clock.now() - head[-1].created_at - timedelta(seconds=LIVE_LAG_S + 60)
-        import_rows(runtime, head, "twcs-sample.csv", Pace(shift=shift))
-    import_rows(runtime, tail, "twcs-sample.csv", Pace(speed=speed, max_gap_s=3.0, retime=True))
+        ended = runtime.clock.now() - timedelta(seconds=LIVE_LAG_S + 60)
+        import_rows(runtime, warped(head, speed, MAX_GAP_S, ended), "twcs-sample.csv")
+    import_rows(runtime, tail, "twcs-sample.csv", Pace(speed=speed, max_gap_s=MAX_GAP_S, retime=True))
 
 
 # Start-up checks (issue 18), apart from what the demo replays: the port is checked before anything is touched,

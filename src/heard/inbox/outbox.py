@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
+from heard.accounts.models import Agent
 from heard.audit.trail import SYSTEM, Actor, record
 from heard.channels.models import Inbox
 from heard.channels.routing import route_for
@@ -145,6 +146,41 @@ def queue_reply(
     emit(session, ConversationUpdated(conversation_id))
     _audit(session, author, message, reviewed, clock)
     return Queued(message, reviewed)
+
+
+def revise_held(session: Session, message_id: int, text: str, *, clock: Clock, editor: Author) -> ReplyReview:
+    """A lead edits a reply that waits for approval: the new text is checked as any reply is (empty, too long for
+    its network) and reviewed by the coach again, as the reply of the agent who wrote it; it stays held until a lead
+    approves the new review. The earlier reviews stay on record, no longer tied to the message (so they cannot
+    hold it or let it go)."""
+    message = session.get(Message, message_id)
+    if message is None or message.delivery_state != HELD:
+        raise NotFound(f"no reply {message_id} waiting for a lead")
+    conversation = session.get_one(Conversation, message.conversation_id)
+    text = storable(text.strip())
+    if not text:
+        raise OutboxProblem("the reply is empty")
+    route = route_for(session, conversation)
+    length = reply_length(conversation.network, route.kind, route.max_chars, text)
+    if length.over:
+        raise OutboxProblem(length.reason)
+    writer = session.get(Agent, message.agent_id) if message.agent_id is not None else None
+    author = Author(agent_id=message.agent_id, name=writer.name if writer else "")
+    reviewed = _review(session, conversation, text, clock, author, message.is_private, None)
+    reviewed.needs_approval = True  # an edit is approved as edited, whatever it scores now
+    session.execute(
+        update(ReplyReview)
+        .where(ReplyReview.message_id == message.id, ReplyReview.id != reviewed.id)
+        .values(message_id=None)
+    )
+    reviewed.message_id = message.id
+    message.text = text
+    session.flush()
+    actor = Actor(editor.agent_id, editor.name or "heard")
+    detail = {"message_id": message.id, "review_id": reviewed.id, "score": reviewed.score}
+    record(session, actor, "reply.edited", "conversation", message.conversation_id, detail, at=clock.now())
+    emit(session, ConversationUpdated(message.conversation_id))
+    return reviewed
 
 
 def _audit(session: Session, author: Author, message: Message, review: ReplyReview, clock: Clock) -> None:

@@ -63,10 +63,12 @@ class InboxFilter:
     assignee: int | Literal["none"] | None = None
     #: Words that must all appear (as prefixes) in one message; "@handle" finds a customer instead.
     search: str | None = None
+    #: A brand's slug: conversations holding a post attributed to it (`posts.brand`).
+    brand: str | None = None
 
     @property
     def any(self) -> bool:
-        return any((self.status, self.network, self.sentiment, self.language, self.assignee, self.search))
+        return any((self.status, self.network, self.sentiment, self.language, self.assignee, self.search, self.brand))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,10 @@ def _filtered(session: Session, query: Select[Any], chosen: InboxFilter, now: da
         query = query.where(_customer_post(PostRecord.sentiment == chosen.sentiment))
     if chosen.language:
         query = query.where(_customer_post(PostRecord.language == chosen.language))
+    if chosen.brand:
+        query = query.where(
+            select(PostRecord.id).where(PostRecord.conversation_id == c.id, PostRecord.brand == chosen.brand).exists()
+        )
     if chosen.assignee == "none":
         query = query.where(c.assignee_id.is_(None))
     elif chosen.assignee is not None:
@@ -266,7 +272,8 @@ def agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
-    return dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted))).tuples().all())
+    rows = session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
 
 
 def list_networks(session: Session) -> list[str]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from heard.accounts.agents import AgentIdentity
 from heard.audit.trail import Actor, record
+from heard.bidi import neutralised
 from heard.coach.review import Review, ReviewContext
 from heard.coach.reviewer import review as review_draft
 from heard.coach.situation import usable_name
@@ -140,7 +141,7 @@ def personalise(body: str, ctx: ReviewContext) -> str:
     values = {
         "customer_name": _first_name(ctx),
         "customer_handle": "@" + ctx.customer_handle.lstrip("@") if ctx.customer_handle else "",
-        "incident": ctx.incident_title,
+        "incident": neutralised(ctx.incident_title),
         "article_link": ctx.article_url or "",
         "agent_name": ctx.agent_name,
         "agent_signature": f"– {ctx.agent_name.split()[0]}" if ctx.agent_name.strip() else "",

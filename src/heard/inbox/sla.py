@@ -3,6 +3,8 @@ after they write again.
 
 The timer runs from `waiting_since` (the oldest unanswered customer message): first response while the brand
 has never answered the conversation, next response after. Resolved and snoozed conversations have no timer.
+An inbox with business hours counts only those (heard.channels.sla_clock), and a thread caught in a pile-on
+gets a tightened target; the timers, the stored breaches and the reports all read the same due time.
 `timer` is pure (pass the clock's now); `record_breaches` stores each missed target once, for reports.
 """
 
@@ -16,21 +18,18 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from heard.channels.models import Inbox
+from heard.channels.sla_clock import PILEON_PRIORITY, BusinessHours, business_seconds, due_at, stored_hours, tightened
 from heard.clock import as_utc
 from heard.conversations.models import Conversation
 from heard.db.bulk import insert_rows
 from heard.inbox.models import SlaBreach
-from heard.inbox.reasons import PILEON_PRIORITY, waited
+from heard.inbox.reasons import waited
 
 SlaKind = Literal["first_response", "next_response"]
 SlaState = Literal["ok", "warning", "breached"]
 #: The share of the target left when the timer turns to "warning".
 WARNING_FRACTION = 0.2
 PAUSED_STATUSES = frozenset({"resolved", "snoozed"})
-#: A thread the radar caught in a pile-on gets this share of its target (the longer the wait, the bigger the
-#: pile-on), never less than PILEON_FLOOR_S.
-PILEON_SHARE = 0.25
-PILEON_FLOOR_S = 300
 
 
 class Waiting(Protocol):
@@ -48,10 +47,12 @@ class Waiting(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SlaTargets:
-    """Seconds allowed for the first and the next response (the inbox's, or these defaults)."""
+    """Seconds allowed for the first and the next response (the inbox's, or these defaults), counted in the
+    inbox's business hours when it has them."""
 
     first_response_s: int = 900
     next_response_s: int = 3600
+    hours: BusinessHours | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +82,16 @@ def timer(conversation: Waiting, targets: SlaTargets, now: datetime) -> SlaTimer
         return None
     first = conversation.last_outgoing_at is None
     kind: SlaKind = "first_response" if first else "next_response"
-    target = targets.first_response_s if first else targets.next_response_s
-    if getattr(conversation, "priority", 0) >= PILEON_PRIORITY:
-        target = min(target, max(PILEON_FLOOR_S, int(target * PILEON_SHARE)))
-    due_at = as_utc(conversation.waiting_since) + timedelta(seconds=target)
-    remaining = (due_at - as_utc(now)).total_seconds()
-    return SlaTimer(kind, due_at, remaining, state_of(remaining, target), target)
+    target = tightened(targets.first_response_s if first else targets.next_response_s, _priority(conversation))
+    due = due_at(conversation.waiting_since, target, targets.hours)
+    remaining = (due - as_utc(now)).total_seconds()
+    # The warning reads business time left: a target due at 09:10 tomorrow is not "ok" at 16:58 today.
+    left = remaining if remaining <= 0 else max(business_seconds(now, due, targets.hours), 1e-6)
+    return SlaTimer(kind, due, remaining, state_of(left, target), target)
+
+
+def _priority(conversation: Waiting) -> int:
+    return int(getattr(conversation, "priority", 0) or 0)
 
 
 def state_of(remaining_s: float, target_s: int, warning_fraction: float = WARNING_FRACTION) -> SlaState:
@@ -100,10 +105,19 @@ def state_of(remaining_s: float, target_s: int, warning_fraction: float = WARNIN
 def load_targets(session: Session) -> dict[int | None, SlaTargets]:
     """Every inbox's targets; the key None holds the defaults for conversations in no inbox."""
     targets: dict[int | None, SlaTargets] = {None: SlaTargets()}
-    for inbox_id, first, following in session.execute(
-        select(Inbox.id, Inbox.sla_first_response_s, Inbox.sla_next_response_s)
+    i = Inbox
+    for inbox_id, first, following, tz, days, opens, closes in session.execute(
+        select(
+            i.id,
+            i.sla_first_response_s,
+            i.sla_next_response_s,
+            i.business_tz,
+            i.business_days,
+            i.business_opens_min,
+            i.business_closes_min,
+        )
     ):
-        targets[inbox_id] = SlaTargets(first or 900, following or 3600)
+        targets[inbox_id] = SlaTargets(first or 900, following or 3600, stored_hours(tz, days, opens, closes))
     return targets
 
 
@@ -122,28 +136,29 @@ def sla_timer(
 
 def record_breaches(session: Session, now: datetime, limit: int = 5000) -> int:
     """Store each target missed so far and not stored yet (one row per conversation, kind and due time, so a
-    second sweep adds nothing). Returns how many it added."""
+    second sweep adds nothing), at the due time the queue showed: business hours and pile-ons included.
+    Returns how many it added."""
     added = 0
     for inbox_id, targets in load_targets(session).items():
-        for first in (True, False):
-            target = targets.first_response_s if first else targets.next_response_s
-            rows = _overdue(session, inbox_id, first, now - timedelta(seconds=target), limit)
-            breaches = [
-                {
-                    "conversation_id": cid,
-                    "kind": "first_response" if first else "next_response",
-                    "due_at": as_utc(since) + timedelta(seconds=target),
-                    "breached_at": as_utc(since) + timedelta(seconds=target),
-                }
-                for cid, since in rows
-            ]
+        for first, piled_on in ((True, False), (True, True), (False, False), (False, True)):
+            base = targets.first_response_s if first else targets.next_response_s
+            target = tightened(base, PILEON_PRIORITY if piled_on else 0)
+            # Business hours only push a due time later, so a wall-clock cut finds every candidate; oldest first,
+            # the first one not due yet ends the run (the due time grows with waiting_since).
+            breaches = []
+            for cid, since in _overdue(session, inbox_id, first, piled_on, now - timedelta(seconds=target), limit):
+                due = due_at(since, target, targets.hours)
+                if due > as_utc(now):
+                    break
+                kind = "first_response" if first else "next_response"
+                breaches.append({"conversation_id": cid, "kind": kind, "due_at": due, "breached_at": due})
             insert_rows(session, SlaBreach, breaches)
             added += len(breaches)
     return added
 
 
 def _overdue(
-    session: Session, inbox_id: int | None, first: bool, waiting_before: datetime, limit: int
+    session: Session, inbox_id: int | None, first: bool, piled_on: bool, waiting_before: datetime, limit: int
 ) -> list[tuple[int, datetime]]:
     c = Conversation
     kind = "first_response" if first else "next_response"
@@ -156,9 +171,11 @@ def _overdue(
         c.waiting_since <= waiting_before,
         c.status.not_in(PAUSED_STATUSES),
         c.last_outgoing_at.is_(None) if first else c.last_outgoing_at.is_not(None),
+        c.priority >= PILEON_PRIORITY if piled_on else c.priority < PILEON_PRIORITY,
         ~recorded,
     )
-    return [(cid, since) for cid, since in session.execute(query.limit(limit)) if since is not None]
+    rows = session.execute(query.order_by(c.waiting_since, c.id).limit(limit))
+    return [(cid, since) for cid, since in rows if since is not None]
 
 
 @dataclass(frozen=True, slots=True)

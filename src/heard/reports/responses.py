@@ -3,8 +3,9 @@
 A conversation counts in the day of its first customer message. Its first response is the first reply that
 actually went out (delivery state "sent": imported brand replies and published outbox replies; notes, drafts in
 the outbox and failed sends answered nobody) at or after that message. Compliance is judged against the
-conversation's inbox target (or the default), and a conversation still unanswered past its target is a breach
-too, so a team cannot look compliant by not answering.
+conversation's inbox target (or the default), at the due time the queue showed (the inbox's business hours, a
+pile-on's tightened target: heard.channels.sla_clock), and a conversation still unanswered past its due time is a
+breach too, so a team cannot look compliant by not answering.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from heard.channels.models import Inbox
+from heard.channels.sla_clock import due_at, stored_hours, tightened
 from heard.clock import as_utc
 from heard.conversations.models import Conversation, Message
 from heard.reports.period import Period
@@ -32,14 +34,15 @@ class Answered:
     first_in: datetime
     first_reply: datetime | None
     target_s: int
+    #: When the first response fell due (business hours and a pile-on's tightening counted).
+    due_at: datetime
 
     @property
     def response_s(self) -> float | None:
         return None if self.first_reply is None else (self.first_reply - self.first_in).total_seconds()
 
     def breached(self, now: datetime) -> bool:
-        waited = self.response_s if self.response_s is not None else (now - self.first_in).total_seconds()
-        return waited > self.target_s
+        return (self.first_reply if self.first_reply is not None else as_utc(now)) > self.due_at
 
 
 @dataclass(slots=True)
@@ -78,22 +81,32 @@ def first_responses(session: Session, period: Period, default_target_s: int) -> 
             opened.c.first_in,
             replied.c.first_reply,
             Inbox.sla_first_response_s,
+            Conversation.priority,
+            Inbox.business_tz,
+            Inbox.business_days,
+            Inbox.business_opens_min,
+            Inbox.business_closes_min,
         )
         .join(opened, opened.c.conversation_id == Conversation.id)
         .outerjoin(replied, replied.c.conversation_id == Conversation.id)
         .outerjoin(Inbox, Inbox.id == Conversation.inbox_id)
         .where(period.holds(opened.c.first_in), period.brand_conversation(Conversation.id))
     )
-    return [
-        Answered(
-            conversation_id=cid,
-            network=network,
-            first_in=as_utc(first_in),
-            first_reply=as_utc(first_reply) if first_reply is not None else None,
-            target_s=target or default_target_s,
+    out = []
+    for cid, network, first_in, first_reply, target, priority, *hours in session.execute(query):
+        # The priority is the thread's now: a pile-on the radar caught is judged by the tightened target.
+        target_s = tightened(target or default_target_s, priority or 0)
+        out.append(
+            Answered(
+                conversation_id=cid,
+                network=network,
+                first_in=as_utc(first_in),
+                first_reply=as_utc(first_reply) if first_reply is not None else None,
+                target_s=target_s,
+                due_at=due_at(first_in, target_s, stored_hours(*hours)),
+            )
         )
-        for cid, network, first_in, first_reply, target in session.execute(query)
-    ]
+    return out
 
 
 def _summary(rows: list[Answered], now: datetime) -> dict[str, float | int | None]:

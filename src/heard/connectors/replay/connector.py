@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,20 @@ def paced(
             yield replace(row, created_at=row.created_at + shift)
         else:
             yield row
+
+
+def warped(posts: Sequence[RawPost], speed: float, max_gap_s: float | None, end: datetime) -> list[RawPost]:
+    """The posts with the times `paced(..., retime=True)` would give them, laid out to end at `end`: each gap
+    divided by `speed` and capped at `max_gap_s`. A demo's first load made this way is the same stream, on the same
+    clock, as the live replay that follows it, so its rates are the ones the radar will see live."""
+    if not posts:
+        return []
+    offsets = [0.0]
+    for before, after in pairwise(posts):
+        gap = max(0.0, (after.created_at - before.created_at).total_seconds()) / speed
+        offsets.append(offsets[-1] + (min(gap, max_gap_s) if max_gap_s is not None else gap))
+    start = end - timedelta(seconds=offsets[-1])
+    return [replace(p, created_at=start + timedelta(seconds=o)) for p, o in zip(posts, offsets, strict=True)]
 
 
 @register

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 from heard.app import Runtime
+from heard.audit.trail import safe_cell
 from heard.errors import BadInput
 from heard.inbox.sla import SlaTargets
 from heard.reports.agents import COLUMNS, AgentReport, agent_report, conversations_csv, rows_csv
@@ -92,20 +94,18 @@ def outcomes_csv(
         )
     out = io.StringIO()
     writer = csv.writer(out)
-    if table == "by_day":
-        keys = ("conversations", "answered", "median_first_response_s", "sla_compliance", "breaches")
-        writer.writerow(["day", *keys])
-        for day, figures in found.responses.by_day.items():
-            writer.writerow([day.isoformat(), *(figures.get(k, "") for k in keys)])
-    elif table == "by_network":
-        keys = ("conversations", "answered", "median_first_response_s", "sla_compliance", "breaches")
-        writer.writerow(["network", *keys])
-        for network, figures in found.responses.by_network.items():
-            writer.writerow([network, *(figures.get(k, "") for k in keys)])
+    keys = ("conversations", "answered", "median_first_response_s", "sla_compliance", "breaches")
+    if table in ("by_day", "by_network"):
+        label = "day" if table == "by_day" else "network"
+        by = found.responses.by_day if table == "by_day" else found.responses.by_network
+        writer.writerow([label, *keys])
+        for key, figures in by.items():
+            name = key.isoformat() if isinstance(key, date) else key
+            writer.writerow([safe_cell(name), *(figures.get(k, "") for k in keys)])
     elif table == "sentiment":
         writer.writerow(["before", "negative", "neutral", "positive"])
         for before, row in found.sentiment.matrix.items():
-            writer.writerow([before, row["negative"], row["neutral"], row["positive"]])
+            writer.writerow([safe_cell(before), row["negative"], row["neutral"], row["positive"]])
     else:
         raise BadInput("table is one of by_day, by_network, sentiment")
     return _csv(out.getvalue(), f"heard-outcomes-{table}")

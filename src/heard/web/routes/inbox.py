@@ -14,6 +14,8 @@ from starlette.responses import HTMLResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
 from heard.app import Runtime
+from heard.brands.attribution import slug_of
+from heard.brands.queries import list_brands
 from heard.events import EVENTS_TOPIC
 from heard.inbox.brand_accounts import brand_accounts
 from heard.inbox.queries import PAGE_SIZE, SENTIMENTS, VIEWS, InboxFilter, list_conversations, list_networks
@@ -38,6 +40,7 @@ class QueueParams:
         language: Annotated[str | None, Query(max_length=16)] = None,
         assignee: Annotated[str | None, Query(max_length=20)] = None,
         q: Annotated[str | None, Query(max_length=200)] = None,
+        brand: Annotated[str | None, Query(max_length=64)] = None,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> None:
         self.raw = {
@@ -47,6 +50,7 @@ class QueueParams:
             "language": (language or "").strip().lower() or None,
             "assignee": assignee if assignee in ("me", "none") or (assignee or "").isdigit() else None,
             "q": (q or "").strip() or None,
+            "brand": brand if brand and slug_of(brand) == brand else None,
         }
         self.offset = offset
 
@@ -60,7 +64,9 @@ class QueueParams:
         elif raw["assignee"]:
             assignee = int(raw["assignee"])
         status = None if raw["status"] == "all" else (raw["status"] or "active")
-        return InboxFilter(status, raw["network"], raw["sentiment"], raw["language"], assignee, search=raw["q"])
+        return InboxFilter(
+            status, raw["network"], raw["sentiment"], raw["language"], assignee, search=raw["q"], brand=raw["brand"]
+        )
 
     def query(self, offset: int | None = None) -> str:
         pairs = {**self.raw, "offset": offset or None}
@@ -91,6 +97,8 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
         # read before the queries, so no change between the two goes unnoticed
         "head": runtime.log.head(EVENTS_TOPIC),
         "networks": list_networks(session),
+        # The brand picker shows only where there is more than one brand.
+        "brands": list_brands(session),
         "agents": list_agents(session),
         "views": VIEWS,
         "sentiments": SENTIMENTS,

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from heard.accounts.models import Agent
 from heard.alerts.queries import incident_alerts
 from heard.app import Runtime
+from heard.brands.queries import list_brands
 from heard.conversations.models import PostRecord
 from heard.errors import BadInput, NotFound
 from heard.incidents import actions
@@ -49,7 +50,7 @@ def _owners(session: Session, ids: set[int]) -> dict[int, str]:
     return {a.id: a.name for a in session.scalars(select(Agent).where(Agent.id.in_(ids)))}
 
 
-def _open_incidents(session: Session, min_people: int) -> list[Incident]:
+def _open_incidents(session: Session, min_people: int, brand: str | None = None) -> list[Incident]:
     query = (
         select(Incident)
         .where(
@@ -61,6 +62,8 @@ def _open_incidents(session: Session, min_people: int) -> list[Incident]:
         .order_by(func.coalesce(Incident.last_post_at, Incident.updated_at).desc(), Incident.id.desc())
         .limit(LISTED)
     )
+    if brand:
+        query = query.where(Incident.brand == brand)
     return list(session.scalars(query))
 
 
@@ -70,14 +73,20 @@ def incidents_page(
     runtime: RuntimeDep,
     me: Me,
     people: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_PEOPLE,
+    brand: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
     """Open incidents, latest activity first; by default only those two or more people reported (one person's
-    complaint is a conversation, and it stays one click away)."""
+    complaint is a conversation, and it stays one click away). Incidents are grouped within a brand, so a brand's
+    list is its own incidents."""
     with runtime.sessions() as session:
-        found = _open_incidents(session, people)
+        brands = list_brands(session)
+        picked = brand if brand in {b.slug for b in brands} else None
+        found = _open_incidents(session, people, picked)
         context = {
             "incidents": found,
             "people": people,
+            "brands": brands,
+            "brand": picked,
             "networks": _networks(session, [i.id for i in found]),
             "owners": _owners(session, {i.owner_id for i in found if i.owner_id is not None}),
         }

@@ -3,20 +3,31 @@ with their review: approve, reject, or open the conversation to edit)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
+from heard.channels.sla_clock import WEEKDAYS
 from heard.inbox.approvals import approve_review
 from heard.inbox.approvals_queue import held_replies, reject_reply
-from heard.inbox.settings import SettingsProblem, list_inbox_rules, set_inbox_rules
+from heard.inbox.outbox import Author, OutboxProblem, revise_held
+from heard.inbox.settings import SettingsProblem, business_hours_of, list_inbox_rules, set_inbox_rules
 from heard.web.auth import Lead
 from heard.web.deps import get_runtime
 from heard.web.templating import page
 
 router = APIRouter()
+
+
+@cache
+def _time_zones() -> list[str]:
+    return sorted(available_timezones())
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Minutes = Annotated[int, Form(ge=0, le=7 * 24 * 60)]
 
@@ -24,7 +35,8 @@ Minutes = Annotated[int, Form(ge=0, le=7 * 24 * 60)]
 @router.get("/settings/inboxes", response_class=HTMLResponse)
 def inbox_settings(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
     with runtime.sessions() as session:
-        return page(request, "lead_settings.html", {"inboxes": list_inbox_rules(session), "saved": ""})
+        context = {"inboxes": list_inbox_rules(session), "weekdays": WEEKDAYS, "time_zones": _time_zones()}
+        return page(request, "lead_settings.html", context)
 
 
 @router.post("/settings/inboxes/{inbox_id}")
@@ -36,19 +48,47 @@ def save_inbox_settings(
     first_response_min: Minutes,
     next_response_min: Minutes,
     approval_below: Annotated[str, Form(max_length=4)] = "",
+    business_hours: Annotated[str, Form(max_length=8)] = "",
+    business_tz: Annotated[str, Form(max_length=64)] = "",
+    business_days: Annotated[list[str] | None, Form(max_length=7)] = None,
+    business_opens: Annotated[str, Form(max_length=5)] = "",
+    business_closes: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     threshold = approval_below.strip()
     if threshold and not threshold.isdigit():
         raise SettingsProblem("the approval threshold is a coach score from 1 to 100 (empty: no approval)")
+    hours = business_hours_of(bool(business_hours), business_tz, business_days or [], business_opens, business_closes)
     with runtime.sessions.begin() as session:
-        set_inbox_rules(session, inbox_id, first_response_min, next_response_min, int(threshold) if threshold else None)
+        set_inbox_rules(
+            session, inbox_id, first_response_min, next_response_min, int(threshold) if threshold else None, hours
+        )
     return RedirectResponse("/settings/inboxes?saved=1", status_code=303)
 
 
 @router.get("/approvals", response_class=HTMLResponse)
-def approvals(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
+def approvals(request: Request, runtime: RuntimeDep, me: Lead, edited: int | None = None) -> HTMLResponse:
     with runtime.sessions() as session:
-        return page(request, "approvals.html", {"held": held_replies(session)})
+        return page(request, "approvals.html", {"held": held_replies(session), "edited": edited, "problem": None})
+
+
+@router.post("/approvals/{message_id}/edit", response_model=None)
+def edit(
+    request: Request,
+    message_id: int,
+    runtime: RuntimeDep,
+    me: Lead,
+    text: Annotated[str, Form(max_length=40_000)] = "",
+) -> Response:
+    """The lead's edit of a held draft: re-reviewed by the coach, still held until approved. A refusal (empty, too
+    long for the network) is shown beside the draft with the text as typed, so nothing is lost."""
+    try:
+        with runtime.sessions.begin() as session:
+            revise_held(session, message_id, text, clock=runtime.clock, editor=Author(agent_id=me.id, name=me.name))
+    except OutboxProblem as exc:
+        with runtime.sessions() as session:
+            context = {"held": held_replies(session), "edited": None, "problem": (message_id, str(exc), text)}
+            return page(request, "approvals.html", context, status_code=400)
+    return RedirectResponse(f"/approvals?edited={message_id}#held-{message_id}", status_code=303)
 
 
 @router.post("/approvals/{review_id}/approve")
