@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
+from heard.accounts.models import Agent
 from heard.app import Runtime
 from heard.inbox.queries import ConversationView, agent_names, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
@@ -20,7 +21,7 @@ from heard.web.auth import Me
 from heard.web.deps import get_runtime
 from heard.web.page_cache import PageCache, select_row
 from heard.web.routes.composer import composer_context
-from heard.web.routes.inbox import Params, QueueParams, filters_context, queue_pane
+from heard.web.routes.inbox import Params, QueueParams, menus, queue_pane
 from heard.web.templating import fragment, html_response, render
 
 router = APIRouter()
@@ -37,9 +38,12 @@ def _found(session: Session, conversation_id: int) -> ConversationView:
     return view
 
 
-def thread_context(session: Session, conversation_id: int, undo: dict[str, str] | None = None) -> dict[str, Any]:
-    """What the thread block needs; `undo` is the form that puts back what the agent just changed."""
-    agents = [a for a in list_agents(session) if a.role in ("agent", "editor", "lead", "admin")]
+def thread_context(
+    session: Session, conversation_id: int, undo: dict[str, str] | None = None, everyone: list[Agent] | None = None
+) -> dict[str, Any]:
+    """What the thread block needs; `undo` is the form that puts back what the agent just changed, `everyone`
+    the agents when the caller has read them already."""
+    agents = [a for a in (everyone or list_agents(session)) if a.role in ("agent", "editor", "lead", "admin")]
     view = _found(session, conversation_id)
     return {
         "view": view,
@@ -73,7 +77,8 @@ def _workspace(
             pane = queue_pane(request, session, params, me, runtime, version)
             chosen = selected if selected is not None else pane.first_id
             context: dict[str, Any] = {
-                **filters_context(session, runtime),
+                **(shared := menus(request, session, runtime, version)),
+                "open_alert_count": lambda: shared["open_alerts"],
                 "params": params,
                 "filtered": any(params.raw.values()),
                 "queue_pane": Markup(select_row(pane.html, cache.row_slot, chosen)),  # noqa: S704 - our own render
@@ -82,7 +87,7 @@ def _workspace(
                 "csrf_token": cache.csrf_slot,
             }
             if chosen is not None:
-                context.update(thread_context(session, chosen))
+                context.update(thread_context(session, chosen, everyone=shared["agents"]))
                 context["customer"] = customer_context(session, context["view"].conversation)
                 context.update(composer_context(session, context["view"].conversation))
                 context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
+from heard.alerts.queries import open_alert_total
 from heard.app import Runtime
 from heard.brands.attribution import slug_of
 from heard.brands.queries import list_brands
@@ -103,6 +104,19 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
         "views": VIEWS,
         "sentiments": SENTIMENTS,
     }
+
+
+def menus(request: Request, session: Session, runtime: Runtime, version: Version) -> dict[str, Any]:
+    """The filter form's choices and the navigation's open-alert count, read once for every agent at a data
+    version; the page's live stream starts at the version's head (read before any of the page's data)."""
+    cache: PageCache = request.app.state.page_cache
+
+    def draw() -> dict[str, Any]:
+        chosen = {k: v for k, v in filters_context(session, runtime).items() if k != "head"}
+        return {**chosen, "open_alerts": open_alert_total(lambda: session)}
+
+    found = cache.drawn(("menus",), version, draw)
+    return {**found, "head": version[0]}
 
 
 @dataclass(frozen=True, slots=True)
