@@ -31,8 +31,8 @@ MAX_ID = 2**63 - 1
 SNOOZE_HOURS = (1, 4, 24, 72, 168)
 
 
-def _found(session: Session, conversation_id: int) -> ConversationView:
-    view = get_conversation(session, conversation_id) if 0 < conversation_id <= MAX_ID else None
+def _found(session: Session, conversation_id: int, known_names: dict[int, str] | None = None) -> ConversationView:
+    view = get_conversation(session, conversation_id, known_names) if 0 < conversation_id <= MAX_ID else None
     if view is None:
         raise HTTPException(status_code=404, detail="No such conversation")
     return view
@@ -43,12 +43,14 @@ def thread_context(
 ) -> dict[str, Any]:
     """What the thread block needs; `undo` is the form that puts back what the agent just changed, `everyone`
     the agents when the caller has read them already."""
-    agents = [a for a in (everyone or list_agents(session)) if a.role in ("agent", "editor", "lead", "admin")]
-    view = _found(session, conversation_id)
+    everyone = everyone or list_agents(session)
+    agents = [a for a in everyone if a.role in ("agent", "editor", "lead", "admin")]
+    names = {a.id: a.name for a in everyone}
+    view = _found(session, conversation_id, names)
     return {
         "view": view,
         # sent replies show the brand account they went out from and, beside it, the agent who wrote them
-        "writers": agent_names(session, {e.message.agent_id for e in view.entries}),
+        "writers": agent_names(session, {e.message.agent_id for e in view.entries}, names),
         "agents": agents,
         "statuses": STATUSES,
         "snooze_hours": SNOOZE_HOURS,
@@ -89,7 +91,8 @@ def _workspace(
             if chosen is not None:
                 context.update(thread_context(session, chosen, everyone=shared["agents"]))
                 context["customer"] = customer_context(session, context["view"].conversation)
-                context.update(composer_context(session, context["view"].conversation))
+                names = {a.id: a.name for a in shared["agents"]}
+                context.update(composer_context(session, context["view"].conversation, names, shared["sla_by_inbox"]))
                 context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
             return render(request, "workspace.html", context)
 

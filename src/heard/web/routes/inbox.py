@@ -107,13 +107,14 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
 
 
 def menus(request: Request, session: Session, runtime: Runtime, version: Version) -> dict[str, Any]:
-    """The filter form's choices and the navigation's open-alert count, read once for every agent at a data
-    version; the page's live stream starts at the version's head (read before any of the page's data)."""
+    """The filter form's choices, the navigation's open-alert count and the inboxes' SLA targets, read once for
+    every agent at a data version; the page's live stream starts at the version's head (read before any of the
+    page's data)."""
     cache: PageCache = request.app.state.page_cache
 
     def draw() -> dict[str, Any]:
         chosen = {k: v for k, v in filters_context(session, runtime).items() if k != "head"}
-        return {**chosen, "open_alerts": open_alert_total(lambda: session)}
+        return {**chosen, "open_alerts": open_alert_total(lambda: session), "sla_by_inbox": load_targets(session)}
 
     found = cache.drawn(("menus",), version, draw)
     return {**found, "head": version[0]}
