@@ -114,7 +114,7 @@ def menus(request: Request, session: Session, runtime: Runtime, version: Version
 
     def draw() -> dict[str, Any]:
         chosen = {k: v for k, v in filters_context(session, runtime).items() if k != "head"}
-        return {**chosen, "open_alerts": open_alert_total(lambda: session), "sla_by_inbox": load_targets(session)}
+        return {**chosen, "open_alerts": open_alert_total(runtime.sessions), "sla_by_inbox": load_targets(session)}
 
     found = cache.drawn(("menus",), version, draw)
     return {**found, "head": version[0]}
