@@ -47,7 +47,7 @@ from heard.web.routes import (
     work,
 )
 from heard.web.session import SessionCodec, SessionMiddleware
-from heard.web.sse import StreamOptions
+from heard.web.sse import SharedTail, StreamOptions
 from heard.web.templating import make_environment
 from heard.web.throttle import LoginThrottle
 
@@ -72,6 +72,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.closing = closing
     app.state.page_cache = PageCache(runtime.log, WriteCounter(runtime.engine), runtime.clock)
     app.state.stream_options = StreamOptions()
+    app.state.sse_tail = SharedTail(runtime.log, closing, app.state.stream_options.poll_s)
     app.state.login_throttle = LoginThrottle(runtime.clock)
     app.state.api_rate = ApiRateLimit(runtime.clock, runtime.settings.api_requests_per_min)
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")

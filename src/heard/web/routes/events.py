@@ -15,7 +15,7 @@ from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime
 from heard.web.page_cache import shows_on_no_page
 from heard.web.presence import ConversationPresence
-from heard.web.sse import event_stream, start_offset
+from heard.web.sse import SharedTail, event_stream, start_offset
 
 router = APIRouter()
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -31,6 +31,8 @@ async def events(
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
     head = await to_thread.run_sync(runtime.log.head, EVENTS_TOPIC)
+    tail: SharedTail = request.app.state.sse_tail
+    await to_thread.run_sync(tail.start)
     presence = None
     if conversation is not None:
         presence = ConversationPresence(runtime, request.app.state.templates, conversation, me)
@@ -41,6 +43,7 @@ async def events(
         conversation,
         request.app.state.stream_options,
         presence,
+        request.app.state.sse_tail,
     )
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
