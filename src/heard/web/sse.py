@@ -1,7 +1,8 @@
 """Live updates: a Server-Sent Events stream that tails the "events" topic of the event log.
 
 Workers append domain events to the log after each commit, so this works across processes. The stream polls
-the log (in a thread, the log API is blocking), folds everything new into one message per poll, and uses the
+for what is new (from the process's `SharedTail`, or the log itself in a thread when it is behind the tail),
+folds everything new into one message per poll, and uses the
 log offset of the last record as the SSE id: a browser that reconnects sends it back as Last-Event-ID and
 misses nothing. Messages are refresh signals ("the inbox changed", "this conversation changed"), so folding a
 burst of thousands of events into one keeps a replay from flooding the browser with requests.
