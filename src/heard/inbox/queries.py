@@ -8,6 +8,7 @@ cap on both, so no request can ask the database to sort and skip an unbounded nu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -281,12 +282,15 @@ def _pileon_authors(session: Session, flagged: list[int]) -> dict[int, int]:
     return found
 
 
-def agent_names(session: Session, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
+def agent_names(session: Session, ids: set[int | None], known: Mapping[int, str] | None = None) -> dict[int, str]:
+    """The names of these agents; `known` names (a page's agent menu) save the query for the ones they hold."""
+    known = known or {}
+    found = {i: known[i] for i in ids if i is not None and i in known}
+    wanted = [i for i in ids if i is not None and i not in known]
     if not wanted:
-        return {}
+        return found
     rows = session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(wanted)))
-    return {row.id: row.name for row in rows}
+    return {**found, **{row.id: row.name for row in rows}}
 
 
 def list_networks(session: Session) -> list[str]:
@@ -304,8 +308,11 @@ def list_networks(session: Session) -> list[str]:
     return list(session.scalars(step))
 
 
-def get_conversation(session: Session, conversation_id: int) -> ConversationView | None:
-    """The conversation and every message in it, oldest first, each with the post it came from."""
+def get_conversation(
+    session: Session, conversation_id: int, known_names: Mapping[int, str] | None = None
+) -> ConversationView | None:
+    """The conversation and every message in it, oldest first, each with the post it came from (`known_names`: as
+    for `agent_names`)."""
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         return None
@@ -318,7 +325,7 @@ def get_conversation(session: Session, conversation_id: int) -> ConversationView
         .limit(MAX_THREAD)
     ).all()
     entries = [ThreadEntry(message, post) for message, post in reversed(rows)]
-    names = agent_names(session, {conversation.assignee_id})
+    names = agent_names(session, {conversation.assignee_id}, known_names)
     assignee = names.get(conversation.assignee_id) if conversation.assignee_id is not None else None
     return ConversationView(conversation, entries, assignee, max(0, total - len(entries)))
 

@@ -17,6 +17,7 @@ from heard.web.api_rate import ApiRateLimit
 from heard.web.body_limit import BodyLimit
 from heard.web.errors import install_error_pages
 from heard.web.headers import SecurityHeaders
+from heard.web.page_cache import PageCache, WriteCounter
 from heard.web.routes import (
     admin,
     agent_reports,
@@ -46,7 +47,7 @@ from heard.web.routes import (
     work,
 )
 from heard.web.session import SessionCodec, SessionMiddleware
-from heard.web.sse import StreamOptions
+from heard.web.sse import SharedTail, StreamOptions
 from heard.web.templating import make_environment
 from heard.web.throttle import LoginThrottle
 
@@ -69,7 +70,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     # The navigation's badge: how many alerts are open, read when a page is drawn.
     app.state.templates.globals["open_alert_count"] = lambda: open_alert_total(runtime.sessions)
     app.state.closing = closing
+    app.state.page_cache = PageCache(runtime.log, WriteCounter(runtime.engine), runtime.clock)
     app.state.stream_options = StreamOptions()
+    app.state.sse_tail = SharedTail(runtime.log, closing, app.state.stream_options.poll_s)
     app.state.login_throttle = LoginThrottle(runtime.clock)
     app.state.api_rate = ApiRateLimit(runtime.clock, runtime.settings.api_requests_per_min)
     codec = SessionCodec(runtime.settings.secret_key, secure=runtime.settings.env == "production")

@@ -7,6 +7,7 @@ from jinja2 import Environment
 from heard.accounts.agents import AgentIdentity
 from heard.app import Runtime
 from heard.inbox.presence import colleagues_on, leave, mark_viewing
+from heard.web.page_cache import shows_on_no_page
 
 
 class ConversationPresence:
@@ -20,6 +21,7 @@ class ConversationPresence:
 
     def beat(self) -> None:
         with self.runtime.sessions.begin() as session:
+            shows_on_no_page(session)
             mark_viewing(session, self.conversation_id, self.me.id, self.runtime.clock.now())
 
     def snapshot(self) -> str:
@@ -29,4 +31,5 @@ class ConversationPresence:
 
     def leave(self) -> None:
         with self.runtime.sessions.begin() as session:
+            shows_on_no_page(session)
             leave(session, self.conversation_id, self.me.id)

@@ -1,7 +1,8 @@
 """Live updates: a Server-Sent Events stream that tails the "events" topic of the event log.
 
 Workers append domain events to the log after each commit, so this works across processes. The stream polls
-the log (in a thread, the log API is blocking), folds everything new into one message per poll, and uses the
+for what is new (from the process's `SharedTail`, or the log itself in a thread when it is behind the tail),
+folds everything new into one message per poll, and uses the
 log offset of the last record as the SSE id: a browser that reconnects sends it back as Last-Event-ID and
 misses nothing. Messages are refresh signals ("the inbox changed", "this conversation changed"), so folding a
 burst of thousands of events into one keeps a replay from flooding the browser with requests.
@@ -9,6 +10,7 @@ burst of thousands of events into one keeps a replay from flooding the browser w
 
 from __future__ import annotations
 
+import bisect
 import json
 import threading
 from collections import Counter
@@ -17,12 +19,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import anyio
+import structlog
 from anyio import to_thread
 
 from heard.events import EVENTS_TOPIC, decode_event
 from heard.stream.base import EventLog, Record
 
 READ_PAGE = 1000
+_log = structlog.get_logger(__name__)
 #: At most this many pages are read per poll; a client far behind catches up over several polls.
 MAX_PAGES_PER_POLL = 20
 
@@ -111,6 +115,61 @@ def _conversation_ids(data: dict[str, object]) -> list[int]:
     return [c for c in found if isinstance(c, int) and not isinstance(c, bool)]
 
 
+class SharedTail:
+    """One reader of the "events" topic for every stream of this process. It reads the log every `poll_s` in a
+    thread of its own and keeps the newest `keep` records; a stream asks it for what is newer than its offset
+    instead of reading the log itself, so a hundred open pages cost one log read a poll, not a hundred. A stream
+    behind what it holds (a browser resuming from long ago, or from before this process started reading) gets
+    None and reads the log as before. Started on the first stream; ends when `closing` is set."""
+
+    def __init__(self, log: EventLog, closing: threading.Event, poll_s: float = 0.5, keep: int = 10_000) -> None:
+        self.log = log
+        self.closing = closing
+        self.poll_s = poll_s
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._records: list[Record] = []
+        #: Every record after this offset is held (None until the reader has started).
+        self._held_after: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._held_after = self.log.head(EVENTS_TOPIC)
+            self._thread = threading.Thread(target=self._run, name="heard-sse-tail", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        last = self._held_after or 0
+        while not self.closing.is_set():
+            try:
+                records = read_new(self.log, last)
+            except Exception:
+                _log.warning("sse.tail_read_failed", after=last, exc_info=True)
+                self.closing.wait(self.poll_s)
+                continue
+            if records:
+                last = records[-1].offset
+                with self._lock:
+                    self._records.extend(records)
+                    if len(self._records) > 2 * self.keep:
+                        self._records = self._records[-self.keep :]
+                        self._held_after = self._records[0].offset - 1
+            if len(records) < READ_PAGE * MAX_PAGES_PER_POLL:
+                self.closing.wait(self.poll_s)
+
+    def read(self, after: int) -> list[Record] | None:
+        """The held records newer than `after` (at most what one poll of a stream would read), or None when
+        records after `after` may be missing here."""
+        with self._lock:
+            if self._held_after is None or after < self._held_after:
+                return None
+            start = bisect.bisect_right(self._records, after, key=lambda r: r.offset)
+            return self._records[start : start + READ_PAGE * MAX_PAGES_PER_POLL]
+
+
 def read_new(log: EventLog, after: int) -> list[Record]:
     out: list[Record] = []
     for _ in range(MAX_PAGES_PER_POLL):
@@ -144,15 +203,18 @@ async def event_stream(
     conversation: int | None = None,
     options: StreamOptions | None = None,
     presence: PresenceFeed | None = None,
+    tail: SharedTail | None = None,
 ) -> AsyncIterator[str]:
-    """Runs until the client goes away (Starlette cancels it) or the server shuts down (`closing` is set)."""
+    """Runs until the client goes away (Starlette cancels it) or the server shuts down (`closing` is set). With
+    `tail`, new records come from the process's shared reader while it holds them."""
     options = options or StreamOptions()
     watcher = _PresenceWatcher(presence, options) if presence is not None else None
     yield f"retry: {options.retry_ms}\n\n"
     idle = age = 0.0
     try:
         while not closing.is_set() and age < options.max_age_s:
-            records = await to_thread.run_sync(read_new, log, after)
+            held = tail.read(after) if tail is not None else None
+            records = held if held is not None else await to_thread.run_sync(read_new, log, after)
             if records:
                 batch = summarise(records)
                 after = batch.offset

@@ -38,6 +38,9 @@ def make_environment(clock: Clock) -> Environment:
         return "" if value is None else as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
     env.globals["sla_timer"] = lambda conversation, targets=None: sla_timer(conversation, targets, clock.now())
+    # A whole queue pane drawn once for every agent, and the slots it marks rows with (heard.web.page_cache).
+    env.globals["queue_pane"] = None
+    env.globals["row_slot"] = ""
     env.filters["linkify"] = linkify
     env.filters["highlight"] = highlight
     env.filters["http_url"] = http_url
@@ -66,6 +69,18 @@ def _with_request(request: Request, context: dict[str, Any]) -> dict[str, Any]:
 def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     env: Environment = request.app.state.templates
     return _response(env.get_template(name).render(_with_request(request, context)), status_code)
+
+
+def render(request: Request, name: str, context: dict[str, Any], block: str | None = None) -> str:
+    """The page (or one block of it) as text, for heard.web.page_cache to keep."""
+    env: Environment = request.app.state.templates
+    if block is not None:
+        return str(render_block(env, name, block, _with_request(request, context)))
+    return env.get_template(name).render(_with_request(request, context))
+
+
+def html_response(html: str) -> HTMLResponse:
+    return _response(html)
 
 
 def fragment(request: Request, name: str, block: str, context: dict[str, Any]) -> HTMLResponse:

@@ -5,6 +5,7 @@ Each route answers with one block of `composer.html`, which the conversation pag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ from heard.inbox.coaching import context_for_conversation
 from heard.inbox.collisions import check_no_double_reply
 from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply, reply_length, retry_delivery, review_for
 from heard.inbox.queries import InboxFilter, agent_names, list_conversations
-from heard.inbox.sla import load_targets, targets_for
+from heard.inbox.sla import SlaTargets, load_targets, targets_for
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime, get_session
 from heard.web.templating import fragment
@@ -37,8 +38,14 @@ Visibility = Annotated[str, Form(pattern="^(public|private)$")]
 SHOWN_REPLIES = 10
 
 
-def composer_context(session: Session, conversation: Conversation) -> dict[str, Any]:
-    """What composer.html needs on first render; the conversation page adds it to its own context."""
+def composer_context(
+    session: Session,
+    conversation: Conversation,
+    known_names: Mapping[int, str] | None = None,
+    targets: dict[int | None, SlaTargets] | None = None,
+) -> dict[str, Any]:
+    """What composer.html needs on first render; the conversation page adds it to its own context, with the agent
+    names and SLA targets it has read already."""
     route = route_for(session, conversation)
     replies = _replies(session, conversation.id)
     length = reply_length(conversation.network, route.kind, route.max_chars, "")
@@ -50,8 +57,8 @@ def composer_context(session: Session, conversation: Conversation) -> dict[str, 
             "limit_where": length.where,
             "replies": replies,
             # the agent beside the brand account each reply went out from
-            "writers": agent_names(session, {m.agent_id for m in replies}),
-            "sla_targets": targets_for(load_targets(session), conversation),
+            "writers": agent_names(session, {m.agent_id for m in replies}, known_names),
+            "sla_targets": targets_for(targets if targets is not None else load_targets(session), conversation),
         },
     }
 

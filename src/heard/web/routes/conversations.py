@@ -7,19 +7,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
+from heard.accounts.models import Agent
 from heard.app import Runtime
 from heard.inbox.queries import ConversationView, agent_names, customer_context, get_conversation
 from heard.inbox.workflow import STATUSES
 from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
+from heard.web.page_cache import PageCache, select_row
 from heard.web.routes.composer import composer_context
-from heard.web.routes.inbox import Params, QueueParams, filters_context, queue_context
-from heard.web.templating import fragment, page
+from heard.web.routes.inbox import Params, QueueParams, menus, queue_pane
+from heard.web.templating import fragment, html_response, render
 
 router = APIRouter()
 
@@ -28,21 +31,26 @@ MAX_ID = 2**63 - 1
 SNOOZE_HOURS = (1, 4, 24, 72, 168)
 
 
-def _found(session: Session, conversation_id: int) -> ConversationView:
-    view = get_conversation(session, conversation_id) if 0 < conversation_id <= MAX_ID else None
+def _found(session: Session, conversation_id: int, known_names: dict[int, str] | None = None) -> ConversationView:
+    view = get_conversation(session, conversation_id, known_names) if 0 < conversation_id <= MAX_ID else None
     if view is None:
         raise HTTPException(status_code=404, detail="No such conversation")
     return view
 
 
-def thread_context(session: Session, conversation_id: int, undo: dict[str, str] | None = None) -> dict[str, Any]:
-    """What the thread block needs; `undo` is the form that puts back what the agent just changed."""
-    agents = [a for a in list_agents(session) if a.role in ("agent", "editor", "lead", "admin")]
-    view = _found(session, conversation_id)
+def thread_context(
+    session: Session, conversation_id: int, undo: dict[str, str] | None = None, everyone: list[Agent] | None = None
+) -> dict[str, Any]:
+    """What the thread block needs; `undo` is the form that puts back what the agent just changed, `everyone`
+    the agents when the caller has read them already."""
+    everyone = everyone or list_agents(session)
+    agents = [a for a in everyone if a.role in ("agent", "editor", "lead", "admin")]
+    names = {a.id: a.name for a in everyone}
+    view = _found(session, conversation_id, names)
     return {
         "view": view,
         # sent replies show the brand account they went out from and, beside it, the agent who wrote them
-        "writers": agent_names(session, {e.message.agent_id for e in view.entries}),
+        "writers": agent_names(session, {e.message.agent_id for e in view.entries}, names),
         "agents": agents,
         "statuses": STATUSES,
         "snooze_hours": SNOOZE_HOURS,
@@ -60,19 +68,36 @@ def render_thread(
 def _workspace(
     request: Request, runtime: Runtime, params: QueueParams, me: AgentIdentity, selected: int | None
 ) -> HTMLResponse:
-    with runtime.sessions() as session:
-        context = {**filters_context(session, runtime), **queue_context(session, params, me, runtime)}
-        conversations = context["page"].conversations
-        if selected is None and conversations:
-            selected = conversations[0].id
-        context["selected_id"] = selected
-        context["view"] = None
-        if selected is not None:
-            context.update(thread_context(session, selected))
-            context["customer"] = customer_context(session, context["view"].conversation)
-            context.update(composer_context(session, context["view"].conversation))
-            context["conversation_tags"] = tags_for(session, [selected]).get(selected, [])
-        return page(request, "workspace.html", context)
+    """The page from heard.web.page_cache when nothing it shows has changed; else drawn (with the queue pane
+    every agent shares) and kept. The CSRF token is the one part of it that is the session's own."""
+    cache: PageCache = request.app.state.page_cache
+    version = cache.version()  # before any data is read: an entry is never older than its version
+    key = ("page", me, selected, params.query(params.offset))
+
+    def draw() -> str:
+        with runtime.sessions() as session:
+            pane = queue_pane(request, session, params, me, runtime, version)
+            chosen = selected if selected is not None else pane.first_id
+            context: dict[str, Any] = {
+                **(shared := menus(request, session, runtime, version)),
+                "open_alert_count": lambda: shared["open_alerts"],
+                "params": params,
+                "filtered": any(params.raw.values()),
+                "queue_pane": Markup(select_row(pane.html, cache.row_slot, chosen)),  # noqa: S704 - our own render
+                "selected_id": chosen,
+                "view": None,
+                "csrf_token": cache.csrf_slot,
+            }
+            if chosen is not None:
+                context.update(thread_context(session, chosen, everyone=shared["agents"]))
+                context["customer"] = customer_context(session, context["view"].conversation)
+                names = {a.id: a.name for a in shared["agents"]}
+                context.update(composer_context(session, context["view"].conversation, names, shared["sla_by_inbox"]))
+                context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
+            return render(request, "workspace.html", context)
+
+    html = cache.drawn(key, version, draw)
+    return html_response(cache.with_csrf(html, request.state.session.csrf))
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -13,8 +13,9 @@ from heard.events import EVENTS_TOPIC
 from heard.inbox.presence import mark_typing
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime
+from heard.web.page_cache import shows_on_no_page
 from heard.web.presence import ConversationPresence
-from heard.web.sse import event_stream, start_offset
+from heard.web.sse import SharedTail, event_stream, start_offset
 
 router = APIRouter()
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -30,6 +31,8 @@ async def events(
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
     head = await to_thread.run_sync(runtime.log.head, EVENTS_TOPIC)
+    tail: SharedTail = request.app.state.sse_tail
+    await to_thread.run_sync(tail.start)
     presence = None
     if conversation is not None:
         presence = ConversationPresence(runtime, request.app.state.templates, conversation, me)
@@ -40,6 +43,7 @@ async def events(
         conversation,
         request.app.state.stream_options,
         presence,
+        request.app.state.sse_tail,
     )
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
@@ -49,5 +53,6 @@ async def events(
 def typing(conversation_id: int, runtime: RuntimeDep, me: Worker) -> Response:
     """The note box sends this (throttled) while an agent types; colleagues' pages warn within a second."""
     with runtime.sessions.begin() as session:
+        shows_on_no_page(session)
         mark_typing(session, conversation_id, me.id, runtime.clock.now())
     return Response(status_code=204)

@@ -4,6 +4,7 @@ by `heard.web.routes.conversations`; `/` is that page with the top conversation 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, JSONResponse
 
 from heard.accounts.agents import AgentIdentity, list_agents
+from heard.alerts.queries import open_alert_total
 from heard.app import Runtime
 from heard.brands.attribution import slug_of
 from heard.brands.queries import list_brands
@@ -29,8 +31,9 @@ from heard.inbox.queries import (
 )
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me
-from heard.web.deps import get_runtime, get_session
-from heard.web.templating import fragment
+from heard.web.deps import get_runtime
+from heard.web.page_cache import PageCache, Version, select_row
+from heard.web.templating import html_response, render
 
 router = APIRouter()
 
@@ -81,7 +84,6 @@ class QueueParams:
 
 
 Params = Annotated[QueueParams, Depends()]
-SessionDep = Annotated[Session, Depends(get_session)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
@@ -113,16 +115,56 @@ def filters_context(session: Session, runtime: Runtime) -> dict[str, Any]:
     }
 
 
+def menus(request: Request, session: Session, runtime: Runtime, version: Version) -> dict[str, Any]:
+    """The filter form's choices, the navigation's open-alert count and the inboxes' SLA targets, read once for
+    every agent at a data version; the page's live stream starts at the version's head (read before any of the
+    page's data)."""
+    cache: PageCache = request.app.state.page_cache
+
+    def draw() -> dict[str, Any]:
+        chosen = {k: v for k, v in filters_context(session, runtime).items() if k != "head"}
+        return {**chosen, "open_alerts": open_alert_total(runtime.sessions), "sla_by_inbox": load_targets(session)}
+
+    found = cache.drawn(("menus",), version, draw)
+    return {**found, "head": version[0]}
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePane:
+    """The queue block as every agent sees it for one filter, with its rows' slots (heard.web.page_cache)."""
+
+    html: str
+    first_id: int | None
+
+
+def queue_pane(
+    request: Request, session: Session, params: QueueParams, me: AgentIdentity, runtime: Runtime, version: Version
+) -> QueuePane:
+    """The queue block for the agent's filter, drawn once for every agent who asks for the same rows (the filter
+    as resolved, so "assigned to me" is each agent's own) at the same data version."""
+    cache: PageCache = request.app.state.page_cache
+    key = ("queue", params.filter_for(me), params.offset, params.query(params.offset))
+
+    def draw() -> QueuePane:
+        context = {**queue_context(session, params, me, runtime), "selected_id": None, "row_slot": cache.row_slot}
+        first = context["page"].conversations[0].id if context["page"].conversations else None
+        return QueuePane(render(request, "workspace.html", context, block="queue"), first)
+
+    return cache.drawn(key, version, draw)
+
+
 @router.get("/inbox/queue", response_class=HTMLResponse)
-def inbox_queue(request: Request, params: Params, session: SessionDep, me: Me, runtime: RuntimeDep) -> HTMLResponse:
-    context = {**queue_context(session, params, me, runtime), "selected_id": None}
-    return fragment(request, "workspace.html", "queue", context)
+def inbox_queue(request: Request, params: Params, me: Me, runtime: RuntimeDep) -> HTMLResponse:
+    cache: PageCache = request.app.state.page_cache
+    version = cache.version()
+    with runtime.sessions() as session:
+        pane = queue_pane(request, session, params, me, runtime, version)
+    return html_response(select_row(pane.html, cache.row_slot, None))
 
 
 @router.get("/inbox/news")
 def inbox_news(
     params: Params,
-    session: SessionDep,
     me: Me,
     runtime: RuntimeDep,
     ids: Annotated[str, Query(max_length=4000, pattern=r"^[0-9,]*$")] = "",
@@ -130,5 +172,6 @@ def inbox_news(
     """Of the conversations the live stream just named, the ones the agent's current view shows (its filters and
     search): the "N new" button counts only those."""
     wanted = sorted({int(i) for i in ids.split(",") if i.isdigit()})[:MAX_PAGE_SIZE]
-    found = matching_ids(session, params.filter_for(me), wanted, runtime.clock.now())
+    with runtime.sessions() as session:
+        found = matching_ids(session, params.filter_for(me), wanted, runtime.clock.now())
     return JSONResponse({"matching": found})
