@@ -199,8 +199,8 @@ def _samples(session: Session, incidents: list[Incident]) -> dict[int, list[str]
             .order_by(PostRecord.incident_id, PostRecord.created_at.desc(), PostRecord.id.desc())
         )
         for incident_id, text in session.execute(query):
-            sample = samples[int(incident_id)]
-            if len(sample) < DESCRIBE_SAMPLE:  # a count behind the posts reads no more than the sample
+            sample = samples.get(incident_id) if incident_id is not None else None
+            if sample is not None and len(sample) < DESCRIBE_SAMPLE:  # a count behind its posts: no more than that
                 sample.append(text or "")
     for incident in incidents:
         if incident.id not in samples:
