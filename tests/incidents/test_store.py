@@ -16,6 +16,7 @@ from heard.incidents.batch import SessionIncidents, link_batch
 from heard.incidents.lexical import LexicalEmbedder
 from heard.incidents.maintenance import close_small_quiet, regroup_open
 from heard.incidents.models import Incident
+from heard.ingest.actions import store_batch
 from heard.pipeline.group import INCIDENT_KEY, Group
 from heard.pipeline.ports import BatchPorts
 from heard.pipeline.stage import StageContext
@@ -45,21 +46,7 @@ def _posts() -> tuple[list[Post], list[str]]:
 
 def _store(sessions: sessionmaker[Session], posts: list[Post]) -> dict[str, int]:
     with sessions.begin() as session:
-        for post in posts:
-            raw = post.raw
-            session.add(
-                PostRecord(
-                    network=raw.network,
-                    external_id=raw.external_id,
-                    author_id=raw.author_id,
-                    author_handle=raw.author_handle,
-                    author_followers=raw.author_followers,
-                    text=post.text,
-                    created_at=raw.created_at,
-                    ingested_at=raw.created_at,
-                )
-            )
-        session.flush()
+        store_batch(session, posts, START)  # the worker's store step writes each post's incident
         link_batch(session, posts, EMBED, START)
         rows = session.execute(select(PostRecord.network, PostRecord.external_id, PostRecord.id)).all()
     return {f"{n}:{e}": i for n, e, i in rows}
@@ -189,20 +176,7 @@ def test_a_batch_that_commits_links_its_posts_and_counts_them(sessions: sessionm
     posts, _ = _posts()
     with sessions.begin() as session:
         Group(EMBED)(posts, _batch(session))
-        for post in posts:  # the worker's store step
-            raw = post.raw
-            session.add(
-                PostRecord(
-                    network=raw.network,
-                    external_id=raw.external_id,
-                    author_id=raw.author_id,
-                    author_handle=raw.author_handle,
-                    author_followers=raw.author_followers,
-                    text=post.text,
-                    created_at=raw.created_at,
-                    ingested_at=raw.created_at,
-                )
-            )
+        store_batch(session, posts, START)  # the worker's store step
         link_batch(session, posts, EMBED, START)  # the worker's link step
     with sessions.begin() as session:
         linked = session.scalar(select(func.count()).select_from(PostRecord).where(PostRecord.incident_id.is_not(None)))

@@ -73,14 +73,15 @@ def worker(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = Non
         pipeline = PipelineWorker(runtime, waits=waits)
 
         def run(stop: threading.Event) -> None:
-            _report(report, {"ready": True})
+            ready = _ready()
+            _report(report, ready)
             try:
                 pipeline.run(stop)
             finally:
                 totals = pipeline.totals
                 figures = {"batches": totals.batches, "records": totals.records, "stored": totals.stored}
                 figures |= {"dead_letters": totals.dead_letters, "collisions": totals.collisions}
-                _report(report, {"ready": True, "stopped": True, **figures, **_waited(waits)})
+                _report(report, {**ready, "stopped": True, **figures, **_waited(waits)})
 
         return run
 
@@ -92,9 +93,19 @@ def _report(path: Path | None, figures: dict[str, object]) -> None:
         path.write_text(json.dumps(figures), encoding="utf-8")
 
 
-def _waited(waits: Waits | None) -> dict[str, float]:
+def _cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = {"cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
+    return round(usage.ru_utime + usage.ru_stime, 3)
+
+
+def _ready() -> dict[str, object]:
+    """The report of a process ready to work, with the CPU seconds its start took (imports, models, the
+    connections), which `heard bench cluster` takes off what it counts as the work's."""
+    return {"ready": True, "ready_cpu_s": _cpu_s()}
+
+
+def _waited(waits: Waits | None) -> dict[str, float]:
+    cpu = {"cpu_s": _cpu_s()}
     return {**cpu, **waits.as_dict()} if waits else cpu
 
 
@@ -127,11 +138,12 @@ def radar(report: Annotated[Path | None, typer.Option(help=_REPORT_HELP)] = None
         watcher = RadarWorker(runtime)
 
         def run(stop: threading.Event) -> None:
-            _report(report, {"ready": True})
+            ready = _ready()
+            _report(report, ready)
             try:
                 watcher.run(stop)
             finally:
-                _report(report, {"ready": True, "stopped": True, "observed": watcher.observed, **_waited(waits)})
+                _report(report, {**ready, "stopped": True, "observed": watcher.observed, **_waited(waits)})
 
         return run
 

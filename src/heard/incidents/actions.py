@@ -22,19 +22,6 @@ from heard.incidents.titles import describe
 from heard.pipeline.group import Embedder
 
 
-def link_posts(session: Session, assignments: Mapping[str, int]) -> set[int]:
-    """Set posts.incident_id from the group stage's choices ({"network:external_id": incident id}), after the
-    posts are stored. Returns the incidents touched, for `refresh`."""
-    by_incident = _keys_by_incident(assignments)
-    for incident_id, keys in by_incident.items():
-        session.execute(
-            update(PostRecord)
-            .where(pairs_match(PostRecord.network, PostRecord.external_id, keys))
-            .values(incident_id=incident_id)
-        )
-    return set(by_incident)
-
-
 def _keys_by_incident(assignments: Mapping[str, int]) -> dict[int, list[tuple[str, str]]]:
     by_incident: dict[int, list[tuple[str, str]]] = {}
     for key, incident_id in assignments.items():
@@ -184,7 +171,7 @@ def _counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int, int, 
 
 
 def _redescribe(session: Session, incidents: list[Incident], embedder: Embedder) -> None:
-    samples = {incident.id: _sample(session, incident.id) for incident in incidents}
+    samples = _samples(session, incidents)
     flat = [t for texts in samples.values() for t in texts]
     vectors = embedder.embed(flat)  # one call for all: embedding has a fixed cost per call
     start = 0
@@ -198,6 +185,27 @@ def _redescribe(session: Session, incidents: list[Incident], embedder: Embedder)
         incident.summary = described.summary.replace(f"{len(texts)} posts", f"{incident.post_count} posts", 1)
         if not incident.title_locked:
             incident.title = described.title
+
+
+def _samples(session: Session, incidents: list[Incident]) -> dict[int, list[str]]:
+    """Each incident's most recent posts: the small ones (most of a batch's: new incidents) in one statement,
+    each larger one in a statement of its own that reads only its sample."""
+    small = sorted(i.id for i in incidents if i.post_count <= DESCRIBE_SAMPLE)
+    samples: dict[int, list[str]] = {incident_id: [] for incident_id in small}
+    if small:
+        query = (
+            select(PostRecord.incident_id, PostRecord.text)
+            .where(PostRecord.incident_id.in_(small))
+            .order_by(PostRecord.incident_id, PostRecord.created_at.desc(), PostRecord.id.desc())
+        )
+        for incident_id, text in session.execute(query):
+            sample = samples.get(incident_id) if incident_id is not None else None
+            if sample is not None and len(sample) < DESCRIBE_SAMPLE:  # a count behind its posts: no more than that
+                sample.append(text or "")
+    for incident in incidents:
+        if incident.id not in samples:
+            samples[incident.id] = _sample(session, incident.id)
+    return samples
 
 
 def _sample(session: Session, incident_id: int) -> list[str]:

@@ -1,10 +1,10 @@
 """Grouping inside the pipeline worker's batch transaction, in two explicit steps.
 
-The group stage runs before the batch's posts are stored, so the incident ids it picks cannot be written to
-`posts.incident_id` yet. `SessionIncidents`, the batch's IncidentMatcher, opens incidents in the batch's own
-session; after the store step, `link_batch` links the stored posts to the incidents the stage chose and adds them
-to their figures. Both run in the batch's transaction: a batch that fails to store rolls back, leaving no
-incident behind and no post linked.
+The group stage runs before the batch's posts are stored. `SessionIncidents`, the batch's IncidentMatcher, opens
+incidents in the batch's own session (flushed, so they have ids); the store step writes each post's chosen
+incident into `posts.incident_id` with the row (`heard.ingest.actions`), and after it `link_batch` adds the
+batch's posts to their incidents' figures. All of it runs in the batch's transaction: a batch that fails to store
+rolls back, leaving no incident behind and no post linked.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from heard.db.unit import emit
 from heard.events import IncidentUpdated
-from heard.incidents.actions import count_linked, link_posts
+from heard.incidents.actions import count_linked
 from heard.incidents.grouping import GroupingParams
 from heard.incidents.matcher import assign_in
 from heard.incidents.models import Incident
@@ -40,13 +40,13 @@ class SessionIncidents:
 
 
 def link_batch(session: Session, stored: Sequence[Post], embedder: Embedder, now: datetime) -> set[int]:
-    """Link the batch's stored posts to the incidents the group stage chose for them and count them in;
-    returns the incidents touched (each gets an `incident.updated` event)."""
+    """Count the batch's stored posts (stored with the incidents the group stage chose for them) into their
+    incidents' figures; returns the incidents touched (each gets an `incident.updated` event)."""
     chosen = {p.key: int(p.extra[INCIDENT_KEY]) for p in stored if INCIDENT_KEY in p.extra}
     if not chosen:
         return set()
     session.flush()
-    touched = link_posts(session, chosen)
+    touched = set(chosen.values())
     count_linked(session, chosen, embedder, now)
     figures = session.execute(
         select(Incident.id, Incident.status, Incident.post_count).where(Incident.id.in_(sorted(touched)))

@@ -69,3 +69,29 @@ def make_embedder(name: str = DEFAULT, brand_terms: Collection[str] = ()) -> Emb
     if name == "hybrid":
         return HybridEmbedder(LexicalEmbedder(stop_terms=brand_terms), static_embedder())
     raise BadInput(f"unknown embedder {name!r}; choose one of {', '.join(NAMES)}", name)
+
+
+class RememberingEmbedder:
+    """Another embedder's rows for the texts it embedded last, kept (at most `size`): the pipeline embeds a
+    batch's complaints to group them, then the posts of the incidents they opened or grew to describe them,
+    mostly the same texts. Rows are the inner embedder's, so vectors compare with its own."""
+
+    def __init__(self, inner: Embedder, size: int = 4096) -> None:
+        self._inner = inner
+        self._size = size
+        self._rows: dict[str, np.ndarray] = {}
+        self.name = inner.name
+        self.dimensions = inner.dimensions
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return self._inner.embed(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
+        if missing:
+            for text, row in zip(missing, self._inner.embed(missing), strict=True):
+                self._rows[text] = row
+        rows = np.stack([self._rows[t] for t in texts])
+        # Oldest first out (dicts keep insertion order), once this call's rows are read.
+        for stale in list(self._rows)[: max(0, len(self._rows) - self._size)]:
+            del self._rows[stale]
+        return rows

@@ -138,10 +138,20 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return scaled
 
 
+#: Phrases' IDF already looked up (at most _RARITY_SIZE): each incident described asks for a few dozen, most
+#: asked before, and the hashing vectorizer costs a fixed ~1 ms a call besides the phrases.
+_RARITY: dict[str, float] = {}
+_RARITY_SIZE = 100_000
+
+
 def word_idf(phrases: Sequence[str]) -> np.ndarray:
     """The shipped IDF of each phrase's rarest word bucket (for scoring key phrases)."""
-    _, idf = _shipped_idf()
-    buckets = _WORDS.transform(phrases)
-    return np.asarray(
-        [idf[buckets.indices[buckets.indptr[i] : buckets.indptr[i + 1]]].max(initial=1.0) for i in range(len(phrases))]
-    )
+    missing = list(dict.fromkeys(p for p in phrases if p not in _RARITY))
+    if missing:
+        _, idf = _shipped_idf()
+        buckets = _WORDS.transform(missing)
+        if len(_RARITY) + len(missing) > _RARITY_SIZE:
+            _RARITY.clear()
+        for i, phrase in enumerate(missing):
+            _RARITY[phrase] = float(idf[buckets.indices[buckets.indptr[i] : buckets.indptr[i + 1]]].max(initial=1.0))
+    return np.asarray([_RARITY[p] for p in phrases])

@@ -66,6 +66,9 @@ def assign_in(
     incidents = {i.id: i for i in open_incidents(session, now)}
     chosen: list[int | None] = [None] * len(posts)
     joined = _same_as(session, posts, incidents)
+    # Incidents this batch opens go by a negative stand-in id until all are inserted together at the end: a
+    # batch of new complaints opens hundreds, and a flush each was a statement and an ORM round each.
+    new: dict[int, Incident] = {}
     # Within a brand, never across: one brand's outage is not another's, however alike the words.
     for brand in dict.fromkeys(p.brand for p in posts):
         rows = [i for i, p in enumerate(posts) if p.brand == brand and i not in joined]
@@ -73,17 +76,20 @@ def assign_in(
         centroids = load_centroids(mine, embedder, vectors.shape[1])
 
         def opened(brand: str | None = brand) -> int:
-            incident = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=embedder, brand=brand)
-            session.add(incident)
-            session.flush()
-            incidents[incident.id] = incident
-            return incident.id
+            stand_in = -(len(new) + 1)
+            new[stand_in] = Incident(title=NEW_TITLE, created_at=now, updated_at=now, embedder=embedder, brand=brand)
+            return stand_in
 
         got = assign_online(centroids, [vectors[i] for i in rows], opened, params.join)
         for row, incident_id in zip(rows, got, strict=True):
             chosen[row] = incident_id
             if incident_id is not None:
-                _touch(incidents[incident_id], centroids, posts[row], embedder)
+                incident = new[incident_id] if incident_id < 0 else incidents[incident_id]
+                _touch(incident, incident_id, centroids, posts[row], embedder)
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        chosen = [new[i].id if i is not None and i < 0 else i for i in chosen]
     for row, incident_id in joined.items():
         chosen[row] = incident_id
         incident = incidents[incident_id]
@@ -133,9 +139,9 @@ def _live(session: Session, incident_id: int | None, incidents: dict[int, Incide
     return None
 
 
-def _touch(incident: Incident, centroids: Centroids, post: Grouped, embedder: str) -> None:
-    incident.centroid = pack(centroids.total(incident.id))
-    incident.centroid_size = centroids.size(incident.id)
+def _touch(incident: Incident, incident_id: int, centroids: Centroids, post: Grouped, embedder: str) -> None:
+    incident.centroid = pack(centroids.total(incident_id))
+    incident.centroid_size = centroids.size(incident_id)
     incident.embedder = embedder
     incident.updated_at = max(incident.updated_at, post.created_at)
     if incident.first_post_at is None or post.created_at < incident.first_post_at:

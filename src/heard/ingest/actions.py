@@ -32,6 +32,7 @@ from heard.db.unit import emit
 from heard.errors import Conflict
 from heard.events import DeadLettered, PostsStored
 from heard.ingest.models import DeadLetter
+from heard.pipeline.group import INCIDENT_KEY
 from heard.pipeline.stage import Rejection
 from heard.pipeline.threads import NewConversation, StoredPost, ThreadDecision, assign_threads, parent_key
 from heard.posts import Post, storable
@@ -275,6 +276,8 @@ def _post_row(post: Post, conversation_id: int | None, contact_id: int | None, n
         "created_at": raw.created_at,
         "ingested_at": now,
         "conversation_id": conversation_id,
+        # The incident the group stage chose (opened in this transaction): written with the row, not after it.
+        "incident_id": post.extra.get(INCIDENT_KEY),
         "brand": _main_brand(post),
         "complaint": post.complaint,
         "intents": list(post.intents),

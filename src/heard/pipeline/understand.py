@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from heard.pipeline.ports import BrandPosts
 from heard.pipeline.stage import StageContext
@@ -46,11 +47,19 @@ def brand_words(posts: Sequence[Post]) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 4 and n.isalpha())
 
 
+@lru_cache(maxsize=64)
+def _naming(words: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for all the brand's names: a batch names dozens of brands, and one search per name and post
+    was a tenth of the stage."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?<![\w@#])(?:{alternatives})\b")
+
+
 def _names(text: str, words: frozenset[str]) -> bool:
     if not words:
         return False
     lowered = _HANDLE.sub(" ", text[:2000].lower())
-    return any(re.search(rf"(?<![\w@#]){re.escape(w)}\b", lowered) for w in words)
+    return _naming(words).search(lowered) is not None
 
 
 def _facts(post: Post, ctx: StageContext, answers_brand: bool, names: frozenset[str] = frozenset()) -> PostFacts:

@@ -31,7 +31,7 @@ from heard.errors import BadInput, Conflict
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
 from heard.inbox.routing import route
 from heard.incidents.batch import link_batch
-from heard.incidents.embedders import make_embedder
+from heard.incidents.embedders import RememberingEmbedder, make_embedder
 from heard.ingest.actions import StoreResult, lock_threads, record_dead_letters, store_batch
 from heard.pipeline.detect import Detect
 from heard.pipeline.stage import Rejection, Stage, StageContext, StageTimings, run_stages
@@ -89,7 +89,8 @@ class PipelineWorker:
         self.waits = waits
         # The brand's own handles are left out of text comparisons, by grouping and by the radar.
         brand_terms = runtime.settings.brand_handles
-        self._embedder = make_embedder(brand_terms=brand_terms)
+        # Grouping embeds a batch's complaints, describing incidents embeds their recent posts: mostly the same.
+        self._embedder = RememberingEmbedder(make_embedder(brand_terms=brand_terms))
         self._stages = stages or default_stages(
             self._embedder,
             brand_terms,
@@ -154,7 +155,7 @@ class PipelineWorker:
         return self._keeper.save()
 
     def _decode(self, records: Sequence[Record]) -> tuple[list[Post], list[Rejection]]:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         posts: list[Post] = []
         rejected: list[Rejection] = []
         for record in records:
@@ -168,7 +169,7 @@ class PipelineWorker:
                 rejected.append(Rejection(record.id, "decode", exc.reason, _as_text(record.payload)))
                 continue
             posts.append(Post(raw=raw, text=raw.text))
-        self.totals.timings.add("decode", time.perf_counter() - started)
+        self.totals.timings.add("decode", time.perf_counter() - started, time.thread_time() - cpu_started)
         return posts, rejected
 
     def _process(self, posts: list[Post], rejected: list[Rejection]) -> tuple[list[StoreResult], int]:
@@ -207,12 +208,10 @@ class PipelineWorker:
             lock_threads(session, posts)
             ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
             survivors = run_stages(self._before_detect, posts, ctx, self.totals.timings)
-            started = time.perf_counter()
-            result = store_batch(session, survivors, now)
-            self.totals.timings.add("store", time.perf_counter() - started)
-            started = time.perf_counter()
-            link_batch(session, survivors, self._embedder, now)
-            self.totals.timings.add("link", time.perf_counter() - started)
+            with self.totals.timings.timed("store"):
+                result = store_batch(session, survivors, now)
+            with self.totals.timings.timed("link"):
+                link_batch(session, survivors, self._embedder, now)
             uncounted = [p for p in survivors if p.key not in self._counted]
             run_stages(self._detects, uncounted, ctx, self.totals.timings)
             self._counted.update(p.key for p in uncounted)
@@ -221,10 +220,10 @@ class PipelineWorker:
             route(session, result.touched, now)  # a rule may have given a conversation to a routing team
             record_detections(self._stages, session, now)
             record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
-            committing = time.perf_counter()
+            committing, cpu_committing = time.perf_counter(), time.thread_time()
             mark = self.waits.mark() if self.waits else None
         # The commit writes the batch, then the after-commit hook publishes the events its steps registered.
-        self.totals.timings.add("commit", time.perf_counter() - committing)
+        self.totals.timings.add("commit", time.perf_counter() - committing, time.thread_time() - cpu_committing)
         if self.waits and mark:
             self.waits.committed(mark)
         self.totals.dead_letters += len(ctx.rejections)

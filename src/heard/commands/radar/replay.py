@@ -15,12 +15,18 @@ radar_app = typer.Typer(
 
 
 @radar_app.callback()
-def radar_main(ctx: typer.Context) -> None:
+def radar_main(
+    ctx: typer.Context,
+    report: Annotated[
+        Path | None,
+        typer.Option(help='Write a JSON report here: {"ready": true} once running, its totals and waits once stopped.'),
+    ] = None,
+) -> None:
     """Run the installation's one pile-on radar until interrupted (with HEARD_RADAR_MODE=separate)."""
     if ctx.invoked_subcommand is None:
         from heard.commands.core import radar
 
-        radar()
+        radar(report)
 
 
 @radar_app.command("replay")

@@ -49,6 +49,14 @@ def run(
     figures: dict[str, Any] = {"posts": posts, "batch": batch, "runs": runs}
     first = runs[0]["posts_per_s"]
     figures["ratio"] = {str(r["workers"]): round(r["posts_per_s"] / first, 2) for r in runs[1:]} if first else {}
+    # Below 1: N workers spend more CPU a post than one (contention, retries); the wall ratio cannot pass the
+    # cores there are to run them.
+    one = runs[0]["workers_posts_per_cpu_s"]
+    figures["ratio_per_cpu_s"] = {
+        str(r["workers"]): round(r["workers_posts_per_cpu_s"] / one, 2)
+        for r in runs[1:]
+        if one and r["workers_posts_per_cpu_s"]
+    }
     figures["load"] = os.getloadavg()
     return figures
 
@@ -114,6 +122,8 @@ def _one(
         for name, report in reports.items():
             processes[name] = {**json.loads(report.read_text(encoding="utf-8")), **usages[name]}
             processes[name].pop("ready", None)
+            if "cpu_s" in processes[name]:
+                processes[name]["work_cpu_s"] = round(processes[name]["cpu_s"] - processes[name]["ready_cpu_s"], 3)
         counted = _count(runtime)
     finally:
         for proc in procs.values():
@@ -125,10 +135,17 @@ def _one(
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+    # CPU seconds after each process was ready (the importer's from its start): on a shared machine posts per
+    # CPU second say what the set costs, where posts/s also measure the neighbours.
+    pipeline_cpu = sum(p.get("work_cpu_s", 0.0) for name, p in processes.items() if name.startswith("worker"))
+    all_cpu = pipeline_cpu + processes["radar"].get("work_cpu_s", 0.0) + processes["importer"].get("cpu_s", 0.0)
     return {
         "workers": workers,
         "seconds": round(seconds, 3),
         "posts_per_s": round(expected["posts"] / seconds, 1),
+        "workers_posts_per_cpu_s": round(expected["posts"] / pipeline_cpu, 1) if pipeline_cpu else None,
+        "posts_per_cpu_s": round(expected["posts"] / all_cpu, 1) if all_cpu else None,
+        "load": os.getloadavg(),
         "counted": counted,
         "expected": expected,
         "lost_or_doubled": counted != {**expected, "dead_letters": 0},
