@@ -54,7 +54,11 @@ def add_message(
     at: datetime,
     **judgements: Any,
 ) -> Message:
-    """A message with the post it came from; `judgements` are PostRecord fields (complaint, sentiment, ...)."""
+    """A message with the post it came from; `judgements` are PostRecord fields (complaint, sentiment, ...). A
+    customer's post names the brand's account unless `mentions` says otherwise, so that it is addressed to the
+    brand and waits for an answer (`heard.conversations.state.addressed`) as the conversation's figures say."""
+    if direction == "incoming":
+        judgements.setdefault("mentions", ["acme"])
     post = PostRecord(
         network=conversation.network,
         external_id=f"ext-{next(_ids)}",

@@ -15,7 +15,7 @@ from heard.incidents.models import Incident
 from .factories import add_conversation, add_message
 
 
-def test_reasons_use_the_first_customer_post_and_the_largest_pileon(
+def test_reasons_use_the_latest_customer_post_and_the_largest_pileon(
     sessions: sessionmaker[Session], clock: FrozenClock
 ) -> None:
     now = clock.now()
@@ -43,7 +43,8 @@ def test_reasons_use_the_first_customer_post_and_the_largest_pileon(
             {"complaint": 0.8, "sentiment": "negative", "is_public": True}
         )
         reasons = list_conversations(s, now=now).reasons
-    assert reasons[flagged_id] == "waiting 7 min in public · 11 people piling on · complaint · negative"
+    # Bob's "me too" is the latest customer post: the line reads it, not Dana's root complaint (the present state).
+    assert reasons[flagged_id] == "waiting 7 min in public · 11 people piling on · positive"
     assert reasons[calm_id] == ""
 
 

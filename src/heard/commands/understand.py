@@ -61,6 +61,13 @@ def eval_complaints(
     repeats: Annotated[
         int, typer.Option(help="With --cv: repeat it on this many different splits and report each and the mean.")
     ] = 1,
+    holdout: Annotated[
+        float,
+        typer.Option(
+            help="Set this stratified fraction of the rows aside: cross-validate (--cv K, default 2) on the rest "
+            "and judge the rows set aside with a model trained on the rest."
+        ),
+    ] = 0.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Complaint detection: macro_f1, f1_complaint, accuracy, roc_auc, n, with VADER's on the same data."""
@@ -68,7 +75,7 @@ def eval_complaints(
         _fail(BadInput("--repeats must be between 1 and 20"))
         return
     try:
-        _print(workflows.eval_complaints(file, cv, extra, repeats), as_json)
+        _print(workflows.eval_complaints(file, cv, extra, repeats, holdout), as_json)
     except BadInput as exc:
         _fail(exc)
 
@@ -76,11 +83,23 @@ def eval_complaints(
 def eval_sentiment(
     text: Annotated[Path, typer.Option("--text", help="One tweet a line (TweetEval format).")],
     labels: Annotated[Path, typer.Option("--labels", help="One label a line: 0 negative, 1 neutral, 2 positive.")],
+    cv: Annotated[
+        int,
+        typer.Option(
+            help="Also k-fold cross-validation of the training recipe on TweetEval train (train_text.txt and "
+            "train_labels.txt beside --text, or in --train)."
+        ),
+    ] = 0,
+    train: Annotated[Path | None, typer.Option(help="With --cv: the TweetEval folder holding train_*.txt.")] = None,
+    airline: Annotated[
+        Path | None, typer.Option(help="With --cv: airline tweets CSV joining each training fold, as in training.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Sentiment: macro_recall, accuracy, n, with VADER's on the same data."""
+    """Sentiment: macro_recall, accuracy, n, with VADER's on the same data; with --cv, val and cross-validated
+    macro recall side by side."""
     try:
-        _print(workflows.eval_sentiment(text, labels), as_json)
+        _print(workflows.eval_sentiment(text, labels, cv, train, airline), as_json)
     except BadInput as exc:
         _fail(exc)
 

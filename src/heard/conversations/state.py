@@ -3,7 +3,7 @@ up to date from the messages a batch adds, so the inbox can sort without scannin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heard.conversations.models import Conversation, Message
+from heard.conversations.models import Conversation, Message, PostRecord
 from heard.db.bulk import table_of, update_many
 from heard.posts import Post
 
@@ -61,7 +61,16 @@ class ConversationState:
         row = session.get_one(Conversation, conversation_id, with_for_update=True)
         state = cls(conversation_id, row.status, 0, 0, row.created_at, None, None, None, row.urgency)
         query = (
-            select(Message.direction, Message.created_at)
+            select(
+                Message.direction,
+                Message.created_at,
+                PostRecord.urgency,
+                PostRecord.is_public,
+                PostRecord.in_reply_to,
+                PostRecord.mentions,
+                PostRecord.text,
+            )
+            .outerjoin(PostRecord, PostRecord.id == Message.post_id)
             .where(
                 Message.conversation_id == conversation_id,
                 Message.direction != "note",
@@ -69,22 +78,31 @@ class ConversationState:
             )
             .order_by(Message.created_at)
         )
-        for direction, at in session.execute(query):
+        for direction, at, urgency, public, in_reply_to, mentions, text in session.execute(query):
             if direction == "incoming":
-                state.add_incoming(at, None)
+                # A message without a stored post (typed in by an agent for a phone call, say) is addressed.
+                speaks_to_brand = text is None or addresses(public, in_reply_to, mentions, text)
+                state.add_incoming(at, urgency, addressed=speaks_to_brand)
             else:
                 state.add_outgoing(at)
         return state
 
 
+def addresses(public: bool | None, in_reply_to: str | None, mentions: Sequence[str] | None, text: str) -> bool:
+    """`addressed`, from the stored columns of a post."""
+    return public is False or in_reply_to is not None or bool(mentions) or "@" in text
+
+
 def addressed(post: Post) -> bool:
     """Whether a customer post speaks to the brand, as far as the post itself says: a private message, a reply in a
-    thread, or a post that names an account. A public post that names nobody and answers nobody was caught by a
-    keyword (someone else's promotion, a news story) and owes no answer. Not yet passed by the write path
-    (`heard.ingest.actions`) nor by `recount`: the suite's fixtures open conversations with such posts and expect
-    them to wait, and issue 17's brands notion will say what "addressed" means per channel (see the issue-16 notes)."""
+    thread (however deep, under whoever's post), or a post that names an account. A public post that names nobody
+    and answers nobody was caught by a keyword (someone else's promotion, a news story): it opens a conversation,
+    which stays in the inbox, but owes no answer, so it neither waits nor ranks by urgency. A post naming the brand
+    only in words ("so done with Amazon") is judged as addressed by the complaint model (`PostFacts.names_brand`)
+    but does not wait here: a keyword match names the brand in words by definition. Issue 17's brands notion may
+    widen this per channel (a comment on a brand's Facebook page names no account and is addressed)."""
     raw = post.raw
-    return (not raw.is_public) or raw.in_reply_to is not None or bool(post.mentions) or "@" in post.text
+    return addresses(raw.is_public, raw.in_reply_to, post.mentions, post.text)
 
 
 #: The columns a ConversationState keeps (all but the id).
@@ -129,10 +147,13 @@ def apply_messages(
     post_ids: Mapping[str, int],
 ) -> None:
     urgency_of = {post_ids[k]: p.urgency for k, p in posts.items() if k in post_ids}
+    # Messages of posts not in this batch (adopted rows) count as addressed, as they did when first stored.
+    unaddressed = {post_ids[k] for k, p in posts.items() if k in post_ids and not addressed(p)}
     for message in sorted(messages, key=lambda m: m["created_at"]):
         state = states[message["conversation_id"]]
         if message["direction"] == "incoming":
-            state.add_incoming(message["created_at"], urgency_of.get(message["post_id"]))
+            post_id = message["post_id"]
+            state.add_incoming(message["created_at"], urgency_of.get(post_id), addressed=post_id not in unaddressed)
         elif message["direction"] == "outgoing":
             state.add_outgoing(message["created_at"])
 

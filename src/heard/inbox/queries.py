@@ -228,21 +228,31 @@ def matching_ids(session: Session, chosen: InboxFilter, ids: list[int], now: dat
 
 
 def row_reasons(session: Session, page: list[Conversation], now: datetime) -> dict[int, str]:
-    """The reason line of each row: one query for the first customer post of each row, and one for pile-on
+    """The reason line of each row: one query for the latest customer post of each row, and one for pile-on
     evidence only when the page holds conversations the radar flagged."""
     if not page:
         return {}
-    # The first customer post stored in each conversation: the root when the customer started the thread, their
-    # first reply when the thread hangs off a post of the brand's.
-    first = (
-        select(func.min(PostRecord.id))
+    # The latest customer post stored in each conversation: the present state (when someone waits, the newest of
+    # the posts still unanswered), not the root: a thread that began "you lost my bag!!" and now reads "thank you
+    # very much.." is no longer a complaint. Ties on time go to the later stored post.
+    ranked = (
+        select(
+            PostRecord.id,
+            func.row_number()
+            .over(
+                partition_by=PostRecord.conversation_id,
+                order_by=(PostRecord.created_at.desc(), PostRecord.id.desc()),
+            )
+            .label("rank"),
+        )
         .where(PostRecord.conversation_id.in_(bindparam("rows", expanding=True)), PostRecord.is_brand.is_(False))
-        .group_by(PostRecord.conversation_id)
+        .subquery()
     )
+    latest = select(ranked.c.id).where(ranked.c.rank == 1)
     # Two statements rather than `id IN (subquery)`: the ids as literals make the second an index lookup on
     # both backends, where the nested form let PostgreSQL's planner hash-join against a walk of the whole table.
     # Expanding parameters: the id lists are bound as values, not coerced into one SQL element per id.
-    first_ids = list(session.scalars(first, {"rows": [c.id for c in page]}))
+    first_ids = list(session.scalars(latest, {"rows": [c.id for c in page]}))
     # Only the columns a reason needs: whole PostRecord rows (text, five JSON lists) cost most of the page.
     facts_query = select(
         PostRecord.conversation_id,

@@ -21,10 +21,10 @@ SEPARATOR = " · "
 
 @dataclass(frozen=True, slots=True)
 class RowFacts:
-    """What the queue knows about one conversation and its root customer post (None: not known)."""
+    """What the queue knows about one conversation and its latest customer post (None: not known)."""
 
     waiting_since: datetime | None = None
-    #: The root post was public (a reply in the open) rather than a direct message.
+    #: The latest customer post was public (a reply in the open) rather than a direct message.
     public: bool | None = None
     priority: int = 0
     #: Distinct authors the radar counted piling on, from the pile-on alert's evidence.

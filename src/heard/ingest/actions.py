@@ -22,6 +22,7 @@ from heard.conversations.search import bulk_indexed
 from heard.conversations.state import (
     STATE_FIELDS,
     ConversationState,
+    addressed,
     apply_messages,
     load_states,
     save_states,
@@ -220,22 +221,22 @@ def _opening_states(
     """The figures of each conversation this batch opens, counted from the messages the batch gives it (its
     posts and the brand posts it adopts), so the row is inserted complete instead of inserted then updated."""
     states = {key: ConversationState(0, "open", 0, 0, by_key[key].created_at, None, None, None, None) for key in roots}
-    arrivals: list[tuple[datetime, str, bool, int | None]] = []
+    arrivals: list[tuple[datetime, str, bool, int | None, bool]] = []
     for decision in decisions:
         ref = decision.conversation
         if not isinstance(ref, NewConversation):
             continue
         post = by_key[decision.post_key]
-        arrivals.append((post.created_at, ref.root_key, post.is_brand, post.urgency))
+        arrivals.append((post.created_at, ref.root_key, post.is_brand, post.urgency, addressed(post)))
         for key in decision.adopt:
             at = parents[key].created_at if key in parents else by_key[key].created_at
-            arrivals.append((at, ref.root_key, True, None))
+            arrivals.append((at, ref.root_key, True, None, True))
     # The order apply_messages uses: by time, ties in the order the messages are written.
-    for at, root_key, outgoing, urgency in sorted(arrivals, key=lambda a: a[0]):
+    for at, root_key, outgoing, urgency, to_brand in sorted(arrivals, key=lambda a: a[0]):
         if outgoing:
             states[root_key].add_outgoing(at)
         else:
-            states[root_key].add_incoming(at, urgency)
+            states[root_key].add_incoming(at, urgency, addressed=to_brand)
     return states
 
 

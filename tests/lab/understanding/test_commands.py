@@ -87,3 +87,60 @@ def test_bench_reports_speed_and_memory() -> None:
     assert out["reference"]["posts_per_s"] > 0
     assert out["ratio"] == pytest.approx(out["posts_per_s"] / out["reference"]["posts_per_s"], rel=0.01)
     assert out["ratio_cpu"] > 0
+
+
+def test_eval_sentiment_cv_prints_val_and_cross_validated_recall_side_by_side(tmp_path: Path) -> None:
+    """--cv cross-validates the training recipe on train_*.txt from --train and prints it beside val's figure."""
+    lines = {
+        "0": ["this is awful", "I hate it so much", "worst day ever", "terrible service, never again"],
+        "1": ["the meeting is at noon", "it is a tuesday", "the bus leaves at nine", "here is the report"],
+        "2": ["I love it", "what a wonderful day", "thank you so much, great job", "this is amazing"],
+    }
+    texts = [t for label in lines for t in lines[label] * 3]
+    labels = [label for label in lines for _ in lines[label] * 3]
+    (tmp_path / "train_text.txt").write_text("\n".join(texts) + "\n")
+    (tmp_path / "train_labels.txt").write_text("\n".join(labels) + "\n")
+    figures = run(
+        "eval",
+        "sentiment",
+        "--text",
+        str(FIXTURES / "sentiment-small_text.txt"),
+        "--labels",
+        str(FIXTURES / "sentiment-small_labels.txt"),
+        "--cv",
+        "3",
+        "--train",
+        str(tmp_path),
+        "--json",
+    )
+    assert figures["val_macro_recall"] == figures["macro_recall"] == 100.0
+    assert figures["cv"]["n"] == len(texts)
+    assert figures["cv"]["folds"] == 3
+    assert len(figures["cv"]["macro_recall_folds"]) == 3
+    assert figures["cv_macro_recall"] == figures["cv"]["macro_recall"]
+    assert figures["cv_macro_recall"] > 80.0  # every training line has copies in the other folds
+
+
+def test_eval_sentiment_cv_refuses_a_folder_without_train_files(tmp_path: Path) -> None:
+    text, labels = FIXTURES / "sentiment-small_text.txt", FIXTURES / "sentiment-small_labels.txt"
+    args = ["eval", "sentiment", "--text", str(text), "--labels", str(labels), "--cv", "5", "--train", str(tmp_path)]
+    result = runner.invoke(build(), args)
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
+
+
+def test_eval_complaints_holdout_sets_rows_aside_and_reports_both_figures() -> None:
+    figures = run(
+        "eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--holdout", "0.5", "--cv", "2", "--json"
+    )
+    assert figures["held_out"]["n"] + figures["cv_on_the_rest"]["n"] == 8
+    assert figures["held_out_fraction"] == 0.5
+    assert figures["cv_on_the_rest"]["folds"] == 2
+    assert 0.0 <= figures["held_out"]["macro_f1"] <= 100.0
+
+
+def test_eval_complaints_refuses_a_holdout_outside_its_range() -> None:
+    args = ["eval", "complaints", str(FIXTURES / "complaints-small.csv"), "--holdout", "0.9", "--json"]
+    result = runner.invoke(build(), args)
+    assert result.exit_code == 2
+    assert "between 0.05 and 0.5" in result.output

@@ -127,6 +127,7 @@ def evaluate(
     by_conversation = {ex.conversation: table for ex, table in zip(exchanges, tables, strict=True)}
     return {
         "pairs": _pairs_figures(by_conversation),
+        "pairs_held_out": _held_out_pairs_figures(exchanges, by_conversation),
         "roc_auc": _round(auc_of(scored)),
         "roc_auc_on_complaints": _round(auc_of(complaints)),
         "roc_auc_shipped_phrases_in_sample": _round(auc_of(score_all(exchanges, weights))),
@@ -188,3 +189,10 @@ def _pairs_figures(tables: Mapping[str, PhraseTable]) -> dict[str, Any] | str:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _held_out_pairs_figures(exchanges: Sequence[Exchange], tables: Mapping[str, PhraseTable]) -> dict[str, Any]:
+    """The same kinds of pairs built for situations outside the labelled set (`heard.lab.coach.pairs.held_out`)."""
+    from heard.lab.coach import pairs
+
+    return pairs.evaluate(pairs.held_out(exchanges, judge_posts(exchanges)), tables)

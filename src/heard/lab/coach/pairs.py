@@ -106,11 +106,40 @@ def _context_json(ctx: ReviewContext) -> dict[str, Any]:
 def build(exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], seed: int = SEED) -> list[dict[str, Any]]:
     """The pairs, in a fixed order for a given seed."""
     rng = random.Random(seed)
-    warm = [ex for ex in exchanges if outcome(ex.next_turn) == "warm" and judged[ex.post].complaint]
+    warm = _warm_complaints(exchanges, judged, rng)
     angry = [ex for ex in exchanges if outcome(ex.next_turn) == "angry" and judged[ex.post].complaint]
+    pairs = _real_pairs(warm[:SITUATIONS], warm, judged, rng)
+    pairs.extend(_outcome_pairs(warm, angry, judged))
+    for case in _ISSUE_CASES:
+        pairs.append({"kind": "issue", "conversation": "", **case})
+    return pairs
+
+
+def held_out(
+    exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], seed: int = SEED
+) -> list[dict[str, Any]]:
+    """Pairs of the same kinds for the next `SITUATIONS` warm-answered complaints of the same shuffle: situations
+    nobody looked at while the rules and their weights were tuned on `pairs.jsonl` (which was read to pick two
+    guard weights, decision 0301), so their figure is the one that says whether the coach generalises."""
+    rng = random.Random(seed)
+    warm = _warm_complaints(exchanges, judged, rng)
+    return _real_pairs(warm[SITUATIONS : 2 * SITUATIONS], warm, judged, rng)
+
+
+def _warm_complaints(
+    exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], rng: random.Random
+) -> list[Exchange]:
+    warm = [ex for ex in exchanges if outcome(ex.next_turn) == "warm" and judged[ex.post].complaint]
     rng.shuffle(warm)
+    return warm
+
+
+def _real_pairs(
+    chosen: Sequence[Exchange], warm: Sequence[Exchange], judged: Mapping[str, PostJudgement], rng: random.Random
+) -> list[dict[str, Any]]:
+    """Each real reply against the failures written for its post (one of them another conversation's reply)."""
     pairs: list[dict[str, Any]] = []
-    for ex in warm[:SITUATIONS]:
+    for ex in chosen:
         ctx = context_for(ex, judged)
         bad = {kind: template.format(good=ex.reply) for kind, template in _FAILURES}
         other = rng.choice([e for e in warm if e.conversation != ex.conversation])
@@ -124,9 +153,6 @@ def build(exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], se
                 "bad": bad,
             }
         )
-    pairs.extend(_outcome_pairs(warm, angry, judged))
-    for case in _ISSUE_CASES:
-        pairs.append({"kind": "issue", "conversation": "", **case})
     return pairs
 
 

@@ -20,8 +20,10 @@ from heard.lab.understanding.distill import tweets
 from heard.lab.understanding.evaluate import (
     complaint_figures,
     cross_validate_complaints,
+    cross_validate_sentiment,
     eval_complaints_model,
     eval_sentiment_model,
+    holdout_complaints,
     vader_complaint_figures,
     vader_sentiment_figures,
 )
@@ -108,13 +110,23 @@ def corpus_vocabulary(folder: Path, recipe: Recipe) -> Vocabulary:
     return build_vocabulary([tokens(t) for t in texts], recipe.spec, recipe.min_df, recipe.max_feats)
 
 
-def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None, repeats: int = 1) -> dict[str, Any]:
+def eval_complaints(
+    file: Path, cv: int = 0, extra: Path | None = None, repeats: int = 1, holdout: float = 0.0
+) -> dict[str, Any]:
     data = read_complaints(file)
     if not data.texts:
         raise BadInput(f"{file} has no labelled rows")
     emb = default_embeddings()
     committed = LinearClassifier.load(WEIGHTS_DIR / "complaint")
     sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
+    if holdout:
+        if not 0.05 <= holdout <= 0.5:
+            raise BadInput("--holdout must be a fraction between 0.05 and 0.5")
+        vocab = committed.vocab if committed.meta.get("vocabulary") == "corpus" else None
+        recipe = COMPLAINT_RECIPE if vocab is not None else replace(COMPLAINT_RECIPE, min_df=1)
+        labelled = _complaint_examples(data.texts, data.labels, emb, sentiment)
+        ours = holdout_complaints(labelled, recipe, holdout, max(cv, 2), vocab)
+        return {**ours, "skipped_rows": data.skipped}
     if cv:
         if cv < 2 or cv > len(data.texts):
             raise BadInput(f"--cv must be between 2 and the number of rows ({len(data.texts)})")
@@ -129,13 +141,36 @@ def eval_complaints(file: Path, cv: int = 0, extra: Path | None = None, repeats:
     return {**ours, "skipped_rows": data.skipped, "vader": vader_complaint_figures(data.texts, data.labels)}
 
 
-def eval_sentiment(text: Path, labels: Path) -> dict[str, Any]:
+def eval_sentiment(
+    text: Path, labels: Path, cv: int = 0, train_folder: Path | None = None, airline: Path | None = None
+) -> dict[str, Any]:
+    """The committed sentiment model on `text`/`labels` (TweetEval val); with `cv` > 1 also `cv`-fold
+    cross-validation of its recipe on TweetEval train (`train_folder`, default the folder of `text`), so a
+    figure tuned to val alone shows beside one it was never tuned on. `airline` joins every training fold, as
+    it joins the committed model's training."""
     data = read_tweeteval(text, labels)
     if not data.texts:
         raise BadInput(f"{text} has no labelled lines")
     model = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
-    ours = eval_sentiment_model(model, default_embeddings(), data.texts, data.labels)
-    return {**ours, "skipped_rows": data.skipped, "vader": vader_sentiment_figures(data.texts, data.labels)}
+    emb = default_embeddings()
+    ours = eval_sentiment_model(model, emb, data.texts, data.labels)
+    out = {**ours, "skipped_rows": data.skipped, "vader": vader_sentiment_figures(data.texts, data.labels)}
+    if cv:
+        folder = train_folder if train_folder is not None else text.parent
+        train_data = read_tweeteval(folder / "train_text.txt", folder / "train_labels.txt")
+        if cv < 2 or cv > len(train_data.texts):
+            raise BadInput(f"--cv must be between 2 and the number of training lines ({len(train_data.texts)})")
+        extra = None
+        if airline is not None:
+            air = read_airline(airline)
+            extra = examples(air.texts, air.labels, emb)
+        # The committed vocabulary was cut from the training texts without their labels, so the folds share it.
+        out["cv"] = cross_validate_sentiment(
+            examples(train_data.texts, train_data.labels, emb), SENTIMENT_RECIPE, cv, extra, model.vocab
+        )
+        out["val_macro_recall"] = ours["macro_recall"]
+        out["cv_macro_recall"] = out["cv"]["macro_recall"]
+    return out
 
 
 def eval_topics(file: Path, taxonomy: str = "airline") -> dict[str, Any]:
