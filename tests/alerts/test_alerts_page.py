@@ -140,3 +140,34 @@ def test_alerts_filter_by_brand_and_the_picker_shows_only_with_several_brands(
     delta = client.get("/alerts?brand=delta").text
     assert "Posts to @delta" in delta
     assert "Posts to @amazonhelp" not in delta
+    # Hashtag proposals are per brand too: each filed under the brand of the posts that raised it.
+    with runtime.sessions.begin() as session:
+        record_proposals(
+            session,
+            [
+                HashtagProposal("#deltafail", now, 12, 9, 8.0, 0.7, ("x:1",), brand="delta"),
+                HashtagProposal("#primeday", now, 20, 15, 6.0, 0.4, ("x:2",), brand="amazonhelp"),
+                HashtagProposal("#unfiled", now, 20, 15, 6.0, 0.4, ("x:3",), brand="all"),
+            ],
+            now,
+        )
+    everything = client.get("/alerts").text
+    assert all(f'data-tag="{tag}"' in everything for tag in ("#deltafail", "#primeday", "#unfiled"))
+    delta = client.get("/alerts?brand=delta").text
+    assert 'data-tag="#deltafail"' in delta
+    assert 'data-tag="#primeday"' not in delta
+    assert 'data-tag="#unfiled"' not in delta
+
+
+def test_the_radar_files_a_hashtag_proposal_under_its_posts_brand() -> None:
+    from heard.posts import Post, RawPost
+    from heard.radar.radar import Radar
+
+    clock = FrozenClock()
+    radar = Radar(clock=clock)
+    for i in range(200):
+        clock.advance(20)
+        raw = RawPost("twitter", f"p{i}", f"a{i}", f"a{i}", "@Delta lost my bag #deltafail", clock.now())
+        radar.observe(Post(raw=raw, text=raw.text, hashtags=("deltafail",), extra={"brands": ["delta"]}))
+    assert radar.proposals
+    assert {p.brand for p in radar.proposals} == {"delta"}

@@ -106,6 +106,7 @@ FILTERS = {
     "network": InboxFilter(status="active", network="twitter"),
     "sentiment": InboxFilter(status="active", sentiment="negative"),
     "language": InboxFilter(status="active", language="en"),
+    "brand": InboxFilter(status="active", brand="delta"),
     "unassigned": InboxFilter(status="active", assignee="none"),
     "assignee": InboxFilter(status="active", assignee=1),
     "search": InboxFilter(status="active", search="refund"),

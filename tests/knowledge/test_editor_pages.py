@@ -91,3 +91,31 @@ def test_one_click_draft_from_an_incident_then_publish_follows_up_once(anonymous
     )
     again = anonymous.get(f"/articles/{slug}/followups").text
     assert re.findall(r'name="send" value="(\d+)"', again) == [contacts[2]], "the dropped person is still offered"
+
+
+def test_the_articles_list_is_per_brand_where_there_are_several(anonymous: TestClient, runtime: Runtime) -> None:
+    from heard.brands.actions import ensure_brand
+    from heard.incidents.models import Incident
+    from heard.knowledge.actions import create_article
+
+    log_in(anonymous, runtime, "viewer@example.com", "viewer")
+    now = runtime.clock.now()
+    with runtime.sessions.begin() as session:
+        ensure_brand(session, "Delta", now)
+        delta = Incident(title="Lost bags", brand="delta", created_at=now, updated_at=now)
+        amazon = Incident(title="Late parcels", brand="amazonhelp", created_at=now, updated_at=now)
+        session.add_all([delta, amazon])
+        session.flush()
+        create_article(session, runtime.clock, "Where is my bag", incident_id=delta.id)
+        create_article(session, runtime.clock, "Where is my parcel", incident_id=amazon.id)
+        create_article(session, runtime.clock, "How to reach us")
+    assert 'class="brand-picker"' not in anonymous.get("/articles").text  # one brand: no picker
+    with runtime.sessions.begin() as session:
+        ensure_brand(session, "AmazonHelp", now)
+    listing = anonymous.get("/articles").text
+    assert 'class="brand-picker"' in listing
+    assert all(t in listing for t in ("Where is my bag", "Where is my parcel", "How to reach us"))
+    only = anonymous.get("/articles?brand=delta").text
+    assert "Where is my bag" in only
+    assert "Where is my parcel" not in only
+    assert "How to reach us" not in only

@@ -192,6 +192,7 @@ def record_proposals(session: Session, proposals: Iterable[Proposal], now: datet
             growth=proposal.growth,
             complaint_share=proposal.complaint_share,
             examples=list(proposal.examples),
+            brand=proposal.brand[:64] if proposal.brand and proposal.brand != "all" else None,
             status="proposed",
             created_at=now,
         )

@@ -96,6 +96,8 @@ class HashtagProposal(Base):
     growth: Mapped[float] = mapped_column(Float)
     complaint_share: Mapped[float] = mapped_column(Float, default=0.0)
     examples: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The brand whose posts raised it (its slug), as on alerts.
+    brand: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,10 +57,13 @@ def rules(session: Session) -> Sequence[AlertRule]:
     return session.scalars(select(AlertRule).order_by(AlertRule.name)).all()
 
 
-def proposals(session: Session, status: str | None = "proposed") -> Sequence[HashtagProposal]:
+def proposals(session: Session, status: str | None = "proposed", brand: str | None = None) -> Sequence[HashtagProposal]:
+    """Hashtag proposals, fastest growing first; of one brand when given."""
     query = select(HashtagProposal).order_by(HashtagProposal.growth.desc())
     if status:
         query = query.where(HashtagProposal.status == status)
+    if brand:
+        query = query.where(HashtagProposal.brand == brand)
     return session.scalars(query).all()
 
 

@@ -35,10 +35,15 @@ def get_article(session: Session, slug: str) -> Article | None:
     return session.scalars(select(Article).where(Article.slug == slug)).first()
 
 
-def list_articles(session: Session, status: str | None = None, limit: int = MAX_LIST) -> list[Article]:
+def list_articles(
+    session: Session, status: str | None = None, limit: int = MAX_LIST, brand: str | None = None
+) -> list[Article]:
+    """The newest articles; of one brand when given: those written from one of its incidents."""
     query = select(Article).order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
     if status:
         query = query.where(Article.status == status)
+    if brand:
+        query = query.join(Incident, Incident.id == Article.incident_id).where(Incident.brand == brand)
     return list(session.scalars(query))
 
 

@@ -30,6 +30,8 @@ class HashtagProposal:
     growth: float
     complaint_share: float
     examples: tuple[str, ...]
+    #: The brand of the post that made the tag worth proposing (the radar's brand key), so each brand sees its own.
+    brand: str | None = None
 
 
 @dataclass(slots=True)

@@ -96,9 +96,8 @@ class Radar:
         brand = brand_of(post, self.brand_handles)
         keys = series_keys(post, brand, root)
         if not post.is_brand and live:
-            self.proposals.extend(
-                self.hashtags.observe(when, post.hashtags, post.key, post.raw.author_id, post.complaint)
-            )
+            found = self.hashtags.observe(when, post.hashtags, post.key, post.raw.author_id, post.complaint)
+            self.proposals.extend(replace(p, brand=brand) for p in found)
         spikes = []
         for key in keys:
             series = self._get(key, root)

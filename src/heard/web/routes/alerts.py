@@ -48,7 +48,7 @@ def alerts_page(
         "alerts": alerts,
         "titles": {a.id: title(a, roots.get(a.id)) for a in alerts},
         "people": {a.id: people(a) for a in alerts},
-        "proposals": proposals(session),
+        "proposals": proposals(session, brand=picked),
         "channels": [c.name for c in list_channels(session)],
         "can_decide": me.can("editor"),
         "status": chosen,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
 from heard.audit.trail import Actor
+from heard.brands.queries import list_brands
 from heard.errors import HeardError
 from heard.inbox.followups import send_followups
 from heard.knowledge.actions import archive_article, create_article, publish_article, update_article
@@ -36,9 +37,16 @@ def public_url(request: Request, runtime: Runtime, slug: str) -> str:
 
 
 @router.get("", response_class=HTMLResponse)
-def articles(request: Request, runtime: RuntimeDep, me: Me) -> HTMLResponse:
+def articles(
+    request: Request, runtime: RuntimeDep, me: Me, brand: Annotated[str | None, Query(max_length=64)] = None
+) -> HTMLResponse:
+    """The articles, newest first; with more than one brand, a picker shows one brand's (those written from its
+    incidents)."""
     with runtime.sessions() as session:
-        return page(request, "kb_editor/list.html", {"articles": list_articles(session)})
+        brands = list_brands(session)
+        picked = brand if brand in {b.slug for b in brands} else None
+        context = {"articles": list_articles(session, brand=picked), "brands": brands, "brand": picked}
+        return page(request, "kb_editor/list.html", context)
 
 
 @router.get("/new", response_class=HTMLResponse)
