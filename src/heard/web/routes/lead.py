@@ -4,18 +4,18 @@ with their review: approve, reject, or open the conversation to edit)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from heard.app import Runtime
-from heard.channels.sla_clock import WEEKDAYS
+from heard.channels.sla_clock import WEEKDAYS, clock_text
 from heard.inbox.approvals import approve_review
 from heard.inbox.approvals_queue import held_replies, reject_reply
 from heard.inbox.outbox import Author, OutboxProblem, revise_held
-from heard.inbox.settings import SettingsProblem, business_hours_of, list_inbox_rules, set_inbox_rules
+from heard.inbox.settings import InboxRules, SettingsProblem, business_hours_of, list_inbox_rules, set_inbox_rules
 from heard.web.auth import Lead
 from heard.web.deps import get_runtime
 from heard.web.templating import page
@@ -32,11 +32,34 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Minutes = Annotated[int, Form(ge=0, le=7 * 24 * 60)]
 
 
+def _values(rules: InboxRules) -> dict[str, Any]:
+    """A settings form's fields as stored."""
+    hours = rules.hours
+    return {
+        "first": rules.first_response_min,
+        "next": rules.next_response_min,
+        "approval": "" if rules.approval_below is None else rules.approval_below,
+        "hours_on": hours is not None,
+        "tz": hours.tz if hours else "",
+        "days": set(hours.days) if hours else {1, 2, 3, 4, 5},
+        "opens": clock_text(hours.opens_min) if hours else "09:00",
+        "closes": clock_text(hours.closes_min % (24 * 60)) if hours else "17:00",
+        "problem": "",
+    }
+
+
+def _settings_page(request: Request, runtime: Runtime, failed: dict[str, Any] | None = None) -> HTMLResponse:
+    """The settings forms; a refused one shows the reason beside it, with what the lead typed."""
+    with runtime.sessions() as session:
+        inboxes = list_inbox_rules(session)
+    forms = [(i, failed if failed is not None and failed["inbox_id"] == i.inbox_id else _values(i)) for i in inboxes]
+    context = {"forms": forms, "weekdays": WEEKDAYS, "time_zones": _time_zones()}
+    return page(request, "lead_settings.html", context, status_code=400 if failed else 200)
+
+
 @router.get("/settings/inboxes", response_class=HTMLResponse)
 def inbox_settings(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
-    with runtime.sessions() as session:
-        context = {"inboxes": list_inbox_rules(session), "weekdays": WEEKDAYS, "time_zones": _time_zones()}
-        return page(request, "lead_settings.html", context)
+    return _settings_page(request, runtime)
 
 
 @router.post("/settings/inboxes/{inbox_id}")
@@ -55,13 +78,28 @@ def save_inbox_settings(
     business_closes: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     threshold = approval_below.strip()
-    if threshold and not threshold.isdigit():
-        raise SettingsProblem("the approval threshold is a coach score from 1 to 100 (empty: no approval)")
-    hours = business_hours_of(bool(business_hours), business_tz, business_days or [], business_opens, business_closes)
-    with runtime.sessions.begin() as session:
-        set_inbox_rules(
-            session, inbox_id, first_response_min, next_response_min, int(threshold) if threshold else None, hours
-        )
+    try:
+        if threshold and not threshold.isdigit():
+            raise SettingsProblem("the approval threshold is a coach score from 1 to 100 (empty: no approval)")
+        days = business_days or []
+        hours = business_hours_of(bool(business_hours), business_tz, days, business_opens, business_closes)
+        with runtime.sessions.begin() as session:
+            approval = int(threshold) if threshold else None
+            set_inbox_rules(session, inbox_id, first_response_min, next_response_min, approval, hours)
+    except SettingsProblem as exc:
+        typed = {
+            "inbox_id": inbox_id,
+            "first": first_response_min,
+            "next": next_response_min,
+            "approval": threshold,
+            "hours_on": bool(business_hours),
+            "tz": business_tz,
+            "days": {int(d) for d in business_days or [] if d.isdigit()},
+            "opens": business_opens,
+            "closes": business_closes,
+            "problem": str(exc),
+        }
+        return _settings_page(request, runtime, typed)
     return RedirectResponse("/settings/inboxes?saved=1", status_code=303)
 
 
