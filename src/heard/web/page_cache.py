@@ -10,7 +10,8 @@ also age out after `fresh_for_s` of the runtime's clock: the relative times on t
 whatever another process writes without an event are never older than that.
 
 Each agent's pages are kept apart (the key holds the agent's identity: role, name and id shape the page); only
-the queue pane, which shows every agent the same rows for the same filter, is shared. The CSRF token, the one
+the queue pane, which shows every agent the same rows for the same filter, and the menus (filter choices, the
+open-alert count, SLA targets) are shared. The CSRF token, the one
 per-session value on a page, is rendered as a slot and filled in when the page is served.
 """
 
@@ -95,7 +96,7 @@ def shows_on_no_page(session: Session) -> None:
 
 
 class PageCache:
-    """What `heard.web.routes.conversations` keeps: whole pages per agent, queue panes shared by all."""
+    """What the workspace keeps: whole pages per agent; queue panes and menus shared by every agent."""
 
     def __init__(
         self,
