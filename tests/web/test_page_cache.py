@@ -18,6 +18,7 @@ from heard.db.engine import make_engine, session_factory
 from heard.events import ConversationStatusChanged
 from heard.stream.base import publish_events
 from heard.stream.memory import MemoryLog
+from heard.stream.sql_log import SqlLog
 from heard.web.page_cache import PageCache, WriteCounter, select_row
 from heard.web.presence import ConversationPresence
 
@@ -179,6 +180,17 @@ def test_writes_are_counted_after_they_commit(runtime: Runtime) -> None:
     assert counter.count == 0
     _seed(runtime, "alice")
     assert counter.count == 1
+    # a commit that changed no row: an idle consumer's poll of the SQL log, an update that matched nothing
+    log = SqlLog(runtime.engine, runtime.clock)
+    log.consume("posts", "idle-worker")  # the first poll registers the group: a write
+    written = counter.count
+    assert log.consume("posts", "idle-worker") == []
+    with runtime.sessions.begin() as s:
+        s.execute(update(Conversation).where(Conversation.id == -1).values(status="resolved"))
+    assert counter.count == written
+    with runtime.sessions.begin() as s:
+        s.execute(update(Conversation).values(status="pending"))
+    assert counter.count == written + 1
 
 
 def _bare_cache(clock: FrozenClock) -> PageCache:

@@ -10,7 +10,8 @@ also age out after `fresh_for_s` of the runtime's clock: the relative times on t
 whatever another process writes without an event are never older than that.
 
 Each agent's pages are kept apart (the key holds the agent's identity: role, name and id shape the page); only
-the queue pane, which shows every agent the same rows for the same filter, is shared. The CSRF token, the one
+the queue pane, which shows every agent the same rows for the same filter, and the menus (filter choices, the
+open-alert count, SLA targets) are shared. The CSRF token, the one
 per-session value on a page, is rendered as a slot and filled in when the page is served.
 """
 
@@ -36,6 +37,7 @@ from heard.stream.base import EventLog
 FRESH_FOR_S = 1.0
 MAX_ENTRIES = 2048
 _WROTE = "heard.page_cache.wrote"
+_CHANGED = "heard.page_cache.changed"
 _NEUTRAL = "heard.page_cache.neutral"
 
 Version = tuple[int, int]
@@ -50,22 +52,38 @@ class _Entry:
 
 
 class WriteCounter:
-    """This process's committed writes on one engine, counted when the connection that committed goes back to
-    the pool (after the commit, so a page drawn after the count changed sees the write)."""
+    """This process's committed writes on one engine: transactions in which a statement other than a SELECT changed
+    at least one row, counted when their connection goes back to the pool (after the commit, so a page drawn after
+    the count changed sees the write). Polls that change nothing (an idle worker's consume, which commits an
+    INSERT .. ON CONFLICT DO NOTHING every time) do not count, or the embedded worker would empty the cache
+    several times a second."""
 
     def __init__(self, engine: Engine) -> None:
         self.count = 0
         self._lock = threading.Lock()
+        event.listen(engine, "after_cursor_execute", self._executed)
         event.listen(engine, "commit", self._committed)
+        event.listen(engine, "rollback", self._rolled_back)
         event.listen(engine, "checkin", self._checked_in)
 
     @staticmethod
+    def _executed(connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if (cursor.rowcount or 0) > 0 and not statement.lstrip()[:6].upper().startswith("SELECT"):
+            connection.info[_CHANGED] = True
+
+    @staticmethod
     def _committed(connection: Any) -> None:
-        connection.info[_WROTE] = True
+        if connection.info.pop(_CHANGED, False):
+            connection.info[_WROTE] = True
+
+    @staticmethod
+    def _rolled_back(connection: Any) -> None:
+        connection.info.pop(_CHANGED, None)
 
     def _checked_in(self, _dbapi_connection: Any, record: Any) -> None:
         wrote = record.info.pop(_WROTE, False)
         neutral = record.info.pop(_NEUTRAL, False)
+        record.info.pop(_CHANGED, None)
         if wrote and not neutral:
             with self._lock:
                 self.count += 1
@@ -78,7 +96,7 @@ def shows_on_no_page(session: Session) -> None:
 
 
 class PageCache:
-    """What `heard.web.routes.conversations` keeps: whole pages per agent, queue panes shared by all."""
+    """What the workspace keeps: whole pages per agent; queue panes and menus shared by every agent."""
 
     def __init__(
         self,
