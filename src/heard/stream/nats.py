@@ -31,6 +31,10 @@ T = TypeVar("T")
 _NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
+#: How long a batch's ack confirmations may take, all together (below `_run`'s 30 s bound on any log call).
+ACK_CONFIRM_S = 20.0
+
+
 class NatsLog:
     def __init__(
         self,
@@ -165,8 +169,10 @@ class NatsLog:
         inflight = self._inflight.get((topic, group), {})
         msgs = [msg for offset in offsets if (msg := inflight.pop(offset, None)) is not None]
         # Each ack is confirmed by the server, all of them in flight at once: one after the other, a batch of
-        # 500 waited for 500 round trips, a fifth of a cluster worker's time (`heard bench cluster`).
-        await asyncio.gather(*(msg.ack_sync() for msg in msgs))
+        # 500 waited for 500 round trips, a fifth of a cluster worker's time (`heard bench cluster`). The
+        # confirmations of a whole batch can take longer than nats-py's 1 s default on a busy machine, and an ack
+        # that times out fails the batch (redelivered after the ack wait): give them what a log call gets.
+        await asyncio.gather(*(msg.ack_sync(timeout=ACK_CONFIRM_S) for msg in msgs))
 
     def seek(self, topic: str, group: str, after: int) -> None:
         self._run(self._seek(topic, group, after))

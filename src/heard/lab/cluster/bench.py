@@ -26,9 +26,11 @@ from sqlalchemy.engine import make_url
 
 from heard.app import build_runtime
 from heard.conversations.models import Conversation, Message, PostRecord
+from heard.events import JUDGED_TOPIC
 from heard.ingest.models import DeadLetter
 from heard.lab.synthetic_posts import synthetic_posts
 from heard.settings import Settings
+from heard.workers.radar import GROUP as RADAR_GROUP
 
 
 def run(
@@ -111,9 +113,19 @@ def _one(
                 return bool(session.execute(select(func.count()).select_from(PostRecord)).scalar_one() >= len_posts)
 
         len_posts = expected["posts"]
-        _wait_for(stored, timeout_s, {k: v for k, v in procs.items() if k != "importer"}, poll_s=0.1)
+        _wait_for(stored, timeout_s, _running(procs), poll_s=0.1)
         seconds = time.perf_counter() - started
         import_usage = {**_usage(importer), "wall_s": round(time.perf_counter() - started, 3)}
+
+        # The radar reads the stored posts after the workers: let it catch up before stopping it, so what it
+        # observed is counted whole, and say how far behind it was. The workers hand posts over after their
+        # commit, so the topic must hold them all first, or a last batch not yet handed over looks caught up.
+        def radar_caught_up() -> bool:
+            log = runtime.log
+            return bool(log.head(JUDGED_TOPIC) >= len_posts and log.lag(JUDGED_TOPIC, RADAR_GROUP) == 0)
+
+        _wait_for(radar_caught_up, timeout_s, _running(procs))
+        radar_behind = time.perf_counter() - started - seconds
         for name, proc in procs.items():
             if name != "importer":
                 proc.send_signal(signal.SIGTERM)
@@ -149,8 +161,14 @@ def _one(
         "counted": counted,
         "expected": expected,
         "lost_or_doubled": counted != {**expected, "dead_letters": 0},
+        "radar_behind_s": round(radar_behind, 3),
+        "radar_observed": processes["radar"].get("observed"),
         "processes": processes,
     }
+
+
+def _running(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, subprocess.Popen[bytes]]:
+    return {name: proc for name, proc in procs.items() if name != "importer"}
 
 
 def _start(args: list[str], env: dict[str, str], output: Path) -> subprocess.Popen[bytes]:
