@@ -2,7 +2,7 @@
 rules for conversations in no inbox
 
 Revision ID: i18_business_hours
-Revises: i17_post_brands
+Revises: i17_proposal_brands
 Create Date: 2026-12-07 19:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i18_business_hours"
-down_revision: str | None = "i17_post_brands"
+down_revision: str | None = "i17_proposal_brands"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
