@@ -1,4 +1,5 @@
-"""Agents log in through the form; without a session or without the CSRF token, requests are refused."""
+"""Agents log in through the form; without a session or without the CSRF token, requests are refused.
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from tests.browser.conftest import PASSWORD, log_in
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def runtime(any_runtime: Runtime) -> Runtime:
+    return any_runtime
 
 
 def test_log_in_work_and_log_out(page: Page, runtime: Runtime, server: LiveServer) -> None:

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from heard.app import Runtime
+from heard.audit.models import AuditEntry
 from heard.channels.models import Inbox
 from heard.conversations.models import Message
 from heard.inbox.outbox import Author, queue_reply
@@ -70,6 +71,8 @@ def test_the_approvals_queue_approves_and_rejects(anonymous: TestClient, runtime
         states = [session.get_one(Message, m.id).delivery_state for m in held]
         assert states == ["pending", "failed"]
         assert "rejected by" in (session.get_one(Message, held[1].id).delivery_error or "")
+        actions = set(session.scalars(select(AuditEntry.action)))
+        assert {"reply.approved", "reply.rejected"} <= actions
     assert "Nothing waits for approval" in anonymous.get("/approvals").text
 
 

@@ -23,6 +23,7 @@ ACTIONS = (
     "reply.queued",
     "reply.approved",
     "reply.edited",
+    "reply.rejected",
     "rule.created",
     "rule.updated",
     "rule.deleted",

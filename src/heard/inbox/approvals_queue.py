@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.agents import AgentIdentity
 from heard.accounts.models import Agent
+from heard.audit.trail import Actor, record
+from heard.clock import Clock
 from heard.conversations.models import Conversation, Message
 from heard.db.unit import emit
 from heard.errors import NotFound
@@ -51,7 +53,7 @@ def held_replies(session: Session) -> list[HeldReply]:
     ]
 
 
-def reject_reply(session: Session, message_id: int, lead: AgentIdentity) -> None:
+def reject_reply(session: Session, message_id: int, lead: AgentIdentity, *, clock: Clock) -> None:
     """A lead turns a held reply down: it is marked failed with the reason, and never sent."""
     if lead.role not in LEAD_ROLES:
         raise NotALead(f"only a lead can reject a draft; this agent is '{lead.role}'")
@@ -61,4 +63,14 @@ def reject_reply(session: Session, message_id: int, lead: AgentIdentity) -> None
     message.delivery_state = "failed"
     message.delivery_error = f"rejected by {lead.name}: rewrite it in the conversation"
     session.flush()
+    detail = {"message_id": message.id}
+    record(
+        session,
+        Actor(lead.id, lead.name),
+        "reply.rejected",
+        "conversation",
+        message.conversation_id,
+        detail,
+        at=clock.now(),
+    )
     emit(session, ConversationUpdated(message.conversation_id))

@@ -139,5 +139,5 @@ def approve(review_id: int, runtime: RuntimeDep, me: Lead) -> Response:
 @router.post("/approvals/reject/{message_id}")
 def reject(message_id: int, runtime: RuntimeDep, me: Lead) -> Response:
     with runtime.sessions.begin() as session:
-        reject_reply(session, message_id, me)
+        reject_reply(session, message_id, me, clock=runtime.clock)
     return RedirectResponse("/approvals", status_code=303)
