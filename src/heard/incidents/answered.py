@@ -47,12 +47,6 @@ def refile_answered(session: Session, posts: Sequence[Post], post_ids: Mapping[s
         insert(PostBrand).from_select(["post_id", "brand"], select(PostRecord.id, brand).where(customers, missing))
     )
     added = getattr(inserted, "rowcount", 0)
-    session.execute(
-        update(PostRecord)
-        .where(customers, PostRecord.brand.is_(None))
-        .values(brand=brand)
-        .execution_options(synchronize_session=False)
-    )
     # An incident without a brand takes the answering brand only when all its posts are in threads that brand
     # answered: an unbranded incident gathering several threads must not become one brand's.
     inside = select(PostRecord.incident_id).where(PostRecord.conversation_id.in_(conversations))
@@ -70,6 +64,15 @@ def refile_answered(session: Session, posts: Sequence[Post], post_ids: Mapping[s
         update(Incident)
         .where(Incident.brand.is_(None), Incident.id.in_(inside), ~elsewhere)
         .values(brand=answered_brand)
+        .execution_options(synchronize_session=False)
+    )
+    # A post's main brand is its incident's (incidents never mix brands): it changes where the incident was
+    # re-filed above, or where the post is in none; it stays in the brand's queue by `post_brands` either way.
+    filed = exists().where(Incident.id == PostRecord.incident_id, Incident.brand == brand)
+    session.execute(
+        update(PostRecord)
+        .where(customers, PostRecord.brand.is_(None), PostRecord.incident_id.is_(None) | filed)
+        .values(brand=brand)
         .execution_options(synchronize_session=False)
     )
     return int(added or 0)
