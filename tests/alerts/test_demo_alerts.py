@@ -45,7 +45,18 @@ def test_demo_once_raises_exactly_the_staged_pileon(tmp_path: Path) -> None:
             " FROM posts p JOIN alerts a ON a.series_key = 'thread:' || p.network || ':' || p.external_id"
         ).fetchone()
         assert root_incident is not None
-        assert joined >= 8  # of the 12 replies, those that say "same here" in so many words
+        # The pile-on's alert, incident and conversation (every customer post of it, in `post_brands`) carry one
+        # brand, so each brand-filtered page shows it.
+        (incident_brand,) = db.execute("SELECT brand FROM incidents WHERE id = ?", (root_incident,)).fetchone()
+        assert incident_brand == brand
+        unfiled = db.execute(
+            "SELECT count(*) FROM posts c JOIN posts p ON c.conversation_id = p.conversation_id"
+            " JOIN alerts a ON a.series_key = 'thread:' || p.network || ':' || p.external_id"
+            " WHERE NOT c.is_brand AND NOT EXISTS"
+            " (SELECT 1 FROM post_brands b WHERE b.post_id = c.id AND b.brand = a.brand)"
+        ).fetchone()[0]
+        assert unfiled == 0
+        assert joined == 12  # every staged reply says "same here", in one form or another
         # Titles and summaries are the problem in words: no one's handle, and the pile-on's incident is named by
         # the complaint, not by the "same here" replies that joined it.
         described = db.execute("SELECT title, summary FROM incidents WHERE merged_into_id IS NULL").fetchall()

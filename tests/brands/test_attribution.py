@@ -42,3 +42,20 @@ def test_own_account_mention_reply_and_keywords() -> None:
 def test_no_brands_attributes_nothing_and_slugs_are_plain() -> None:
     assert BrandBook().attribute(_post("1", "a", "@x hi", mentions=("x",))) == ()
     assert slug_of("@British_Airways") == "british-airways"
+
+
+def test_a_brand_answering_a_post_makes_that_post_and_later_replies_under_it_the_brands() -> None:
+    book = BrandBook(BOOK)
+    complaint = _post("10", "ana", "@someone my internet has been down all day")
+    assert book.attribute(complaint) == ()
+    # Before the brand answers, a "same here" under the complaint addresses no brand.
+    assert book.attribute(_post("11", "bob", "same here", reply_to="10")) == ()
+    brands, news = book.attribute_answer(_post("12", "Delta", "@ana sorry, we are on it", reply_to="10"))
+    assert (brands, news) == (("delta",), "delta")
+    assert book.attribute(_post("13", "cy", "me too", reply_to="10")) == ("delta",)
+    # A second answer to the same post is no news: the store re-files the thread once.
+    assert book.attribute_answer(_post("14", "Delta", "@bob looking", reply_to="10")) == (("delta",), None)
+    # An answer to a post already addressed to the brand is no news either; a customer's reply is never one.
+    assert book.attribute_answer(_post("15", "dee", "@Delta hi", mentions=("Delta",))) == (("delta",), None)
+    assert book.attribute_answer(_post("16", "Delta", "@dee hello", reply_to="15")) == (("delta",), None)
+    assert book.attribute_answer(_post("17", "eve", "@Delta and me", mentions=("Delta",), reply_to="10"))[1] is None

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from heard.clock import FrozenClock
 from heard.radar.hashtags import HashtagDiscovery
 from heard.radar.pileon import ThreadPileOn, says_me_too, urgency
+from heard.workers.staged_pileon import REPLIES
 
 
 def test_a_rising_customer_invented_tag_is_proposed_once_with_evidence(clock: FrozenClock) -> None:
@@ -78,3 +79,26 @@ def test_me_too_phrases() -> None:
     assert says_me_too("same")
     assert not says_me_too("the same colour as the old one")
     assert not says_me_too("")
+
+
+def test_me_too_covers_lived_it_too_and_bare_same_but_not_look_alikes() -> None:
+    # Every staged demo reply is a "same here" (two of them used to be missed and stayed out of the incident).
+    assert [text for text in REPLIES if not says_me_too(text)] == []
+    for text in (
+        "I've had this for 3 days now",
+        "we have had the same for a week",
+        "same, and support just ignores us",
+        "@AmericanAir @cust Same!",
+        "same with me... and disconnecting",
+        "everyone else is in the same boat",
+    ):
+        assert says_me_too(text), text
+    for text in (
+        "Takes me too long to find the episode I want",
+        "you give me too much anxiety",
+        "I've had this phone for 2 years",
+        "I've had this since I was 19",
+        "same day delivery never came",
+        "it was rude to me as well",
+    ):
+        assert not says_me_too(text), text

@@ -5,6 +5,11 @@ In order: a post from one of a brand's own accounts is that brand's; a post that
 replies to (or quotes) a post attributed to a brand, addresses that brand; else a post whose words include one of
 a brand's keywords, products or hashtags does. A post can address several brands (it mentions two); the first is
 its main brand, the one its conversation, incident and alerts are filed under.
+
+A reply from a brand's own account makes the post it answers address that brand too: a complaint that named no
+brand account, once the brand answers it, is that brand's, and so are later replies under it. `answer_of` tells
+the store which answers bring news (the answered post was not known to address the brand), so it re-files the
+thread's stored posts and incident once, not on every reply.
 """
 
 from __future__ import annotations
@@ -60,11 +65,23 @@ class BrandBook:
 
     def attribute(self, post: Post) -> tuple[str, ...]:
         """The brands `post` addresses, main brand first (empty when it addresses none of them)."""
+        return self.attribute_answer(post)[0]
+
+    def attribute_answer(self, post: Post) -> tuple[tuple[str, ...], str | None]:
+        """The brands `post` addresses, and the brand whose own account answers, in `post`, a post not known
+        until now to address that brand (None otherwise): that thread is to be re-filed under it."""
         found: list[str] = []
         raw = post.raw
         own = self._accounts.get(raw.author_handle.lower().lstrip("@")) or self._accounts.get(raw.author_id.lower())
+        news: str | None = None
         if own is not None:
             found.append(own)
+            if raw.in_reply_to is not None:
+                answered = f"{raw.network}:{raw.in_reply_to}"
+                known = self._recent.get(answered, ())
+                if own not in known:
+                    news = own
+                    self._remember(answered, (*known, own))
         for mention in post.mentions:
             slug = self._accounts.get(mention.lower().lstrip("@"))
             if slug is not None:
@@ -80,7 +97,7 @@ class BrandBook:
             found.extend(slug for phrase, slug in self._phrases if phrase in lowered)
         brands = tuple(dict.fromkeys(found))
         self._remember(post.key, brands)
-        return brands
+        return brands, news
 
     def _remember(self, key: str, brands: tuple[str, ...]) -> None:
         if not brands:

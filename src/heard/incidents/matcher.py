@@ -118,7 +118,9 @@ def _same_as(session: Session, posts: Sequence[Grouped], incidents: dict[int, In
     joined: dict[int, int] = {}
     for row, post in enumerate(posts):
         incident = _live(session, found.get(post.same_as or ""), incidents)
-        if incident is not None:
+        # Within a brand here too: a reply filed under a brand (its answer came) does not join an incident of
+        # another brand or of none; it is grouped within its brand instead.
+        if incident is not None and (post.brand is None or incident.brand == post.brand):
             joined[row] = incident.id
     return joined
 

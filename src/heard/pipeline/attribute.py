@@ -2,7 +2,8 @@
 
 The brands come from a provider the worker gives (read from the store at most once a minute), so brands added
 while the worker runs are picked up; the book, and its memory of recent posts' brands, is kept while the brand
-list is unchanged, so a reply under a brand's post is filed under that brand."""
+list is unchanged, so a reply under a brand's post is filed under that brand. A brand's reply to a post not known
+to address it carries `post.extra["answers_for"]` (the brand): the store re-files that thread under the brand."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ class Attribute:
         if not book.rules:
             return posts
         for post in sorted(posts, key=lambda p: p.created_at):
-            brands = book.attribute(post)
+            brands, answers_for = book.attribute_answer(post)
             if brands:
                 post.extra["brands"] = list(brands)
+            if answers_for is not None:
+                post.extra["answers_for"] = answers_for
         return posts

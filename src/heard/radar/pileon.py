@@ -19,8 +19,16 @@ _FAST_TAU = 300.0
 _SLOW_TAU = 1800.0
 _WOKEN = timedelta(hours=6)
 _ME_TOO = re.compile(
-    r"\b(same here|me too|me 2|same (issue|problem)|also (having|getting|seeing)|happening to me|"
-    r"not just me|same for me|\+1|this too|ditto|us too)\b|^\s*same\W*$",
+    r"\b(same here|me 2|same (issue|problem|thing here)|also (having|getting|seeing)|happening to me|"
+    r"not just me|same (for|with) (me|us)|\+1|this too|ditto|us too|in the same boat)\b|"
+    # "me too", not "takes me too long".
+    r"\bme too\b(?!\s+(long|much|many|far|late|early|soon|often|hard|big|small)\b)|"
+    # Someone else's problem, lived too: "I've had this for 3 days now", "we have had the same for a week";
+    # "this"/"that" must be the thing itself ("I've had this phone for years", "had this since I was 19" are not).
+    r"\b(i|we)(['’]ve| have) (had|been having|got|been getting) (this|that|the same)\b"
+    r"(?=\s*(for|too|as well|all|every|again|[.,!?]|$))|"
+    # A reply that opens with "same" ("same, and support just ignores us"), after any @handles.
+    r"^\s*(@\w+\s+)*same\s*([,.!:;-]|$)",
     re.IGNORECASE,
 )
 

@@ -30,6 +30,7 @@ from heard.app import Runtime
 from heard.errors import BadInput, Conflict
 from heard.events import JUDGED_TOPIC, POSTS_TOPIC
 from heard.inbox.routing import route
+from heard.incidents.answered import refile_answered
 from heard.incidents.batch import link_batch
 from heard.incidents.embedders import RememberingEmbedder, make_embedder
 from heard.ingest.actions import StoreResult, lock_threads, record_dead_letters, store_batch
@@ -210,6 +211,8 @@ class PipelineWorker:
             survivors = run_stages(self._before_detect, posts, ctx, self.totals.timings)
             with self.totals.timings.timed("store"):
                 result = store_batch(session, survivors, now)
+                # A brand's answer files the thread it answers under that brand, in this transaction.
+                refile_answered(session, survivors, result.post_ids)
             with self.totals.timings.timed("link"):
                 link_batch(session, survivors, self._embedder, now)
             uncounted = [p for p in survivors if p.key not in self._counted]
