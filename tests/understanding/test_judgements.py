@@ -136,3 +136,20 @@ def test_a_reply_under_the_brands_post_is_judged_like_the_same_reply_on_x(unders
     assert alone.complaint < 0.7 < answering.complaint
     assert answering.complaint == pytest.approx(x_reply.complaint, abs=0.1)
     assert answering.is_complaint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amazon lost my order again and nobody at their support will tell me where it is",
+        "my Comcast internet has been down all day and they keep hanging up on me",
+        "Apple replaced my phone screen and now the camera does not work. great job apple",
+        "Spotify keeps crashing on my iphone since the update, fix it please",
+    ],
+)
+def test_a_complaint_naming_the_brand_in_words_is_judged_a_complaint(understander: Understander, text: str) -> None:
+    """Issue 16: complaints that name the brand without an @ scored under 0.5. Read as addressed (the pipeline sets
+    `names_brand` when the batch shows the brand's name), each is a complaint; read without it, most are not."""
+    addressed = understander.judge([text], [PostFacts(names_brand=True)])[0]
+    assert addressed.is_complaint, addressed.complaint
+    assert addressed.complaint > understander.judge([text], [PostFacts()])[0].complaint

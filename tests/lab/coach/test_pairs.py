@@ -42,3 +42,19 @@ def test_the_rebuild_from_twacs_gives_the_same_kinds(tmp_path: Path) -> None:
     out = tmp_path / "pairs.jsonl"
     assert pairs.write(source, out) > 100
     assert {p["kind"] for p in pairs.read(out)} >= {"real", "issue"}
+
+
+def test_the_held_out_pairs_are_situations_nobody_tuned_on() -> None:
+    from heard.lab.coach.evaluation import judge_posts
+    from heard.lab.coach.twacs import read_exchanges
+
+    exchanges = read_exchanges(shared_path("data/twacs-airlines/conversations.csv"))
+    judged = judge_posts(exchanges)
+    committed = {p["conversation"] for p in pairs.read()}
+    rebuilt = {p["conversation"] for p in pairs.build(exchanges, judged) if p["kind"] == "real"}
+    held = pairs.held_out(exchanges, judged, committed)
+    assert len(held) == pairs.SITUATIONS
+    assert not (committed | rebuilt) & {p["conversation"] for p in held}
+    assert pairs.evaluate(held)["n"] == 7 * pairs.SITUATIONS
+    # Without the committed file's conversations to leave out, today's shuffle would reuse some of them.
+    assert committed & {p["conversation"] for p in pairs.held_out(exchanges, judged)}

@@ -195,4 +195,5 @@ def _held_out_pairs_figures(exchanges: Sequence[Exchange], tables: Mapping[str, 
     """The same kinds of pairs built for situations outside the labelled set (`heard.lab.coach.pairs.held_out`)."""
     from heard.lab.coach import pairs
 
-    return pairs.evaluate(pairs.held_out(exchanges, judge_posts(exchanges)), tables)
+    tuned_on = {p["conversation"] for p in pairs.read()} if pairs.PAIRS_FILE.is_file() else set()
+    return pairs.evaluate(pairs.held_out(exchanges, judge_posts(exchanges), tuned_on), tables)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
@@ -116,14 +116,20 @@ def build(exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], se
 
 
 def held_out(
-    exchanges: Sequence[Exchange], judged: Mapping[str, PostJudgement], seed: int = SEED
+    exchanges: Sequence[Exchange],
+    judged: Mapping[str, PostJudgement],
+    tuned_on: Collection[str] = (),
+    seed: int = SEED,
 ) -> list[dict[str, Any]]:
-    """Pairs of the same kinds for the next `SITUATIONS` warm-answered complaints of the same shuffle: situations
-    nobody looked at while the rules and their weights were tuned on `pairs.jsonl` (which was read to pick two
-    guard weights, decision 0301), so their figure is the one that says whether the coach generalises."""
+    """Pairs of the same kinds for the next `SITUATIONS` warm-answered complaints of the same shuffle, leaving out
+    the conversations of `tuned_on` (those of `pairs.jsonl`, which was read to pick two guard weights, decision
+    0301; the judgements have moved since it was written, so today's shuffle does not start with its situations):
+    situations nobody looked at while tuning, so their figure says whether the coach generalises."""
     rng = random.Random(seed)
     warm = _warm_complaints(exchanges, judged, rng)
-    return _real_pairs(warm[SITUATIONS : 2 * SITUATIONS], warm, judged, rng)
+    skip = set(tuned_on) | {ex.conversation for ex in warm[:SITUATIONS]}
+    fresh = [ex for ex in warm[SITUATIONS:] if ex.conversation not in skip][:SITUATIONS]
+    return _real_pairs(fresh, warm, judged, rng)
 
 
 def _warm_complaints(
