@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from heard.clock import FrozenClock
+from heard.conversations.models import Message
+from heard.inbox import queries
 from heard.inbox.queries import MAX_OFFSET, MAX_PAGE_SIZE, InboxFilter, get_conversation, list_conversations
+from heard.web.routes.composer import _replies
 
 from .factories import add_conversation, add_message
 
@@ -97,3 +101,52 @@ def test_conversation_thread_is_in_time_order_with_its_posts(
         assert last.post is not None
         assert (last.post.complaint, last.post.intents, last.post.urgency) == (0.91, ["complaint"], 2)
         assert get_conversation(s, c.id + 1000) is None
+
+
+def test_thread_counts_what_it_leaves_out_only_when_cut(
+    sessions: sessionmaker[Session], clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = clock.now()
+    monkeypatch.setattr(queries, "MAX_THREAD", 3)
+    with sessions() as s:
+        c = add_conversation(s, now, "carol", "one")
+        add_message(s, c, "incoming", "two", "carol", now - timedelta(minutes=3))
+        s.commit()
+        short = get_conversation(s, c.id)
+        assert short is not None
+        assert (len(short.entries), short.earlier) == (2, 0)
+        add_message(s, c, "incoming", "three", "carol", now - timedelta(minutes=2))
+        s.commit()
+        full = get_conversation(s, c.id)
+        assert full is not None
+        assert (len(full.entries), full.earlier) == (3, 0)
+        add_message(s, c, "incoming", "four", "carol", now - timedelta(minutes=1))
+        add_message(s, c, "incoming", "five", "carol", now)
+        s.commit()
+        cut = get_conversation(s, c.id)
+        assert cut is not None
+        assert ([e.message.text for e in cut.entries], cut.earlier) == (["three", "four", "five"], 2)
+
+
+def test_composer_replies_from_the_thread_are_the_ones_the_query_finds(
+    sessions: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    now = clock.now()
+    with sessions() as s:
+        c = add_conversation(s, now, "carol", "where is my refund")
+        add_message(s, c, "outgoing", "an echo of a brand post", "BrandHelp", now - timedelta(minutes=50))
+        for i in range(14):  # more than the composer lists, written out of time order
+            at = now - timedelta(minutes=(i * 7) % 40)
+            s.add(
+                Message(
+                    conversation_id=c.id, direction="outgoing", author_handle="BrandHelp", text=f"r{i}", created_at=at
+                )
+            )
+        s.add(Message(conversation_id=c.id, direction="note", author_handle="Ann", text="a note", created_at=now))
+        s.commit()
+        view = get_conversation(s, c.id)
+        assert view is not None
+        assert view.earlier == 0
+        queried = _replies(s, c.id)
+        assert len(queried) == 10
+        assert _replies(s, c.id, view) == queried

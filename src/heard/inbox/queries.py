@@ -326,7 +326,6 @@ def get_conversation(
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         return None
-    total = session.scalar(select(func.count()).where(Message.conversation_id == conversation_id)) or 0
     rows = session.execute(
         select(Message, PostRecord)
         .outerjoin(PostRecord, PostRecord.id == Message.post_id)
@@ -335,6 +334,10 @@ def get_conversation(
         .limit(MAX_THREAD)
     ).all()
     entries = [ThreadEntry(message, post) for message, post in reversed(rows)]
+    # counted only when the thread is cut: a shorter one holds every message already
+    total = len(entries)
+    if total == MAX_THREAD:
+        total = session.scalar(select(func.count()).where(Message.conversation_id == conversation_id)) or 0
     names = agent_names(session, {conversation.assignee_id}, known_names)
     assignee = names.get(conversation.assignee_id) if conversation.assignee_id is not None else None
     return ConversationView(conversation, entries, assignee, max(0, total - len(entries)))

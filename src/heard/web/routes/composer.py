@@ -22,7 +22,7 @@ from heard.errors import NotFound
 from heard.inbox.coaching import context_for_conversation
 from heard.inbox.collisions import check_no_double_reply
 from heard.inbox.outbox import MAX_REPLY_CHARS, Author, queue_reply, reply_length, retry_delivery, review_for
-from heard.inbox.queries import InboxFilter, agent_names, list_conversations
+from heard.inbox.queries import ConversationView, InboxFilter, agent_names, list_conversations
 from heard.inbox.sla import SlaTargets, load_targets, targets_for
 from heard.web.auth import Me, Worker
 from heard.web.deps import get_runtime, get_session
@@ -43,11 +43,12 @@ def composer_context(
     conversation: Conversation,
     known_names: Mapping[int, str] | None = None,
     targets: dict[int | None, SlaTargets] | None = None,
+    thread: ConversationView | None = None,
 ) -> dict[str, Any]:
     """What composer.html needs on first render; the conversation page adds it to its own context, with the agent
-    names and SLA targets it has read already."""
+    names, SLA targets and thread it has read already."""
     route = route_for(session, conversation)
-    replies = _replies(session, conversation.id)
+    replies = _replies(session, conversation.id, thread)
     length = reply_length(conversation.network, route.kind, route.max_chars, "")
     return {
         "c": conversation,
@@ -69,7 +70,11 @@ def _measured(session: Session, conversation: Conversation, text: str) -> dict[s
     return {"length": length.length, "limit": length.limit, "over": length.over, "reason": length.reason}
 
 
-def _replies(session: Session, conversation_id: int) -> list[Message]:
+def _replies(session: Session, conversation_id: int, thread: ConversationView | None = None) -> list[Message]:
+    if thread is not None and thread.earlier == 0 and thread.conversation.id == conversation_id:
+        # the whole thread is read already: its agents' replies are these, no second query
+        sent = [e.message for e in thread.entries if e.message.direction == "outgoing" and e.message.post_id is None]
+        return sorted(sent, key=lambda m: m.id, reverse=True)[:SHOWN_REPLIES]
     query = (
         select(Message)
         .where(Message.conversation_id == conversation_id, Message.direction == "outgoing", Message.post_id.is_(None))

@@ -90,9 +90,10 @@ def _workspace(
             }
             if chosen is not None:
                 context.update(thread_context(session, chosen, everyone=shared["agents"]))
-                context["customer"] = customer_context(session, context["view"].conversation)
+                view = context["view"]
+                context["customer"] = customer_context(session, view.conversation)
                 names = {a.id: a.name for a in shared["agents"]}
-                context.update(composer_context(session, context["view"].conversation, names, shared["sla_by_inbox"]))
+                context.update(composer_context(session, view.conversation, names, shared["sla_by_inbox"], view))
                 context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
             return render(request, "workspace.html", context)
 
