@@ -110,7 +110,8 @@ COMMANDS: Mapping[str, Command | Group] = {
             ),
             "sentiment": Command(
                 "heard.commands.understand:eval_sentiment",
-                "Sentiment: macro_recall, accuracy, n, with VADER's on the same data.",
+                "Sentiment: macro_recall, accuracy, n, with VADER's on the same data; with --cv, val and"
+                " cross-validated macro recall side by side.",
             ),
             "topics": Command(
                 "heard.commands.understand:eval_topics",

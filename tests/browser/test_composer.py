@@ -54,7 +54,7 @@ def _customer_post() -> RawPost:
         author_id="jane",
         author_handle="jane_doe",
         author_name="Jane Doe",
-        text="You lost my bag on flight 1234 and nobody answers the phone!",
+        text="@acmeair You lost my bag on flight 1234 and nobody answers the phone!",
         created_at=datetime.now(UTC),
     )
 

@@ -69,7 +69,7 @@ def test_inbox_shows_conversations_and_new_posts_arrive_live(
     agent_page.goto(server.url + "/?network=mastodon")
     expect(agent_page.locator("#queue .empty")).to_be_visible()
     agent_page.evaluate("window.__notReloaded = true")
-    live = [*posts[200:1200], _post("live-1", "LIVE-ONE hello"), *posts[1200:]]
+    live = [*posts[200:1200], _post("live-1", "@BrandHelp LIVE-ONE hello"), *posts[1200:]]
     replay = threading.Thread(target=import_rows, args=(runtime, live, "replay"))
     replay.start()
     # The queue does not move under the agent: the news is counted ("N new") until the agent takes it (n).

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from heard.accounts.agents import add_agent, identity
 from heard.app import Runtime
 from heard.clock import SystemClock
-from heard.commands.demo import _replay, sample_path
+from heard.commands.demo import replay_sample, sample_path
 from heard.connectors.replay.formats import read_file
 from heard.conversations.models import Conversation, PostRecord
 from heard.inbox.saved_replies import save_reply
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 def demo_week(runtime: Runtime) -> None:
     """The demo's data as `heard demo` loads it: the bundled sample, moved in time to end just now."""
     rows = in_time_order(read_file(sample_path(), "twcs", channel="twcs-sample.csv"))
-    _replay(runtime, rows, speed=1.0, preload=len(rows))
+    replay_sample(runtime, rows, speed=1.0, preload=len(rows))
     PipelineWorker(runtime).drain()
 
 

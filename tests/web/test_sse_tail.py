@@ -17,6 +17,7 @@ from heard.stream.memory import MemoryLog
 from heard.web.sse import SharedTail, StreamOptions, event_stream
 
 from .factories import publish
+from .test_sse import _run
 
 FAST = StreamOptions(poll_s=0.01, heartbeat_s=5, retry_ms=100, max_age_s=5)
 
@@ -104,7 +105,7 @@ def test_many_streams_share_one_reader(clock: FrozenClock, closing: threading.Ev
         return results
 
     reads_before = log.reads
-    results = anyio.run(main)
+    results = _run(main)
     assert len(results) == 20
     assert all("event: inbox" in got[1] for got in results)
     # 20 streams polled every 10 ms for over 100 ms; the log was read by the tail alone, about once a poll
@@ -126,5 +127,5 @@ def test_a_stream_behind_the_tail_reads_the_log(clock: FrozenClock, closing: thr
                     break
         return got
 
-    _retry, message = anyio.run(main)
+    _retry, message = _run(main)
     assert f"id: {old}" in message
