@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from heard.app import Runtime
 from heard.audit.models import AuditEntry
-from heard.channels.models import Inbox
-from heard.conversations.models import Message
+from heard.channels.models import Channel, Inbox
+from heard.conversations.models import Conversation, Message
 from heard.inbox.outbox import Author, queue_reply
-from heard.inbox.sla import load_targets
+from heard.inbox.sla import load_targets, targets_for
+from heard.ingest.actions import store_batch
+from heard.posts import Post, RawPost
 from tests.web.conftest import csrf_of, log_in
 from tests.web.factories import add_conversation
 
@@ -144,3 +146,54 @@ def test_the_default_rules_govern_conversations_in_no_inbox(anonymous: TestClien
         queued = queue_reply(session, cid, "ok", clock=runtime.clock, author=Author(name="Ann"))
         assert queued.message.delivery_state == "held", "the default threshold holds it for a lead"
     assert 'value="10"' in anonymous.get("/settings/inboxes").text
+
+
+def test_a_channel_given_its_own_inbox_puts_its_new_conversations_there(
+    anonymous: TestClient, runtime: Runtime
+) -> None:
+    """Per-inbox rules govern real traffic: the inbox a lead adds for a channel receives that channel's new
+    conversations, whose timers then run on its targets; other channels stay on the default rules."""
+    now = runtime.clock.now()
+    with runtime.sessions.begin() as session:
+        social = Channel(kind="mastodon", name="acme-social", created_at=now)
+        session.add_all([social, Channel(kind="reddit", name="acme-reddit", created_at=now)])
+        session.flush()
+        social_id = social.id
+    log_in(anonymous, runtime, "lead@example.com", "lead")
+    page = anonymous.get("/settings/inboxes").text
+    assert f'<option value="{social_id}">acme-social</option>' in page
+    form = {"csrf_token": csrf_of(page), "channel_id": str(social_id)}
+    assert anonymous.post("/settings/inboxes/new", data=form).status_code == 303
+    again = anonymous.post("/settings/inboxes/new", data=form)
+    assert again.status_code == 400
+    assert "acme-social has an inbox already" in again.text
+    page = anonymous.get("/settings/inboxes").text
+    assert 'data-inbox="acme-social (mastodon)"' in page
+    assert "acme-social</option>" not in page  # no second inbox offered for it
+    with runtime.sessions() as session:
+        inbox_id = session.scalars(select(Inbox.id).where(Inbox.channel_id == social_id)).one()
+    tight = {"csrf_token": csrf_of(page), "first_response_min": "5", "next_response_min": "20", "approval_below": ""}
+    assert anonymous.post(f"/settings/inboxes/{inbox_id}", data=tight).status_code == 303
+
+    def post(external_id: str, channel: str) -> Post:
+        raw = RawPost(
+            network="mastodon",
+            external_id=external_id,
+            author_id=external_id,
+            author_handle=external_id,
+            text="@acme my order never came",
+            created_at=now,
+            channel=channel,
+        )
+        return Post(raw=raw, text=raw.text, mentions=("acme",))
+
+    with runtime.sessions.begin() as session:
+        store_batch(session, [post("a1", "acme-social"), post("b1", "acme-reddit"), post("c1", "")], now)
+    with runtime.sessions() as session:
+        rows = {c.root_external_id: c for c in session.scalars(select(Conversation))}
+        assert rows["a1"].inbox_id == inbox_id
+        assert rows["b1"].inbox_id is None
+        assert rows["c1"].inbox_id is None
+        targets = load_targets(session)
+        assert targets_for(targets, rows["a1"]).first_response_s == 300
+        assert targets_for(targets, rows["b1"]).first_response_s == 900

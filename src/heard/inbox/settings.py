@@ -2,8 +2,10 @@
 count (none: around the clock) and the coach score below which a draft waits for a lead's approval. The columns
 live on `channels.Inbox`; this is the action that checks and changes them.
 
-Conversations in no inbox (today: every conversation ingest stores) follow the default row, listed first as
-inbox 0 and created the first time a lead saves it; until then they run on 15 min / 1 h around the clock."""
+A lead gives a channel its own inbox (`add_channel_inbox`); from then on the conversations that channel's posts
+open are in it (ingest reads the channel's inbox) and follow its rules. Conversations in no inbox (imports, the
+demo, channels without an inbox) follow the default row, listed first as inbox 0 and created the first time a lead
+saves it; until then they run on 15 min / 1 h around the clock."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from heard.channels.models import DEFAULT_INBOX, Inbox
+from heard.channels.models import DEFAULT_INBOX, Channel, Inbox
 from heard.channels.sla_clock import BusinessHours, BusinessHoursProblem, stored_hours
 from heard.errors import NotFound, Refused
 
@@ -56,6 +58,40 @@ def list_inbox_rules(session: Session) -> list[InboxRules]:
     if not rows or not rows[0].is_default:
         return [InboxRules(DEFAULT_ID, DEFAULT_INBOX, 15, 60, None), *(_rules(i) for i in rows)]
     return [_rules(i) for i in rows]
+
+
+def channels_without_inbox(session: Session) -> list[tuple[int, str]]:
+    """The channels a lead can still give an inbox of their own: (id, name), by name."""
+    has_inbox = select(Inbox.channel_id).where(Inbox.channel_id.is_not(None))
+    query = select(Channel.id, Channel.name).where(Channel.id.not_in(has_inbox)).order_by(Channel.name)
+    return [(row.id, row.name) for row in session.execute(query)]
+
+
+def add_channel_inbox(session: Session, channel_id: int) -> InboxRules:
+    """An inbox for one channel, starting from the default rules; the channel's new conversations land in it."""
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound(f"no channel {channel_id}")
+    if session.scalars(select(Inbox.id).where(Inbox.channel_id == channel_id)).first() is not None:
+        raise SettingsProblem(f"{channel.name} has an inbox already")
+    name = f"{channel.name} ({channel.kind})"
+    if session.scalars(select(Inbox.id).where(Inbox.name == name)).first() is not None:
+        raise SettingsProblem(f"an inbox is already called {name}")
+    base = next(iter(list_inbox_rules(session)))
+    inbox = Inbox(
+        name=name,
+        channel_id=channel_id,
+        sla_first_response_s=base.first_response_min * 60,
+        sla_next_response_s=base.next_response_min * 60,
+        coach_approval_below=base.approval_below,
+        business_tz=base.hours.tz if base.hours else None,
+        business_days=base.hours.days_text if base.hours else None,
+        business_opens_min=base.hours.opens_min if base.hours else None,
+        business_closes_min=base.hours.closes_min if base.hours else None,
+    )
+    session.add(inbox)
+    session.flush()
+    return _rules(inbox)
 
 
 def business_hours_of(enabled: bool, tz: str, days: list[str], opens: str, closes: str) -> BusinessHours | None:

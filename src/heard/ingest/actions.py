@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
+from heard.channels.models import Channel, Inbox
 from heard.conversations.contacts import ensure_contacts
 from heard.conversations.models import Conversation, Message, PostBrand, PostRecord
 from heard.conversations.search import bulk_indexed
@@ -187,6 +188,7 @@ def _open_conversations(
     if not roots:
         return {}
     states = _opening_states(decisions, roots, by_key, parents)
+    inboxes = _channel_inboxes(session, {by_key[key].raw.channel for key in roots})
     rows = []
     for root_key, decision in roots.items():
         post = by_key[root_key]
@@ -203,6 +205,7 @@ def _open_conversations(
                 "priority": 0,
                 "first_customer_text": post.text[:500],
                 "customer_handle": post.raw.author_handle,
+                "inbox_id": inboxes.get(post.raw.channel or ""),
                 "created_at": started,
                 **{name: getattr(state, name) for name in STATE_FIELDS},
             }
@@ -210,6 +213,17 @@ def _open_conversations(
     # RETURNING without a parameter order lets SQLAlchemy batch the insert; rows are matched by their root.
     returned = insert_returning(session, Conversation, rows, "id", "network", "root_external_id")
     return {f"{network}:{root}": cid for cid, network, root in returned}
+
+
+def _channel_inboxes(session: Session, channels: set[str | None]) -> dict[str, int]:
+    """The inbox a lead set up for each of these channels (its SLA targets, hours and approval threshold then
+    govern the conversations the channel opens); one statement a batch, none when the posts name no channel."""
+    names = sorted(c for c in channels if c)
+    if not names:
+        return {}
+    query = select(Channel.name, Inbox.id).join(Inbox, Inbox.channel_id == Channel.id).where(Channel.name.in_(names))
+    # newest first, so where a channel has two inboxes the first one set up wins
+    return {row.name: row.id for row in session.execute(query.order_by(Inbox.id.desc()))}
 
 
 def _opening_states(

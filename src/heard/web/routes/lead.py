@@ -15,7 +15,15 @@ from heard.channels.sla_clock import WEEKDAYS, clock_text
 from heard.inbox.approvals import approve_review
 from heard.inbox.approvals_queue import held_replies, reject_reply
 from heard.inbox.outbox import Author, OutboxProblem, revise_held
-from heard.inbox.settings import InboxRules, SettingsProblem, business_hours_of, list_inbox_rules, set_inbox_rules
+from heard.inbox.settings import (
+    InboxRules,
+    SettingsProblem,
+    add_channel_inbox,
+    business_hours_of,
+    channels_without_inbox,
+    list_inbox_rules,
+    set_inbox_rules,
+)
 from heard.web.auth import Lead
 from heard.web.deps import get_runtime
 from heard.web.templating import page
@@ -52,14 +60,23 @@ def _settings_page(request: Request, runtime: Runtime, failed: dict[str, Any] | 
     """The settings forms; a refused one shows the reason beside it, with what the lead typed."""
     with runtime.sessions() as session:
         inboxes = list_inbox_rules(session)
+        channels = channels_without_inbox(session)
     forms = [(i, failed if failed is not None and failed["inbox_id"] == i.inbox_id else _values(i)) for i in inboxes]
-    context = {"forms": forms, "weekdays": WEEKDAYS, "time_zones": _time_zones()}
+    context = {"forms": forms, "weekdays": WEEKDAYS, "time_zones": _time_zones(), "channels": channels}
     return page(request, "lead_settings.html", context, status_code=400 if failed else 200)
 
 
 @router.get("/settings/inboxes", response_class=HTMLResponse)
 def inbox_settings(request: Request, runtime: RuntimeDep, me: Lead) -> HTMLResponse:
     return _settings_page(request, runtime)
+
+
+@router.post("/settings/inboxes/new")
+def add_inbox(request: Request, runtime: RuntimeDep, me: Lead, channel_id: Annotated[int, Form(ge=1)]) -> Response:
+    """An inbox of its own for a channel: its new conversations then follow the rules set here."""
+    with runtime.sessions.begin() as session:
+        add_channel_inbox(session, channel_id)
+    return RedirectResponse("/settings/inboxes?saved=1", status_code=303)
 
 
 @router.post("/settings/inboxes/{inbox_id}")
