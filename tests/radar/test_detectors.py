@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -184,6 +185,36 @@ def test_thread_pileon_fires_once_within_a_minute_and_noise_does_not(clock: Froz
     assert state is not None
     assert state.me_too >= 30
     assert state.unanswered_s > 0
+
+
+def test_people_joining_a_friendly_thread_are_no_pile_on_until_they_complain(clock: FrozenClock) -> None:
+    """A customer's cheerful post that a dozen people and brands banter under (the sample's "mince pie off") is a
+    conversation; the same crowd turning on the thread with complaints is a pile-on; unjudged posts count as ever."""
+    radar = Radar(["acme"], clock=clock)
+
+    def judged(post: Post, sentiment: str, complaint: float) -> Post:
+        return replace(post, sentiment=sentiment, complaint=complaint)
+
+    def crowd(root: int, sentiment: str, complaint: float, text: str) -> list[str]:
+        host = _post(root, clock.now(), author="host", text="@acme mince pie off is go!")
+        radar.observe(judged(host, "positive", 0.02))
+        opened = []
+        for i in range(1, 13):
+            clock.advance(10)
+            reply = judged(_post(root + i, clock.now(), reply_to=str(root), text=text), sentiment, complaint)
+            found = radar.observe(reply)
+            opened += [s.series_key for s in found if s.series_key.startswith("thread:") and not s.ongoing]
+        return opened
+
+    assert crowd(1000, "positive", 0.05, "@acme yours are the best, bring it on") == []
+    assert crowd(2000, "negative", 0.9, "@acme mine arrived mouldy, not funny") == ["thread:x:2000"]
+    unjudged = radar.observe(_post(3000, clock.now(), author="host"))  # the models did not run: nothing assumed
+    assert unjudged == []
+    for i in range(1, 13):
+        clock.advance(10)
+        radar.observe(_post(3000 + i, clock.now(), reply_to="3000", text="@acme ha"))
+    assert radar.thread_state("x:3000") is not None
+    assert radar.thread_state("x:3000").new_authors >= 3  # type: ignore[union-attr]
 
 
 def test_radar_memory_is_bounded(clock: FrozenClock) -> None:

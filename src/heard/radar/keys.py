@@ -20,6 +20,8 @@ class ThreadRoots:
     def __init__(self, capacity: int = 200_000) -> None:
         self._roots: OrderedDict[str, str] = OrderedDict()
         self._authors: OrderedDict[str, str] = OrderedDict()
+        #: Of the thread starters judged friendly (neither a complaint nor negative): their keys.
+        self._friendly: OrderedDict[str, None] = OrderedDict()
         self._capacity = capacity
 
     def root_of(self, post: Post) -> str | None:
@@ -30,12 +32,21 @@ class ThreadRoots:
             self._authors.move_to_end(post.key)
             while len(self._authors) > self._capacity:
                 self._authors.popitem(last=False)
+            if grievance(post) is False:
+                self._friendly[post.key] = None
+                while len(self._friendly) > self._capacity:
+                    self._friendly.popitem(last=False)
             return None
         parent = f"{post.network}:{parent_id}"
         root = self._roots.get(parent, parent)
         self._remember(post.key, root)
         self._remember(parent, root)
         return root
+
+    def friendly(self, root: str) -> bool:
+        """Whether the thread was started by a post judged neither a complaint nor negative (a brand's banter, a
+        customer's praise): people joining it are a conversation, not a pile-on. Unseen or unjudged: False."""
+        return root in self._friendly
 
     def author_of(self, root: str) -> str | None:
         """Who wrote the thread's first post (None when it was not seen or has been forgotten)."""
@@ -46,6 +57,17 @@ class ThreadRoots:
         self._roots.move_to_end(key)
         while len(self._roots) > self._capacity:
             self._roots.popitem(last=False)
+
+
+#: A complaint more likely than not; the judge's own threshold lives with the models (heard.understanding).
+COMPLAINT_AT = 0.5
+
+
+def grievance(post: Post) -> bool | None:
+    """Whether a post complains or is negative; None when it was not judged (the radar then assumes nothing)."""
+    if post.complaint is None and post.sentiment is None:
+        return None
+    return (post.complaint or 0.0) >= COMPLAINT_AT or post.sentiment == "negative"
 
 
 def brand_of(post: Post, brand_handles: frozenset[str]) -> str:

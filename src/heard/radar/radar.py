@@ -19,8 +19,8 @@ from heard.clock import Clock, SystemClock
 from heard.posts import Post
 from heard.radar.burst import BurstCounter, poisson_sf, threshold
 from heard.radar.hashtags import HashtagDiscovery, HashtagProposal
-from heard.radar.keys import ThreadRoots, brand_of, series_keys
-from heard.radar.pileon import PileOnState, ThreadPileOn
+from heard.radar.keys import ThreadRoots, brand_of, grievance, series_keys
+from heard.radar.pileon import PileOnState, ThreadPileOn, says_me_too
 from heard.radar.series import DetectorConfig, SeriesDetector
 from heard.radar.spike import BURST_PRESETS, Sensitivity, Spike
 
@@ -107,6 +107,8 @@ class Radar:
                 while len(self._thread_brand) > self._capacity:
                     self._thread_brand.popitem(last=False)
             joins = None
+            if series.pileon is not None and not post.is_brand and self._joins_friendly(root, post):
+                continue
             if series.pileon is not None:
                 fresh = series.pileon.add(when, post.raw.author_id, post.is_brand, post.text, post.raw.author_followers)
                 if not fresh:
@@ -119,6 +121,13 @@ class Radar:
                 spike.evidence["brand"] = self._thread_brand.get(key, brand)
                 spikes.append(spike)
         return spikes
+
+    def _joins_friendly(self, root: str | None, post: Post) -> bool:
+        """A pile-on is people joining a grievance: those who join a friendly thread (a brand's banter, a
+        customer's praise) with friendly posts are a conversation, however many they are."""
+        if root is None or not self._roots.friendly(root):
+            return False
+        return grievance(post) is not True and not says_me_too(post.text)
 
     def thread_state(self, thread_root: str) -> PileOnState | None:
         series = self._series.get(f"thread:{thread_root}")
