@@ -84,7 +84,8 @@ def test_an_editor_takes_a_hashtag_into_a_channel_and_its_back_fill_runs_with_th
     assert accepted.status_code == 303
     editor.post("/alerts/hashtags", data={"tag": "#lunch", "decision": "reject", "csrf_token": token})
     with runtime.sessions() as session:
-        decided = dict(session.execute(select(HashtagProposal.tag, HashtagProposal.status)).tuples().all())
+        rows = session.execute(select(HashtagProposal.tag, HashtagProposal.status))
+        decided = {row.tag: row.status for row in rows}
         channel = get_channel(session, "x-main")
         assert channel.config["rules"]["hashtags"] == ["acmefail"]
         assert channel.config["backfill"][0]["hashtags"] == ["acmefail"]

@@ -35,7 +35,10 @@ def _post(clock: FrozenClock, ext: str, handle: str, text: str, parent: str | No
 
 def _complaints(runtime: Runtime) -> dict[str, float | None]:
     with runtime.sessions() as session:
-        return dict(session.execute(select(PostRecord.external_id, PostRecord.complaint)).tuples().all())
+        return {
+            row.external_id: row.complaint
+            for row in session.execute(select(PostRecord.external_id, PostRecord.complaint))
+        }
 
 
 def test_a_reply_to_the_brands_post_is_judged_as_addressed_to_it(runtime: Runtime, clock: FrozenClock) -> None:
