@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from heard.accounts.agents import add_agent
 from heard.app import Runtime, build_runtime
 from heard.settings import Settings
 from heard.web.app import create_app
+from heard.workers.pipeline import PipelineWorker
 from tests.conftest import BACKENDS, database_url
 from tests.web.live import LiveServer, live_server
 
@@ -58,6 +60,18 @@ def server(runtime: Runtime) -> Iterator[LiveServer]:
 
 
 PASSWORD = "browser test password"
+
+
+@pytest.fixture
+def worker(runtime: Runtime) -> Iterator[PipelineWorker]:
+    """The pipeline worker running in the background, as `heard serve` runs it."""
+    stop = threading.Event()
+    worker = PipelineWorker(runtime)
+    thread = threading.Thread(target=worker.run, args=(stop, 0.05), daemon=True)
+    thread.start()
+    yield worker
+    stop.set()
+    thread.join(10)
 
 
 def log_in(page: Page, server: LiveServer, runtime: Runtime, email: str, role: str = "agent") -> None:

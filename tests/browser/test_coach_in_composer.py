@@ -18,7 +18,6 @@ from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.staged_pileon import REPLIES, pileon_replies
 from tests.browser.conftest import log_in
-from tests.browser.test_inbox_live import worker  # noqa: F401 - the pipeline worker fixture
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -83,7 +82,7 @@ def test_suggestions_and_an_owning_draft_beat_boilerplate_on_a_pile_on_and_an_an
     page: Page,
     runtime: Runtime,
     server: LiveServer,
-    worker: PipelineWorker,  # noqa: F811
+    worker: PipelineWorker,
 ) -> None:
     now = datetime.now(UTC)
     root = _post("root-1", "117136", "@AmazonHelp my order never arrived and nobody answers my emails", now)

@@ -17,7 +17,6 @@ from heard.workers.importer import import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.publisher import Publisher
 from tests.browser.conftest import log_in
-from tests.browser.test_inbox_live import worker  # noqa: F401 - the pipeline worker fixture
 from tests.inbox.helpers import replay_outbox
 from tests.web.live import LiveServer
 
@@ -63,7 +62,7 @@ def test_draft_review_send_and_delivered(
     page: Page,
     runtime: Runtime,
     server: LiveServer,
-    worker: PipelineWorker,  # noqa: F811
+    worker: PipelineWorker,
     publisher: Publisher,
 ) -> None:
     errors: list[str] = []
@@ -106,7 +105,7 @@ def test_draft_review_send_and_delivered(
     assert errors == []
 
 
-def test_suggest_a_draft(page: Page, runtime: Runtime, server: LiveServer, worker: PipelineWorker) -> None:  # noqa: F811
+def test_suggest_a_draft(page: Page, runtime: Runtime, server: LiveServer, worker: PipelineWorker) -> None:
     import_rows(runtime, [_customer_post()], "test")
     log_in(page, server, runtime, "sam@example.com")
     page.locator(".queue .row-link").first.click(timeout=15_000)

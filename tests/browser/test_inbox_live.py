@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -20,18 +19,6 @@ from tests.browser.workspace import take_news_until
 from tests.web.live import LiveServer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def worker(runtime: Runtime) -> Iterator[PipelineWorker]:
-    """The pipeline worker running in the background, as `heard serve` runs it."""
-    stop = threading.Event()
-    worker = PipelineWorker(runtime)
-    thread = threading.Thread(target=worker.run, args=(stop, 0.05), daemon=True)
-    thread.start()
-    yield worker
-    stop.set()
-    thread.join(10)
 
 
 def _sample() -> list[RawPost]:

@@ -3,9 +3,6 @@ that matches the filter is counted. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -22,17 +19,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def runtime(any_runtime: Runtime) -> Runtime:
     return any_runtime
-
-
-@pytest.fixture
-def worker(runtime: Runtime) -> Iterator[PipelineWorker]:
-    stop = threading.Event()
-    worker = PipelineWorker(runtime)
-    thread = threading.Thread(target=worker.run, args=(stop, 0.05), daemon=True)
-    thread.start()
-    yield worker
-    stop.set()
-    thread.join(10)
 
 
 def test_new_items_count_only_what_the_view_shows(
