@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import httpx
 from fastapi import FastAPI
 
-from heard.web.server import Server, make_server
+from heard.web.server import Server, answers, make_server
 
 
 @dataclass
@@ -42,14 +42,7 @@ def live_server(app: FastAPI) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     live = LiveServer(f"http://127.0.0.1:{port}", server, thread)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{live.url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    else:
+    if not answers(live.url, 15, pause_s=0.05):
         raise RuntimeError("the test server did not start")
     try:
         yield live

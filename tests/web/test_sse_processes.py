@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from heard.accounts.agents import add_agent
 from heard.app import build_runtime
 from heard.settings import Settings
+from heard.web.server import answers
 
 from .factories import add_conversation
 from .live import free_port, logged_in_client
@@ -31,14 +30,7 @@ def serving(env: dict[str, str]) -> Iterator[str]:
     process = subprocess.Popen(command, env={**env, "HEARD_PORT": str(port)})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not answers(url, 60):
             raise RuntimeError("heard serve did not start")
         yield url
     finally:

@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
 from heard.accounts.agents import ensure_demo_agent
@@ -29,6 +28,7 @@ from heard.posts import RawPost
 from heard.radar.radar import LIVE_LAG_S
 from heard.settings import Settings
 from heard.stream.base import append_posts
+from heard.web.server import answers
 from heard.workers.importer import Pace, import_rows
 from heard.workers.pipeline import PipelineWorker
 from heard.workers.staged_pileon import pick_complaint, pileon_replies, stage_pileon
@@ -174,16 +174,10 @@ def announce_when_ready(url: str, message: str, timeout_s: float = 60.0) -> thre
     """Print `message` once `url`healthz answers, from a thread (the server runs in the calling one)."""
 
     def wait() -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}healthz", timeout=1.0).status_code == 200:
-                    typer.echo(message)
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        typer.echo(f"warning: the demo did not answer at {url} within {timeout_s:.0f} s", err=True)
+        if answers(url, timeout_s):
+            typer.echo(message)
+        else:
+            typer.echo(f"warning: the demo did not answer at {url} within {timeout_s:.0f} s", err=True)
 
     thread = threading.Thread(target=wait, name="demo-ready", daemon=True)
     thread.start()

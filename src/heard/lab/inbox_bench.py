@@ -29,6 +29,7 @@ import httpx
 from heard.db.engine import make_engine
 from heard.db.migrate import upgrade
 from heard.schema import MODEL_MODULES
+from heard.web.server import answers
 
 assert MODEL_MODULES  # every mapper known before the migration runs
 
@@ -246,14 +247,7 @@ def served(path: Path) -> Iterator[tuple[str, int]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
+        if not answers(url, 60):
             raise RuntimeError("the bench server did not start")
         yield url, process.pid
     finally:

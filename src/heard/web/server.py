@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import uvicorn
 from fastapi import FastAPI
@@ -59,3 +60,20 @@ def serve_processes(workers: int, host: str, port: int, log_level: str = "info")
         log_level=log_level.lower(),
         timeout_graceful_shutdown=5,
     )
+
+
+def answers(url: str, timeout_s: float, pause_s: float = 0.1) -> bool:
+    """Whether the server at `url` answers its health check within `timeout_s`: one just started may not have
+    bound its port yet, so refused connections are waited out."""
+    import httpx  # only the callers that wait for a server pay for it, not `heard serve`'s start
+
+    health = f"{url.rstrip('/')}/healthz"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(health, timeout=1.0).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(pause_s)
+    return False
