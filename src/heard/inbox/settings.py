@@ -77,21 +77,13 @@ def add_channel_inbox(session: Session, channel_id: int) -> InboxRules:
     name = f"{channel.name} ({channel.kind})"
     if session.scalars(select(Inbox.id).where(Inbox.name == name)).first() is not None:
         raise SettingsProblem(f"an inbox is already called {name}")
-    base = next(iter(list_inbox_rules(session)))
-    inbox = Inbox(
-        name=name,
-        channel_id=channel_id,
-        sla_first_response_s=base.first_response_min * 60,
-        sla_next_response_s=base.next_response_min * 60,
-        coach_approval_below=base.approval_below,
-        business_tz=base.hours.tz if base.hours else None,
-        business_days=base.hours.days_text if base.hours else None,
-        business_opens_min=base.hours.opens_min if base.hours else None,
-        business_closes_min=base.hours.closes_min if base.hours else None,
-    )
+    base = list_inbox_rules(session)[0]
+    inbox = Inbox(name=name, channel_id=channel_id)
     session.add(inbox)
     session.flush()
-    return _rules(inbox)
+    return set_inbox_rules(
+        session, inbox.id, base.first_response_min, base.next_response_min, base.approval_below, base.hours
+    )
 
 
 def business_hours_of(enabled: bool, tz: str, days: list[str], opens: str, closes: str) -> BusinessHours | None:
