@@ -20,6 +20,9 @@ from heard.errors import BadInput
 #: a customer's long complaint is still a complaint. Networks cap far below this (X 25k for premium).
 MAX_TEXT_CHARS = 40_000
 _MAX_ID_CHARS = 128
+#: A post whose complaint probability reaches this is read as a complaint wherever a yes or no is needed (the
+#: queue's reason line, the radar, rules, reports); the judge keeps its own tuned threshold for its labels.
+COMPLAINT_AT = 0.5
 MAX_FOLLOWERS = 2**31 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

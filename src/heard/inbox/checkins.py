@@ -18,6 +18,7 @@ from heard.conversations.models import Contact, Conversation, Message, PostRecor
 from heard.db.base import Base, UTCDateTime
 from heard.errors import Refused
 from heard.inbox.outbox import Author, queue_reply
+from heard.posts import COMPLAINT_AT
 
 #: How long after the resolution Heard asks.
 AFTER = timedelta(days=3)
@@ -71,7 +72,9 @@ def _first_name(conversation: Conversation, session: Session) -> str:
 def due(session: Session, now: datetime, limit: int = 100) -> list[Conversation]:
     """Resolved complaints, quiet for `AFTER` (and not older than `NOT_AFTER`), never asked before."""
     complaint = exists().where(
-        PostRecord.conversation_id == Conversation.id, PostRecord.is_brand.is_(False), PostRecord.complaint >= 0.5
+        PostRecord.conversation_id == Conversation.id,
+        PostRecord.is_brand.is_(False),
+        PostRecord.complaint >= COMPLAINT_AT,
     )
     asked = exists().where(CheckIn.conversation_id == Conversation.id)
     query = (

@@ -11,6 +11,7 @@ from heard.conversations.models import Contact, Conversation, Message, PostRecor
 from heard.errors import NotFound
 from heard.incidents.models import Incident
 from heard.knowledge.models import Article
+from heard.posts import COMPLAINT_AT
 
 #: Replies of the same incident compared for near-copies; the most recent ones matter most in a pile-on.
 MAX_PREVIOUS = 200
@@ -46,7 +47,7 @@ def context_for_conversation(
         article_url=f"{kb_base_url.rstrip('/')}/{article.slug}" if article else None,
         article_title=article.title if article else "",
         incident_title=incident.title if incident else "",
-        is_complaint=None if post is None or post.complaint is None else post.complaint >= 0.5,
+        is_complaint=None if post is None or post.complaint is None else post.complaint >= COMPLAINT_AT,
         is_question=True if post is not None and "question" in (post.intents or []) else None,
         topic=(post.topic or "") if post else "",
         thread=thread,

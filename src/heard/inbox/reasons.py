@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from heard.clock import as_utc
+from heard.posts import COMPLAINT_AT
 
 #: The priority the radar gives a conversation it caught in a pile-on (heard.alerts.actions.PILEON_PRIORITY).
 PILEON_PRIORITY = 100
-COMPLAINT_AT = 0.5
 #: Below this the author's audience says nothing about the risk of waiting.
 NOTABLE_FOLLOWERS = 1_000
 SEPARATOR = " · "

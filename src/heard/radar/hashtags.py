@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from heard.posts import COMPLAINT_AT
+
 _FAST_TAU = 3600.0
 _SLOW_TAU = 86_400.0
 _EXAMPLES = 3
@@ -70,7 +72,7 @@ class HashtagDiscovery:
         self, when: datetime, tags: tuple[str, ...], post_key: str, author: str, complaint: float | None = None
     ) -> list[HashtagProposal]:
         proposals = []
-        weight = 2.0 if complaint is not None and complaint >= 0.5 else 1.0
+        weight = 2.0 if complaint is not None and complaint >= COMPLAINT_AT else 1.0
         for raw in dict.fromkeys(t.lower().lstrip("#") for t in tags):
             if not raw or raw in self.known or len(raw) > 100:
                 continue

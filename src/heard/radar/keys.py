@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from heard.posts import Post
+from heard.posts import COMPLAINT_AT, Post
 
 MAX_HASHTAGS_PER_POST = 5
 
@@ -57,10 +57,6 @@ class ThreadRoots:
         self._roots.move_to_end(key)
         while len(self._roots) > self._capacity:
             self._roots.popitem(last=False)
-
-
-#: A complaint more likely than not; the judge's own threshold lives with the models (heard.understanding).
-COMPLAINT_AT = 0.5
 
 
 def grievance(post: Post) -> bool | None:

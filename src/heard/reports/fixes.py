@@ -18,12 +18,11 @@ from heard.clock import as_utc
 from heard.conversations.models import PostRecord
 from heard.incidents.models import Incident
 from heard.knowledge.models import Article
+from heard.posts import COMPLAINT_AT
 from heard.reports.period import Period
 from heard.reports.stats import median
 
 RESOLVED = ("fixed", "closed")
-#: The understanding stage's probability above which a post counts as a complaint.
-COMPLAINT = 0.5
 WINDOW = timedelta(days=7)
 
 
@@ -112,7 +111,7 @@ def _complaints(session: Session, incident_id: int, since: datetime, until: date
         .where(
             PostRecord.incident_id == incident_id,
             PostRecord.is_brand.is_(False),
-            PostRecord.complaint >= COMPLAINT,
+            PostRecord.complaint >= COMPLAINT_AT,
             PostRecord.created_at >= since,
             PostRecord.created_at < until,
         )

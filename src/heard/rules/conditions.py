@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heard.errors import BadInput
+from heard.posts import COMPLAINT_AT
 
 SENTIMENTS = ("negative", "neutral", "positive")
 INCIDENT = ("any", "none")
@@ -146,7 +147,7 @@ class Conditions:
         checks = (
             not self.networks or facts.network.lower() in self.networks,
             not self.brands or self._addressed(facts),
-            self.complaint is None or ((facts.complaint or 0.0) >= 0.5) == self.complaint,
+            self.complaint is None or ((facts.complaint or 0.0) >= COMPLAINT_AT) == self.complaint,
             not self.sentiments or (facts.sentiment or "") in self.sentiments,
             not self.intents or any(i.lower() in self.intents for i in facts.intents),
             not self.topics or (facts.topic or "").lower() in self.topics,
