@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from heard.db.bulk import insert_many, table_of
+from heard.db.plain_reads import plain
 from heard.rules.models import ConversationTag
 
 
@@ -41,13 +42,15 @@ def tags_for(session: Session, conversation_ids: Iterable[int]) -> dict[int, lis
     out: dict[int, list[str]] = {}
     if not ids:
         return out
-    rows = session.execute(
+    # A plain read (heard.db.plain_reads): a conversation page asks for its tags every time.
+    rows = plain(
+        session,
         select(ConversationTag.conversation_id, ConversationTag.tag)
         .where(ConversationTag.conversation_id.in_(ids))
-        .order_by(ConversationTag.tag)
+        .order_by(ConversationTag.tag),
     )
-    for cid, tag in rows:
-        out.setdefault(cid, []).append(tag)
+    for row in rows:
+        out.setdefault(row.conversation_id, []).append(row.tag)
     return out
 
 
