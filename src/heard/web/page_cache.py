@@ -152,8 +152,11 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-            for old in [k for k in self._drawing if k not in self._entries and not self._drawing[k].locked()]:
-                del self._drawing[old]
+            # The locks of keys no longer kept go in sweeps, not on every put: a sweep reads every lock, and each
+            # conversation page drawn is a put.
+            if len(self._drawing) > 2 * self.max_entries:
+                for old in [k for k in self._drawing if k not in self._entries and not self._drawing[k].locked()]:
+                    del self._drawing[old]
 
     def drawn(self, key: Hashable, version: Version, draw: Callable[[], T]) -> T:
         """The entry for `key` at `version`, drawn by `draw` (and kept) when there is none. A key names one kind

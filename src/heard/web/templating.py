@@ -29,6 +29,9 @@ def make_environment(clock: Clock) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package and do not change under a running server: no stat of each
+        # template file on every render (a workspace page includes a dozen).
+        auto_reload=False,
     )
 
     def since(value: datetime | None) -> str:
