@@ -19,7 +19,7 @@ from heard.events import ConversationStatusChanged
 from heard.stream.base import publish_events
 from heard.stream.memory import MemoryLog
 from heard.stream.sql_log import SqlLog
-from heard.web.page_cache import PageCache, WriteCounter, select_row
+from heard.web.page_cache import PageCache, WriteCounter, join_rows, split_rows
 from heard.web.presence import ConversationPresence
 
 from .conftest import csrf_of, log_in
@@ -156,20 +156,22 @@ def test_presence_heartbeats_keep_the_cache(client: TestClient, runtime: Runtime
     assert _cache(client).version() == version
 
 
-def test_select_row_marks_one_row_and_empties_the_other_slots() -> None:
+def test_joined_rows_mark_one_row_and_empties_the_other_slots() -> None:
     slot = "row-slot-abc"
     pane = (
         f'<li class="conversation waiting{slot}c1." data-conversation-id="1"><a href="/conversations/1"{slot}a1.>'
         f'<li class="conversation waiting{slot}c12." data-conversation-id="12"><a href="/conversations/12"{slot}a12.>'
     )
-    marked = select_row(pane, slot, 12)
+    parts = split_rows(pane, slot)
+    marked = join_rows(parts, 12)
     assert marked == (
         '<li class="conversation waiting" data-conversation-id="1"><a href="/conversations/1">'
         '<li class="conversation waiting selected" data-conversation-id="12">'
         '<a href="/conversations/12" aria-current="true">'
     )
-    assert slot not in select_row(pane, slot, None)
-    assert "selected" not in select_row(pane, slot, None)
+    assert slot not in join_rows(parts, None)
+    assert "selected" not in join_rows(parts, None)
+    assert "selected" not in join_rows(parts, 2), "row 12's slot is not row 2's"
 
 
 def test_writes_are_counted_after_they_commit(runtime: Runtime) -> None:

@@ -19,7 +19,7 @@ from heard.inbox.workflow import STATUSES
 from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
-from heard.web.page_cache import PageCache, select_row
+from heard.web.page_cache import PageCache, join_rows
 from heard.web.routes.composer import composer_context
 from heard.web.routes.inbox import Params, QueueParams, menus, queue_pane
 from heard.web.templating import fragment, html_response, render
@@ -83,7 +83,7 @@ def _workspace(
                 "open_alert_count": lambda: shared["open_alerts"],
                 "params": params,
                 "filtered": any(params.raw.values()),
-                "queue_pane": Markup(select_row(pane.html, cache.row_slot, chosen)),  # noqa: S704 - our own render
+                "queue_pane": Markup(join_rows(pane.parts, chosen)),  # noqa: S704 - our own render
                 "selected_id": chosen,
                 "view": None,
                 "csrf_token": cache.csrf_slot,
