@@ -115,6 +115,8 @@ class PageCache:
         self.csrf_slot = f"csrf-slot-{secrets.token_hex(16)}"
         #: Marks the rows of a shared queue pane (see `split_rows`).
         self.row_slot = f"row-slot-{secrets.token_hex(16)}"
+        #: Marks the conversation's parts in a workspace shell (heard.web.routes.conversations).
+        self.conversation_slot = f"conversation-slot-{secrets.token_hex(16)}"
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         #: One lock per key being drawn, so that one request draws it while the others wait.
         self._drawing: dict[Hashable, threading.Lock] = {}

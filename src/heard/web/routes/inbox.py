@@ -133,7 +133,8 @@ def menus(request: Request, session: Session, runtime: Runtime, version: Version
 class QueuePane:
     """The queue block as every agent sees it for one filter, with its rows' slots (heard.web.page_cache)."""
 
-    #: The block cut at its rows' slots (heard.web.page_cache.split_rows).
+    #: The block with its rows' slots, and cut at them (heard.web.page_cache.split_rows).
+    html: str
     parts: tuple[str, ...]
     first_id: int | None
 
@@ -149,7 +150,8 @@ def queue_pane(
     def draw() -> QueuePane:
         context = {**queue_context(session, params, me, runtime), "selected_id": None, "row_slot": cache.row_slot}
         first = context["page"].conversations[0].id if context["page"].conversations else None
-        return QueuePane(split_rows(render(request, "workspace.html", context, block="queue"), cache.row_slot), first)
+        html = render(request, "workspace.html", context, block="queue")
+        return QueuePane(html, split_rows(html, cache.row_slot), first)
 
     return cache.drawn(key, version, draw)
 
