@@ -7,6 +7,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
@@ -19,8 +20,9 @@ from heard.events import ConversationStatusChanged
 from heard.stream.base import publish_events
 from heard.stream.memory import MemoryLog
 from heard.stream.sql_log import SqlLog
-from heard.web.page_cache import PageCache, WriteCounter, select_row
+from heard.web.page_cache import PageCache, WriteCounter, join_rows, split_rows
 from heard.web.presence import ConversationPresence
+from heard.web.routes import conversations
 
 from .conftest import csrf_of, log_in
 from .factories import add_conversation
@@ -55,6 +57,34 @@ def test_a_second_look_is_served_from_the_cache_with_the_sessions_own_token(
     assert _cache(client).csrf_slot not in second.text
     assert _cache(client).row_slot not in second.text
     assert f'name="csrf_token" value="{token}"' in second.text
+
+
+def test_conversations_of_one_queue_share_a_shell_and_fill_in_their_own_parts(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = _seed(runtime, "alice", "bob")
+    drawn: list[object] = []
+    shell = conversations._shell
+    monkeypatch.setattr(conversations, "_shell", lambda *a: drawn.append(a) or shell(*a))
+    pages = {cid: client.get(f"/conversations/{cid}").text for cid in (alice, bob)}
+    assert len(drawn) == 1, "the second conversation's page reused the first one's shell"
+    for cid, handle in ((alice, "alice"), (bob, "bob")):
+        page = pages[cid]
+        assert _cache(client).conversation_slot not in page
+        assert f"<title>@{handle} · Inbox · Heard</title>" in page
+        assert f'data-selected="{cid}"' in page
+        assert f"&conversation={cid}" in page
+        assert f'<section id="composer" class="composer" aria-label="Reply" data-conversation-id="{cid}">' in page
+        assert re.findall(r'<li class="conversation[^"]* selected" data-conversation-id="(\d+)">', page) == [str(cid)]
+
+
+def test_an_empty_queue_fills_the_shell_with_the_empty_pane(client: TestClient) -> None:
+    page = client.get("/").text
+    assert _cache(client).conversation_slot not in page
+    assert "<title>Inbox · Heard</title>" in page
+    assert 'data-selected=""' in page
+    assert "&conversation=" not in page
+    assert "Nothing selected." in page
 
 
 def test_agents_never_see_each_others_page_or_token(client: TestClient, runtime: Runtime) -> None:
@@ -156,20 +186,22 @@ def test_presence_heartbeats_keep_the_cache(client: TestClient, runtime: Runtime
     assert _cache(client).version() == version
 
 
-def test_select_row_marks_one_row_and_empties_the_other_slots() -> None:
+def test_joined_rows_mark_one_row_and_empties_the_other_slots() -> None:
     slot = "row-slot-abc"
     pane = (
         f'<li class="conversation waiting{slot}c1." data-conversation-id="1"><a href="/conversations/1"{slot}a1.>'
         f'<li class="conversation waiting{slot}c12." data-conversation-id="12"><a href="/conversations/12"{slot}a12.>'
     )
-    marked = select_row(pane, slot, 12)
+    parts = split_rows(pane, slot)
+    marked = join_rows(parts, 12)
     assert marked == (
         '<li class="conversation waiting" data-conversation-id="1"><a href="/conversations/1">'
         '<li class="conversation waiting selected" data-conversation-id="12">'
         '<a href="/conversations/12" aria-current="true">'
     )
-    assert slot not in select_row(pane, slot, None)
-    assert "selected" not in select_row(pane, slot, None)
+    assert slot not in join_rows(parts, None)
+    assert "selected" not in join_rows(parts, None)
+    assert "selected" not in join_rows(parts, 2), "row 12's slot is not row 2's"
 
 
 def test_writes_are_counted_after_they_commit(runtime: Runtime) -> None:

@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from heard.accounts.models import Agent, ApiToken
 from heard.audit.trail import CLI, Actor, record
+from heard.db.plain_reads import plain
 from heard.errors import Refused
 
 ROLES = ("viewer", "agent", "editor", "lead", "admin")
@@ -52,6 +53,22 @@ class AgentIdentity:
 
 def identity(agent: Agent) -> AgentIdentity:
     return AgentIdentity(agent.id, agent.email, agent.name, agent.role if agent.role in ROLES else "viewer")
+
+
+#: Built once: every page request of a logged-in agent reads this.
+_SIGNED_IN = select(Agent.id, Agent.email, Agent.name, Agent.role, Agent.password_hash).where(
+    Agent.id == bindparam("agent_id")
+)
+
+
+def signed_in(session: Session, agent_id: int) -> tuple[AgentIdentity, str | None] | None:
+    """The agent's identity and password hash, or None when the agent is gone: a plain read
+    (heard.db.plain_reads), as each page request asks it before anything else."""
+    row = plain(session, _SIGNED_IN, {"agent_id": agent_id}).first()
+    if row is None:
+        return None
+    role = row.role if row.role in ROLES else "viewer"
+    return AgentIdentity(row.id, row.email, row.name, role), row.password_hash
 
 
 def normalise_email(email: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from heard.channels.actions import channel_config
@@ -17,6 +17,7 @@ from heard.channels.models import Channel, Inbox
 from heard.connectors.base import ChannelConfig, Connector, OutgoingReply
 from heard.connectors.registry import connector_class
 from heard.conversations.models import Conversation, Message, PostRecord
+from heard.db.plain_reads import plain
 
 #: The channel every conversation without a configured channel answers through (imports, the demo).
 REPLAY_CHANNEL = "replay-outbox"
@@ -78,15 +79,20 @@ def _inbox_channel(session: Session, conversation: Conversation) -> Channel | No
     return session.get(Channel, inbox.channel_id) if inbox and inbox.channel_id else None
 
 
+#: The name of the channel of the conversation's latest customer post that names a configured channel. Built once
+#: and read as a plain value: most conversations of an import name none, and then no Channel is loaded at all.
+_POST_CHANNEL = (
+    select(Channel.name)
+    .join(PostRecord, PostRecord.channel == Channel.name)
+    .where(PostRecord.conversation_id == bindparam("conversation_id"), PostRecord.is_brand.is_(False))
+    .order_by(PostRecord.created_at.desc())
+    .limit(1)
+)
+
+
 def _post_channel(session: Session, conversation_id: int) -> Channel | None:
-    query = (
-        select(Channel)
-        .join(PostRecord, PostRecord.channel == Channel.name)
-        .where(PostRecord.conversation_id == conversation_id, PostRecord.is_brand.is_(False))
-        .order_by(PostRecord.created_at.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
+    name = plain(session, _POST_CHANNEL, {"conversation_id": conversation_id}).scalar()
+    return session.scalars(select(Channel).where(Channel.name == name)).first() if name is not None else None
 
 
 def outgoing_reply(session: Session, message: Message) -> OutgoingReply:

@@ -27,12 +27,13 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Bundle, Session
 
 from heard.accounts.models import Agent
 from heard.alerts.models import Alert
 from heard.conversations.models import Conversation, Message, PostBrand, PostRecord
 from heard.conversations.search import matching_conversations, search_terms
+from heard.db.plain_reads import PlainRow, plain
 from heard.inbox.reasons import PILEON_PRIORITY, RowFacts, reason
 from heard.inbox.workflow import STATUSES
 from heard.incidents.models import Incident
@@ -93,16 +94,22 @@ class InboxPage:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
 
+#: A thread's messages and their posts, read as plain rows (heard.db.plain_reads) in two bundles: `row.message`,
+#: `row.post` (all None where a message has no post).
+_MESSAGE_COLUMNS: Bundle[Any] = Bundle("message", *Message.__table__.columns)
+_POST_COLUMNS: Bundle[Any] = Bundle("post", *PostRecord.__table__.columns)
+
+
 @dataclass(frozen=True, slots=True)
 class ThreadEntry:
     """One message of a thread, with the post it came from (None for notes and replies not yet posted)."""
 
-    message: Message
-    post: PostRecord | None
+    message: PlainRow
+    post: PlainRow | None
 
     @property
     def incoming(self) -> bool:
-        return self.message.direction == "incoming"
+        return bool(self.message.direction == "incoming")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +325,16 @@ def list_networks(session: Session) -> list[str]:
     return list(session.scalars(step))
 
 
+#: Built once: the statement is the same for every conversation page.
+_THREAD = (
+    select(_MESSAGE_COLUMNS, _POST_COLUMNS)
+    .outerjoin(PostRecord, PostRecord.id == Message.post_id)
+    .where(Message.conversation_id == bindparam("conversation_id"))
+    .order_by(Message.created_at.desc(), Message.id.desc())
+    .limit(bindparam("most"))
+)
+
+
 def get_conversation(
     session: Session, conversation_id: int, known_names: Mapping[int, str] | None = None
 ) -> ConversationView | None:
@@ -326,14 +343,8 @@ def get_conversation(
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         return None
-    rows = session.execute(
-        select(Message, PostRecord)
-        .outerjoin(PostRecord, PostRecord.id == Message.post_id)
-        .where(Message.conversation_id == conversation_id)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(MAX_THREAD)
-    ).all()
-    entries = [ThreadEntry(message, post) for message, post in reversed(rows)]
+    rows = session.execute(_THREAD, {"conversation_id": conversation_id, "most": MAX_THREAD}).all()
+    entries = [ThreadEntry(message, post if post.id is not None else None) for message, post in reversed(rows)]
     # counted only when the thread is cut: a shorter one holds every message already
     total = len(entries)
     if total == MAX_THREAD:
@@ -354,27 +365,35 @@ class SentimentMark:
 @dataclass(frozen=True, slots=True)
 class CustomerContext:
     """What the team knows around one conversation: its incident, the customer's earlier conversations (newest
-    first) and the sentiment of their posts over time (oldest first)."""
+    first, as rows of id, created_at, network, first_customer_text and status) and the sentiment of their posts
+    over time (oldest first)."""
 
     incident: Incident | None = None
-    earlier: list[Conversation] = field(default_factory=list)
+    earlier: list[PlainRow] = field(default_factory=list)
     mood: list[SentimentMark] = field(default_factory=list)
 
 
 def customer_context(session: Session, conversation: Conversation) -> CustomerContext:
-    """Three small queries, each bounded: the incident, up to MAX_EARLIER conversations, up to MAX_MOOD posts."""
+    """Three small queries, each bounded: the incident, up to MAX_EARLIER conversations, up to MAX_MOOD posts.
+    Plain statements built once, run on the session's connection: nothing here is changed, so nothing needs
+    mapped objects but the incident."""
     return CustomerContext(
         _incident_of(session, conversation), _earlier(session, conversation), _mood(session, conversation)
     )
 
 
+_FIRST_INCIDENT = (
+    select(PostRecord.incident_id)
+    .where(PostRecord.conversation_id == bindparam("conversation_id"), PostRecord.incident_id.is_not(None))
+    .order_by(PostRecord.id)
+    .limit(1)
+)
+
+
 def _incident_of(session: Session, conversation: Conversation) -> Incident | None:
     incident_id = conversation.incident_id
     if incident_id is None:
-        query = select(PostRecord.incident_id).where(
-            PostRecord.conversation_id == conversation.id, PostRecord.incident_id.is_not(None)
-        )
-        incident_id = session.scalars(query.order_by(PostRecord.id).limit(1)).first()
+        incident_id = plain(session, _FIRST_INCIDENT, {"conversation_id": conversation.id}).scalar()
     incident = session.get(Incident, incident_id) if incident_id is not None else None
     # An incident merged into another lives on under the one it was merged into.
     if incident is not None and incident.merged_into_id is not None:
@@ -382,37 +401,58 @@ def _incident_of(session: Session, conversation: Conversation) -> Incident | Non
     return incident
 
 
-def _earlier(session: Session, conversation: Conversation) -> list[Conversation]:
+_EARLIER = (
+    select(
+        Conversation.id,
+        Conversation.created_at,
+        Conversation.network,
+        Conversation.first_customer_text,
+        Conversation.status,
+    )
+    .where(
+        Conversation.contact_id == bindparam("contact_id"),
+        Conversation.id != bindparam("conversation_id"),
+        Conversation.created_at <= bindparam("created_at", type_=Conversation.created_at.type),
+    )
+    .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+    .limit(MAX_EARLIER)
+)
+
+
+def _earlier(session: Session, conversation: Conversation) -> list[PlainRow]:
     if conversation.contact_id is None:
         return []
-    query = (
-        select(Conversation)
-        .where(
-            Conversation.contact_id == conversation.contact_id,
-            Conversation.id != conversation.id,
-            Conversation.created_at <= conversation.created_at,
-        )
-        .order_by(Conversation.created_at.desc(), Conversation.id.desc())
-        .limit(MAX_EARLIER)
+    wanted = {
+        "contact_id": conversation.contact_id,
+        "conversation_id": conversation.id,
+        "created_at": conversation.created_at,
+    }
+    return list(plain(session, _EARLIER, wanted).all())
+
+
+def _mood_of(*whose: ColumnElement[bool]) -> Select[datetime, str | None]:
+    return (
+        select(PostRecord.created_at, PostRecord.sentiment)
+        .where(*whose, PostRecord.is_brand.is_(False), PostRecord.sentiment.in_(SENTIMENTS))
+        .order_by(PostRecord.created_at.desc(), PostRecord.id.desc())
+        .limit(MAX_MOOD)
     )
-    return list(session.scalars(query))
+
+
+_MOOD_BY_CONTACT = _mood_of(PostRecord.contact_id == bindparam("contact_id"))
+_MOOD_BY_HANDLE = _mood_of(
+    PostRecord.conversation_id == bindparam("conversation_id"), PostRecord.author_handle == bindparam("handle")
+)
 
 
 def _mood(session: Session, conversation: Conversation) -> list[SentimentMark]:
     """The customer's judged posts, in time order: by contact when known, else in this conversation by handle."""
     if conversation.contact_id is not None:
-        whose = PostRecord.contact_id == conversation.contact_id
+        rows = plain(session, _MOOD_BY_CONTACT, {"contact_id": conversation.contact_id})
     else:
-        whose = and_(
-            PostRecord.conversation_id == conversation.id, PostRecord.author_handle == conversation.customer_handle
-        )
-    query = (
-        select(PostRecord.created_at, PostRecord.sentiment)
-        .where(whose, PostRecord.is_brand.is_(False), PostRecord.sentiment.in_(SENTIMENTS))
-        .order_by(PostRecord.created_at.desc(), PostRecord.id.desc())
-        .limit(MAX_MOOD)
-    )
-    return [SentimentMark(at, sentiment) for at, sentiment in reversed(session.execute(query).all()) if sentiment]
+        wanted = {"conversation_id": conversation.id, "handle": conversation.customer_handle}
+        rows = plain(session, _MOOD_BY_HANDLE, wanted)
+    return [SentimentMark(at, sentiment) for at, sentiment in reversed(rows.all()) if sentiment]
 
 
 def count_conversations(session: Session, chosen: InboxFilter, now: datetime, cap: int = 10_000) -> int:

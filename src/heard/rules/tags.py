@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from heard.db.bulk import insert_many, table_of
+from heard.db.plain_reads import plain
 from heard.rules.models import ConversationTag
 
 
@@ -36,18 +37,22 @@ def remove_tags(session: Session, conversation_ids: Iterable[int], tags: Iterabl
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+_TAGS = (
+    select(ConversationTag.conversation_id, ConversationTag.tag)
+    .where(ConversationTag.conversation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ConversationTag.tag)
+)
+
+
 def tags_for(session: Session, conversation_ids: Iterable[int]) -> dict[int, list[str]]:
     ids = list(conversation_ids)
     out: dict[int, list[str]] = {}
     if not ids:
         return out
-    rows = session.execute(
-        select(ConversationTag.conversation_id, ConversationTag.tag)
-        .where(ConversationTag.conversation_id.in_(ids))
-        .order_by(ConversationTag.tag)
-    )
-    for cid, tag in rows:
-        out.setdefault(cid, []).append(tag)
+    # A plain read (heard.db.plain_reads) of a statement built once: a conversation page asks every time.
+    rows = plain(session, _TAGS, {"ids": ids})
+    for row in rows:
+        out.setdefault(row.conversation_id, []).append(row.tag)
     return out
 
 

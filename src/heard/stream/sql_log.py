@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    bindparam,
     delete,
     func,
     select,
@@ -73,6 +74,10 @@ class LogPending(Base):
 _records = cast(Table, LogRecord.__table__)
 _consumers = cast(Table, LogConsumer.__table__)
 _pending = cast(Table, LogPending.__table__)
+
+
+#: Built once: every workspace page asks for the events topic's head (heard.web.page_cache) before anything else.
+_HEAD = select(func.max(_records.c.offset)).where(_records.c.topic == bindparam("topic"))
 
 
 class SqlLog:
@@ -205,7 +210,7 @@ class SqlLog:
 
     def head(self, topic: str) -> int:
         with self._engine.connect() as conn:
-            value = conn.execute(select(func.max(_records.c.offset)).where(_records.c.topic == topic)).scalar()
+            value = conn.execute(_HEAD, {"topic": topic}).scalar()
         return int(value or 0)
 
     def lag(self, topic: str, group: str) -> int:

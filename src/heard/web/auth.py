@@ -10,8 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from heard.accounts.agents import AgentIdentity, identity, password_fingerprint
-from heard.accounts.models import Agent
+from heard.accounts.agents import AgentIdentity, password_fingerprint, signed_in
 from heard.web.deps import get_runtime
 from heard.web.session import SessionData, end_session
 
@@ -19,14 +18,14 @@ from heard.web.session import SessionData, end_session
 def current_agent(request: Request) -> AgentIdentity:
     """Opens its own short session (not the request's): the SSE route must not hold one for its lifetime."""
     data: SessionData | None = getattr(request.state, "session", None)
-    agent = None
+    found = None
     if data is not None and data.agent_id is not None:
         with get_runtime(request).sessions() as session:
-            agent = session.get(Agent, data.agent_id)
-    if agent is None or data is None or data.fingerprint != password_fingerprint(agent.password_hash):
+            found = signed_in(session, data.agent_id)
+    if found is None or data is None or data.fingerprint != password_fingerprint(found[1]):
         end_session(request.state)
         raise HTTPException(status_code=401, detail="Your session has ended: log in again.")
-    me = identity(agent)
+    me = found[0]
     request.state.agent = me
     return me
 

@@ -113,8 +113,10 @@ class PageCache:
         self.max_entries = max_entries
         #: Stands for the CSRF token in a stored page; random per process, so no post text can hold it.
         self.csrf_slot = f"csrf-slot-{secrets.token_hex(16)}"
-        #: Marks the rows of a shared queue pane (see `select_row`).
+        #: Marks the rows of a shared queue pane (see `split_rows`).
         self.row_slot = f"row-slot-{secrets.token_hex(16)}"
+        #: Marks the conversation's parts in a workspace shell (heard.web.routes.conversations).
+        self.conversation_slot = f"conversation-slot-{secrets.token_hex(16)}"
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         #: One lock per key being drawn, so that one request draws it while the others wait.
         self._drawing: dict[Hashable, threading.Lock] = {}
@@ -152,8 +154,11 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-            for old in [k for k in self._drawing if k not in self._entries and not self._drawing[k].locked()]:
-                del self._drawing[old]
+            # The locks of keys no longer kept go in sweeps, not on every put: a sweep reads every lock, and each
+            # conversation page drawn is a put.
+            if len(self._drawing) > 2 * self.max_entries:
+                for old in [k for k in self._drawing if k not in self._entries and not self._drawing[k].locked()]:
+                    del self._drawing[old]
 
     def drawn(self, key: Hashable, version: Version, draw: Callable[[], T]) -> T:
         """The entry for `key` at `version`, drawn by `draw` (and kept) when there is none. A key names one kind
@@ -192,12 +197,22 @@ class PageCache:
         return html.replace(self.csrf_slot, str(escape(token)))
 
 
-def select_row(pane: str, slot: str, selected: int | None) -> str:
-    """A kept queue pane with `selected` marked (the row's class and its link's aria-current) and every other
-    row's slots emptied."""
-    marks = {"c": " selected", "a": ' aria-current="true"'}
+_MARKS = {"c": " selected", "a": ' aria-current="true"'}
 
-    def fill(found: re.Match[str]) -> str:
-        return marks[found[1]] if selected is not None and int(found[2]) == selected else ""
 
-    return re.sub(re.escape(slot) + r"([ca])(\d+)\.", fill, pane)
+def split_rows(pane: str, slot: str) -> tuple[str, ...]:
+    """A queue pane cut at its rows' slots, once when it is drawn: text, then kind, row id and text again for each
+    slot. Joining the parts for one selected row (`join_rows`) then costs a list copy, not a regular expression over
+    the whole pane for every page drawn."""
+    return tuple(re.split(re.escape(slot) + r"([ca])(\d+)\.", pane))
+
+
+def join_rows(parts: tuple[str, ...], selected: int | None) -> str:
+    """The pane `parts` were cut from, with `selected` marked (the row's class and its link's aria-current) and
+    every other row's slots emptied."""
+    wanted = str(selected) if selected is not None else None
+    out = list(parts)
+    for at in range(1, len(out), 3):
+        out[at] = _MARKS[out[at]] if out[at + 1] == wanted else ""
+        out[at + 1] = ""
+    return "".join(out)

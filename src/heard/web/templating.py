@@ -29,6 +29,9 @@ def make_environment(clock: Clock) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates ship with the package and do not change under a running server: no stat of each
+        # template file on every render (a workspace page includes a dozen).
+        auto_reload=False,
     )
 
     def since(value: datetime | None) -> str:
@@ -41,6 +44,8 @@ def make_environment(clock: Clock) -> Environment:
     # A whole queue pane drawn once for every agent, and the slots it marks rows with (heard.web.page_cache).
     env.globals["queue_pane"] = None
     env.globals["row_slot"] = ""
+    # The shell of the workspace that every conversation of a queue shares, and its slots (same module).
+    env.globals["conversation_slot"] = ""
     env.filters["linkify"] = linkify
     env.filters["highlight"] = highlight
     env.filters["http_url"] = http_url

@@ -119,7 +119,8 @@ class PipelineWorker:
     def run_once(self) -> int:
         """Process one batch; returns how many records it took (0 when the log had nothing)."""
         self._keeper.load_once()
-        records = self.runtime.log.consume(POSTS_TOPIC, GROUP, self._batch_size)
+        with self.totals.timings.timed("consume"):
+            records = self.runtime.log.consume(POSTS_TOPIC, GROUP, self._batch_size)
         if not records:
             return 0
         posts, rejected = self._decode(records)
@@ -127,7 +128,8 @@ class PipelineWorker:
             result, dead = self._process(posts, rejected)
         finally:
             self._counted.clear()
-        self.runtime.log.ack(POSTS_TOPIC, GROUP, [r.offset for r in records])
+        with self.totals.timings.timed("ack"):
+            self.runtime.log.ack(POSTS_TOPIC, GROUP, [r.offset for r in records])
         self.totals.batches += 1
         self.totals.records += len(records)
         self.totals.stored += sum(len(r.post_ids) for r in result)
@@ -156,7 +158,7 @@ class PipelineWorker:
         return self._keeper.save()
 
     def _decode(self, records: Sequence[Record]) -> tuple[list[Post], list[Rejection]]:
-        started, cpu_started = time.perf_counter(), time.thread_time()
+        started, cpu_started = time.perf_counter(), time.process_time()
         posts: list[Post] = []
         rejected: list[Rejection] = []
         for record in records:
@@ -170,7 +172,7 @@ class PipelineWorker:
                 rejected.append(Rejection(record.id, "decode", exc.reason, _as_text(record.payload)))
                 continue
             posts.append(Post(raw=raw, text=raw.text))
-        self.totals.timings.add("decode", time.perf_counter() - started, time.thread_time() - cpu_started)
+        self.totals.timings.add("decode", time.perf_counter() - started, time.process_time() - cpu_started)
         return posts, rejected
 
     def _process(self, posts: list[Post], rejected: list[Rejection]) -> tuple[list[StoreResult], int]:
@@ -206,7 +208,8 @@ class PipelineWorker:
     def _store(self, posts: list[Post], rejected: list[Rejection]) -> StoreResult:
         now = self.runtime.clock.now()
         with self.runtime.sessions.begin() as session:
-            lock_threads(session, posts)
+            with self.totals.timings.timed("lock threads"):
+                lock_threads(session, posts)
             ctx = StageContext(now=now, ports=store_ports(session, self._embedder))
             survivors = run_stages(self._before_detect, posts, ctx, self.totals.timings)
             with self.totals.timings.timed("store"):
@@ -218,15 +221,17 @@ class PipelineWorker:
             uncounted = [p for p in survivors if p.key not in self._counted]
             run_stages(self._detects, uncounted, ctx, self.totals.timings)
             self._counted.update(p.key for p in uncounted)
-            # Tags and rules see each stored post with its judgements and incident (docs/rules.md).
-            run_rules(session, result.post_ids.values(), now)
-            route(session, result.touched, now)  # a rule may have given a conversation to a routing team
-            record_detections(self._stages, session, now)
-            record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
-            committing, cpu_committing = time.perf_counter(), time.thread_time()
+            with self.totals.timings.timed("rules + route"):
+                # Tags and rules see each stored post with its judgements and incident (docs/rules.md).
+                run_rules(session, result.post_ids.values(), now)
+                route(session, result.touched, now)  # a rule may have given a conversation to a routing team
+            with self.totals.timings.timed("record"):
+                record_detections(self._stages, session, now)
+                record_dead_letters(session, [*rejected, *ctx.rejections], f"log:{POSTS_TOPIC}", now)
+            committing, cpu_committing = time.perf_counter(), time.process_time()
             mark = self.waits.mark() if self.waits else None
         # The commit writes the batch, then the after-commit hook publishes the events its steps registered.
-        self.totals.timings.add("commit", time.perf_counter() - committing, time.thread_time() - cpu_committing)
+        self.totals.timings.add("commit", time.perf_counter() - committing, time.process_time() - cpu_committing)
         if self.waits and mark:
             self.waits.committed(mark)
         self.totals.dead_letters += len(ctx.rejections)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -18,6 +18,7 @@ from heard.app import Runtime
 from heard.channels.routing import route_for
 from heard.coach.suggest import suggest_draft
 from heard.conversations.models import Conversation, Message
+from heard.db.plain_reads import PlainRow, plain
 from heard.errors import NotFound
 from heard.inbox.coaching import context_for_conversation
 from heard.inbox.collisions import check_no_double_reply
@@ -70,18 +71,25 @@ def _measured(session: Session, conversation: Conversation, text: str) -> dict[s
     return {"length": length.length, "limit": length.limit, "over": length.over, "reason": length.reason}
 
 
-def _replies(session: Session, conversation_id: int, thread: ConversationView | None = None) -> list[Message]:
+#: The agents' latest replies, read as rows (as the thread's messages are: heard.inbox.queries.PlainRow).
+_REPLIES = (
+    select(*Message.__table__.columns)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"),
+        Message.direction == "outgoing",
+        Message.post_id.is_(None),
+    )
+    .order_by(Message.id.desc())
+    .limit(SHOWN_REPLIES)
+)
+
+
+def _replies(session: Session, conversation_id: int, thread: ConversationView | None = None) -> list[PlainRow]:
     if thread is not None and thread.earlier == 0 and thread.conversation.id == conversation_id:
         # the whole thread is read already: its agents' replies are these, no second query
         sent = [e.message for e in thread.entries if e.message.direction == "outgoing" and e.message.post_id is None]
-        return sorted(sent, key=lambda m: m.id, reverse=True)[:SHOWN_REPLIES]
-    query = (
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.direction == "outgoing", Message.post_id.is_(None))
-        .order_by(Message.id.desc())
-        .limit(SHOWN_REPLIES)
-    )
-    return list(session.scalars(query))
+        return sorted(sent, key=lambda m: int(m.id), reverse=True)[:SHOWN_REPLIES]
+    return list(plain(session, _REPLIES, {"conversation_id": conversation_id}).all())
 
 
 def _conversation(session: Session, conversation_id: int) -> Conversation:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
@@ -19,9 +19,9 @@ from heard.inbox.workflow import STATUSES
 from heard.rules.tags import tags_for
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
-from heard.web.page_cache import PageCache, select_row
+from heard.web.page_cache import PageCache, join_rows, split_rows
 from heard.web.routes.composer import composer_context
-from heard.web.routes.inbox import Params, QueueParams, menus, queue_pane
+from heard.web.routes.inbox import Params, QueuePane, QueueParams, menus, queue_pane
 from heard.web.templating import fragment, html_response, render
 
 router = APIRouter()
@@ -68,8 +68,10 @@ def render_thread(
 def _workspace(
     request: Request, runtime: Runtime, params: QueueParams, me: AgentIdentity, selected: int | None
 ) -> HTMLResponse:
-    """The page from heard.web.page_cache when nothing it shows has changed; else drawn (with the queue pane
-    every agent shares) and kept. The CSRF token is the one part of it that is the session's own."""
+    """The page from heard.web.page_cache when nothing it shows has changed; else drawn and kept. A page drawn is
+    the shell its queue shares (kept too: the navigation, the filters and the queue pane every agent shares) with
+    the conversation's parts filled in, so a conversation page renders only what is its own. The CSRF token is the
+    one part of a page that is the session's own."""
     cache: PageCache = request.app.state.page_cache
     version = cache.version()  # before any data is read: an entry is never older than its version
     key = ("page", me, selected, params.query(params.offset))
@@ -77,28 +79,56 @@ def _workspace(
     def draw() -> str:
         with runtime.sessions() as session:
             pane = queue_pane(request, session, params, me, runtime, version)
+            shared = menus(request, session, runtime, version)
+            shell = cache.drawn(
+                ("shell", me, params.query(params.offset)),
+                version,
+                lambda: _shell(request, cache, params, pane, shared),
+            )
             chosen = selected if selected is not None else pane.first_id
-            context: dict[str, Any] = {
-                **(shared := menus(request, session, runtime, version)),
-                "open_alert_count": lambda: shared["open_alerts"],
-                "params": params,
-                "filtered": any(params.raw.values()),
-                "queue_pane": Markup(select_row(pane.html, cache.row_slot, chosen)),  # noqa: S704 - our own render
-                "selected_id": chosen,
-                "view": None,
-                "csrf_token": cache.csrf_slot,
-            }
-            if chosen is not None:
-                context.update(thread_context(session, chosen, everyone=shared["agents"]))
-                view = context["view"]
-                context["customer"] = customer_context(session, view.conversation)
-                names = {a.id: a.name for a in shared["agents"]}
-                context.update(composer_context(session, view.conversation, names, shared["sla_by_inbox"], view))
-                context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
-            return render(request, "workspace.html", context)
+            context: dict[str, Any] = {**shared, "view": None, "csrf_token": cache.csrf_slot}
+            if chosen is None:
+                return _filled(shell, cache, None, "", render(request, "workspace.html", context, "empty_pane"))
+            context.update(thread_context(session, chosen, everyone=shared["agents"]))
+            view = context["view"]
+            context["customer"] = customer_context(session, view.conversation)
+            names = {a.id: a.name for a in shared["agents"]}
+            context.update(composer_context(session, view.conversation, names, shared["sla_by_inbox"], view))
+            context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
+            title = f"{escape('@' + view.conversation.customer_handle)} · "
+            return _filled(shell, cache, chosen, title, render(request, "workspace.html", context, "panes"))
 
     html = cache.drawn(key, version, draw)
     return html_response(cache.with_csrf(html, request.state.session.csrf))
+
+
+def _shell(
+    request: Request, cache: PageCache, params: QueueParams, pane: QueuePane, shared: dict[str, Any]
+) -> tuple[str, ...]:
+    """The workspace with the conversation's parts as slots and the queue pane's row slots kept, cut at the row
+    slots (heard.web.page_cache.split_rows)."""
+    context: dict[str, Any] = {
+        **shared,
+        "open_alert_count": lambda: shared["open_alerts"],
+        "params": params,
+        "filtered": any(params.raw.values()),
+        "queue_pane": Markup(pane.html),  # noqa: S704 - our own render
+        "conversation_slot": cache.conversation_slot,
+        "selected_id": None,
+        "view": None,
+        "csrf_token": cache.csrf_slot,
+    }
+    return split_rows(render(request, "workspace.html", context), cache.row_slot)
+
+
+def _filled(shell: tuple[str, ...], cache: PageCache, chosen: int | None, title: str, panes: str) -> str:
+    """The shell with `chosen`'s row marked and its parts in the slots; the panes (hostile text) go in last, so no
+    text of theirs is taken for a slot."""
+    slot = cache.conversation_slot
+    page = join_rows(shell, chosen)
+    page = page.replace(f"{slot}t.", title).replace(f"{slot}s.", "" if chosen is None else str(chosen))
+    page = page.replace(f"{slot}e.", "" if chosen is None else f"&conversation={chosen}")
+    return page.replace(f"{slot}p.", panes)
 
 
 @router.get("/", response_class=HTMLResponse)

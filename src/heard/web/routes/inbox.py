@@ -32,7 +32,7 @@ from heard.inbox.queries import (
 from heard.inbox.sla import load_targets
 from heard.web.auth import Me
 from heard.web.deps import get_runtime
-from heard.web.page_cache import PageCache, Version, select_row
+from heard.web.page_cache import PageCache, Version, join_rows, split_rows
 from heard.web.templating import html_response, render
 
 router = APIRouter()
@@ -133,7 +133,9 @@ def menus(request: Request, session: Session, runtime: Runtime, version: Version
 class QueuePane:
     """The queue block as every agent sees it for one filter, with its rows' slots (heard.web.page_cache)."""
 
+    #: The block with its rows' slots, and cut at them (heard.web.page_cache.split_rows).
     html: str
+    parts: tuple[str, ...]
     first_id: int | None
 
 
@@ -148,7 +150,8 @@ def queue_pane(
     def draw() -> QueuePane:
         context = {**queue_context(session, params, me, runtime), "selected_id": None, "row_slot": cache.row_slot}
         first = context["page"].conversations[0].id if context["page"].conversations else None
-        return QueuePane(render(request, "workspace.html", context, block="queue"), first)
+        html = render(request, "workspace.html", context, block="queue")
+        return QueuePane(html, split_rows(html, cache.row_slot), first)
 
     return cache.drawn(key, version, draw)
 
@@ -159,7 +162,7 @@ def inbox_queue(request: Request, params: Params, me: Me, runtime: RuntimeDep) -
     version = cache.version()
     with runtime.sessions() as session:
         pane = queue_pane(request, session, params, me, runtime, version)
-    return html_response(select_row(pane.html, cache.row_slot, None))
+    return html_response(join_rows(pane.parts, None))
 
 
 @router.get("/inbox/news")
