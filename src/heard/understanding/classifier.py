@@ -49,6 +49,12 @@ class LinearClassifier:
         return bool(self._recipe().get("shape", False))
 
     @property
+    def valence(self) -> float:
+        """How much the lexicon's valence features (`heard.understanding.valence`) weigh after the embedding in a
+        sentiment model's dense features (0: not read)."""
+        return float(self._recipe().get("valence", 0.0))
+
+    @property
     def cues(self) -> bool:
         """Whether the post's cues (`heard.understanding.cues`) end its dense features."""
         return bool(self._recipe().get("cues", False))

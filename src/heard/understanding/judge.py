@@ -121,7 +121,7 @@ class Understander:
         toks = [split_model_text(low) for low in lows]
         dense = self.embeddings.embed_tokens(toks)
         rows = self._tfidf_rows(toks)
-        sentiment = self.sentiment.proba_of_rows(rows[0], dense)
+        sentiment = self.sentiment.proba_of_rows(rows[0], stacking.sentiment_dense(dense, texts, toks, self.sentiment))
         complaint_dense = stacking.complaint_dense(
             dense, texts, addressed_tokens(toks, facts), lambda: sentiment, self.complaint
         )

@@ -12,6 +12,7 @@ import numpy as np
 
 from heard.understanding.cues import cue_features
 from heard.understanding.shape import shape_features
+from heard.understanding.valence import valence_features
 
 
 class Stacking(Protocol):
@@ -26,6 +27,23 @@ class Stacking(Protocol):
 
     @property
     def cues(self) -> bool: ...
+
+
+class Valence(Protocol):
+    """What a sentiment model reads beside its n-grams and the embedding: a `Recipe` when training, the loaded
+    `LinearClassifier` when judging."""
+
+    @property
+    def valence(self) -> float: ...
+
+
+def sentiment_dense(dense: np.ndarray, texts: Sequence[str], docs: Sequence[list[str]], model: Valence) -> np.ndarray:
+    """The dense features a sentiment model reads: the embedding, then (when its `valence` > 0) the lexicon's
+    valence features times that scale. Training, evaluation and judging all build them here."""
+    if not model.valence:
+        return dense
+    out: np.ndarray = np.hstack([dense, model.valence * valence_features(texts, docs)]).astype(np.float32)
+    return out
 
 
 def stack_sentiment(dense: np.ndarray, sentiment_probs: np.ndarray, scale: float) -> np.ndarray:

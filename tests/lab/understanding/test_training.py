@@ -13,7 +13,7 @@ from heard.cli import build
 from heard.lab.understanding import fitting
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, default_embeddings
-from heard.understanding.stacking import complaint_dense
+from heard.understanding.stacking import complaint_dense, sentiment_dense
 from heard.understanding.text import tokens
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,7 +50,9 @@ def test_train_complaint_command_saves_a_model_that_loads_and_predicts_the_same(
     dense = default_embeddings().embed_tokens(toks)
     sentiment = LinearClassifier.load(WEIGHTS_DIR / "sentiment")
     embedded = dense
-    dense = complaint_dense(dense, texts, toks, lambda: sentiment.proba(toks, embedded), model)
+    dense = complaint_dense(
+        dense, texts, toks, lambda: sentiment.proba(toks, sentiment_dense(embedded, texts, toks, sentiment)), model
+    )
     assert model.dense_dim == dense.shape[1]
     probs = model.proba(toks, dense)
     assert probs[0, 1] > probs[1, 1]

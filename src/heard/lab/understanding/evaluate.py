@@ -24,6 +24,7 @@ from heard.lab.understanding.training import (
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
+from heard.understanding.stacking import sentiment_dense
 from heard.understanding.text import tokens
 from heard.understanding.vectorize import Vocabulary
 
@@ -171,7 +172,7 @@ def eval_sentiment_model(
     model: LinearClassifier, emb: StaticEmbeddings, texts: Sequence[str], labels: Sequence[int]
 ) -> dict[str, Any]:
     toks = [tokens(t) for t in texts]
-    probs = model.proba(toks, emb.embed_tokens(toks))
+    probs = model.proba(toks, sentiment_dense(emb.embed_tokens(toks), texts, toks, model))
     order = [model.classes.index(name) for name in SENTIMENTS]
     return sentiment_figures(np.asarray(labels), probs[:, order].argmax(axis=1))
 

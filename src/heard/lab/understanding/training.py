@@ -20,7 +20,7 @@ from heard.lab.understanding.metrics import stratified_folds
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import StaticEmbeddings
 from heard.understanding.logistic import sigmoid
-from heard.understanding.stacking import Stacking, complaint_dense
+from heard.understanding.stacking import Stacking, complaint_dense, sentiment_dense
 from heard.understanding.text import GramSpec, tokens
 from heard.understanding.vectorize import Vocabulary, build_vocabulary
 
@@ -46,6 +46,9 @@ class Recipe:
     shape: bool = False
     #: Whom the post addresses and in whose voice, crossed with its sentiment (`heard.understanding.cues`).
     cues: bool = False
+    #: > 0: the lexicon's valence features (`heard.understanding.valence`), times this, join a sentiment model's
+    #: dense features.
+    valence: float = 0.0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,6 +63,7 @@ class Recipe:
             "sentiment_scale": self.sentiment_scale,
             "shape": self.shape,
             "cues": self.cues,
+            "valence": self.valence,
         }
 
 
@@ -100,12 +104,26 @@ def examples(
     return Examples(list(texts), toks, np.asarray(labels, dtype=np.int64), np.full(len(toks), weight), dense)
 
 
+def sentiment_inputs(data: Examples, model: LinearClassifier | Recipe) -> Examples:
+    """The examples with the dense features a sentiment model made by `model` reads (`sentiment_dense`)."""
+    if data.dense is None:
+        return data
+    dense = sentiment_dense(data.dense, data.texts, data.toks, model)
+    return Examples(data.texts, data.toks, data.labels, data.weights, dense)
+
+
 def complaint_inputs(data: Examples, sentiment: LinearClassifier, stacking: Stacking) -> Examples:
     """The examples with the dense features a complaint model stacking `stacking` reads (`complaint_dense`)."""
     if data.dense is None:
         return data
     source = data.dense
-    dense = complaint_dense(source, data.texts, data.toks, lambda: sentiment.proba(data.toks, source), stacking)
+    dense = complaint_dense(
+        source,
+        data.texts,
+        data.toks,
+        lambda: sentiment.proba(data.toks, sentiment_dense(source, data.texts, data.toks, sentiment)),
+        stacking,
+    )
     return Examples(data.texts, data.toks, data.labels, data.weights, dense)
 
 

@@ -27,7 +27,14 @@ from heard.lab.understanding.evaluate import (
     vader_complaint_figures,
     vader_sentiment_figures,
 )
-from heard.lab.understanding.training import Examples, Recipe, complaint_inputs, examples, train
+from heard.lab.understanding.training import (
+    Examples,
+    Recipe,
+    complaint_inputs,
+    examples,
+    sentiment_inputs,
+    train,
+)
 from heard.understanding.classifier import LinearClassifier
 from heard.understanding.embeddings import WEIGHTS_DIR, StaticEmbeddings, default_embeddings
 from heard.understanding.logistic import sigmoid
@@ -46,7 +53,15 @@ COMPLAINT_RECIPE = Recipe(
     cues=True,
 )
 SENTIMENT_RECIPE = Recipe(
-    list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
+    list(SENTIMENTS),
+    GramSpec(2, 2, 5),
+    min_df=2,
+    max_feats=150_000,
+    c=1.0,
+    dense_scale=1.0,
+    calibrate=False,
+    extra_weight=0.5,
+    valence=1.0,
 )
 #: Airline negative reasons that mean the tweet reports a problem (the rest: "Can't Tell").
 _COMPLAINT_REASONS = {
@@ -81,6 +96,11 @@ def _complaint_examples(
     post's shape and its cues."""
     data = examples(texts, labels, emb, weight)
     return complaint_inputs(data, sentiment, COMPLAINT_RECIPE)
+
+
+def _sentiment_examples(texts: list[str], labels: list[int], weight: float = 1.0) -> Examples:
+    """Sentiment examples: n-grams, the static embedding and (per the recipe) the lexicon's valence."""
+    return sentiment_inputs(examples(texts, labels, default_embeddings(), weight), SENTIMENT_RECIPE)
 
 
 def _weak_complaints(path: Path, emb: StaticEmbeddings, sentiment: LinearClassifier, weight: float) -> Examples:
@@ -163,10 +183,10 @@ def eval_sentiment(
         extra = None
         if airline is not None:
             air = read_airline(airline)
-            extra = examples(air.texts, air.labels, emb)
+            extra = _sentiment_examples(air.texts, air.labels, SENTIMENT_RECIPE.extra_weight)
         # The committed vocabulary was cut from the training texts without their labels, so the folds share it.
         out["cv"] = cross_validate_sentiment(
-            examples(train_data.texts, train_data.labels, emb), SENTIMENT_RECIPE, cv, extra, model.vocab
+            _sentiment_examples(train_data.texts, train_data.labels), SENTIMENT_RECIPE, cv, extra, model.vocab
         )
         out["val_macro_recall"] = ours["macro_recall"]
         out["cv_macro_recall"] = out["cv"]["macro_recall"]
@@ -234,19 +254,24 @@ def train_complaint(data_path: Path, extra: Path | None, out: Path, corpus: Path
 def train_sentiment(folder: Path, airline: Path | None, out: Path) -> dict[str, Any]:
     started = time.perf_counter()
     data = read_tweeteval(folder / "train_text.txt", folder / "train_labels.txt")
-    texts, labels = list(data.texts), list(data.labels)
+    if not data.texts:
+        raise BadInput(f"{folder} has no labelled lines")
+    extra = None
     if airline is not None:
         air = read_airline(airline)
-        texts += air.texts
-        labels += air.labels
-    if not texts:
-        raise BadInput(f"{folder} has no labelled lines")
-    model, _ = train(examples(texts, labels, default_embeddings()), SENTIMENT_RECIPE)
+        extra = _sentiment_examples(air.texts, air.labels, SENTIMENT_RECIPE.extra_weight)
+    # The n-gram vocabulary is cut from TweetEval and the airline tweets together, without their labels.
+    texts = data.texts + (extra.texts if extra is not None else [])
+    vocab = build_vocabulary(
+        [tokens(t) for t in texts], SENTIMENT_RECIPE.spec, SENTIMENT_RECIPE.min_df, SENTIMENT_RECIPE.max_feats
+    )
+    model, _ = train(_sentiment_examples(data.texts, data.labels), SENTIMENT_RECIPE, extra, vocab=vocab)
     model.meta["data"] = {"train": str(folder.name), "airline": airline.name if airline else None}
     model.save(out)
     return {
         "out": str(out),
         "n": len(texts),
+        "airline_weight": SENTIMENT_RECIPE.extra_weight if extra is not None else None,
         "features": model.vocab.size,
         "seconds": round(time.perf_counter() - started, 1),
     }
