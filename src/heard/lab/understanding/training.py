@@ -46,6 +46,8 @@ class Recipe:
     shape: bool = False
     #: Whom the post addresses and in whose voice, crossed with its sentiment (`heard.understanding.cues`).
     cues: bool = False
+    #: The embedding times P(negative) times "names an account" (`heard.understanding.stacking.unhappy_topic`).
+    unhappy_topic: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -60,6 +62,7 @@ class Recipe:
             "sentiment_scale": self.sentiment_scale,
             "shape": self.shape,
             "cues": self.cues,
+            "unhappy_topic": self.unhappy_topic,
         }
 
 

@@ -44,6 +44,7 @@ COMPLAINT_RECIPE = Recipe(
     sentiment_scale=0.3,
     shape=True,
     cues=True,
+    unhappy_topic=True,
 )
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS), GramSpec(2, 2, 5), min_df=2, max_feats=150_000, c=1.0, dense_scale=1.0, calibrate=False
