@@ -23,13 +23,14 @@ def understander() -> Understander:
 
 
 def test_the_complaint_probability_is_the_one_the_figures_measure(understander: Understander) -> None:
-    """The stage stacks the sentiment model, the shape and the cues into the complaint model exactly as training
-    and eval do."""
+    """The stage stacks the sentiment model, the shape, the cues and the unhappy topic into the complaint model
+    exactly as training and eval do."""
     texts = ["@acme my order never arrived and support ignores me", "@acme thanks, the new app is lovely", "ok"]
     model = understander.complaint
     assert model.sentiment_scale == 0.3
     assert model.shape
     assert model.cues
+    assert model.unhappy_topic
     data = complaint_inputs(
         examples(texts, [1, 0, 0], understander.embeddings), understander.sentiment, COMPLAINT_RECIPE
     )

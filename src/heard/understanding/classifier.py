@@ -59,6 +59,12 @@ class LinearClassifier:
         """Whether the post's cues (`heard.understanding.cues`) end its dense features."""
         return bool(self._recipe().get("cues", False))
 
+    @property
+    def unhappy_topic(self) -> bool:
+        """Whether the embedding crossed with negative tone and address (`heard.understanding.stacking`) ends its
+        dense features."""
+        return bool(self._recipe().get("unhappy_topic", False))
+
     def features(self, docs: list[list[str]], dense: np.ndarray | None) -> sparse.csr_matrix:
         return self.with_dense(self.vocab.transform(docs), dense)
 

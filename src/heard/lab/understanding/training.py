@@ -49,6 +49,8 @@ class Recipe:
     #: > 0: the lexicon's valence features (`heard.understanding.valence`), times this, join a sentiment model's
     #: dense features.
     valence: float = 0.0
+    #: The embedding times P(negative) times "names an account" (`heard.understanding.stacking.unhappy_topic`).
+    unhappy_topic: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -64,6 +66,7 @@ class Recipe:
             "shape": self.shape,
             "cues": self.cues,
             "valence": self.valence,
+            "unhappy_topic": self.unhappy_topic,
         }
 
 

@@ -51,6 +51,7 @@ COMPLAINT_RECIPE = Recipe(
     sentiment_scale=0.3,
     shape=True,
     cues=True,
+    unhappy_topic=True,
 )
 SENTIMENT_RECIPE = Recipe(
     list(SENTIMENTS),
