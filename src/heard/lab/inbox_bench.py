@@ -80,6 +80,7 @@ def run(
             rng = random.Random(11)
             pick: Callable[[int], str] = lambda _: f"/conversations/{rng.randint(1, conversations)}"  # noqa: E731
             figures["conversation_page"] = measure(pick, url, cookies, requests, concurrency, seconds, pid)
+            figures["server_rss_mb"] = rss_mb(pid)
         figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
         inbox, conversation = figures["inbox_first_page"], figures["conversation_page"]
         figures["target_p95_ms"] = TARGET_P95_MS
@@ -236,6 +237,17 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float | None:
+    """The process's resident memory now (Linux's /proc; None elsewhere): after the conversation pages, it shows
+    what the page cache keeps of a random walk through conversations."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    kib = next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), None)
+    return None if kib is None else round(kib / 1024, 1)
 
 
 @contextmanager
