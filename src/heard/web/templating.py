@@ -18,7 +18,6 @@ from heard.inbox.reasons import waited as duration
 from heard.inbox.sla import sla_timer
 from heard.web.highlight import highlight
 from heard.web.linkify import http_url, linkify
-from heard.web.message_html import MessageHtml
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,8 +46,6 @@ def make_environment(clock: Clock) -> Environment:
     env.globals["row_slot"] = ""
     # The shell of the workspace that every conversation of a queue shares, and its slots (same module).
     env.globals["conversation_slot"] = ""
-    # A thread's messages, each drawn once and kept as HTML under the values it shows.
-    env.globals["message_html"] = MessageHtml(env)
     env.filters["linkify"] = linkify
     env.filters["highlight"] = highlight
     env.filters["http_url"] = http_url
