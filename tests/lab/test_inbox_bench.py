@@ -23,6 +23,8 @@ def test_bench_inbox_prints_the_figures(tmp_path: Path) -> None:
         assert 0 < figures[page]["server_ms"]["p50"] <= figures[page]["server_ms"]["p99"]
         assert figures[page]["server_ms"]["p50"] <= figures[page]["e2e_ms"]["p99"]
         assert figures[page]["server_cpu_ms_per_request"] > 0  # the served process's CPU, read from /proc
+    assert figures["server_rss_mb"] > 10  # the served process's resident memory after the pages, from /proc
+    assert 10 < figures["server_rss_anon_mb"] <= figures["server_rss_mb"]  # its heap, without the mapped file
     wanted = {"posts", "conversations", "fill_s", "db_mb", "inbox_p95_ok", "target_p95_ms", "load_average"}
     assert set(figures) >= wanted
 

@@ -78,6 +78,20 @@ def test_conversations_of_one_queue_share_a_shell_and_fill_in_their_own_parts(
         assert re.findall(r'<li class="conversation[^"]* selected" data-conversation-id="(\d+)">', page) == [str(cid)]
 
 
+def test_a_conversation_page_keeps_only_its_own_parts(client: TestClient, runtime: Runtime) -> None:
+    # Kept whole, every conversation looked at would keep the shell again (navigation, filters, the queue pane):
+    # some 60 KB a page at a million posts, 2048 pages per web process.
+    ids = _seed(runtime, *(f"customer{i}" for i in range(6)))
+    first = client.get(f"/conversations/{ids[0]}").text  # draws and keeps the queue's shell
+    shell_chars = len(first.split('<section class="pane thread-pane', 1)[0])  # the page's text before its own parts
+    before = _cache(client).chars
+    pages = [client.get(f"/conversations/{cid}").text for cid in ids[1:]]
+    kept = _cache(client).chars - before
+    assert kept > 0
+    assert kept < len(pages) * (len(first) - shell_chars), "each page kept its own parts, not the shell again"
+    assert [client.get(f"/conversations/{cid}").text for cid in ids[1:]] == pages  # served from what was kept
+
+
 def test_an_empty_queue_fills_the_shell_with_the_empty_pane(client: TestClient) -> None:
     page = client.get("/").text
     assert _cache(client).conversation_slot not in page
@@ -228,6 +242,23 @@ def test_writes_are_counted_after_they_commit(runtime: Runtime) -> None:
 def _bare_cache(clock: FrozenClock) -> PageCache:
     engine = make_engine("sqlite://")
     return PageCache(MemoryLog(clock), WriteCounter(engine), clock)
+
+
+def test_the_cache_keeps_at_most_its_characters_of_text_dropping_the_least_recently_used(
+    clock: FrozenClock,
+) -> None:
+    engine = make_engine("sqlite://")
+    cache = PageCache(MemoryLog(clock), WriteCounter(engine), clock, max_chars=100)
+    version = cache.version()
+    cache.drawn("a", version, lambda: "a" * 40)
+    cache.drawn("b", version, lambda: ("b" * 20, "b" * 20))
+    assert cache.drawn("a", version, lambda: "drawn again") == "a" * 40  # a is now the most recently used
+    cache.drawn("c", version, lambda: "c" * 40)
+    assert cache.chars == 80
+    assert cache.peek("b", version) is None
+    assert cache.peek("a", version) == "a" * 40
+    cache.drawn("a", (version[0] + 1, version[1]), lambda: "a" * 10)  # replaced, not counted twice
+    assert cache.chars == 50
 
 
 def test_one_request_draws_a_page_while_the_others_wait_for_it(clock: FrozenClock) -> None:

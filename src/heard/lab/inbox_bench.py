@@ -80,6 +80,8 @@ def run(
             rng = random.Random(11)
             pick: Callable[[int], str] = lambda _: f"/conversations/{rng.randint(1, conversations)}"  # noqa: E731
             figures["conversation_page"] = measure(pick, url, cookies, requests, concurrency, seconds, pid)
+            figures["server_rss_mb"] = rss_mb(pid)
+            figures["server_rss_anon_mb"] = rss_mb(pid, "RssAnon")
         figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
         inbox, conversation = figures["inbox_first_page"], figures["conversation_page"]
         figures["target_p95_ms"] = TARGET_P95_MS
@@ -236,6 +238,18 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """A memory figure of the process now, in MB (Linux's /proc; None elsewhere). VmRSS counts the pages of the
+    SQLite file the server maps (mmap_size), which come and go with the machine's file cache; RssAnon is the
+    process's own heap: what the page cache keeps of a random walk through conversations shows there."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None
+    kib = next((int(line.split()[1]) for line in lines if line.startswith(f"{field}:")), None)
+    return None if kib is None else round(kib / 1024, 1)
 
 
 @contextmanager

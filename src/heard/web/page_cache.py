@@ -13,6 +13,9 @@ Each agent's pages are kept apart (the key holds the agent's identity: role, nam
 the queue pane, which shows every agent the same rows for the same filter, and the menus (filter choices, the
 open-alert count, SLA targets) are shared. The CSRF token, the one
 per-session value on a page, is rendered as a slot and filled in when the page is served.
+
+What is kept is bounded by the characters of text it holds (`max_chars`), not only by its entries: a workspace
+shell is some 50,000 characters, a conversation's own parts some 10,000, a menu next to nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from heard.stream.base import EventLog
 
 FRESH_FOR_S = 1.0
 MAX_ENTRIES = 2048
+#: About 32 MB of page text per web process (the text is mostly ASCII: one byte a character).
+MAX_CHARS = 32 * 2**20
 _WROTE = "heard.page_cache.wrote"
 _CHANGED = "heard.page_cache.changed"
 _NEUTRAL = "heard.page_cache.neutral"
@@ -49,6 +54,21 @@ class _Entry:
     version: Version
     drawn_at: datetime
     value: object
+    chars: int
+
+
+def text_chars(value: object) -> int:
+    """The characters of text `value` holds: its strings, and those of its tuples, lists, dict values and
+    slotted dataclasses (what the workspace keeps); anything else counts as none."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(text_chars(item) for item in value)
+    if isinstance(value, dict):
+        return sum(text_chars(item) for item in value.values())
+    slots = getattr(type(value), "__slots__", ())
+    slots = (slots,) if isinstance(slots, str) else slots
+    return sum(text_chars(getattr(value, name, None)) for name in slots)
 
 
 class WriteCounter:
@@ -105,12 +125,16 @@ class PageCache:
         clock: Clock,
         fresh_for_s: float = FRESH_FOR_S,
         max_entries: int = MAX_ENTRIES,
+        max_chars: int = MAX_CHARS,
     ) -> None:
         self.log = log
         self.writes = writes
         self.clock = clock
         self.fresh_for_s = fresh_for_s
         self.max_entries = max_entries
+        self.max_chars = max_chars
+        #: Characters of text the entries hold (`text_chars`).
+        self.chars = 0
         #: Stands for the CSRF token in a stored page; random per process, so no post text can hold it.
         self.csrf_slot = f"csrf-slot-{secrets.token_hex(16)}"
         #: Marks the rows of a shared queue pane (see `split_rows`).
@@ -140,6 +164,11 @@ class PageCache:
             entry is not None and entry.version == version and (now - entry.drawn_at).total_seconds() < self.fresh_for_s
         )
 
+    def peek(self, key: Hashable, version: Version) -> object | None:
+        """The entry for `key` if it is fresh at `version`, neither drawn nor counted as a hit or a miss."""
+        entry = self._entry(key)
+        return entry.value if entry is not None and self._fresh(entry, version, self.clock.now()) else None
+
     def get(self, key: Hashable, version: Version) -> object | None:
         entry = self._entry(key)
         if entry is not None and self._fresh(entry, version, self.clock.now()):
@@ -149,11 +178,14 @@ class PageCache:
         return None
 
     def put(self, key: Hashable, version: Version, value: object, drawn_at: datetime) -> None:
+        chars = text_chars(value)
         with self._lock:
-            self._entries[key] = _Entry(version, drawn_at, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            replaced = self._entries.pop(key, None)
+            self.chars -= replaced.chars if replaced is not None else 0
+            self._entries[key] = _Entry(version, drawn_at, value, chars)
+            self.chars += chars
+            while len(self._entries) > 1 and (len(self._entries) > self.max_entries or self.chars > self.max_chars):
+                self.chars -= self._entries.popitem(last=False)[1].chars
             # The locks of keys no longer kept go in sweeps, not on every put: a sweep reads every lock, and each
             # conversation page drawn is a put.
             if len(self._drawing) > 2 * self.max_entries:

@@ -4,7 +4,7 @@ the queue; `/conversations/{id}` selects that one and keeps the queue's filters 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from markupsafe import Markup, escape
@@ -65,41 +65,54 @@ def render_thread(
         return fragment(request, "workspace.html", "thread", thread_context(session, conversation_id, undo))
 
 
+class OwnParts(NamedTuple):
+    """What a conversation page keeps of its own (heard.web.page_cache): the selected row, the title's start and
+    the panes. The shell they go into is kept once for its queue."""
+
+    chosen: int | None
+    title: str
+    panes: str
+
+
 def _workspace(
     request: Request, runtime: Runtime, params: QueueParams, me: AgentIdentity, selected: int | None
 ) -> HTMLResponse:
-    """The page from heard.web.page_cache when nothing it shows has changed; else drawn and kept. A page drawn is
-    the shell its queue shares (kept too: the navigation, the filters and the queue pane every agent shares) with
-    the conversation's parts filled in, so a conversation page renders only what is its own. The CSRF token is the
-    one part of a page that is the session's own."""
+    """The page from heard.web.page_cache when nothing it shows has changed; else drawn and kept. A page is the
+    shell its queue shares (the navigation, the filters and the queue pane every agent shares) with the
+    conversation's own parts filled in; each is kept on its own, so a conversation page renders only what is its
+    own and keeps only that. The CSRF token is the one part of a page that is the session's own."""
     cache: PageCache = request.app.state.page_cache
     version = cache.version()  # before any data is read: an entry is never older than its version
-    key = ("page", me, selected, params.query(params.offset))
-
-    def draw() -> str:
+    query = params.query(params.offset)
+    shell_key, key = ("shell", me, query), ("page", me, selected, query)
+    shell = cast(tuple[str, ...] | None, cache.peek(shell_key, version))
+    own = cast(OwnParts | None, cache.peek(key, version))
+    if shell is not None and own is not None:
+        cache.hits += 1
+    else:
         with runtime.sessions() as session:
             pane = queue_pane(request, session, params, me, runtime, version)
             shared = menus(request, session, runtime, version)
-            shell = cache.drawn(
-                ("shell", me, params.query(params.offset)),
-                version,
-                lambda: _shell(request, cache, params, pane, shared),
-            )
+            shell = cache.drawn(shell_key, version, lambda: _shell(request, cache, params, pane, shared))
             chosen = selected if selected is not None else pane.first_id
-            context: dict[str, Any] = {**shared, "view": None, "csrf_token": cache.csrf_slot}
-            if chosen is None:
-                return _filled(shell, cache, None, "", render(request, "workspace.html", context, "empty_pane"))
-            context.update(thread_context(session, chosen, everyone=shared["agents"]))
-            view = context["view"]
-            context["customer"] = customer_context(session, view.conversation)
-            names = {a.id: a.name for a in shared["agents"]}
-            context.update(composer_context(session, view.conversation, names, shared["sla_by_inbox"], view))
-            context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
-            title = f"{escape('@' + view.conversation.customer_handle)} · "
-            return _filled(shell, cache, chosen, title, render(request, "workspace.html", context, "panes"))
+            own = cache.drawn(key, version, lambda: _own_parts(request, session, shared, chosen))
+    return html_response(cache.with_csrf(_filled(shell, cache, own), request.state.session.csrf))
 
-    html = cache.drawn(key, version, draw)
-    return html_response(cache.with_csrf(html, request.state.session.csrf))
+
+def _own_parts(request: Request, session: Session, shared: dict[str, Any], chosen: int | None) -> OwnParts:
+    """The conversation's parts of the page, or the empty pane when the queue has none to select."""
+    cache: PageCache = request.app.state.page_cache
+    context: dict[str, Any] = {**shared, "view": None, "csrf_token": cache.csrf_slot}
+    if chosen is None:
+        return OwnParts(None, "", render(request, "workspace.html", context, "empty_pane"))
+    context.update(thread_context(session, chosen, everyone=shared["agents"]))
+    view = context["view"]
+    context["customer"] = customer_context(session, view.conversation)
+    names = {a.id: a.name for a in shared["agents"]}
+    context.update(composer_context(session, view.conversation, names, shared["sla_by_inbox"], view))
+    context["conversation_tags"] = tags_for(session, [chosen]).get(chosen, [])
+    title = f"{escape('@' + view.conversation.customer_handle)} · "
+    return OwnParts(chosen, title, render(request, "workspace.html", context, "panes"))
 
 
 def _shell(
@@ -121,14 +134,14 @@ def _shell(
     return split_rows(render(request, "workspace.html", context), cache.row_slot)
 
 
-def _filled(shell: tuple[str, ...], cache: PageCache, chosen: int | None, title: str, panes: str) -> str:
-    """The shell with `chosen`'s row marked and its parts in the slots; the panes (hostile text) go in last, so no
-    text of theirs is taken for a slot."""
-    slot = cache.conversation_slot
+def _filled(shell: tuple[str, ...], cache: PageCache, own: OwnParts) -> str:
+    """The shell with the chosen row marked and the conversation's parts in the slots; the panes (hostile text)
+    go in last, so no text of theirs is taken for a slot."""
+    slot, chosen = cache.conversation_slot, own.chosen
     page = join_rows(shell, chosen)
-    page = page.replace(f"{slot}t.", title).replace(f"{slot}s.", "" if chosen is None else str(chosen))
+    page = page.replace(f"{slot}t.", own.title).replace(f"{slot}s.", "" if chosen is None else str(chosen))
     page = page.replace(f"{slot}e.", "" if chosen is None else f"&conversation={chosen}")
-    return page.replace(f"{slot}p.", panes)
+    return page.replace(f"{slot}p.", own.panes)
 
 
 @router.get("/", response_class=HTMLResponse)
