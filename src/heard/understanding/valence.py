@@ -43,7 +43,8 @@ WIDTH = 16
 
 @cache
 def lexicon() -> dict[str, float]:
-    """Word (lower-cased) -> mean human valence, -4..+4; emoji get the mean valence of the words of their name."""
+    """Word (lower-cased; also as a hashtag) -> mean human valence, -4..+4; emoji get the mean valence of the words
+    of their name."""
     package = resources.files("vaderSentiment")
     out: dict[str, float] = {}
     for line in package.joinpath("vader_lexicon.txt").read_text(encoding="utf-8").splitlines():
@@ -57,6 +58,8 @@ def lexicon() -> dict[str, float]:
         rated = [out[w] for w in parts[1].lower().split() if w in out]
         if rated:
             out.setdefault(parts[0], sum(rated) / len(rated))
+    # A hashtag reads as its word ("#fail"): listed under both, a post's lookups are one C-level map.
+    out.update({f"#{word}": value for word, value in list(out.items()) if word[:1].isalpha()})
     return out
 
 
@@ -67,9 +70,8 @@ def _negates(tok: str) -> bool:
 def word_features(toks: Sequence[str], rated: dict[str, float]) -> list[float]:
     """Eleven figures from a post's tokens: positive and negative sums and counts, the extremes, the last rated
     word, the squashed balance, what follows a "but", and whether any word was rated at all."""
-    get = rated.get
-    # Most tokens are unrated: find the rated ones in one comprehension, then look around only those.
-    hits = [(i, v) for i, tok in enumerate(toks) if (v := get(tok if tok[:1] != "#" else tok[1:])) is not None]
+    # Most tokens are unrated: find the rated ones in one pass, then look around only those.
+    hits = [(i, v) for i, v in enumerate(map(rated.get, toks)) if v is not None]
     if not hits:
         return [0.0] * 11
     but_at = toks.index("but") if "but" in toks else len(toks)
