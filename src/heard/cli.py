@@ -153,7 +153,8 @@ COMMANDS: Mapping[str, Command | Group] = {
             ),
             "understand": Command(
                 "heard.commands.understand:bench_understand",
-                "Speed of all judgements together on one core: posts_per_s and peak_rss_mb.",
+                "Speed of all judgements together on one core against a scikit-learn reference: posts_per_s, ratio, "
+                "peak_rss_mb.",
             ),
         },
     ),
