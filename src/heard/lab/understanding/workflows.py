@@ -261,17 +261,13 @@ def train_sentiment(folder: Path, airline: Path | None, out: Path) -> dict[str, 
     if airline is not None:
         air = read_airline(airline)
         extra = _sentiment_examples(air.texts, air.labels, SENTIMENT_RECIPE.extra_weight)
-    # The n-gram vocabulary is cut from TweetEval and the airline tweets together, without their labels.
-    texts = data.texts + (extra.texts if extra is not None else [])
-    vocab = build_vocabulary(
-        [tokens(t) for t in texts], SENTIMENT_RECIPE.spec, SENTIMENT_RECIPE.min_df, SENTIMENT_RECIPE.max_feats
-    )
-    model, _ = train(_sentiment_examples(data.texts, data.labels), SENTIMENT_RECIPE, extra, vocab=vocab)
+    # `train` cuts the n-gram vocabulary from the tokens of TweetEval and the airline tweets together.
+    model, _ = train(_sentiment_examples(data.texts, data.labels), SENTIMENT_RECIPE, extra)
     model.meta["data"] = {"train": str(folder.name), "airline": airline.name if airline else None}
     model.save(out)
     return {
         "out": str(out),
-        "n": len(texts),
+        "n": len(data.texts) + (len(extra.texts) if extra is not None else 0),
         "airline_weight": SENTIMENT_RECIPE.extra_weight if extra is not None else None,
         "features": model.vocab.size,
         "seconds": round(time.perf_counter() - started, 1),
